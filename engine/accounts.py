@@ -1,0 +1,38 @@
+"""Agencies, users and memberships: creating them and checking passwords."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine.models import Agency, Membership, User
+
+
+def ensure_agency(session, *, code, name, kind="", area_code="", timezone="Asia/Ho_Chi_Minh") -> Agency:
+    agency = session.execute(select(Agency).where(Agency.code == code)).scalar_one_or_none()
+    if agency is None:
+        agency = Agency(code=code, name=name, kind=kind, area_code=area_code, timezone=timezone)
+        session.add(agency)
+        session.flush()
+    return agency
+
+
+def ensure_user(session, *, username, full_name, password, email="", is_admin=False) -> User:
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        user = User(username=username, full_name=full_name, email=email, is_admin=is_admin,
+                    password_hash=generate_password_hash(password), locale="vi", is_active=True)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def grant(session, user, agency, role) -> None:
+    exists = session.execute(select(Membership).where(
+        Membership.user_id == user.id, Membership.agency_id == agency.id, Membership.role == role)).scalar_one_or_none()
+    if exists is None:
+        session.add(Membership(user_id=user.id, agency_id=agency.id, role=role))
+        session.flush()
+
+
+def verify_password(user: User, password: str) -> bool:
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)

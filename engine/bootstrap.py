@@ -1,0 +1,22 @@
+"""Wiring in one place: settings → database → unit-of-work factory. Web, CLI, scheduler and
+tests all start from ``Motcua(settings)``."""
+from __future__ import annotations
+
+from engine.config import Settings
+from engine.db import is_sqlite, make_engine, make_read_session_factory, make_session_factory
+from engine.unit_of_work import UnitOfWork
+
+
+class Motcua:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.db = make_engine(self.settings.database_url)
+        self.sqlite = is_sqlite(self.db)
+        self._sessions = make_session_factory(self.db)
+        self.read_session = make_read_session_factory(self.db)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions, row_locks=not self.sqlite)
+
+    def dispose(self) -> None:
+        self.db.dispose()

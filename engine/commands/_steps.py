@@ -1,0 +1,70 @@
+"""What every command that moves a workflow does after acting: step, reconcile, record, save."""
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+
+from engine import audit, clock
+from engine.errors import InvalidState, NotFound, PermissionDenied
+from engine.models import Membership
+from engine.runtime.host import run_engine, save_workflow
+from engine.runtime.work_items import open_step_statuses, sync_work_items
+from engine.statuses import CLOSED, DossierStatus
+
+SUPERVISOR = "supervisor"
+LEADER = "leader"
+RECEPTION = "reception"
+
+
+def has_role(session, user_id: int, agency_id: int, *roles: str) -> bool:
+    return session.execute(select(exists().where(
+        Membership.user_id == user_id, Membership.agency_id == agency_id,
+        Membership.role.in_(roles)))).scalar()
+
+
+def require_role(session, user_id: int, agency_id: int, *roles: str) -> None:
+    if not has_role(session, user_id, agency_id, *roles):
+        # Same words as a missing record: a user outside the agency learns nothing.
+        raise NotFound("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
+
+
+def require_open(dossier) -> None:
+    if DossierStatus(dossier.status) in CLOSED or dossier.failure:
+        raise InvalidState(
+            f"Hồ sơ {dossier.code} đã kết thúc ({DossierStatus(dossier.status).label_vi}).",
+            f"Dossier {dossier.code} is closed ({DossierStatus(dossier.status).label_en}).")
+
+
+def advance(session, dossier, workflow, *, actor_id, action, step=None, **detail):
+    """Run the engine as far as it goes, then make the tables agree with the workflow."""
+    status_before = dossier.status
+    outcome = run_engine(workflow)
+    opened, closed = sync_work_items(session, dossier, workflow)
+    now = clock.now()
+    if outcome.errors:
+        # An uncaught BPMN error end event: the library calls that success; we do not.
+        dossier.failure = "BPMN error: " + ", ".join(outcome.errors)
+    elif workflow.is_completed():
+        dossier.status = int(dossier.procedure_version.manifest["properties"].get(
+            "completedStatus", DossierStatus.RESULT_RETURNED))
+        dossier.finished_at = dossier.finished_at or now
+    else:
+        statuses = open_step_statuses(dossier, workflow)
+        if statuses:
+            dossier.status = min(statuses)
+    dossier.revision += 1
+    save_workflow(dossier, workflow)
+    detail.update({"opened": [i.step_id for i in opened], "cancelled": [i.step_id for i in closed]})
+    if outcome.errors:
+        detail["errors"] = outcome.errors
+    if outcome.events:
+        detail["events"] = [e.event_definition.name for e in outcome.events]
+    audit.record(session, dossier, action, actor_id=actor_id, status_before=status_before,
+                 step_id=step.step_id if step else None, step_name=step.step_name if step else None,
+                 **detail)
+    if outcome.errors:
+        audit.record(session, dossier, "failed", status_before=dossier.status, errors=outcome.errors)
+    return opened
+
+
+__all__ = ["advance", "has_role", "require_role", "require_open", "PermissionDenied",
+           "SUPERVISOR", "LEADER", "RECEPTION"]

@@ -1,0 +1,43 @@
+"""Demo data: a commune with its People's Committee and police, officers for each role, and
+every procedure in workflows/bpmn/ deployed. Safe to run twice."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.accounts import ensure_agency, ensure_user, grant
+from engine.procedures.registry import check_and_deploy
+
+DEMO_PASSWORD = "motcua-demo"
+
+AGENCIES = [
+    # (code, name, kind, area)
+    ("000.31.21.H56", "UBND xã Tân Phong", "commune_committee", "H56.TP"),
+    ("000.32.21.H56", "Công an xã Tân Phong", "commune_police", "H56.TP"),
+]
+
+# (username, full name, [(agency code, role), …])
+USERS = [
+    ("tiepnhan", "Nguyễn Thị Hoa", [("000.31.21.H56", "reception")]),
+    ("chuyenvien", "Trần Văn Minh", [("000.31.21.H56", "specialist")]),
+    ("chuyenvien2", "Lê Thị Thu", [("000.31.21.H56", "specialist")]),
+    ("lanhdao", "Phạm Quốc Hùng", [("000.31.21.H56", "leader")]),
+    ("giamsat", "Đỗ Thanh Bình", [("000.31.21.H56", "supervisor"), ("000.31.21.H56", "leader")]),
+    ("congan", "Vũ Đức Anh", [("000.32.21.H56", "specialist")]),
+]
+
+
+def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
+    with uow:
+        session = uow.session
+        agencies = {code: ensure_agency(session, code=code, name=name, kind=kind, area_code=area)
+                    for code, name, kind, area in AGENCIES}
+        for username, full_name, roles in USERS:
+            user = ensure_user(session, username=username, full_name=full_name, password=DEMO_PASSWORD,
+                               email=f"{username}@tanphong.example")
+            for code, role in roles:
+                grant(session, user, agencies[code], role)
+        ensure_user(session, username="admin", full_name="Quản trị hệ thống", password=DEMO_PASSWORD,
+                    is_admin=True)
+        versions = check_and_deploy(uow, sorted(Path(bpmn_dir).glob("*.bpmn")), forms_dir, deployed_by="demo")
+        uow.commit()
+        return {"agencies": len(agencies), "users": len(USERS) + 1, "versions": len(versions)}

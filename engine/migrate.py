@@ -1,0 +1,32 @@
+"""Schema upgrades through Alembic, callable from the CLI and tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(db_engine, revision: str = "head") -> None:
+    with db_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(db_engine, revision: str) -> None:
+    with db_engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def current(db_engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    with db_engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

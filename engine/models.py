@@ -1,0 +1,184 @@
+"""The tables. Schema changes go through Alembic (engine/migrations); a test checks the two agree."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, SmallInteger,
+    String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware datetimes on every backend (SQLite forgets the offset otherwise)."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UtcDateTime column")
+        return value
+
+    def process_result_value(self, value, dialect):
+        from datetime import timezone
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # National identifier code of the agency, e.g. 000.00.06.H56: the prefix of dossier codes.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # What sort of agency this is (e.g. "commune_committee", "commune_police"): a pool in a
+    # collaboration diagram names a kind, and the dossier's area picks the agency of that kind.
+    kind: Mapped[str] = mapped_column(String(60), default="")
+    area_code: Mapped[str] = mapped_column(String(40), default="")
+    timezone: Mapped[str] = mapped_column(String(60), default="Asia/Ho_Chi_Minh")
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(255), default="")
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    locale: Mapped[str] = mapped_column(String(10), default="vi")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
+
+
+class Membership(Base):
+    """A user holds a role in an agency. Lanes in the BPMN name roles."""
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "agency_id", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    role: Mapped[str] = mapped_column(String(60))
+    user: Mapped[User] = relationship(back_populates="memberships")
+    agency: Mapped[Agency] = relationship()
+
+
+class Procedure(Base):
+    __tablename__ = "procedures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The BPMN id of the top-level process or collaboration: stable across versions.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    national_code: Mapped[str] = mapped_column(String(40), default="")
+    versions: Mapped[list["ProcedureVersion"]] = relationship(
+        back_populates="procedure", order_by="ProcedureVersion.number")
+
+
+class ProcedureVersion(Base):
+    """One deployed content of a procedure. Never changed once written."""
+    __tablename__ = "procedure_versions"
+    __table_args__ = (
+        UniqueConstraint("procedure_id", "number"),
+        UniqueConstraint("procedure_id", "content_sha256"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Form schemas the diagram refers to, copied in so a version is self-contained.
+    forms: Mapped[dict] = mapped_column(JSON)
+    # What our conventions read from the diagram: pools, roles, forms, properties per task.
+    manifest: Mapped[dict] = mapped_column(JSON)
+    # The parsed specs, serialized once here; dossiers store only their own state.
+    spec_json: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deployed_by: Mapped[str] = mapped_column(String(80), default="")
+    procedure: Mapped[Procedure] = relationship(back_populates="versions")
+
+
+class DossierCodeSequence(Base):
+    """Last number given per receiving agency and day: codes AGENCYCODE-YYMMDD-NNNN."""
+    __tablename__ = "dossier_code_sequences"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    status: Mapped[int] = mapped_column(SmallInteger)
+    channel: Mapped[int] = mapped_column(SmallInteger)
+    applicant_name: Mapped[str] = mapped_column(String(255))
+    applicant_id_number: Mapped[str] = mapped_column(String(40), default="")
+    applicant_address: Mapped[str] = mapped_column(String(500), default="")
+    applicant_phone: Mapped[str] = mapped_column(String(40), default="")
+    applicant_email: Mapped[str] = mapped_column(String(255), default="")
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Set when the workflow ended on an uncaught BPMN error or a script failed for good.
+    failure: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The SpiffWorkflow instance without its spec (the spec lives once per version).
+    workflow_state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    # Incremented by every command; a cheap check that nobody wrote in between.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    agency: Mapped[Agency] = relationship()
+    procedure_version: Mapped[ProcedureVersion] = relationship()
+
+
+class WorkItem(Base):
+    """One human step of a dossier: the inbox. Open items are derived from READY manual tasks."""
+    __tablename__ = "work_items"
+    __table_args__ = (
+        Index("ix_work_items_unit_queue", "agency_id", "role", "state", "due_at"),
+        Index("ix_work_items_assignee_queue", "assignee_id", "state", "due_at"),
+        Index("ix_work_items_dossier", "dossier_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    role: Mapped[str] = mapped_column(String(60))
+    step_id: Mapped[str] = mapped_column(String(120))
+    step_name: Mapped[str] = mapped_column(String(255))
+    # open (in the unit's queue or claimed) · done · cancelled
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    dossier: Mapped[Dossier] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+class AuditEvent(Base):
+    """Append-only history: a database trigger refuses UPDATE and DELETE."""
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_dossier", "dossier_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    step_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    step_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    status_before: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    status_after: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    actor: Mapped[User | None] = relationship()

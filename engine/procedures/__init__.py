@@ -1,0 +1,1 @@
+"""Procedures: BPMN files read safely, checked against our conventions, versioned and cached."""

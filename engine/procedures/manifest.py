@@ -1,0 +1,83 @@
+"""What our conventions read from a diagram, beyond what SpiffWorkflow keeps.
+
+SpiffWorkflow gives a task inside an expanded sub-process the lane of the sub-process, so a
+review loop that spans the specialist's and the leader's lanes would put both steps in one
+queue. We read each task's lane from the lanes' ``flowNodeRef`` lists instead (falling back to the
+nearest enclosing element that a lane lists), which is what the modeller drew.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+HUMAN_TASKS = ("userTask", "manualTask")
+
+
+def properties_of(element) -> dict[str, str]:
+    return {p.get("name"): p.get("value", "")
+            for p in element.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)}
+
+
+def _lanes(process) -> dict[str, str]:
+    lane_of = {}
+    for lane in process.iter(f"{{{BPMN}}}lane"):
+        for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
+            # Child lane sets are visited after their parents: the innermost named lane wins.
+            if lane.get("name"):
+                lane_of[(ref.text or "").strip()] = lane.get("name").strip()
+    return lane_of
+
+
+def _role_for(element, lane_of) -> str:
+    node = element
+    while node is not None and node.tag != f"{{{BPMN}}}process":
+        if node.get("id") in lane_of:
+            return lane_of[node.get("id")]
+        node = node.getparent()
+    return ""
+
+
+def build_manifest(tree: etree._ElementTree) -> dict:
+    root = tree.getroot()
+    collaboration = root.find(f"{{{BPMN}}}collaboration")
+    processes = root.findall(f"{{{BPMN}}}process")
+    pools = {}
+    if collaboration is not None:
+        for participant in collaboration.findall(f"{{{BPMN}}}participant"):
+            ref = participant.get("processRef")
+            pools[participant.get("id")] = {"name": participant.get("name", ""), "process_id": ref}
+    steps, process_info = {}, {}
+    for process in processes:
+        pid = process.get("id")
+        props = properties_of(process)
+        process_info[pid] = {"name": process.get("name", pid), "agency_kind": props.get("agencyKind", ""),
+                             "properties": props}
+        lane_of = _lanes(process)
+        for kind in HUMAN_TASKS:
+            for task in process.iter(f"{{{BPMN}}}{kind}"):
+                tprops = properties_of(task)
+                steps[task.get("id")] = {
+                    "name": task.get("name") or task.get("id"),
+                    "process_id": pid,
+                    "role": _role_for(task, lane_of),
+                    "form": tprops.get("formJsonSchemaFilename", ""),
+                    "properties": tprops,
+                    "kind": kind,
+                }
+    top = collaboration if collaboration is not None else (processes[0] if len(processes) == 1 else None)
+    top_props = properties_of(top) if top is not None else {}
+    if collaboration is not None and not top_props:
+        # Procedure properties may sit on the collaboration or on its first pool's process.
+        top_props = next((p["properties"] for p in process_info.values() if p["properties"]), {})
+    return {
+        "key": top.get("id") if top is not None else "",
+        "name": (top.get("name") if top is not None else "") or "",
+        "is_collaboration": collaboration is not None,
+        "national_code": top_props.get("nationalCode", ""),
+        "properties": top_props,
+        "pools": pools,
+        "processes": process_info,
+        "steps": steps,
+    }

@@ -1,0 +1,277 @@
+"""Checking, deploying and caching procedure versions.
+
+``check_file`` is what ``motcua validate`` runs and what ``deploy`` runs first: a file either
+passes every check or yields the full list of problems, each naming the file, the element and
+what is wrong. Nothing is deployed unless every file given passes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine import clock
+from engine.errors import NotFound, ProcedureInvalid
+from engine.procedures.forms import check_schema
+from engine.procedures.manifest import BPMN, build_manifest
+from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
+from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
+from engine.runtime.serializer import specs_from_json, specs_to_json
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    element_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.element_id or '-'}: {self.message}"
+
+
+@dataclass
+class CheckedProcedure:
+    filename: str
+    bpmn_xml: str
+    manifest: dict
+    forms: dict
+    spec: object
+    subprocess_specs: dict
+    sha256: str = field(init=False)
+
+    def __post_init__(self):
+        digest = hashlib.sha256(self.bpmn_xml.encode("utf-8"))
+        digest.update(json.dumps(self.forms, sort_keys=True).encode("utf-8"))
+        self.sha256 = digest.hexdigest()
+
+    @property
+    def key(self) -> str:
+        return self.manifest["key"]
+
+
+def check_file(path: Path | str, forms_dir: Path | str, max_bytes: int = 2 * 1024 * 1024) -> CheckedProcedure:
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ProcedureInvalid([Problem(str(path), "", f"cannot read file: {exc.strerror}")])
+    return check_content(content, str(path), Path(forms_dir), max_bytes)
+
+
+def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int = 2 * 1024 * 1024) -> CheckedProcedure:
+    try:
+        tree = parse_untrusted(content, max_bytes)
+    except UnsafeXml as exc:
+        raise ProcedureInvalid([Problem(filename, "", f"refused: {exc}")])
+    except etree.XMLSyntaxError as exc:
+        raise ProcedureInvalid([Problem(filename, "", f"malformed XML: {exc}")])
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        parser.add_bpmn_xml(tree, filename)
+        manifest = build_manifest(tree)
+        spec, subprocess_specs = _load_specs(parser, manifest, filename)
+    except ValidationException as exc:
+        raise ProcedureInvalid([Problem(filename, exc.id or "", _validation_message(exc))])
+    problems: list[Problem] = []
+    forms = _check_steps(manifest, forms_dir, filename, problems)
+    _check_structure(tree, manifest, filename, problems)
+    for task_spec in _all_task_specs(spec, subprocess_specs):
+        _check_expressions(task_spec, filename, problems)
+    if problems:
+        raise ProcedureInvalid(problems)
+    return CheckedProcedure(filename, content.decode("utf-8"), manifest, forms, spec, subprocess_specs)
+
+
+def _validation_message(exc: ValidationException) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    if getattr(exc, "line_number", None):
+        message += f" (line {exc.line_number})"
+    return message
+
+
+def _load_specs(parser: SpiffBpmnParser, manifest: dict, filename: str):
+    # Errors surface lazily: ask for every process so a broken one fails now, not at run time.
+    process_ids = parser.get_process_ids()
+    for pid in process_ids:
+        parser.get_spec(pid)
+        parser.get_subprocess_specs(pid)
+    if manifest["is_collaboration"]:
+        return parser.get_collaboration(manifest["key"])
+    if len(process_ids) != 1 or not manifest["key"]:
+        raise ProcedureInvalid([Problem(filename, "", "a procedure file holds one process, or one collaboration of pools")])
+    pid = process_ids[0]
+    return parser.get_spec(pid), parser.get_subprocess_specs(pid)
+
+
+def _all_task_specs(spec, subprocess_specs):
+    for s in [spec, *subprocess_specs.values()]:
+        yield from s.task_specs.values()
+
+
+def _check_structure(tree, manifest, filename, problems):
+    for process in tree.getroot().findall(f"{{{BPMN}}}process"):
+        if process.find(f"{{{BPMN}}}startEvent") is None:
+            problems.append(Problem(filename, process.get("id"), "process has no start event"))
+        if process.find(f"{{{BPMN}}}endEvent") is None:
+            problems.append(Problem(filename, process.get("id"), "process has no end event"))
+
+
+def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
+    forms = {}
+    for step_id, step in manifest["steps"].items():
+        if not step["role"]:
+            problems.append(Problem(filename, step_id, "human task is not in a named lane (the lane names the role)"))
+        props = step["properties"]
+        status = props.get("dossierStatus")
+        if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
+            problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}"))
+        if "sendBackData" in props:
+            try:
+                if not isinstance(json.loads(props["sendBackData"]), dict):
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(filename, step_id, "sendBackData must be a JSON object"))
+        if step["kind"] != "userTask":
+            continue
+        form = step["form"]
+        if not form:
+            problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)"))
+            continue
+        if form not in forms:
+            schema = _read_form(forms_dir, form, filename, step_id, problems)
+            if schema is not None:
+                forms[form] = schema
+    return forms
+
+
+def _read_form(forms_dir: Path, name: str, filename, step_id, problems):
+    path = (forms_dir / name).resolve()
+    if Path(name).name != name or not path.is_file():
+        problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}"))
+        return None
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        problems.append(Problem(filename, step_id, f"form {name!r} is not valid JSON: {exc}"))
+        return None
+    problem = check_schema(schema)
+    if problem:
+        problems.append(Problem(filename, step_id, f"form {name!r}: {problem}"))
+        return None
+    return schema
+
+
+def _check_expressions(task_spec, filename, problems):
+    element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+    checks = []
+    if task_spec.__class__.__name__ == "ScriptTask":
+        if not (task_spec.script or "").strip():
+            problems.append(Problem(filename, element, "script task has no script"))
+        else:
+            checks.append(("script", task_spec.script, compile_script))
+    for attr in ("prescript", "postscript"):
+        if getattr(task_spec, attr, None):
+            checks.append((attr, getattr(task_spec, attr), compile_script))
+    for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
+        if condition is not None and condition.args and condition.args[0]:
+            checks.append(("condition", condition.args[0], compile_expression))
+    if isinstance(task_spec, StandardLoopTask) and task_spec.condition:
+        checks.append(("loop condition", task_spec.condition, compile_expression))
+    event_definition = getattr(task_spec, "event_definition", None)
+    expression = getattr(event_definition, "expression", None)
+    if expression:
+        checks.append(("timer expression", expression, compile_expression))
+    for what, source, compiler in checks:
+        try:
+            compiler(source)
+        except (SandboxViolation, SyntaxError) as exc:
+            problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {exc}"))
+
+
+class SpecCache:
+    """Parsed specs by procedure version id: a version's spec never changes, so never expires."""
+
+    def __init__(self, max_entries: int = 256):
+        self._entries: OrderedDict[int, tuple] = OrderedDict()
+        self._max = max_entries
+        self._lock = Lock()
+
+    def get(self, version) -> tuple:
+        with self._lock:
+            hit = self._entries.get(version.id)
+            if hit is not None:
+                self._entries.move_to_end(version.id)
+                return hit
+        specs = specs_from_json(version.spec_json)
+        with self._lock:
+            self._entries[version.id] = specs
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return specs
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+SPEC_CACHE = SpecCache()
+
+
+def deploy(uow, checked_files: list[CheckedProcedure], deployed_by: str = "") -> list:
+    """Store each checked file as a new version unless that exact content is deployed already."""
+    from engine.models import Procedure, ProcedureVersion
+    versions = []
+    for checked in checked_files:
+        procedure = uow.session.query(Procedure).filter_by(key=checked.key).one_or_none()
+        if procedure is None:
+            procedure = Procedure(key=checked.key, name=checked.manifest["name"] or checked.key,
+                                  national_code=checked.manifest["national_code"])
+            uow.session.add(procedure)
+            uow.session.flush()
+        existing = uow.session.query(ProcedureVersion).filter_by(
+            procedure_id=procedure.id, content_sha256=checked.sha256).one_or_none()
+        if existing is not None:
+            versions.append(existing)
+            continue
+        procedure.name = checked.manifest["name"] or procedure.name
+        procedure.national_code = checked.manifest["national_code"] or procedure.national_code
+        last = max((v.number for v in procedure.versions), default=0)
+        version = ProcedureVersion(
+            procedure=procedure, number=last + 1, content_sha256=checked.sha256,
+            filename=Path(checked.filename).name, bpmn_xml=checked.bpmn_xml, forms=checked.forms,
+            manifest=checked.manifest, spec_json=specs_to_json(checked.spec, checked.subprocess_specs),
+            deployed_at=clock.now(), deployed_by=deployed_by)
+        uow.session.add(version)
+        uow.session.flush()
+        versions.append(version)
+    return versions
+
+
+def check_and_deploy(uow, paths, forms_dir, deployed_by: str = "") -> list:
+    problems, checked = [], []
+    for path in paths:
+        try:
+            checked.append(check_file(path, forms_dir))
+        except ProcedureInvalid as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProcedureInvalid(problems)
+    return deploy(uow, checked, deployed_by)
+
+
+def latest_version(session, procedure_key: str):
+    from engine.models import Procedure, ProcedureVersion
+    version = (session.query(ProcedureVersion).join(Procedure)
+               .filter(Procedure.key == procedure_key)
+               .order_by(ProcedureVersion.number.desc()).first())
+    if version is None:
+        raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
+    return version

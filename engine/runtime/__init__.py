@@ -1,0 +1,1 @@
+"""Running one dossier's workflow: sandbox, serializer, loading and saving, work items."""

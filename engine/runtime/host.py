@@ -1,0 +1,99 @@
+"""Loading, stepping and saving a dossier's workflow, with the guards SpiffWorkflow leaves to us."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import InvalidState, NotFound, ScriptError
+from engine.procedures.registry import SPEC_CACHE
+from engine.runtime.sandbox import SCRIPT_ENGINE
+from engine.runtime.serializer import VERSION, dump_state, load_state
+
+
+@dataclass
+class StepOutcome:
+    """What happened when the engine ran as far as it could."""
+    errors: list[str] = field(default_factory=list)  # uncaught BPMN error end events
+    events: list[BpmnEvent] = field(default_factory=list)  # other thrown events (messages…)
+
+
+def new_workflow(version) -> BpmnWorkflow:
+    spec, subprocess_specs = SPEC_CACHE.get(version)
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
+
+
+def load_workflow(dossier) -> BpmnWorkflow:
+    version = dossier.procedure_version
+    spec, subprocess_specs = SPEC_CACHE.get(version)
+    workflow = load_state(dossier.workflow_state, dossier.serializer_version, spec, subprocess_specs,
+                          version.spec_json)
+    # The script engine is not serialized: without this the loaded workflow runs unrestricted Python.
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def save_workflow(dossier, workflow: BpmnWorkflow) -> None:
+    dossier.workflow_state = dump_state(workflow)
+    dossier.serializer_version = VERSION
+
+
+def run_engine(workflow: BpmnWorkflow) -> StepOutcome:
+    """``do_engine_steps`` with script failures turned into our error, and thrown events collected.
+
+    ``get_events()`` returns *and clears* the thrown events: the caller must persist what it needs
+    in the same transaction (SPIFF_NOTES.md §7, §9).
+    """
+    try:
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as exc:
+        raise _script_error(exc) from exc
+    outcome = StepOutcome()
+    for event in workflow.get_events():
+        if isinstance(event.event_definition, ErrorEventDefinition):
+            code = event.event_definition.code or event.event_definition.name or "error"
+            outcome.errors.append(str(code))
+        else:
+            outcome.events.append(event)
+    return outcome
+
+
+def _script_error(exc: SpiffWorkflowException) -> ScriptError:
+    task = getattr(exc, "task", None)
+    where = ""
+    if task is not None:
+        where = f" [{task.task_spec.bpmn_id or task.task_spec.name}]"
+    detail = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    return ScriptError(f"Lỗi kịch bản trong quy trình{where}: {detail}",
+                       f"Script error in the procedure{where}: {detail}")
+
+
+def ready_task(workflow: BpmnWorkflow, task_id: str):
+    """The human task to complete: only a READY manual task qualifies (SPIFF_NOTES.md §1)."""
+    from uuid import UUID
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except Exception:
+        task = None
+    if task is None:
+        raise NotFound("Không tìm thấy bước xử lý trong quy trình.", "The step is not in the workflow.")
+    if task.state != TaskState.READY or not task.task_spec.manual:
+        raise InvalidState("Bước này không còn chờ xử lý.", "This step is not waiting to be completed.",
+                           state=TaskState.get_name(task.state))
+    return task
+
+
+def ready_human_tasks(workflow: BpmnWorkflow):
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def complete_task(workflow: BpmnWorkflow, task, data: dict) -> None:
+    task.task_spec.add_data_from_form(task, data) if hasattr(task.task_spec, "add_data_from_form") else task.data.update(data)
+    try:
+        task.run()
+    except SpiffWorkflowException as exc:
+        raise _script_error(exc) from exc

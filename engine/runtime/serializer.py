@@ -1,0 +1,92 @@
+"""Turning a workflow into stored state and back, without its spec.
+
+The spec is most of a small instance's JSON (SPIFF_NOTES.md §11), and it is the same for every
+dossier of a procedure version: it is stored once per version and the parsed objects are cached
+in memory. A dossier stores only its task tree and data. Loading hands the cached spec objects
+to the workflow directly instead of deserializing them again each time.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer, DefaultRegistry
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
+
+
+class _SpecFromCacheConverter(BpmnWorkflowConverter):
+    """Restores a workflow whose ``spec``/``subprocess_specs`` are already spec objects."""
+
+    def from_dict(self, dct):
+        spec = dct.pop("spec")
+        subprocess_specs = dct.pop("subprocess_specs", {})
+        if isinstance(spec, dict):  # full serialization (e.g. a migration): the usual path
+            spec = self.registry.restore(spec)
+            subprocess_specs = self.mapping_from_dict(subprocess_specs)
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _registry() -> DefaultRegistry:
+    registry = DefaultRegistry()
+    # Exact-class match in the registry: date does not cover datetime (SPIFF_NOTES.md §10).
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    return registry
+
+
+def make_serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _SpecFromCacheConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config, _registry()))
+
+
+SERIALIZER = make_serializer()
+VERSION = SERIALIZER.VERSION
+
+
+def specs_to_json(spec, subprocess_specs) -> str:
+    """The spec part of a serialization, stored once per procedure version."""
+    registry = SERIALIZER.registry
+    return json.dumps({
+        "spec": registry.convert(spec),
+        "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+    })
+
+
+def specs_from_json(text: str):
+    registry = SERIALIZER.registry
+    dct = json.loads(text)
+    spec = registry.restore(dct["spec"])
+    subprocess_specs = {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()}
+    return spec, subprocess_specs
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    dct = SERIALIZER.to_dict(workflow)
+    dct.pop("spec")
+    dct.pop("subprocess_specs")
+    return json.dumps(dct, separators=(",", ":"))
+
+
+def load_state(state: str, state_version: str, spec, subprocess_specs, spec_json: str | None = None) -> BpmnWorkflow:
+    dct = json.loads(state)
+    if state_version != VERSION:
+        # Stored by an older SpiffWorkflow: migrate with the full spec dicts, the way the library expects.
+        full = json.loads(spec_json)
+        dct.update(full)
+        dct[SERIALIZER.VERSION_KEY] = state_version
+        SERIALIZER.migrate(dct)
+        return SERIALIZER.from_dict(dct)
+    dct["spec"] = spec
+    dct["subprocess_specs"] = subprocess_specs
+    return SERIALIZER.from_dict(dct)

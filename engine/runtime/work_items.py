@@ -1,0 +1,66 @@
+"""Open work items are derived from the workflow's READY human tasks after every step.
+
+The engine deletes tasks on cancelled branches, so mirroring its events would leave ghosts
+(SPIFF_NOTES.md §14): we compare what is READY now with what the inbox holds and reconcile.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.errors import InvalidState
+from engine.models import Agency, WorkItem
+from engine.runtime.host import ready_human_tasks
+
+
+def resolve_agency(session, dossier, manifest: dict, process_id: str) -> int:
+    """The agency whose officers do a step: the pool's agency kind, in the dossier's area."""
+    kind = manifest["processes"].get(process_id, {}).get("agency_kind", "")
+    receiving = dossier.agency
+    if not kind or kind == receiving.kind:
+        return receiving.id
+    agency_id = session.execute(
+        select(Agency.id).where(Agency.kind == kind, Agency.area_code == receiving.area_code)
+        .order_by(Agency.id)).scalars().first()
+    if agency_id is None:
+        raise InvalidState(
+            f"Không có cơ quan loại {kind!r} tại địa bàn {receiving.area_code!r} để nhận hồ sơ.",
+            f"No agency of kind {kind!r} in area {receiving.area_code!r} to hand the dossier to.")
+    return agency_id
+
+
+def sync_work_items(session, dossier, workflow) -> tuple[list[WorkItem], list[WorkItem]]:
+    """Open items for new READY human tasks; cancel open items whose task is no longer READY."""
+    manifest = dossier.procedure_version.manifest
+    now = clock.now()
+    ready = {str(task.id): task for task in ready_human_tasks(workflow)}
+    current = session.execute(
+        select(WorkItem).where(WorkItem.dossier_id == dossier.id, WorkItem.state == "open")).scalars().all()
+    closed = []
+    for item in current:
+        if item.task_id not in ready:
+            item.state, item.finished_at = "cancelled", now
+            closed.append(item)
+    known = {item.task_id for item in current}
+    opened = []
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        step = manifest["steps"][task.task_spec.bpmn_id]
+        item = WorkItem(task_id=task_id, dossier_id=dossier.id, role=step["role"],
+                        agency_id=resolve_agency(session, dossier, manifest, step["process_id"]),
+                        step_id=task.task_spec.bpmn_id, step_name=step["name"], state="open",
+                        created_at=now)
+        session.add(item)
+        opened.append(item)
+    return opened, closed
+
+
+def open_step_statuses(dossier, workflow) -> list[int]:
+    manifest = dossier.procedure_version.manifest
+    statuses = []
+    for task in ready_human_tasks(workflow):
+        props = manifest["steps"][task.task_spec.bpmn_id]["properties"]
+        if "dossierStatus" in props:  # a step that declares none leaves the status as it is
+            statuses.append(int(props["dossierStatus"]))
+    return statuses

@@ -1,0 +1,100 @@
+"""The ``motcua`` command: database, demo data, procedures and the server."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.bootstrap import Motcua
+from engine.config import Settings
+from engine.errors import ProcedureInvalid
+
+
+def _motcua() -> Motcua:
+    return Motcua(Settings())
+
+
+@click.group()
+def main():
+    """motcua: one-stop dossier handling on BPMN (DATABASE_URL selects the database)."""
+
+
+@main.command("init-db")
+def init_db():
+    """Create or upgrade the schema to the latest migration."""
+    from engine import migrate
+    m = _motcua()
+    migrate.upgrade(m.db)
+    click.echo(f"database at revision {migrate.current(m.db)}: {m.db.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+def demo():
+    """Load demo agencies, users and every procedure in workflows/bpmn/."""
+    from engine import migrate
+    from engine.demo import DEMO_PASSWORD, load_demo
+    m = _motcua()
+    migrate.upgrade(m.db)
+    counts = load_demo(m.uow(), m.settings.bpmn_dir, m.settings.forms_dir)
+    click.echo(f"demo loaded: {counts['agencies']} agencies, {counts['users']} users, "
+               f"{counts['versions']} procedure versions; password for every demo user: {DEMO_PASSWORD}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of form schemas (default: workflows/forms).")
+def validate(paths, forms_dir):
+    """Check BPMN files against the engine and our conventions; deploy nothing."""
+    from engine.procedures.registry import check_file
+    forms_dir = forms_dir or Settings().forms_dir
+    failed = False
+    for path in paths:
+        try:
+            checked = check_file(path, forms_dir)
+        except ProcedureInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"{path}: OK ({checked.key}, {len(checked.manifest['steps'])} steps)")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--by", "deployed_by", default="cli", help="Recorded as the deployer.")
+def deploy(paths, forms_dir, deployed_by):
+    """Deploy BPMN files as new procedure versions (all or nothing)."""
+    from engine.procedures.registry import check_and_deploy
+    m = _motcua()
+    try:
+        with m.uow() as uow:
+            versions = check_and_deploy(uow, paths, forms_dir or m.settings.forms_dir, deployed_by)
+            summary = [(v.procedure.key, v.number) for v in versions]
+            uow.commit()
+    except ProcedureInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("nothing deployed", err=True)
+        sys.exit(1)
+    for key, number in summary:
+        click.echo(f"{key}: version {number}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host, port):
+    """Serve the web app (waitress)."""
+    from waitress import serve as waitress_serve
+    from webapp import create_app
+    app = create_app()
+    click.echo(f"motcua on http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=8)
+
+
+if __name__ == "__main__":
+    main()
