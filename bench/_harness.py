@@ -1,0 +1,133 @@
+"""Shared pieces of the benchmarks: the reference scenario, databases, timing and tables.
+
+Not a test: nothing here asserts a time. It measures on this machine and prints what it saw.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, event, text  # noqa: E402
+
+from engine.config import Settings  # noqa: E402
+
+BPMN_DIR = ROOT / "workflows" / "bpmn"
+FORMS_DIR = ROOT / "workflows" / "forms"
+REFERENCE_BPMN = BPMN_DIR / "dang_ky_ket_hon.bpmn"
+PROCEDURE_KEY = "dang_ky_ket_hon"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/motcua_h2"
+
+# The happy path of the reference procedure: (step id, demo officer who does it, form data).
+HAPPY_PATH = [
+    ("appraise", "chuyenvien", {"conditions_met": True, "marital_status_verified": True,
+                                "appraisal_opinion": "Hai bên đủ điều kiện kết hôn."}),
+    ("approve", "lanhdao", {"decision": "approve", "leader_opinion": "Đồng ý."}),
+    ("record_marriage", "chuyenvien", {"register_book": "01/2026", "register_number": 17,
+                                       "registered_on": "2026-11-23"}),
+    ("return_result", "tiepnhan", {"returned_to": "Nguyễn Văn An", "return_method": "counter"}),
+]
+
+# What the receiving officer types in at the counter: it becomes the workflow's start data.
+START_DATA = {"bride_name": "Trần Thị Bình", "groom_name": "Nguyễn Văn An",
+              "bride_id_number": "001190012345", "groom_id_number": "001088054321"}
+
+
+def ms(ns: float) -> float:
+    return ns / 1e6
+
+
+@dataclass
+class Samples:
+    values_ns: list[int] = field(default_factory=list)
+
+    def add(self, ns: int) -> None:
+        self.values_ns.append(ns)
+
+    @property
+    def median_ms(self) -> float:
+        return ms(statistics.median(self.values_ns))
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.values_ns)
+        return ms(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))])
+
+
+@contextmanager
+def timed(samples: Samples):
+    start = time.perf_counter_ns()
+    yield
+    samples.add(time.perf_counter_ns() - start)
+
+
+def print_table(title: str, header: list[str], rows: list[list]) -> None:
+    cells = [[_fmt(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
+    print(f"\n{title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in cells:
+        print("| " + " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))) + " |")
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def database_url(kind: str, postgres_url: str) -> str:
+    if kind == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
+        return f"sqlite:///{folder / 'bench.sqlite'}"
+    return postgres_url
+
+
+def fresh_database(url: str):
+    """An empty, migrated database with the demo commune and every procedure deployed."""
+    from engine import migrate
+    from engine.bootstrap import Motcua
+    from engine.demo import load_demo
+    from engine.procedures.registry import SPEC_CACHE
+
+    if not url.startswith("sqlite"):
+        admin = create_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        admin.dispose()
+    motcua = Motcua(Settings(database_url=url, bpmn_dir=BPMN_DIR, forms_dir=FORMS_DIR))
+    migrate.upgrade(motcua.db)
+    SPEC_CACHE.clear()
+    load_demo(motcua.uow(), BPMN_DIR, FORMS_DIR)
+    return motcua
+
+
+class StatementCounter:
+    """Counts the SQL statements sent to the database (an SQLAlchemy event hook)."""
+
+    def __init__(self, db_engine):
+        self.count = 0
+        self.statements: list[str] = []
+        self.keep = False
+        event.listen(db_engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, _conn, _cursor, statement, _params, _context, _executemany):
+        self.count += 1
+        if self.keep:
+            self.statements.append(statement)
+
+    @contextmanager
+    def measuring(self):
+        start = self.count
+        box = {}
+        yield box
+        box["statements"] = self.count - start
