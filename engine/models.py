@@ -19,6 +19,10 @@ class UtcDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given to a UtcDateTime column")
+        if value is not None:
+            # SQLite stores the wall time without its offset: store UTC so reading back as UTC is right.
+            from datetime import timezone
+            value = value.astimezone(timezone.utc)
         return value
 
     def process_result_value(self, value, dialect):
@@ -182,3 +186,20 @@ class AuditEvent(Base):
     status_after: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     actor: Mapped[User | None] = relationship()
+
+
+class DossierDocument(Base):
+    """A paper the applicant handed in at reception (form 01 lists them with their counts).
+
+    One row per line of the receipt. Scanned files will hang off the same row later (a sha256 and
+    a size, nullable), so a received paper and its scan stay one thing.
+    """
+    __tablename__ = "dossier_documents"
+    __table_args__ = (Index("ix_dossier_documents_dossier", "dossier_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    name: Mapped[str] = mapped_column(String(500))
+    # original · certified_copy · copy (engine.documents.DocumentKind)
+    kind: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

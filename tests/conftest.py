@@ -42,13 +42,17 @@ def _template(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "template.sqlite"
     m = Motcua(Settings(database_url=f"sqlite:///{path}"))
     migrate.upgrade(m.db)
-    with m.db.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Outside any transaction: our BEGIN IMMEDIATE hook would make the checkpoint fail as "locked".
+    raw = m.db.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
     m.dispose()
     return path
 
 
-TABLES = ["audit_events", "work_items", "dossiers", "dossier_code_sequences", "procedure_versions",
+TABLES = ["dossier_documents", "audit_events", "work_items", "dossiers", "dossier_code_sequences", "procedure_versions",
           "procedures", "memberships", "users", "agencies"]
 
 
