@@ -31,8 +31,10 @@ def claim(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
             _explain_not_claimable(session, work_item_id, actor_id)
         audit.record(session, item.dossier, "claimed", actor_id=actor_id, status_before=item.dossier.status,
                      step_id=item.step_id, step_name=item.step_name)
-        uow.commit()
+        # Read the row back inside the transaction: refreshing after the commit would open a new
+        # one, and leaving the unit of work rolls that back, expiring the item we return.
         session.refresh(item)
+        uow.commit()
         return item
 
 
