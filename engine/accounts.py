@@ -16,11 +16,13 @@ def ensure_agency(session, *, code, name, kind="", area_code="", timezone="Asia/
     return agency
 
 
-def ensure_user(session, *, username, full_name, password, email="", is_admin=False) -> User:
+def ensure_user(session, *, username, full_name, password=None, password_hash=None, email="",
+                is_admin=False) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         user = User(username=username, full_name=full_name, email=email, is_admin=is_admin,
-                    password_hash=generate_password_hash(password), locale="vi", is_active=True)
+                    password_hash=password_hash or generate_password_hash(password), locale="vi",
+                    is_active=True)
         session.add(user)
         session.flush()
     return user

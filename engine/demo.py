@@ -2,7 +2,10 @@
 every procedure in workflows/bpmn/ deployed. Safe to run twice."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+
+from werkzeug.security import generate_password_hash
 
 from engine.accounts import ensure_agency, ensure_user, grant
 from engine.procedures.registry import check_and_deploy
@@ -26,17 +29,23 @@ USERS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; every demo user shares the one published password anyway.
+    return generate_password_hash(DEMO_PASSWORD)
+
+
 def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
     with uow:
         session = uow.session
         agencies = {code: ensure_agency(session, code=code, name=name, kind=kind, area_code=area)
                     for code, name, kind, area in AGENCIES}
         for username, full_name, roles in USERS:
-            user = ensure_user(session, username=username, full_name=full_name, password=DEMO_PASSWORD,
+            user = ensure_user(session, username=username, full_name=full_name, password_hash=_demo_password_hash(),
                                email=f"{username}@tanphong.example")
             for code, role in roles:
                 grant(session, user, agencies[code], role)
-        ensure_user(session, username="admin", full_name="Quản trị hệ thống", password=DEMO_PASSWORD,
+        ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
                     is_admin=True)
         versions = check_and_deploy(uow, sorted(Path(bpmn_dir).glob("*.bpmn")), forms_dir, deployed_by="demo")
         uow.commit()
