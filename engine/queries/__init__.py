@@ -1,0 +1,1 @@
+"""Read-only questions the pages ask (inbox, task page, history). No Flask; callers pass a session."""

@@ -1,0 +1,135 @@
+"""The officer's inbox: five tabs over the work items of the (agency, role) pairs they hold.
+
+Every tab starts from the work item indexes: a unit's queue is ``(agency_id, role, state,
+due_at)`` and a person's own work is ``(assignee_id, state, due_at)``; the dossier, procedure,
+agency and assignee are joined in for the 25 rows of one page only.
+
+Visibility: an officer sees a work item only while they hold its (agency, role) pair, even in
+"mine" and "done" (someone moved out of a unit stops seeing its dossiers). "Due soon" and
+"overdue" show what needs *this* officer: their own open items and their units' unclaimed ones;
+colleagues' late work is a supervisor's view, not an inbox tab.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import aliased
+
+from engine import clock
+from engine.models import Agency, Dossier, Membership, Procedure, ProcedureVersion, User, WorkItem
+
+TABS = ("mine", "unclaimed", "due_soon", "overdue", "done")
+PER_PAGE = 25
+# "Due soon" until the working-time calendar lands: within 24 hours of now.
+DUE_SOON = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    work_item_id: int
+    dossier_id: int
+    dossier_code: str
+    applicant_name: str
+    procedure_name: str
+    step_name: str
+    agency_name: str
+    received_at: datetime
+    due_at: datetime | None
+    assignee_id: int | None
+    assignee_name: str | None
+    state: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    tab: str
+    rows: list[InboxRow]
+    page: int
+    per_page: int
+    has_next: bool
+    search: str
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def units_of(session, user_id: int) -> list[tuple[int, str]]:
+    return [tuple(row) for row in session.execute(
+        select(Membership.agency_id, Membership.role).where(Membership.user_id == user_id)).all()]
+
+
+def _in_units(units):
+    if not units:
+        return false()
+    return or_(*(and_(WorkItem.agency_id == agency_id, WorkItem.role == role) for agency_id, role in units))
+
+
+def _tab_filter(tab: str, user_id: int, units, now: datetime, due_soon: timedelta):
+    visible = _in_units(units)
+    is_open = WorkItem.state == "open"
+    mine_or_free = or_(WorkItem.assignee_id == user_id, WorkItem.assignee_id.is_(None))
+    if tab == "mine":
+        return and_(WorkItem.assignee_id == user_id, is_open, visible)
+    if tab == "unclaimed":
+        return and_(is_open, WorkItem.assignee_id.is_(None), visible)
+    if tab == "due_soon":
+        return and_(is_open, visible, mine_or_free, WorkItem.due_at >= now, WorkItem.due_at < now + due_soon)
+    if tab == "overdue":
+        return and_(is_open, visible, mine_or_free, WorkItem.due_at < now)
+    if tab == "done":
+        return and_(WorkItem.finished_by_id == user_id, WorkItem.state == "done", visible)
+    raise ValueError(f"unknown inbox tab {tab!r}")
+
+
+def _matches(search: str):
+    needle = search.strip().lower()
+    # lower() on both sides: PostgreSQL folds Vietnamese capitals too; SQLite folds only ASCII.
+    return or_(func.lower(Dossier.code).contains(needle, autoescape=True),
+               func.lower(Dossier.applicant_name).contains(needle, autoescape=True))
+
+
+def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: int = 1,
+          per_page: int = PER_PAGE, now: datetime | None = None, due_soon: timedelta = DUE_SOON) -> InboxPage:
+    """One page of a tab, soonest deadline first (no deadline last), then oldest first."""
+    now = now or clock.now()
+    page = max(1, int(page))
+    units = units_of(session, user_id)
+    assignee = aliased(User)
+    stmt = (
+        select(WorkItem.id, Dossier.id, Dossier.code, Dossier.applicant_name, Procedure.name,
+               WorkItem.step_name, Agency.name, Dossier.received_at, WorkItem.due_at, WorkItem.assignee_id,
+               assignee.full_name, WorkItem.state, WorkItem.created_at, WorkItem.finished_at)
+        .join(Dossier, Dossier.id == WorkItem.dossier_id)
+        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        .join(Agency, Agency.id == WorkItem.agency_id)
+        .outerjoin(assignee, assignee.id == WorkItem.assignee_id)
+        .where(_tab_filter(tab, user_id, units, now, due_soon)))
+    if search.strip():
+        stmt = stmt.where(_matches(search))
+    if tab == "done":
+        # What an officer looks for among finished work is what they did last.
+        stmt = stmt.order_by(WorkItem.finished_at.desc(), WorkItem.id.desc())
+    else:
+        stmt = stmt.order_by(WorkItem.due_at.asc().nulls_last(), WorkItem.created_at.asc(), WorkItem.id.asc())
+    rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
+    return InboxPage(tab=tab, rows=[InboxRow(*row) for row in rows[:per_page]], page=page, per_page=per_page,
+                     has_next=len(rows) > per_page, search=search.strip())
+
+
+def tab_counts(session, user_id: int, *, now: datetime | None = None,
+               due_soon: timedelta = DUE_SOON) -> dict[str, int]:
+    """How many open items each tab holds (no search), for the tab labels.
+
+    "Done" is not counted: it only grows, and no index serves it by finisher.
+    """
+    now = now or clock.now()
+    units = units_of(session, user_id)
+    return {tab: session.scalar(select(func.count()).select_from(WorkItem)
+                                .where(_tab_filter(tab, user_id, units, now, due_soon)))
+            for tab in TABS if tab != "done"}

@@ -1,0 +1,90 @@
+"""The task page: one work item, its dossier and the step's form, for someone allowed to see it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from engine.commands._steps import SUPERVISOR, has_role
+from engine.errors import NotFound
+from engine.models import Agency, Dossier, User, WorkItem
+from engine.queries.history import HistoryEntry, dossier_history
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    id: int
+    code: str
+    status: int
+    procedure_name: str
+    agency_name: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_address: str
+    applicant_phone: str
+    applicant_email: str
+    received_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    work_item_id: int
+    step_id: str
+    step_name: str
+    role: str
+    agency_name: str
+    state: str
+    assignee_id: int | None
+    assignee_name: str | None
+    created_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+    form: dict | None
+    can_send_back: bool
+    dossier: DossierSummary
+    history: list[HistoryEntry]
+
+
+def may_see(session, user_id: int, item: WorkItem) -> bool:
+    """Holders of the step's (agency, role), and the agency's supervisors."""
+    return (has_role(session, user_id, item.agency_id, item.role)
+            or has_role(session, user_id, item.agency_id, SUPERVISOR))
+
+
+def task_view(session, user_id: int, work_item_id: int) -> TaskView:
+    item = session.get(WorkItem, work_item_id)
+    if item is None or not may_see(session, user_id, item):
+        # The same answer for "no such task" and "not yours": a URL reveals nothing.
+        raise NotFound("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
+    dossier: Dossier = item.dossier
+    version = dossier.procedure_version
+    step = version.manifest["steps"].get(item.step_id, {})
+    form_name = step.get("form") or ""
+    assignee = session.get(User, item.assignee_id) if item.assignee_id else None
+    summary = DossierSummary(
+        id=dossier.id, code=dossier.code, status=dossier.status, procedure_name=version.procedure.name,
+        agency_name=dossier.agency.name, applicant_name=dossier.applicant_name,
+        applicant_id_number=dossier.applicant_id_number, applicant_address=dossier.applicant_address,
+        applicant_phone=dossier.applicant_phone, applicant_email=dossier.applicant_email,
+        received_at=dossier.received_at, due_at=dossier.due_at, finished_at=dossier.finished_at)
+    return TaskView(
+        work_item_id=item.id, step_id=item.step_id, step_name=item.step_name, role=item.role,
+        agency_name=session.get(Agency, item.agency_id).name, state=item.state,
+        assignee_id=item.assignee_id, assignee_name=assignee.full_name if assignee else None,
+        created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
+        form=version.forms.get(form_name) if form_name else None,
+        can_send_back=bool(step.get("properties", {}).get("sendBackData")),
+        dossier=summary, history=dossier_history(session, dossier.id))
+
+
+def step_form(session, user_id: int, work_item_id: int) -> dict | None:
+    """Just the step's form schema (to read a submitted form), with the same visibility rule."""
+    item = session.get(WorkItem, work_item_id)
+    if item is None or not may_see(session, user_id, item):
+        raise NotFound("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
+    version = item.dossier.procedure_version
+    form_name = version.manifest["steps"].get(item.step_id, {}).get("form") or ""
+    return version.forms.get(form_name) if form_name else None
