@@ -1,5 +1,5 @@
 """Liveness and readiness for load balancers and the demo's first page."""
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, redirect, url_for
 from sqlalchemy import text
 
 bp = Blueprint("health", __name__)
@@ -15,4 +15,5 @@ def healthz():
 
 @bp.get("/")
 def index():
-    return "<!doctype html><html lang=vi><meta charset=utf-8><title>motcua</title><h1>Một cửa — motcua</h1><p>Hệ thống đang chạy.</p>"
+    # The officer's start page is the inbox (which sends anonymous visitors to the login).
+    return redirect(url_for("inbox.index"))

@@ -1,0 +1,118 @@
+"""Logging in and out, and the language switch."""
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine.accounts import verify_password
+from engine.commands.preferences import set_locale
+from engine.queries.accounts import officer, user_for_login
+from webapp.i18n import LOCALES
+from webapp.throttle import LoginThrottle
+
+bp = Blueprint("auth", __name__)
+
+# Checked when the username does not exist, so both failures cost the same time.
+_DUMMY_HASH = generate_password_hash("motcua-no-such-user")
+
+
+class CurrentOfficer(UserMixin):
+    """What flask-login keeps for a request: the officer row, read once per request."""
+
+    def __init__(self, row):
+        self.id = row.id
+        self.username = row.username
+        self.full_name = row.full_name
+        self.locale = row.locale
+        self.is_admin = row.is_admin
+        self._active = row.is_active
+
+    @property
+    def is_active(self) -> bool:
+        return self._active
+
+
+def init_app(app) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def load(user_id: str):
+        from webapp import motcua
+        with motcua().read_session() as s:
+            row = officer(s, int(user_id))
+        return CurrentOfficer(row) if row and row.is_active else None
+
+    app.extensions["login_throttle"] = LoginThrottle(
+        app.config["LOGIN_MAX_FAILURES"], timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: a login link must not bounce the officer to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else default
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    if request.method == "GET":
+        return render_template("auth/login.html", username="", next=request.args.get("next", ""))
+    username = request.form.get("username", "").strip().lower()
+    password = request.form.get("password", "")
+    next_url = request.form.get("next", "")
+    throttle: LoginThrottle = current_app.extensions["login_throttle"]
+    address = request.remote_addr or ""
+    wait = throttle.retry_after(username, address)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        flash(_("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.", minutes=minutes),
+              "error")
+        return render_template("auth/login.html", username=username, next=next_url), 429
+    from webapp import motcua
+    with motcua().read_session() as s:
+        user = user_for_login(s, username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.is_active or not verify_password(user, password):
+        throttle.failed(username, address)
+        flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
+        return render_template("auth/login.html", username=username, next=next_url), 401
+    throttle.succeeded(username, address)
+    session.clear()  # a fresh session at login: nothing planted before it survives
+    login_user(CurrentOfficer(user))
+    return redirect(safe_next(next_url, url_for("inbox.index")))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language():
+    """Switch the page language; a logged-in officer keeps the choice on every device."""
+    chosen = request.form.get("locale", "")
+    if chosen in LOCALES:
+        session["locale"] = chosen
+        if current_user.is_authenticated:
+            from webapp import motcua
+            set_locale(motcua().uow(), user_id=current_user.id, locale=chosen)
+    return redirect(safe_next(request.form.get("next"), url_for("inbox.index")))

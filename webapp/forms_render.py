@@ -1,0 +1,166 @@
+"""A step's JSON Schema as HTML fields, and submitted form values back as typed data.
+
+Only what step forms use is rendered natively (a flat object of strings, numbers, booleans and
+choices); a nested object or array gets a JSON textarea so the form is still usable. The engine
+validates everything again; nothing here decides whether data is acceptable.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# A string longer than this is text to write, not a value to type: a textarea.
+TEXTAREA_FROM = 255
+CHECKED = frozenset({"on", "true", "1", "yes"})
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    widget: str  # text · textarea · number · checkbox · select · date · email · json
+    required: bool = False
+    value: object = ""
+    errors: list[str] = field(default_factory=list)
+    options: list[tuple[str, str]] = field(default_factory=list)
+    attrs: dict[str, object] = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def checked(self) -> bool:
+        return self.value is True or str(self.value).lower() in CHECKED
+
+
+def _type(prop: Mapping) -> str:
+    kind = prop.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind:
+        return kind
+    consts = [o.get("const") for o in prop.get("oneOf", []) if "const" in o] or prop.get("enum", [])
+    if consts and all(isinstance(c, bool) for c in consts):
+        return "boolean"
+    if consts and all(isinstance(c, int) and not isinstance(c, bool) for c in consts):
+        return "integer"
+    return "string"
+
+
+def _options(prop: Mapping) -> list[tuple[str, str]]:
+    choices = [o for o in prop.get("oneOf", []) + prop.get("anyOf", []) if "const" in o]
+    if choices:
+        return [(_text(o["const"]), o.get("title") or _text(o["const"])) for o in choices]
+    return [(_text(v), _text(v)) for v in prop.get("enum", [])]
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _widget(prop: Mapping, kind: str, options) -> str:
+    if options and kind != "boolean":
+        return "select"
+    if kind == "boolean":
+        return "checkbox"
+    if kind in ("integer", "number"):
+        return "number"
+    if kind in ("object", "array"):
+        return "json"
+    if prop.get("format") == "date":
+        return "date"
+    if prop.get("format") == "email":
+        return "email"
+    if prop.get("maxLength", 0) > TEXTAREA_FROM:
+        return "textarea"
+    return "text"
+
+
+def _attrs(prop: Mapping, kind: str, widget: str) -> dict[str, object]:
+    attrs: dict[str, object] = {}
+    if widget in ("text", "textarea", "email"):
+        for key, attr in (("maxLength", "maxlength"), ("minLength", "minlength")):
+            if key in prop:
+                attrs[attr] = prop[key]
+    if widget == "number":
+        attrs["step"] = "1" if kind == "integer" else "any"
+        for key, attr in (("minimum", "min"), ("maximum", "max")):
+            if key in prop:
+                attrs[attr] = prop[key]
+    return attrs
+
+
+def fields(schema: Mapping | None, values: Mapping | None = None,
+           errors: Mapping[str, list[str]] | None = None) -> list[Field]:
+    """The fields of a form, in schema order.
+
+    ``values`` are what the officer typed (a re-render after refused data keeps them exactly);
+    without them, the schema's defaults fill the fields.
+    """
+    if not schema:
+        return []
+    errors = errors or {}
+    required = set(schema.get("required", []))
+    result = []
+    for name, prop in schema.get("properties", {}).items():
+        kind = _type(prop)
+        options = _options(prop)
+        widget = _widget(prop, kind, options)
+        if values is not None:
+            value = values.get(name, "")
+        elif "default" in prop:
+            value = prop["default"] if widget == "checkbox" else _text(prop["default"])
+        else:
+            value = ""
+        result.append(Field(
+            name=name, label=prop.get("title") or name, widget=widget,
+            # A checkbox left unticked is a valid "no": never mark it required in the browser.
+            required=name in required and widget != "checkbox",
+            value=value, errors=list(errors.get(name, [])), options=options,
+            attrs=_attrs(prop, kind, widget), description=prop.get("description", "")))
+    return result
+
+
+def form_errors(schema: Mapping | None, errors: Mapping[str, list[str]] | None) -> list[str]:
+    """Errors that belong to no field on the page (shown above the form)."""
+    names = set((schema or {}).get("properties", {}))
+    return [m for key, messages in (errors or {}).items() if key not in names for m in messages]
+
+
+def parse(schema: Mapping | None, form: Mapping) -> dict:
+    """Submitted strings → the schema's types. Keys outside the schema (CSRF token, buttons)
+    are dropped; an empty field is left out so "required" reports it; a value that does not
+    parse is passed on as typed, so the engine's validation names the field."""
+    if not schema:
+        return {}
+    data: dict = {}
+    for name, prop in schema.get("properties", {}).items():
+        kind = _type(prop)
+        if kind == "boolean" and not _options(prop):
+            data[name] = str(form.get(name, "")).lower() in CHECKED
+            continue
+        raw = form.get(name)
+        if raw is None:
+            continue
+        raw = str(raw).strip()
+        if raw == "":
+            continue
+        data[name] = _convert(raw, kind)
+    return data
+
+
+def _convert(raw: str, kind: str):
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            number = float(raw.replace(",", "."))  # "1,5" is how Vietnamese write 1.5
+            return int(number) if number.is_integer() and "." not in raw and "," not in raw else number
+        if kind == "boolean":
+            return raw.lower() in CHECKED
+        if kind in ("object", "array"):
+            return json.loads(raw)
+    except ValueError:
+        return raw
+    return raw

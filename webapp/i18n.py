@@ -1,0 +1,105 @@
+"""Languages and formats: Vietnamese by default, English on request; Vietnamese date format and
+the agency's time zone whatever the language.
+
+Message ids are the Vietnamese texts themselves, so Vietnamese needs no catalogue; English lives
+in translations/en/LC_MESSAGES (the compiled .mo is committed, so a fresh clone works without a
+build step; tests/web/test_i18n.py checks it matches the .po). To refresh after editing texts:
+
+    pybabel extract -F webapp/babel.cfg -o webapp/translations/messages.pot webapp
+    pybabel update -i webapp/translations/messages.pot -d webapp/translations
+    pybabel compile -d webapp/translations
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, session
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from engine.statuses import DossierStatus
+
+LOCALES = ("vi", "en")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+ROLE_LABELS = {
+    "reception": _l("Tiếp nhận và trả kết quả"),
+    "specialist": _l("Chuyên viên"),
+    "leader": _l("Lãnh đạo"),
+    "supervisor": _l("Giám sát"),
+}
+
+ACTION_LABELS = {
+    "received": _l("Tiếp nhận hồ sơ"),
+    "started": _l("Bắt đầu xử lý"),
+    "claimed": _l("Nhận xử lý"),
+    "released": _l("Trả về hàng chờ của đơn vị"),
+    "completed": _l("Hoàn thành bước"),
+    "sent_back": _l("Trả lại"),
+    "reassigned": _l("Giao lại cho cán bộ khác"),
+    "withdrawn": _l("Công dân rút hồ sơ"),
+    "stopped": _l("Dừng xử lý"),
+    "failed": _l("Lỗi xử lý"),
+}
+
+
+def locale() -> str:
+    """The language of this request: the officer's saved choice, else the session's, else Vietnamese."""
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else "vi"
+
+
+def current_language() -> str:
+    return get_locale().language if get_locale() else "vi"
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.extensions["motcua"].settings.timezone)
+
+
+def format_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Asia/Ho_Chi_Minh (the configured zone), whatever the page language."""
+    if value is None:
+        return "—"
+    return value.astimezone(_zone()).strftime("%d/%m/%Y %H:%M")
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone()).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def status_label(code: int | None) -> str:
+    if code is None:
+        return "—"
+    status = DossierStatus(code)
+    return status.label_en if current_language() == "en" else status.label_vi
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def error_message(exc) -> str:
+    """An engine error in the page's language (engine errors carry both)."""
+    return exc.message(current_language())
+
+
+def init_app(app) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=locale)
+    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, status=status_label,
+                                 role=role_label, action=action_label)
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)

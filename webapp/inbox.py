@@ -1,0 +1,81 @@
+"""The officer's inbox and task page: claim, release, complete, send back."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine import clock
+from engine.commands import claim, complete, release, send_back
+from engine.queries.inbox import TABS, inbox, tab_counts
+from engine.queries.tasks import step_form, task_view
+from webapp import forms_render, motcua
+from webapp.auth import safe_next
+from webapp.errors import on_form_invalid
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.before_request
+@login_required
+def _officers_only():
+    """Every page here needs a login."""
+
+
+@bp.get("/inbox")
+def index():
+    tab = request.args.get("tab", "mine")
+    tab = tab if tab in TABS else "mine"
+    page = request.args.get("page", 1, type=int) or 1
+    with motcua().read_session() as s:
+        listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page)
+        counts = tab_counts(s, current_user.id)
+    return render_template("inbox/inbox.html", listing=listing, counts=counts, now=clock.now())
+
+
+def render_task(item_id: int, *, values=None, errors=None, reason="", reason_errors=None):
+    with motcua().read_session() as s:
+        view = task_view(s, current_user.id, item_id)
+    return render_template(
+        "inbox/task.html", view=view, fields=forms_render.fields(view.form, values, errors),
+        form_errors=forms_render.form_errors(view.form, errors),
+        reason=reason, reason_errors=(reason_errors or {}).get("reason", []))
+
+
+@bp.get("/tasks/<int:item_id>")
+def task(item_id: int):
+    return render_task(item_id)
+
+
+@bp.post("/tasks/<int:item_id>/claim")
+def claim_task(item_id: int):
+    item = claim(motcua().uow(), actor_id=current_user.id, work_item_id=item_id)
+    flash(_("Bạn đã nhận xử lý bước „%(step)s”.", step=item.step_name), "success")
+    return redirect(safe_next(request.form.get("next"), url_for(".task", item_id=item_id)))
+
+
+@bp.post("/tasks/<int:item_id>/release")
+def release_task(item_id: int):
+    item = release(motcua().uow(), actor_id=current_user.id, work_item_id=item_id)
+    flash(_("Đã trả bước „%(step)s” về hàng chờ của đơn vị.", step=item.step_name), "success")
+    return redirect(safe_next(request.form.get("next"), url_for(".index")))
+
+
+@bp.post("/tasks/<int:item_id>/complete")
+def complete_task(item_id: int):
+    with motcua().read_session() as s:
+        schema = step_form(s, current_user.id, item_id)
+    on_form_invalid(lambda errors: render_task(item_id, values=request.form, errors=errors))
+    item = complete(motcua().uow(), actor_id=current_user.id, work_item_id=item_id,
+                    data=forms_render.parse(schema, request.form))
+    flash(_("Đã hoàn thành bước „%(step)s”.", step=item.step_name), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/tasks/<int:item_id>/send-back")
+def send_back_task(item_id: int):
+    reason = request.form.get("reason", "")
+    on_form_invalid(lambda errors: render_task(item_id, reason=reason, reason_errors=errors))
+    item = send_back(motcua().uow(), actor_id=current_user.id, work_item_id=item_id, reason=reason)
+    flash(_("Đã trả lại hồ sơ từ bước „%(step)s”.", step=item.step_name), "success")
+    return redirect(url_for(".index"))
