@@ -1,10 +1,10 @@
 """The tables. Schema changes go through Alembic (engine/migrations); a test checks the two agree."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, SmallInteger,
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, SmallInteger,
     String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -47,6 +47,21 @@ class Agency(Base):
     kind: Mapped[str] = mapped_column(String(60), default="")
     area_code: Mapped[str] = mapped_column(String(40), default="")
     timezone: Mapped[str] = mapped_column(String(60), default="Asia/Ho_Chi_Minh")
+    # Which holiday calendar the agency follows, and its office hours ("07:00-11:30,13:30-17:00").
+    calendar_code: Mapped[str] = mapped_column(String(40), default="VN")
+    office_hours: Mapped[str] = mapped_column(String(80), default="07:00-11:30,13:30-17:00")
+
+
+class CalendarDay(Base):
+    """An exception to "Monday to Friday": a day off on a weekday, or a worked weekend day."""
+    __tablename__ = "calendar_days"
+    calendar_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    # "holidays" when seeded from the package, "admin" when an administrator set it: seeding never
+    # overwrites an administrator's correction.
+    source: Mapped[str] = mapped_column(String(20), default="holidays")
 
 
 class User(Base):

@@ -35,7 +35,10 @@ class UnitOfWork:
         """Load a dossier for change; concurrent commands on it wait here until we commit."""
         stmt = select(Dossier).where(Dossier.id == dossier_id)
         if self._row_locks:
-            stmt = stmt.with_for_update()
+            # FOR NO KEY UPDATE: still one command per dossier at a time, but it lets a claim or a
+            # release (which lock their work item first) insert their audit row, whose foreign-key
+            # check takes KEY SHARE on this dossier. Plain FOR UPDATE blocks that check: deadlock.
+            stmt = stmt.with_for_update(key_share=True)
         dossier = self.session.execute(stmt).scalar_one_or_none()
         if dossier is None:
             raise NotFound("Không tìm thấy hồ sơ.", "Dossier not found.")

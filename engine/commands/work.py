@@ -92,7 +92,9 @@ def _finish(uow, actor_id, work_item_id, data, *, action, reason=None) -> WorkIt
         item = uow.work_item(work_item_id)
         require_role(session, actor_id, item.agency_id, item.role)
         dossier = uow.lock_dossier(item.dossier_id)  # serialises commands on this dossier
-        session.refresh(item)
+        # Locked too: a release or claim takes the item's row without the dossier lock, and this
+        # waits for it and then reads what it committed instead of overwriting it.
+        session.refresh(item, with_for_update=True)
         if item.state != "open":
             raise InvalidState("Bước này đã được xử lý xong.", "This step has already been completed.")
         if item.assignee_id != actor_id:
