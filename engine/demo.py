@@ -8,6 +8,7 @@ from pathlib import Path
 from werkzeug.security import generate_password_hash
 
 from engine.accounts import ensure_agency, ensure_user, grant
+from engine.calendar.store import seed_calendar
 from engine.procedures.registry import check_and_deploy
 
 DEMO_PASSWORD = "motcua-demo"
@@ -38,6 +39,7 @@ def _demo_password_hash() -> str:
 def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
     with uow:
         session = uow.session
+        seed_calendar(session)
         agencies = {code: ensure_agency(session, code=code, name=name, kind=kind, area_code=area)
                     for code, name, kind, area in AGENCIES}
         for username, full_name, roles in USERS:

@@ -22,10 +22,14 @@ def main():
 
 @main.command("init-db")
 def init_db():
-    """Create or upgrade the schema to the latest migration."""
+    """Create or upgrade the schema to the latest migration, and seed the holiday calendar."""
     from engine import migrate
+    from engine.calendar.store import seed_calendar
     m = _motcua()
     migrate.upgrade(m.db)
+    with m.uow() as uow:
+        seed_calendar(uow.session)
+        uow.commit()
     click.echo(f"database at revision {migrate.current(m.db)}: {m.db.url.render_as_string(hide_password=True)}")
 
 

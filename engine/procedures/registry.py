@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine import clock
+from engine.calendar import parse_time_limit
 from engine.errors import NotFound, ProcedureInvalid
 from engine.procedures.forms import check_schema
 from engine.procedures.manifest import BPMN, build_manifest
@@ -116,7 +117,16 @@ def _all_task_specs(spec, subprocess_specs):
         yield from s.task_specs.values()
 
 
+def _check_time_limit(text, filename, element, what, problems):
+    try:
+        parse_time_limit(text)
+    except ValueError as exc:
+        problems.append(Problem(filename, element, f"{what}: {exc}"))
+
+
 def _check_structure(tree, manifest, filename, problems):
+    if "timeLimit" in manifest["properties"]:
+        _check_time_limit(manifest["properties"]["timeLimit"], filename, manifest["key"], "timeLimit", problems)
     for process in tree.getroot().findall(f"{{{BPMN}}}process"):
         if process.find(f"{{{BPMN}}}startEvent") is None:
             problems.append(Problem(filename, process.get("id"), "process has no start event"))
@@ -133,6 +143,8 @@ def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
         status = props.get("dossierStatus")
         if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
             problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}"))
+        if "allotment" in props:
+            _check_time_limit(props["allotment"], filename, step_id, "allotment", problems)
         if "sendBackData" in props:
             try:
                 if not isinstance(json.loads(props["sendBackData"]), dict):
