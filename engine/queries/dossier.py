@@ -1,0 +1,188 @@
+"""The dossier page and the receipt: one dossier as an officer reads it, for officers allowed to.
+
+Visibility: an officer sees a dossier while they hold any role in the receiving agency, or in an
+agency that has (or had) a step of it. Anyone else gets NotFound with the same words as a
+dossier that does not exist, so a guessed URL reveals nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+
+from engine.commands._steps import SUPERVISOR
+from engine.errors import NotFound
+from engine.models import (
+    Agency, AuditEvent, Dossier, DossierDocument, Membership, Procedure, ProcedureVersion, User, WorkItem,
+)
+from engine.queries.history import HistoryEntry, dossier_history
+
+NOT_FOUND = ("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DossierHeader:
+    id: int
+    code: str
+    status: int
+    channel: int
+    procedure_key: str
+    procedure_name: str
+    procedure_national_code: str
+    version_number: int
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_address: str
+    applicant_phone: str
+    applicant_email: str
+    received_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+    failure: str | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    full_name: str
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    work_item_id: int
+    step_id: str
+    step_name: str
+    role: str
+    agency_id: int
+    agency_name: str
+    assignee_id: int | None
+    assignee_name: str | None
+    created_at: datetime
+    claimed_at: datetime | None
+    due_at: datetime | None
+    # Filled only for a supervisor of the step's agency: whom the step may be handed to.
+    reassign_to: tuple[Candidate, ...] = ()
+
+    @property
+    def can_reassign(self) -> bool:
+        return bool(self.reassign_to)
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    dossier: DossierHeader
+    documents: list[Document]
+    open_steps: list[OpenStep]
+    history: list[HistoryEntry]
+    # Names of the people a history entry's detail refers to by id (reassignments).
+    people: dict[int, str]
+    bpmn_xml: str
+    done_steps: frozenset[str]
+    current_steps: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    dossier: DossierHeader
+    documents: list[Document]
+    receiver_name: str
+
+
+def may_view(session, user_id: int, dossier_id: int, agency_id: int) -> bool:
+    """Any membership in the receiving agency, or in an agency with a work item on the dossier."""
+    in_agency = exists().where(Membership.user_id == user_id, Membership.agency_id == agency_id)
+    in_step_agency = exists().where(
+        WorkItem.dossier_id == dossier_id,
+        Membership.user_id == user_id, Membership.agency_id == WorkItem.agency_id)
+    return bool(session.execute(select(or_(in_agency, in_step_agency))).scalar())
+
+
+def _header(session, user_id: int, dossier_id: int) -> DossierHeader:
+    row = session.execute(
+        select(Dossier.id, Dossier.code, Dossier.status, Dossier.channel, Procedure.key, Procedure.name,
+               Procedure.national_code, ProcedureVersion.number, Agency.id, Agency.code, Agency.name,
+               Dossier.applicant_name, Dossier.applicant_id_number, Dossier.applicant_address,
+               Dossier.applicant_phone, Dossier.applicant_email, Dossier.received_at, Dossier.due_at,
+               Dossier.finished_at, Dossier.failure)
+        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        .join(Agency, Agency.id == Dossier.agency_id)
+        .where(Dossier.id == dossier_id)).one_or_none()
+    if row is None or not may_view(session, user_id, dossier_id, row[8]):
+        raise NotFound(*NOT_FOUND)
+    return DossierHeader(*row)
+
+
+def documents_of(session, dossier_id: int) -> list[Document]:
+    return [Document(*row) for row in session.execute(
+        select(DossierDocument.name, DossierDocument.kind, DossierDocument.count)
+        .where(DossierDocument.dossier_id == dossier_id).order_by(DossierDocument.id)).all()]
+
+
+def dossier_page(session, user_id: int, dossier_id: int) -> DossierPage:
+    header = _header(session, user_id, dossier_id)
+    items = session.execute(
+        select(WorkItem.id, WorkItem.step_id, WorkItem.step_name, WorkItem.role, WorkItem.agency_id, Agency.name,
+               WorkItem.assignee_id, User.full_name, WorkItem.created_at, WorkItem.claimed_at, WorkItem.due_at,
+               WorkItem.state)
+        .join(Agency, Agency.id == WorkItem.agency_id)
+        .outerjoin(User, User.id == WorkItem.assignee_id)
+        .where(WorkItem.dossier_id == dossier_id)
+        .order_by(WorkItem.id)).all()
+    supervised = set(session.execute(select(Membership.agency_id).where(
+        Membership.user_id == user_id, Membership.role == SUPERVISOR)).scalars())
+    open_steps = []
+    for row in items:
+        if row.state != "open":
+            continue
+        candidates = _candidates(session, row.agency_id, row.role, row.assignee_id) \
+            if row.agency_id in supervised else ()
+        open_steps.append(OpenStep(*row[:11], reassign_to=candidates))
+    history = dossier_history(session, dossier_id)
+    xml = session.execute(select(ProcedureVersion.bpmn_xml).join(Dossier, Dossier.procedure_version_id
+                                                                  == ProcedureVersion.id)
+                          .where(Dossier.id == dossier_id)).scalar_one()
+    return DossierPage(
+        dossier=header, documents=documents_of(session, dossier_id), open_steps=open_steps, history=history,
+        people=_people_in(session, history), bpmn_xml=xml,
+        done_steps=frozenset(r.step_id for r in items if r.state == "done"),
+        current_steps=frozenset(r.step_id for r in items if r.state == "open"))
+
+
+def _candidates(session, agency_id: int, role: str, holder_id: int | None) -> tuple[Candidate, ...]:
+    """Active members of the step's agency who hold its role, except whoever holds it now."""
+    rows = session.execute(
+        select(User.id, User.full_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.agency_id == agency_id, Membership.role == role, User.is_active.is_(True))
+        .order_by(User.full_name, User.id)).all()
+    return tuple(Candidate(*row) for row in rows if row[0] != holder_id)
+
+
+def _people_in(session, history: list[HistoryEntry]) -> dict[int, str]:
+    ids = {entry.detail.get(key) for entry in history for key in ("previous_assignee", "new_assignee")}
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def receipt(session, user_id: int, dossier_id: int) -> Receipt:
+    """What form 01 prints: the dossier, the papers received, and who received them."""
+    header = _header(session, user_id, dossier_id)
+    receiver = session.execute(
+        select(User.full_name).join(AuditEvent, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.dossier_id == dossier_id, AuditEvent.action == "received")
+        .order_by(AuditEvent.id).limit(1)).scalar_one_or_none()
+    return Receipt(dossier=header, documents=documents_of(session, dossier_id), receiver_name=receiver or "")
