@@ -147,6 +147,13 @@ class Dossier(Base):
     applicant_email: Mapped[str] = mapped_column(String(255), default="")
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The due date set at reception: lateness is judged against it even after an apology moves due_at.
+    original_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    # When the scheduler must make sure an apology exists (one working day before due_at).
+    apology_check_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    apology_issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The earliest BPMN timer the workflow waits for: the scheduler wakes the dossier then.
+    next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Set when the workflow ended on an uncaught BPMN error or a script failed for good.
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -179,6 +186,10 @@ class WorkItem(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The step's allotment as declared in the BPMN (e.g. "1.5 working days"), and when the
+    # scheduler next has something to say about it (warning, then overdue); NULL when nothing left.
+    allotment: Mapped[str] = mapped_column(String(40), default="")
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
@@ -218,3 +229,52 @@ class DossierDocument(Base):
     kind: Mapped[str] = mapped_column(String(20))
     count: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Escalation(Base):
+    """A warning or escalation, recorded once: ``dedupe_key`` is unique (work item or dossier + level)."""
+    __tablename__ = "escalations"
+    __table_args__ = (Index("ix_escalations_agency_open", "agency_id", "acknowledged_at", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
+    # warning (step nearing its due time) · overdue (step past it) · will_be_late (dossier needs an apology)
+    level: Mapped[str] = mapped_column(String(20))
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), nullable=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    dossier: Mapped[Dossier] = relationship()
+    work_item: Mapped[WorkItem | None] = relationship()
+
+
+class Notification(Base):
+    """What a user sees in the web app's notification list."""
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), nullable=True)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    message_vi: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+
+
+class OutgoingMail(Base):
+    """Mail written in the same transaction as its cause and sent later by the scheduler."""
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    to_address: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # NULL once sent (or given up): the delivery job reads only rows due now, through this index.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
