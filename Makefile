@@ -1,0 +1,38 @@
+# The two set-up commands (README.md): `make run` and `make test`.
+#
+# Both create .venv when it is missing and install the project into it. An install is recorded in
+# a stamp file that is older than pyproject.toml only when the dependencies may have changed, so a
+# second run skips pip entirely.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k claim -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test
+
+run: install
+	$(BIN)/motcua init-db
+	$(BIN)/motcua demo
+	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The test extra includes the project itself, so it also satisfies `make run`.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
