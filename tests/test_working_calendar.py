@@ -117,3 +117,12 @@ def test_office_hours_are_configurable_per_agency():
     for bad in ("11:30-07:00", "07:00-11:30,10:00-12:00", "sáng"):
         with pytest.raises(ValueError):
             OfficeHours.parse(bad)
+
+
+def test_subtracting_working_time_mirrors_adding(calendar):
+    assert calendar.subtract(at(2026, 2, 23, 9), timedelta(hours=8)) == at(2026, 2, 13, 9)
+    assert calendar.subtract(at(2026, 11, 23, 15), timedelta(hours=4)) == at(2026, 11, 23, 9)
+    assert calendar.subtract(at(2026, 11, 23, 7), timedelta(hours=1)) == at(2026, 11, 20, 16)
+    for start in (at(2026, 8, 21, 16), at(2026, 4, 24, 10), at(2026, 11, 20, 8)):
+        later = calendar.add_working_days(start, Decimal("2.25"))
+        assert calendar.subtract(later, timedelta(hours=18)) == start

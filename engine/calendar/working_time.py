@@ -117,6 +117,26 @@ class WorkingCalendar:
             current = datetime.combine(day, time(0), self.tz)
         raise ValueError("working time too long (over three years)")
 
+    def subtract(self, instant: datetime, working_time: timedelta) -> datetime:
+        """The instant ``working_time`` of office time before ``instant`` (mirror of ``add``)."""
+        if instant.tzinfo is None:
+            raise ValueError("naive datetime")
+        remaining = working_time
+        current = instant.astimezone(self.tz)
+        day = current.date()
+        for _ in range(MAX_SPAN_DAYS):
+            if self.is_working_day(day):
+                for start, end in reversed(list(self._periods(day))):
+                    end = min(end, current)
+                    if end <= start:
+                        continue
+                    if remaining <= end - start:
+                        return end - remaining
+                    remaining -= end - start
+            day -= timedelta(days=1)
+            current = datetime.combine(day, time(23, 59, 59, 999999), self.tz)
+        raise ValueError("working time too long (over three years)")
+
     def add_working_days(self, instant: datetime, days) -> datetime:
         return self.add(instant, timedelta(seconds=float(Decimal(str(days)) * self.day_length)))
 

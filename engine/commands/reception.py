@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from engine import audit, clock
 from engine.commands._steps import RECEPTION, advance, require_role
 from engine.documents import ReceivedDocument
+from engine.deadlines import set_dossier_due
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, NotFound
 from engine.models import Agency, Dossier, DossierDocument
@@ -65,6 +66,7 @@ def receive(uow, *, actor_id: int, agency_id: int, procedure_key: str, applicant
         workflow.data.update(data or {})
         workflow.task_tree.data.update(data or {})
         save_workflow(dossier, workflow)
+        set_dossier_due(session, dossier, version.manifest, now)
         session.add(dossier)
         session.flush()
         session.add_all(DossierDocument(dossier_id=dossier.id, name=d.name.strip(), kind=str(d.kind),

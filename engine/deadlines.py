@@ -1,0 +1,55 @@
+"""Due dates: a dossier's from the procedure's legal time limit, a step's from its allotment.
+
+Declared in the BPMN (docs/MODELLING.md): ``timeLimit`` on the process (or collaboration),
+``allotment`` and optionally ``warnBefore`` on each human task. Times are computed on the
+calendar of the agency that does the work.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from engine.calendar import WorkingCalendar, parse_time_limit
+from engine.calendar.store import calendar_for
+from engine.models import Agency
+
+DEFAULT_WARN_SHARE = 0.25  # warn when a quarter of the step's allotment is left
+
+
+def set_dossier_due(session, dossier, manifest: dict, received_at: datetime) -> None:
+    text = manifest["properties"].get("timeLimit")
+    if not text:
+        return
+    calendar = calendar_for(session, dossier.agency)
+    dossier.due_at = dossier.original_due_at = calendar.deadline(received_at, parse_time_limit(text))
+    dossier.apology_check_at = apology_check(calendar, dossier.due_at)
+
+
+def apology_check(calendar: WorkingCalendar, due_at: datetime) -> datetime:
+    """One working day before the due date: the last moment to issue an apology (DOMAIN.md)."""
+    return calendar.subtract(due_at, timedelta(seconds=calendar.day_length))
+
+
+def set_step_due(session, item, step: dict, created_at: datetime) -> None:
+    props = step["properties"]
+    text = props.get("allotment")
+    if not text:
+        return
+    calendar = calendar_for(session, session.get(Agency, item.agency_id))
+    limit = parse_time_limit(text)
+    item.allotment = str(limit)
+    item.due_at = calendar.deadline(created_at, limit)
+    item.next_escalation_at = warning_time(calendar, created_at, item.due_at, props.get("warnBefore"))
+
+
+def warning_time(calendar: WorkingCalendar, start: datetime, due_at: datetime, warn_before: str | None) -> datetime:
+    """When to warn the holder: ``warnBefore`` ("25%" or a time limit), default a quarter left."""
+    if warn_before and warn_before.strip().endswith("%"):
+        share = float(warn_before.strip()[:-1]) / 100
+    elif warn_before:
+        limit = parse_time_limit(warn_before)
+        seconds = float(limit.amount) * (calendar.day_length if limit.unit == "working_days" else 3600)
+        return calendar.subtract(due_at, timedelta(seconds=seconds))
+    else:
+        share = DEFAULT_WARN_SHARE
+    allotted = calendar.working_time_between(start, due_at)
+    return calendar.subtract(due_at, allotted * share)
