@@ -1,0 +1,129 @@
+"""The inbox: who sees what, the five tabs, search, order and pages."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from engine import clock
+from engine.models import WorkItem
+from engine.queries.inbox import inbox
+from tests.web.conftest import page_text
+
+
+def codes_on(page: str) -> list[str]:
+    return re.findall(r'<a href="/tasks/\d+">([^<]+)</a>', page)
+
+
+def set_due(demo, item_id, due):
+    # Step deadlines come from the working-time calendar, which is not wired to work items yet;
+    # the test gives the items their deadlines directly.
+    with demo.motcua.uow() as uow:
+        uow.session.execute(update(WorkItem).where(WorkItem.id == item_id).values(due_at=due))
+        uow.commit()
+
+
+def test_each_officer_sees_only_the_queues_of_the_roles_they_hold(browser, receive_dossier):
+    code_a, _ = receive_dossier("Nguyễn Văn An")
+    code_b, _ = receive_dossier("Trần Thị Bình")
+    specialist = browser("chuyenvien").text("/inbox?tab=unclaimed")
+    assert set(codes_on(specialist)) == {code_a, code_b}
+    assert "Thẩm định hồ sơ" in specialist and "Đăng ký kết hôn" in specialist
+    assert "UBND xã Tân Phong" in specialist and "23/11/2026 09:00" in specialist
+    # Reception, the leader and the police specialist (same role name, another agency): nothing.
+    for username in ("tiepnhan", "lanhdao", "congan"):
+        b = browser(username)
+        for tab in ("mine", "unclaimed", "due_soon", "overdue", "done"):
+            page = b.text(f"/inbox?tab={tab}")
+            assert codes_on(page) == [], (username, tab)
+            assert code_a not in page and "Nguyễn Văn An" not in page
+
+
+def test_claimed_work_moves_from_the_units_queue_to_mine_then_to_done(browser, receive_dossier):
+    code, item = receive_dossier()
+    minh, thu = browser("chuyenvien"), browser("chuyenvien2")
+    assert minh.post(f"/tasks/{item}/claim").status_code == 302
+    assert codes_on(minh.text("/inbox")) == [code]  # "mine" is the default tab
+    assert codes_on(minh.text("/inbox?tab=unclaimed")) == []
+    # A colleague sees neither the claimed item in the queue nor in their own work.
+    assert codes_on(thu.text("/inbox?tab=unclaimed")) == [] and codes_on(thu.text("/inbox")) == []
+    minh.post(f"/tasks/{item}/complete", {"conditions_met": "on", "appraisal_opinion": "Đủ điều kiện kết hôn."})
+    assert codes_on(minh.text("/inbox")) == []
+    assert codes_on(minh.text("/inbox?tab=done")) == [code]
+    assert codes_on(thu.text("/inbox?tab=done")) == []
+
+
+def test_search_by_code_or_applicant_name(browser, receive_dossier):
+    code_a, _ = receive_dossier("Nguyễn Văn An")
+    code_b, _ = receive_dossier("Trần Thị Bình")
+    b = browser("chuyenvien")
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=" + code_b)) == [code_b]
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=" + code_a[-4:])) == [code_a]
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=nguyễn văn")) == [code_a]
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=Bình")) == [code_b]
+    empty = b.text("/inbox?tab=unclaimed&q=Lê Văn Không")
+    assert codes_on(empty) == [] and "Không có công việc nào khớp với „Lê Văn Không”." in empty
+    # LIKE wildcards in the search are taken literally.
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=%25")) == []
+
+
+def test_pages_of_25_soonest_deadline_first_and_no_deadline_last(browser, receive_dossier, demo, frozen_clock):
+    received = []
+    for n in range(30):
+        received.append(receive_dossier(f"Người nộp {n:02d}"))
+        frozen_clock.advance(timedelta(minutes=1))
+    now = clock.now()
+    # Three items get deadlines, later-received ones sooner; the rest have none.
+    set_due(demo, received[29][1], now + timedelta(days=1))
+    set_due(demo, received[28][1], now + timedelta(days=2))
+    set_due(demo, received[27][1], now + timedelta(days=3))
+    b = browser("chuyenvien")
+    first = b.text("/inbox?tab=unclaimed")
+    expected = [received[i][0] for i in (29, 28, 27)] + [received[i][0] for i in range(27)]
+    assert codes_on(first) == expected[:25]
+    assert 'rel="next" href="/inbox?tab=unclaimed&amp;page=2"' in b.get("/inbox?tab=unclaimed").get_data(as_text=True)
+    second = b.text("/inbox?tab=unclaimed&page=2")
+    assert codes_on(second) == expected[25:]
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+    assert ">30<" in first.replace(" ", "")  # the tab's count
+    # Search keeps its pages too.
+    assert len(codes_on(b.text("/inbox?tab=unclaimed&q=Người nộp&page=2"))) == 5
+
+
+def test_due_soon_and_overdue_tabs_follow_the_clock(browser, receive_dossier, demo, frozen_clock):
+    code_soon, soon = receive_dossier("Hồ sơ sắp hạn")
+    code_later, later = receive_dossier("Hồ sơ còn lâu")
+    receive_dossier("Hồ sơ không hạn")
+    now = clock.now()
+    set_due(demo, soon, now + timedelta(hours=5))
+    set_due(demo, later, now + timedelta(days=3))
+    b = browser("chuyenvien")
+    assert codes_on(b.text("/inbox?tab=due_soon")) == [code_soon]
+    assert codes_on(b.text("/inbox?tab=overdue")) == []
+    frozen_clock.advance(timedelta(hours=6))
+    assert codes_on(b.text("/inbox?tab=overdue")) == [code_soon]
+    assert 'class="overdue"' in b.get("/inbox?tab=overdue").get_data(as_text=True)
+    frozen_clock.advance(timedelta(days=2))
+    assert codes_on(b.text("/inbox?tab=due_soon")) == [code_later]
+    assert codes_on(b.text("/inbox?tab=overdue")) == [code_soon]
+    # A colleague's claimed late item is the supervisor's business, not this officer's tab.
+    browser("chuyenvien2").post(f"/tasks/{soon}/claim")
+    assert codes_on(b.text("/inbox?tab=overdue")) == []
+
+
+def test_the_query_alone_agrees_with_the_page(demo, receive_dossier):
+    """engine.queries.inbox answers without Flask: what the CLI or an API would use."""
+    code, _ = receive_dossier()
+    with demo.motcua.read_session() as s:
+        listing = inbox(s, demo.users["chuyenvien"], "unclaimed")
+        assert [r.dossier_code for r in listing.rows] == [code]
+        row = listing.rows[0]
+        assert (row.procedure_name, row.agency_name, row.assignee_name) == ("Đăng ký kết hôn", "UBND xã Tân Phong", None)
+        assert inbox(s, demo.users["congan"], "unclaimed").rows == []
+
+
+def test_unknown_tab_falls_back_to_my_work(browser):
+    page = browser("chuyenvien").get("/inbox?tab=drop-table&page=-3")
+    assert page.status_code == 200
+    assert 'aria-current="page">Việc của tôi' in page_text(page)
