@@ -2,40 +2,53 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from engine import audit, clock
-from engine.commands._steps import SUPERVISOR, advance, has_role, require_open, require_role
+from engine.commands._steps import (
+    SUPERVISOR, advance, has_role, holds_item_role, not_permitted, require_open, require_role,
+)
 from engine.errors import AlreadyClaimed, FormInvalid, InvalidState, NotFound
-from engine.models import User, WorkItem
+from engine.models import Dossier, User, WorkItem
 from engine.procedures.forms import validate_form
-from engine.runtime.host import complete_task, load_workflow, ready_task
+from engine.runtime.host import complete_task, load_workflow, procedure_of, ready_task
 
 
 def claim(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
     """Take an open step from the unit's queue. Exactly one of many simultaneous claims wins."""
     with uow:
         session = uow.session
-        item = uow.work_item(work_item_id)
-        require_role(session, actor_id, item.agency_id, item.role)
+        row = session.execute(select(WorkItem.agency_id, holds_item_role(actor_id))
+                              .where(WorkItem.id == work_item_id)).first()
+        if row is None:
+            raise NotFound("Không tìm thấy công việc.", "Work item not found.")
+        if not row[1]:
+            raise not_permitted()
         now = clock.now()
-        # A conditional update on this row alone: the database picks the single winner.
+        # A conditional update on this row alone: the database picks the single winner. RETURNING
+        # reads back the claimed row and its dossier's status in the same statement.
         won = session.execute(
             update(WorkItem)
             .where(WorkItem.id == work_item_id, WorkItem.state == "open", WorkItem.assignee_id.is_(None))
             .values(assignee_id=actor_id, claimed_at=now)
-            .execution_options(synchronize_session=False)).rowcount == 1
-        if not won:
+            .returning(WorkItem, select(Dossier.status).where(Dossier.id == WorkItem.dossier_id).scalar_subquery())
+            .execution_options(synchronize_session=False, populate_existing=True)).first()
+        if won is None:
             session.rollback()
             _explain_not_claimable(session, work_item_id, actor_id)
-        audit.record(session, item.dossier, "claimed", actor_id=actor_id, status_before=item.dossier.status,
-                     step_id=item.step_id, step_name=item.step_name)
-        # Read the row back inside the transaction: refreshing after the commit would open a new
-        # one, and leaving the unit of work rolls that back, expiring the item we return.
-        session.refresh(item)
+        item, dossier_status = won
+        audit.record(session, _DossierStatus(item.dossier_id, dossier_status), "claimed", actor_id=actor_id,
+                     status_before=dossier_status, step_id=item.step_id, step_name=item.step_name)
         uow.commit()
         return item
+
+
+class _DossierStatus(NamedTuple):
+    """The two fields of a dossier the audit record of a claim needs, without loading the row."""
+    id: int
+    status: int
 
 
 def _explain_not_claimable(session, work_item_id: int, actor_id: int):
@@ -89,23 +102,30 @@ def send_back(uow, *, actor_id: int, work_item_id: int, reason: str) -> WorkItem
 def _finish(uow, actor_id, work_item_id, data, *, action, reason=None) -> WorkItem:
     with uow:
         session = uow.session
-        item = uow.work_item(work_item_id)
-        require_role(session, actor_id, item.agency_id, item.role)
-        dossier = uow.lock_dossier(item.dossier_id)  # serialises commands on this dossier
-        # Locked too: a release or claim takes the item's row without the dossier lock, and this
-        # waits for it and then reads what it committed instead of overwriting it.
-        session.refresh(item, with_for_update=True)
+        dossier = uow.lock_dossier_of_work_item(work_item_id)  # serialises commands on this dossier
+        # Under the lock, in one statement: the item, whether the actor may do it, and the
+        # dossier's other open items (which advance() reconciles).
+        rows = session.execute(
+            select(WorkItem, holds_item_role(actor_id))
+            .where(or_(WorkItem.id == work_item_id,
+                       and_(WorkItem.dossier_id == dossier.id, WorkItem.state == "open")))
+            # Locked too: a release or claim takes the item's row without the dossier lock, and
+            # this waits for it and then reads what it committed instead of overwriting it.
+            .with_for_update(of=WorkItem)).all()
+        item, permitted = next((i, p) for i, p in rows if i.id == work_item_id)
+        if not permitted:
+            raise not_permitted()
         if item.state != "open":
             raise InvalidState("Bước này đã được xử lý xong.", "This step has already been completed.")
         if item.assignee_id != actor_id:
             raise InvalidState("Bạn cần nhận xử lý công việc trước khi hoàn thành.",
                                "Claim the work item before completing it.")
         require_open(dossier)
-        version = dossier.procedure_version
-        step = version.manifest["steps"][item.step_id]
+        procedure = procedure_of(dossier)
+        step = procedure.manifest["steps"][item.step_id]
         if action == "sent_back":
             data = _send_back_data(step, reason)
-        form = version.forms.get(step["form"]) if step["form"] else None
+        form = procedure.forms.get(step["form"]) if step["form"] else None
         clean = validate_form(form, data) if form is not None else _plain(data)
         workflow = load_workflow(dossier)
         task = ready_task(workflow, item.task_id)
@@ -115,7 +135,8 @@ def _finish(uow, actor_id, work_item_id, data, *, action, reason=None) -> WorkIt
         detail = {"data": clean}
         if reason:
             detail["reason"] = reason
-        advance(session, dossier, workflow, actor_id=actor_id, action=action, step=item, **detail)
+        advance(session, dossier, workflow, actor_id=actor_id, action=action, step=item,
+                open_items=[i for i, _p in rows], **detail)
         uow.commit()
         return item
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from threading import Lock
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
@@ -22,16 +23,62 @@ class StepOutcome:
     events: list[BpmnEvent] = field(default_factory=list)  # other thrown events (messages…)
 
 
+@dataclass(frozen=True)
+class ProcedureRuntime:
+    """What commands read of a procedure version. A deployed version never changes, so this is
+    built once per version and shared: treat ``manifest`` and ``forms`` as read-only."""
+    version_id: int
+    specs: tuple
+    manifest: dict
+    forms: dict
+
+
+class _VersionRef:
+    """Lets SPEC_CACHE find a version by id without loading its row (spec_json, XML, forms…);
+    the row is read only on a cache miss."""
+    __slots__ = ("id", "_dossier")
+
+    def __init__(self, dossier):
+        self.id = dossier.procedure_version_id or dossier.procedure_version.id
+        self._dossier = dossier
+
+    @property
+    def spec_json(self) -> str:
+        return self._dossier.procedure_version.spec_json
+
+
+_RUNTIMES: dict[int, ProcedureRuntime] = {}
+_RUNTIMES_LOCK = Lock()
+_MAX_RUNTIMES = 256
+
+
+def procedure_of(dossier) -> ProcedureRuntime:
+    """The dossier's procedure version as commands need it, without a query once cached."""
+    ref = _VersionRef(dossier)
+    specs = SPEC_CACHE.get(ref)
+    runtime = _RUNTIMES.get(ref.id)
+    # An entry is valid only with the very spec objects SPEC_CACHE holds now: clearing that cache
+    # (a test database that restarts its ids) retires these entries with it.
+    if runtime is None or runtime.specs is not specs:
+        version = dossier.procedure_version
+        runtime = ProcedureRuntime(version.id, specs, version.manifest, version.forms)
+        with _RUNTIMES_LOCK:
+            if len(_RUNTIMES) >= _MAX_RUNTIMES:
+                _RUNTIMES.clear()
+            _RUNTIMES[version.id] = runtime
+    return runtime
+
+
 def new_workflow(version) -> BpmnWorkflow:
     spec, subprocess_specs = SPEC_CACHE.get(version)
     return BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
 
 
 def load_workflow(dossier) -> BpmnWorkflow:
-    version = dossier.procedure_version
-    spec, subprocess_specs = SPEC_CACHE.get(version)
-    workflow = load_state(dossier.workflow_state, dossier.serializer_version, spec, subprocess_specs,
-                          version.spec_json)
+    spec, subprocess_specs = procedure_of(dossier).specs
+    # The full spec JSON is needed only to migrate a state stored by an older SpiffWorkflow.
+    spec_json = None if dossier.serializer_version == VERSION else dossier.procedure_version.spec_json
+    workflow = load_state(dossier.workflow_state, dossier.serializer_version, spec, subprocess_specs, spec_json)
     # The script engine is not serialized: without this the loaded workflow runs unrestricted Python.
     workflow.script_engine = SCRIPT_ENGINE
     return workflow

@@ -8,16 +8,19 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine import clock
+from engine.deadlines import set_step_due
 from engine.errors import InvalidState
 from engine.models import Agency, WorkItem
-from engine.runtime.host import ready_human_tasks
+from engine.runtime.host import procedure_of, ready_human_tasks
 
 
 def resolve_agency(session, dossier, manifest: dict, process_id: str) -> int:
     """The agency whose officers do a step: the pool's agency kind, in the dossier's area."""
     kind = manifest["processes"].get(process_id, {}).get("agency_kind", "")
+    if not kind:
+        return dossier.agency_id  # the usual case: no need to load the agency row
     receiving = dossier.agency
-    if not kind or kind == receiving.kind:
+    if kind == receiving.kind:
         return receiving.id
     agency_id = session.execute(
         select(Agency.id).where(Agency.kind == kind, Agency.area_code == receiving.area_code)
@@ -29,13 +32,21 @@ def resolve_agency(session, dossier, manifest: dict, process_id: str) -> int:
     return agency_id
 
 
-def sync_work_items(session, dossier, workflow) -> tuple[list[WorkItem], list[WorkItem]]:
-    """Open items for new READY human tasks; cancel open items whose task is no longer READY."""
-    manifest = dossier.procedure_version.manifest
+def sync_work_items(session, dossier, workflow, open_items=None) -> tuple[list[WorkItem], list[WorkItem]]:
+    """Open items for new READY human tasks; cancel open items whose task is no longer READY.
+
+    ``open_items``: the dossier's work items as the caller already read them under the dossier
+    lock (saves reading them again); those no longer open are left out here.
+    """
+    manifest = procedure_of(dossier).manifest
     now = clock.now()
     ready = {str(task.id): task for task in ready_human_tasks(workflow)}
-    current = session.execute(
-        select(WorkItem).where(WorkItem.dossier_id == dossier.id, WorkItem.state == "open")).scalars().all()
+    if open_items is None:
+        current = session.execute(
+            select(WorkItem).where(WorkItem.dossier_id == dossier.id, WorkItem.state == "open")
+            .order_by(WorkItem.id)).scalars().all()
+    else:
+        current = sorted((item for item in open_items if item.state == "open"), key=lambda item: item.id)
     closed = []
     for item in current:
         if item.task_id not in ready:
@@ -51,13 +62,14 @@ def sync_work_items(session, dossier, workflow) -> tuple[list[WorkItem], list[Wo
                         agency_id=resolve_agency(session, dossier, manifest, step["process_id"]),
                         step_id=task.task_spec.bpmn_id, step_name=step["name"], state="open",
                         created_at=now)
+        set_step_due(session, item, step, now)
         session.add(item)
         opened.append(item)
     return opened, closed
 
 
 def open_step_statuses(dossier, workflow) -> list[int]:
-    manifest = dossier.procedure_version.manifest
+    manifest = procedure_of(dossier).manifest
     statuses = []
     for task in ready_human_tasks(workflow):
         props = manifest["steps"][task.task_spec.bpmn_id]["properties"]
