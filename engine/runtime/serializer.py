@@ -68,7 +68,27 @@ def specs_from_json(text: str):
     dct = json.loads(text)
     spec = registry.restore(dct["spec"])
     subprocess_specs = {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()}
+    prewire_message_started_pools(spec)
     return spec, subprocess_specs
+
+
+def prewire_message_started_pools(spec) -> None:
+    """Wire, once, the pools of a collaboration that start on a message.
+
+    SpiffWorkflow 3.2.0 starts such a pool (``BpmnStartTask.trigger_wf``) by connecting it to the
+    spec's start task the first time its message arrives. The spec objects are cached and shared
+    by every dossier of the version, so from then on each new dossier would start that pool
+    eagerly, and a dossier that never sends the message (a refusal) would never complete.
+    Wiring the pool to the end join and naming the start task as its input beforehand, without
+    making it an output of the start task, is exactly the state ``trigger_wf`` wants, so it never
+    touches the shared spec at run time.
+    """
+    start = spec.start
+    for name in getattr(start, "trigger_specs", []):
+        pool = spec.task_specs[name]
+        if start.name not in pool._inputs:
+            pool._inputs.append(start.name)
+            pool.connect(spec.end)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
