@@ -8,8 +8,9 @@ from engine.unit_of_work import UnitOfWork
 
 
 class Motcua:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, *, mailer=None):
         self.settings = settings or Settings()
+        self.mailer = mailer or _mailer(self.settings)
         self.db = make_engine(self.settings.database_url)
         self.sqlite = is_sqlite(self.db)
         self._sessions = make_session_factory(self.db)
@@ -20,3 +21,10 @@ class Motcua:
 
     def dispose(self) -> None:
         self.db.dispose()
+
+
+def _mailer(settings: Settings):
+    from integrations.mail import NullMailer, SmtpMailer
+    if not settings.smtp_host:
+        return NullMailer()
+    return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)

@@ -18,5 +18,8 @@ class Settings:
     bpmn_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_BPMN_DIR", PROJECT_ROOT / "workflows" / "bpmn")))
     forms_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_FORMS_DIR", PROJECT_ROOT / "workflows" / "forms")))
     timezone: str = field(default_factory=lambda: os.environ.get("MOTCUA_TIMEZONE", "Asia/Ho_Chi_Minh"))
+    smtp_host: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMTP_HOST", ""))
+    smtp_port: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SMTP_PORT", "25")))
+    mail_from: str = field(default_factory=lambda: os.environ.get("MOTCUA_MAIL_FROM", "motcua@localhost"))
     # BPMN files are small; anything bigger is a mistake or an attack.
     max_bpmn_bytes: int = 2 * 1024 * 1024

@@ -18,6 +18,20 @@ def _motcua() -> Motcua:
 @click.group()
 def main():
     """motcua: one-stop dossier handling on BPMN (DATABASE_URL selects the database)."""
+    _freeze_clock_if_asked()
+
+
+def _freeze_clock_if_asked():
+    # For tests and demos that run real processes at a chosen moment: MOTCUA_FROZEN_NOW=ISO-8601.
+    import os
+    from datetime import datetime
+    from engine import clock
+    frozen = os.environ.get("MOTCUA_FROZEN_NOW")
+    if frozen:
+        moment = datetime.fromisoformat(frozen)
+        if moment.tzinfo is None:
+            raise click.UsageError("MOTCUA_FROZEN_NOW needs a UTC offset, e.g. 2026-11-23T15:30:00+07:00")
+        clock.set_clock(lambda: moment)
 
 
 @main.command("init-db")
@@ -91,13 +105,32 @@ def deploy(paths, forms_dir, deployed_by):
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
-def serve(host, port):
-    """Serve the web app (waitress)."""
+@click.option("--no-scheduler", is_flag=True, help="Do not run the scheduler in this process.")
+def serve(host, port, no_scheduler):
+    """Serve the web app (waitress), with the scheduler in-process unless told otherwise."""
     from waitress import serve as waitress_serve
+    from engine.scheduler.runner import start_background
     from webapp import create_app
     app = create_app()
+    if not no_scheduler:
+        start_background(app.extensions["motcua"])
     click.echo(f"motcua on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run one tick and exit (cron, tests).")
+@click.option("--interval", default=60, type=int, help="Seconds between ticks.")
+def scheduler(once, interval):
+    """Run the scheduler: escalations, will-be-late dossiers, mail delivery."""
+    from engine.scheduler.runner import run_forever, run_tick
+    m = _motcua()
+    if once:
+        report = run_tick(m)
+        click.echo(f"warnings={report.warnings} overdue={report.overdue} "
+                   f"will_be_late={report.will_be_late} mails_sent={report.mails_sent}")
+        return
+    run_forever(m, interval)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+"""Sending the mail outbox. A row leaves the queue only when the SMTP server accepted it.
+
+Each message is first leased (its next attempt pushed past the lease) in a short transaction of
+its own, then sent with no transaction open, then marked sent. Two schedulers never send the same
+message at once, and SMTP's slowness never holds a database lock. A crash after the server
+accepted a message and before it was marked sends it again when the lease runs out (at least
+once), with the same Message-ID so it can be recognised.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from engine import clock
+from engine.models import OutgoingMail
+from engine.scheduler.notify import backoff
+
+BATCH = 100
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+
+
+def deliver_mail(uow_factory, mailer) -> int:
+    sent = 0
+    for _ in range(BATCH):
+        mail = _lease_one(uow_factory())
+        if mail is None:
+            break
+        try:
+            mailer.send(to=mail.to_address, subject=mail.subject, body=mail.body, message_id=mail.dedupe_key)
+        except Exception as exc:  # any failure of the outside world: retry later, keep the reason
+            _record_failure(uow_factory(), mail, f"{type(exc).__name__}: {exc}")
+        else:
+            _record_sent(uow_factory(), mail)
+            sent += 1
+    return sent
+
+
+def _lease_one(uow):
+    with uow:
+        session, now = uow.session, clock.now()
+        candidates = session.execute(
+            select(OutgoingMail.id, OutgoingMail.next_attempt_at).where(OutgoingMail.next_attempt_at <= now)
+            .order_by(OutgoingMail.next_attempt_at).limit(10)).all()
+        for mail_id, seen in candidates:
+            # Conditional update: of several schedulers, exactly one takes this message.
+            taken = session.execute(
+                update(OutgoingMail).where(OutgoingMail.id == mail_id, OutgoingMail.next_attempt_at == seen)
+                .values(next_attempt_at=now + LEASE, attempts=OutgoingMail.attempts + 1)
+                .execution_options(synchronize_session=False)).rowcount == 1
+            if taken:
+                mail = session.get(OutgoingMail, mail_id)
+                session.refresh(mail)
+                uow.commit()
+                return mail
+        return None
+
+
+def _record_sent(uow, mail) -> None:
+    with uow:
+        row = uow.session.get(OutgoingMail, mail.id)
+        row.sent_at, row.next_attempt_at, row.last_error = clock.now(), None, None
+        uow.commit()
+
+
+def _record_failure(uow, mail, error: str) -> None:
+    with uow:
+        row = uow.session.get(OutgoingMail, mail.id)
+        row.last_error = error[:2000]
+        row.next_attempt_at = None if row.attempts >= MAX_ATTEMPTS else clock.now() + backoff(row.attempts)
+        uow.commit()
