@@ -92,10 +92,17 @@ def prewire_message_started_pools(spec) -> None:
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
-    dct = SERIALIZER.to_dict(workflow)
-    dct.pop("spec")
-    dct.pop("subprocess_specs")
-    return json.dumps(dct, separators=(",", ":"))
+    # Encoder mode as in serialize_json: task-data deltas are converted (dates, Decimals) only by
+    # the registry's JSON encoder, not by to_dict; a plain json.dumps loses or rejects them.
+    registry = SERIALIZER.registry
+    registry._encoder_mode = True
+    try:
+        dct = SERIALIZER.to_dict(workflow)
+        dct.pop("spec")
+        dct.pop("subprocess_specs")
+        return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+    finally:
+        registry._encoder_mode = False
 
 
 def load_state(state: str, state_version: str, spec, subprocess_specs, spec_json: str | None = None) -> BpmnWorkflow:
