@@ -1,8 +1,11 @@
 """The officer's inbox: five tabs over the work items of the (agency, role) pairs they hold.
 
 Every tab starts from the work item indexes: a unit's queue is ``(agency_id, role, state,
-due_at)`` and a person's own work is ``(assignee_id, state, due_at)``; the dossier, procedure,
-agency and assignee are joined in for the 25 rows of one page only.
+due_at)``, a person's own work is ``(assignee_id, state, due_at)`` and what they finished is
+``(finished_by_id, state, finished_at, id)``. The page's work item ids are picked first; the
+dossier, procedure, agency and assignee are joined in for those 25 rows only. The unit tabs of
+someone holding several (agency, role) pairs read each unit's queue on its own and merge them: one
+OR across units lets the planner pick a worse index (bench/inbox_bench.py).
 
 Visibility: an officer sees a work item only while they hold its (agency, role) pair, even in
 "mine" and "done" (someone moved out of a unit stops seeing its dossiers). "Due soon" and
@@ -14,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from engine import clock
@@ -22,7 +25,8 @@ from engine.models import Agency, Dossier, Membership, Procedure, ProcedureVersi
 
 TABS = ("mine", "unclaimed", "due_soon", "overdue", "done")
 PER_PAGE = 25
-# "Due soon" until the working-time calendar lands: within 24 hours of now.
+# "Due soon" in the inbox: due within the next 24 hours. Step-specific warnings (warnBefore)
+# are the escalation sweep's job; this tab is a plain, predictable look-ahead.
 DUE_SOON = timedelta(hours=24)
 
 
@@ -69,6 +73,9 @@ def _in_units(units):
     return or_(*(and_(WorkItem.agency_id == agency_id, WorkItem.role == role) for agency_id, role in units))
 
 
+UNIT_TABS = ("unclaimed", "due_soon", "overdue")
+
+
 def _tab_filter(tab: str, user_id: int, units, now: datetime, due_soon: timedelta):
     visible = _in_units(units)
     is_open = WorkItem.state == "open"
@@ -93,31 +100,61 @@ def _matches(search: str):
                func.lower(Dossier.applicant_name).contains(needle, autoescape=True))
 
 
+def _order(tab: str, columns):
+    if tab == "done":
+        # What an officer looks for among finished work is what they did last.
+        return (columns.finished_at.desc(), columns.id.desc())
+    return (columns.due_at.asc().nulls_last(), columns.created_at.asc(), columns.id.asc())
+
+
+def _selected(tab: str, user_id: int, units, now, due_soon, search: str, *columns):
+    """``columns`` of the work items in the tab (and matching the search), one select per unit
+    for the unit tabs of several units: each then reads its unit's queue through its index."""
+    split = [[unit] for unit in units] if tab in UNIT_TABS and len(units) > 1 else [units]
+    selects = []
+    for part in split:
+        stmt = select(*columns).where(_tab_filter(tab, user_id, part, now, due_soon))
+        if search.strip():
+            stmt = stmt.join(Dossier, Dossier.id == WorkItem.dossier_id).where(_matches(search))
+        selects.append(stmt)
+    return selects
+
+
+def _page_ids(tab: str, user_id: int, units, now, due_soon, search: str, offset: int, limit: int):
+    """The ids of the work items on the page, in the tab's order."""
+    keys = (WorkItem.id, WorkItem.due_at, WorkItem.created_at, WorkItem.finished_at)
+    selects = _selected(tab, user_id, units, now, due_soon, search, *keys)
+    if len(selects) == 1:
+        return selects[0].order_by(*_order(tab, WorkItem)).offset(offset).limit(limit)
+    # Each unit's first offset + limit rows, merged: the page lies among them.
+    firsts = [select(*first.c).select_from(first) for first in (
+        stmt.order_by(*_order(tab, WorkItem)).limit(offset + limit).subquery() for stmt in selects)]
+    merged = union_all(*firsts).subquery()
+    return select(merged.c.id).order_by(*_order(tab, merged.c)).offset(offset).limit(limit)
+
+
 def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: int = 1,
           per_page: int = PER_PAGE, now: datetime | None = None, due_soon: timedelta = DUE_SOON) -> InboxPage:
     """One page of a tab, soonest deadline first (no deadline last), then oldest first."""
     now = now or clock.now()
     page = max(1, int(page))
     units = units_of(session, user_id)
+    page_ids = _page_ids(tab, user_id, units, now, due_soon, search, (page - 1) * per_page,
+                         per_page + 1).subquery()
     assignee = aliased(User)
     stmt = (
         select(WorkItem.id, Dossier.id, Dossier.code, Dossier.applicant_name, Procedure.name,
                WorkItem.step_name, Agency.name, Dossier.received_at, WorkItem.due_at, WorkItem.assignee_id,
                assignee.full_name, WorkItem.state, WorkItem.created_at, WorkItem.finished_at)
+        .select_from(page_ids)
+        .join(WorkItem, WorkItem.id == page_ids.c.id)
         .join(Dossier, Dossier.id == WorkItem.dossier_id)
         .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
         .join(Agency, Agency.id == WorkItem.agency_id)
         .outerjoin(assignee, assignee.id == WorkItem.assignee_id)
-        .where(_tab_filter(tab, user_id, units, now, due_soon)))
-    if search.strip():
-        stmt = stmt.where(_matches(search))
-    if tab == "done":
-        # What an officer looks for among finished work is what they did last.
-        stmt = stmt.order_by(WorkItem.finished_at.desc(), WorkItem.id.desc())
-    else:
-        stmt = stmt.order_by(WorkItem.due_at.asc().nulls_last(), WorkItem.created_at.asc(), WorkItem.id.asc())
-    rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
+        .order_by(*_order(tab, WorkItem)))
+    rows = session.execute(stmt).all()
     return InboxPage(tab=tab, rows=[InboxRow(*row) for row in rows[:per_page]], page=page, per_page=per_page,
                      has_next=len(rows) > per_page, search=search.strip())
 
@@ -126,10 +163,15 @@ def tab_counts(session, user_id: int, *, now: datetime | None = None,
                due_soon: timedelta = DUE_SOON) -> dict[str, int]:
     """How many open items each tab holds (no search), for the tab labels.
 
-    "Done" is not counted: it only grows, and no index serves it by finisher.
+    "Done" is not counted: it only grows, and its label needs no number.
     """
     now = now or clock.now()
     units = units_of(session, user_id)
-    return {tab: session.scalar(select(func.count()).select_from(WorkItem)
-                                .where(_tab_filter(tab, user_id, units, now, due_soon)))
-            for tab in TABS if tab != "done"}
+    counts = {}
+    for tab in TABS:
+        if tab == "done":
+            continue
+        selects = _selected(tab, user_id, units, now, due_soon, "", WorkItem.id)
+        counted = selects[0] if len(selects) == 1 else union_all(*selects)
+        counts[tab] = session.scalar(select(func.count()).select_from(counted.subquery()))
+    return counts

@@ -17,8 +17,8 @@ def codes_on(page: str) -> list[str]:
 
 
 def set_due(demo, item_id, due):
-    # Step deadlines come from the working-time calendar, which is not wired to work items yet;
-    # the test gives the items their deadlines directly.
+    # The reference procedure declares no step allotments (so its items have no deadline);
+    # the test gives chosen items their deadlines directly.
     with demo.motcua.uow() as uow:
         uow.session.execute(update(WorkItem).where(WorkItem.id == item_id).values(due_at=due))
         uow.commit()
