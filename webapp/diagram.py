@@ -289,8 +289,10 @@ def _draw_shape(svg, s: Shape, done, current):
         _pool_or_lane(group, s)
     elif s.kind in TASKS:
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h, rx=10.0, ry=10.0)
-        _task_icon(group, s)
-        _text_block(group, s.name, s.x + s.w / 2, s.y + s.h / 2, s.w - 12, anchor="middle")
+        has_icon = _task_icon(group, s)
+        # Below the type icon when there is one, so a long name does not run over it.
+        _text_block(group, s.name, s.x + s.w / 2, s.y + s.h / 2, s.w - 12, anchor="middle",
+                    max_lines=4 if has_icon else 5, first_at_least=s.y + 32 if has_icon else None)
         _activity_markers(group, s, s.markers)
     elif s.kind in SUBPROCESSES:
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h, rx=10.0, ry=10.0)
@@ -381,7 +383,7 @@ def _wrap(text: str, width: float) -> list[str]:
     return lines
 
 
-def _text_block(group, text, x, y, width, *, anchor, top=False, max_lines=6):
+def _text_block(group, text, x, y, width, *, anchor, top=False, max_lines=6, first_at_least=None):
     if not text:
         return
     lines = _wrap(text, width)
@@ -389,6 +391,8 @@ def _text_block(group, text, x, y, width, *, anchor, top=False, max_lines=6):
         lines = lines[:max_lines]
         lines[-1] = _fit(lines[-1] + "…", width)
     first = y + FONT_SIZE if top else y - (len(lines) - 1) * LINE_HEIGHT / 2
+    if first_at_least is not None:
+        first = max(first, first_at_least)
     node = _el(group, "text", x=x, y=first, text_anchor=anchor, dominant_baseline="central" if not top else None)
     for i, line in enumerate(lines):
         span = _el(node, "tspan", x=x, y=first + i * LINE_HEIGHT)
@@ -418,7 +422,8 @@ def _text_lines(group, lines, cx, first_y):
         span.text = line
 
 
-def _task_icon(group, s: Shape):
+def _task_icon(group, s: Shape) -> bool:
+    """Draw the small type icon in the top-left corner; False for a plain task (no icon)."""
     x, y = s.x + 8, s.y + 8
     if s.kind == "userTask":  # a person: head and shoulders
         _el(group, "circle", class_="marker", cx=x + 7, cy=y + 4, r=3.5)
@@ -440,6 +445,9 @@ def _task_icon(group, s: Shape):
     elif s.kind == "businessRuleTask":
         _el(group, "rect", class_="marker", x=x, y=y, width=16.0, height=12.0)
         _el(group, "path", class_="marker", d=f"M {_num(x)} {_num(y + 4)} h 16 M {_num(x + 5)} {_num(y)} v 12")
+    else:
+        return False
+    return True
 
 
 def _activity_markers(group, s: Shape, markers: list[str]):

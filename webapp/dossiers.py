@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from lxml import etree
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from engine.queries.dossier import dossier_page, receipt as receipt_query
 from engine.queries.reception import counters
 from webapp import motcua
 from webapp.diagram import render_diagram
+from webapp.i18n import current_language
 
 bp = Blueprint("dossiers", __name__)
 
@@ -55,6 +57,21 @@ def receipt(dossier_id: int):
     return render_template("dossiers/receipt.html", slip=slip, d=slip.dossier,
                            qr=Markup(qr.svg_inline(scale=3, border=2, omitsize=True, title=slip.dossier.code)),
                            received=received, can_receive=can_receive)
+
+
+TIME_UNITS = {"working_days": _l("ngày làm việc"), "working_hours": _l("giờ làm việc"),
+              "calendar_days": _l("ngày")}
+
+
+@bp.app_template_filter("time_limit")
+def time_limit_label(limit) -> str:
+    """3 ngày làm việc · 0,5 ngày làm việc (Vietnamese decimal comma) · — when none is declared."""
+    if limit is None:
+        return "—"
+    amount = f"{limit.amount.normalize():f}"
+    if current_language() == "vi":
+        amount = amount.replace(".", ",")
+    return f"{amount} {TIME_UNITS.get(limit.unit, limit.unit)}"
 
 
 @bp.post("/dossiers/<int:dossier_id>/steps/<int:item_id>/reassign")

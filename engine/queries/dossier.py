@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, or_, select
 
+from engine.calendar import TimeLimit, parse_time_limit
 from engine.commands._steps import SUPERVISOR
 from engine.errors import NotFound
 from engine.models import (
@@ -97,6 +98,8 @@ class Receipt:
     dossier: DossierHeader
     documents: list[Document]
     receiver_name: str
+    # The procedure's legal time limit as the version declares it (None when it declares none).
+    time_limit: TimeLimit | None
 
 
 def may_view(session, user_id: int, dossier_id: int, agency_id: int) -> bool:
@@ -185,4 +188,11 @@ def receipt(session, user_id: int, dossier_id: int) -> Receipt:
         select(User.full_name).join(AuditEvent, AuditEvent.actor_id == User.id)
         .where(AuditEvent.dossier_id == dossier_id, AuditEvent.action == "received")
         .order_by(AuditEvent.id).limit(1)).scalar_one_or_none()
-    return Receipt(dossier=header, documents=documents_of(session, dossier_id), receiver_name=receiver or "")
+    manifest = session.execute(select(ProcedureVersion.manifest).join(
+        Dossier, Dossier.procedure_version_id == ProcedureVersion.id).where(Dossier.id == dossier_id)).scalar_one()
+    try:
+        limit = parse_time_limit(manifest.get("properties", {}).get("timeLimit") or "")
+    except ValueError:
+        limit = None
+    return Receipt(dossier=header, documents=documents_of(session, dossier_id), receiver_name=receiver or "",
+                   time_limit=limit)

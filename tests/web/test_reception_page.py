@@ -7,7 +7,7 @@ from pathlib import Path
 import segno
 from sqlalchemy import func, select
 
-from conftest import BPMN_DIR, FORMS_DIR
+from conftest import BPMN_DIR, FORMS_DIR, VN
 from engine.models import Dossier, DossierDocument, ProcedureVersion
 from engine.procedures.registry import check_and_deploy
 from tests.web.conftest import page_text
@@ -73,9 +73,34 @@ def test_receiving_creates_the_dossier_and_opens_its_receipt(browser, demo):
     rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td><td class=\"num\">(\d+)</td></tr>", html)
     assert rows == [("1", "Tờ khai đăng ký kết hôn", "Bản chính", "1"),
                     ("2", "Giấy xác nhận tình trạng hôn nhân", "Bản sao có chứng thực", "2")]
-    # 09:00 in Hà Nội on the frozen Monday; no deadlines yet, so the appointment is a dash.
+    # 09:00 in Hà Nội on the frozen Monday.
     assert "Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 23/11/2026" in html
-    assert "Thời gian trả kết quả giải quyết hồ sơ: <strong>—</strong>" in html
+
+
+def _with_time_limit(source: str, limit: str) -> str:
+    if 'name="timeLimit"' in source:
+        return re.sub(r'name="timeLimit" value="[^"]*"', f'name="timeLimit" value="{limit}"', source)
+    return source.replace('<spiffworkflow:property name="nationalCode" value="1.000894" />',
+                          '<spiffworkflow:property name="nationalCode" value="1.000894" />'
+                          f'<spiffworkflow:property name="timeLimit" value="{limit}" />')
+
+
+def test_the_receipt_gives_the_legal_time_limit_and_the_appointed_return(browser, demo, tmp_path):
+    changed = tmp_path / "dang_ky_ket_hon.bpmn"
+    changed.write_text(_with_time_limit((BPMN_DIR / "dang_ky_ket_hon.bpmn").read_text(encoding="utf-8"),
+                                        "0.5 working days"), encoding="utf-8")
+    with demo.motcua.uow() as uow:
+        check_and_deploy(uow, [changed], FORMS_DIR, deployed_by="test")
+        uow.commit()
+    b = browser("tiepnhan")
+    html = b.text(b.post("/reception/new", FORM).headers["Location"])
+    [dossier] = _dossiers(demo)
+    assert dossier.due_at is not None
+    due = dossier.due_at.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+    assert "Thời gian giải quyết hồ sơ theo quy định: 0,5 ngày làm việc" in html
+    assert f"Thời gian trả kết quả giải quyết hồ sơ: <strong>{due}</strong>" in html
+    # Half a working day from Monday 09:00 (office hours 07:00–11:30, 13:30–17:00) is that afternoon.
+    assert due == "23/11/2026 15:00"
 
 
 def test_the_receipt_carries_the_dossier_code_as_a_qr_code(browser, demo):
