@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from threading import Lock
 from decimal import Decimal
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer, DefaultRegistry
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
 
 
 class _SpecFromCacheConverter(BpmnWorkflowConverter):
-    """Restores a workflow whose ``spec``/``subprocess_specs`` are already spec objects."""
+    """Restores a workflow whose ``spec``/``subprocess_specs`` are already spec objects, and
+    converts one without its specs for a dossier's stored state."""
+
+    def to_dict(self, workflow, with_specs=True):
+        if with_specs:
+            return super().to_dict(workflow)
+        # The same keys in the same order as the full conversion minus ``spec`` and
+        # ``subprocess_specs``: converting them on every save only to drop them was a good part
+        # of the cost of a save.
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
 
     def from_dict(self, dct):
         spec = dct.pop("spec")
@@ -52,15 +65,21 @@ def make_serializer() -> BpmnWorkflowSerializer:
 
 SERIALIZER = make_serializer()
 VERSION = SERIALIZER.VERSION
+# The registry's conversion of a workflow (it adds the ``typename`` key), called directly so that
+# it can be told to leave the specs out.
+_WORKFLOW_TO_DICT = SERIALIZER.registry.convert_to_dict[SERIALIZER.registry.typenames[BpmnWorkflow]]
+# The registry's encoder mode is one flag shared by every thread: whoever sets it holds this.
+_ENCODER_MODE = Lock()
 
 
 def specs_to_json(spec, subprocess_specs) -> str:
     """The spec part of a serialization, stored once per procedure version."""
     registry = SERIALIZER.registry
-    return json.dumps({
-        "spec": registry.convert(spec),
-        "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
-    })
+    with _ENCODER_MODE:  # a full conversion: never while another thread has encoder mode on
+        return json.dumps({
+            "spec": registry.convert(spec),
+            "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+        })
 
 
 def specs_from_json(text: str):
@@ -95,14 +114,13 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     # Encoder mode as in serialize_json: task-data deltas are converted (dates, Decimals) only by
     # the registry's JSON encoder, not by to_dict; a plain json.dumps loses or rejects them.
     registry = SERIALIZER.registry
-    registry._encoder_mode = True
-    try:
-        dct = SERIALIZER.to_dict(workflow)
-        dct.pop("spec")
-        dct.pop("subprocess_specs")
-        return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
-    finally:
-        registry._encoder_mode = False
+    with _ENCODER_MODE:
+        registry._encoder_mode = True
+        try:
+            dct = _WORKFLOW_TO_DICT(workflow, with_specs=False)
+            return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+        finally:
+            registry._encoder_mode = False
 
 
 def load_state(state: str, state_version: str, spec, subprocess_specs, spec_json: str | None = None) -> BpmnWorkflow:
