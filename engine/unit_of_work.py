@@ -1,11 +1,31 @@
 """The unit of work owns the transaction: a command either fully happens or leaves nothing."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import NotFound
 from engine.models import Dossier, WorkItem
+
+
+def _lock_statements(stmt) -> dict[bool, object]:
+    """The statement without and with row locks, built once. A statement object reused with
+    bound parameters keeps its memoised cache key: building one per call costs more than the
+    database round trip it sends.
+
+    populate_existing: never act on a copy read before the lock (a separate refresh would cost a
+    second round trip). FOR NO KEY UPDATE (PostgreSQL): still one command per dossier at a time,
+    but it lets a claim or a release (which lock their work item first) insert their audit row,
+    whose foreign-key check takes KEY SHARE on this dossier; plain FOR UPDATE would deadlock.
+    """
+    stmt = stmt.execution_options(populate_existing=True)
+    return {False: stmt, True: stmt.with_for_update(key_share=True)}
+
+
+_DOSSIER = _lock_statements(select(Dossier).where(Dossier.id == bindparam("dossier_id")))
+# A work item never changes dossier: its dossier is found and locked in the same statement.
+_DOSSIER_OF_WORK_ITEM = _lock_statements(select(Dossier).where(
+    Dossier.id == select(WorkItem.dossier_id).where(WorkItem.id == bindparam("work_item_id")).scalar_subquery()))
 
 
 class UnitOfWork:
@@ -33,27 +53,18 @@ class UnitOfWork:
 
     def lock_dossier(self, dossier_id: int) -> Dossier:
         """Load a dossier for change; concurrent commands on it wait here until we commit."""
-        return self._locked(select(Dossier).where(Dossier.id == dossier_id),
-                            NotFound("Không tìm thấy hồ sơ.", "Dossier not found."))
+        dossier = self.session.execute(_DOSSIER[self._row_locks], {"dossier_id": dossier_id}).scalar_one_or_none()
+        if dossier is None:
+            raise NotFound("Không tìm thấy hồ sơ.", "Dossier not found.")
+        return dossier
 
     def lock_dossier_of_work_item(self, work_item_id: int) -> Dossier:
-        """Lock the dossier a work item belongs to, in one statement (a work item never changes
-        dossier). Read the work item itself after this, so that it is read under the lock."""
-        owner = select(WorkItem.dossier_id).where(WorkItem.id == work_item_id).scalar_subquery()
-        return self._locked(select(Dossier).where(Dossier.id == owner),
-                            NotFound("Không tìm thấy công việc.", "Work item not found."))
-
-    def _locked(self, stmt, not_found: NotFound) -> Dossier:
-        if self._row_locks:
-            # FOR NO KEY UPDATE: still one command per dossier at a time, but it lets a claim or a
-            # release (which lock their work item first) insert their audit row, whose foreign-key
-            # check takes KEY SHARE on this dossier. Plain FOR UPDATE blocks that check: deadlock.
-            stmt = stmt.with_for_update(key_share=True)
-        # populate_existing: never act on a copy read before the lock (one statement, where a
-        # separate refresh would cost a second round trip).
-        dossier = self.session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+        """Lock the dossier a work item belongs to. Read the work item itself after this, so that
+        it is read under the lock."""
+        dossier = self.session.execute(_DOSSIER_OF_WORK_ITEM[self._row_locks],
+                                       {"work_item_id": work_item_id}).scalar_one_or_none()
         if dossier is None:
-            raise not_found
+            raise NotFound("Không tìm thấy công việc.", "Work item not found.")
         return dossier
 
     @property

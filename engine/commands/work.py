@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from engine import audit, clock
 from engine.commands._steps import (
@@ -16,25 +16,44 @@ from engine.procedures.forms import validate_form
 from engine.runtime.host import complete_task, load_workflow, procedure_of, ready_task
 
 
+# Statements of the hot commands, built once: a statement object reused with bound parameters
+# keeps its memoised cache key, and building one per call cost more than its round trip.
+
+# The item's agency and whether the actor holds its role there.
+_CLAIMABLE = (select(WorkItem.agency_id, holds_item_role(bindparam("actor_id")))
+              .where(WorkItem.id == bindparam("work_item_id")))
+
+# A conditional update on this row alone: the database picks the single winner. RETURNING reads
+# back the claimed row and its dossier's status in the same statement.
+_CLAIM = (update(WorkItem)
+          .where(WorkItem.id == bindparam("work_item_id"), WorkItem.state == "open",
+                 WorkItem.assignee_id.is_(None))
+          .values(assignee_id=bindparam("actor_id"), claimed_at=bindparam("now"))
+          .returning(WorkItem, select(Dossier.status).where(Dossier.id == WorkItem.dossier_id).scalar_subquery())
+          .execution_options(synchronize_session=False, populate_existing=True))
+
+# Under the dossier lock, in one statement: the item, whether the actor may do it, and the
+# dossier's other open items (which advance() reconciles). Locked too: a release or claim takes
+# the item's row without the dossier lock; this waits for it and then reads what it committed
+# instead of overwriting it.
+_ITEM_AND_OPEN_ITEMS = (
+    select(WorkItem, holds_item_role(bindparam("actor_id")))
+    .where(or_(WorkItem.id == bindparam("work_item_id"),
+               and_(WorkItem.dossier_id == bindparam("dossier_id"), WorkItem.state == "open")))
+    .with_for_update(of=WorkItem))
+
+
 def claim(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
     """Take an open step from the unit's queue. Exactly one of many simultaneous claims wins."""
     with uow:
         session = uow.session
-        row = session.execute(select(WorkItem.agency_id, holds_item_role(actor_id))
-                              .where(WorkItem.id == work_item_id)).first()
+        row = session.execute(_CLAIMABLE, {"actor_id": actor_id, "work_item_id": work_item_id}).first()
         if row is None:
             raise NotFound("Không tìm thấy công việc.", "Work item not found.")
         if not row[1]:
             raise not_permitted()
-        now = clock.now()
-        # A conditional update on this row alone: the database picks the single winner. RETURNING
-        # reads back the claimed row and its dossier's status in the same statement.
-        won = session.execute(
-            update(WorkItem)
-            .where(WorkItem.id == work_item_id, WorkItem.state == "open", WorkItem.assignee_id.is_(None))
-            .values(assignee_id=actor_id, claimed_at=now)
-            .returning(WorkItem, select(Dossier.status).where(Dossier.id == WorkItem.dossier_id).scalar_subquery())
-            .execution_options(synchronize_session=False, populate_existing=True)).first()
+        won = session.execute(_CLAIM, {"work_item_id": work_item_id, "actor_id": actor_id,
+                                       "now": clock.now()}).first()
         if won is None:
             session.rollback()
             _explain_not_claimable(session, work_item_id, actor_id)
@@ -103,15 +122,8 @@ def _finish(uow, actor_id, work_item_id, data, *, action, reason=None) -> WorkIt
     with uow:
         session = uow.session
         dossier = uow.lock_dossier_of_work_item(work_item_id)  # serialises commands on this dossier
-        # Under the lock, in one statement: the item, whether the actor may do it, and the
-        # dossier's other open items (which advance() reconciles).
-        rows = session.execute(
-            select(WorkItem, holds_item_role(actor_id))
-            .where(or_(WorkItem.id == work_item_id,
-                       and_(WorkItem.dossier_id == dossier.id, WorkItem.state == "open")))
-            # Locked too: a release or claim takes the item's row without the dossier lock, and
-            # this waits for it and then reads what it committed instead of overwriting it.
-            .with_for_update(of=WorkItem)).all()
+        rows = session.execute(_ITEM_AND_OPEN_ITEMS, {"actor_id": actor_id, "work_item_id": work_item_id,
+                                                      "dossier_id": dossier.id}).all()
         item, permitted = next((i, p) for i, p in rows if i.id == work_item_id)
         if not permitted:
             raise not_permitted()
