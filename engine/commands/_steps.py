@@ -6,7 +6,7 @@ from sqlalchemy import exists, select
 from engine import audit, clock
 from engine.errors import InvalidState, NotFound, PermissionDenied
 from engine.models import Membership, WorkItem
-from engine.runtime.host import procedure_of, run_engine, save_workflow
+from engine.runtime.host import procedure_of, ready_human_tasks, run_engine, save_workflow
 from engine.runtime.work_items import open_step_statuses, sync_work_items
 from engine.statuses import CLOSED, DossierStatus
 
@@ -52,7 +52,8 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
     """
     status_before = dossier.status
     outcome = run_engine(workflow)
-    opened, closed = sync_work_items(session, dossier, workflow, open_items)
+    ready_tasks = ready_human_tasks(workflow)  # one walk of the task tree for both uses below
+    opened, closed = sync_work_items(session, dossier, workflow, open_items, ready_tasks)
     now = clock.now()
     if outcome.errors:
         # An uncaught BPMN error end event: the library calls that success; we do not.
@@ -62,7 +63,7 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
             "completedStatus", DossierStatus.RESULT_RETURNED))
         dossier.finished_at = dossier.finished_at or now
     else:
-        statuses = open_step_statuses(dossier, workflow)
+        statuses = open_step_statuses(dossier, workflow, ready_tasks)
         if statuses:
             dossier.status = min(statuses)
     dossier.revision += 1

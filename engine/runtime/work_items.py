@@ -32,15 +32,18 @@ def resolve_agency(session, dossier, manifest: dict, process_id: str) -> int:
     return agency_id
 
 
-def sync_work_items(session, dossier, workflow, open_items=None) -> tuple[list[WorkItem], list[WorkItem]]:
+def sync_work_items(session, dossier, workflow, open_items=None, ready_tasks=None) -> tuple[list[WorkItem], list[WorkItem]]:
     """Open items for new READY human tasks; cancel open items whose task is no longer READY.
 
     ``open_items``: the dossier's work items as the caller already read them under the dossier
-    lock (saves reading them again); those no longer open are left out here.
+    lock (saves reading them again); those no longer open are left out here. ``ready_tasks``:
+    ``ready_human_tasks(workflow)`` when the caller has it already (it walks the task tree).
     """
     manifest = procedure_of(dossier).manifest
     now = clock.now()
-    ready = {str(task.id): task for task in ready_human_tasks(workflow)}
+    if ready_tasks is None:
+        ready_tasks = ready_human_tasks(workflow)
+    ready = {str(task.id): task for task in ready_tasks}
     if open_items is None:
         current = session.execute(
             select(WorkItem).where(WorkItem.dossier_id == dossier.id, WorkItem.state == "open")
@@ -68,10 +71,10 @@ def sync_work_items(session, dossier, workflow, open_items=None) -> tuple[list[W
     return opened, closed
 
 
-def open_step_statuses(dossier, workflow) -> list[int]:
+def open_step_statuses(dossier, workflow, ready_tasks=None) -> list[int]:
     manifest = procedure_of(dossier).manifest
     statuses = []
-    for task in ready_human_tasks(workflow):
+    for task in ready_human_tasks(workflow) if ready_tasks is None else ready_tasks:
         props = manifest["steps"][task.task_spec.bpmn_id]["properties"]
         if "dossierStatus" in props:  # a step that declares none leaves the status as it is
             statuses.append(int(props["dossierStatus"]))
