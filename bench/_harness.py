@@ -46,14 +46,23 @@ def ms(ns: float) -> float:
 
 @dataclass
 class Samples:
+    """Wall-clock times, and this process's CPU time (user + system) over the same spans: on a
+    busy machine the wall clock also counts the waits for a CPU, the CPU time does not (but it
+    misses the database server's own work on PostgreSQL)."""
     values_ns: list[int] = field(default_factory=list)
+    cpu_ns: list[int] = field(default_factory=list)
 
-    def add(self, ns: int) -> None:
+    def add(self, ns: int, cpu_ns: int = 0) -> None:
         self.values_ns.append(ns)
+        self.cpu_ns.append(cpu_ns)
 
     @property
     def median_ms(self) -> float:
         return ms(statistics.median(self.values_ns))
+
+    @property
+    def cpu_median_ms(self) -> float:
+        return ms(statistics.median(self.cpu_ns))
 
     @property
     def p95_ms(self) -> float:
@@ -63,9 +72,10 @@ class Samples:
 
 @contextmanager
 def timed(samples: Samples):
+    cpu = time.process_time_ns()
     start = time.perf_counter_ns()
     yield
-    samples.add(time.perf_counter_ns() - start)
+    samples.add(time.perf_counter_ns() - start, time.process_time_ns() - cpu)
 
 
 def print_table(title: str, header: list[str], rows: list[list]) -> None:
@@ -82,6 +92,15 @@ def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
+
+
+def machine_line(when: str = "at the start") -> str:
+    import os
+    import platform
+    import sqlite3
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+            f"load average {when}: {load}")
 
 
 def database_url(kind: str, postgres_url: str) -> str:
