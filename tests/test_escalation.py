@@ -101,14 +101,14 @@ def test_warning_then_overdue_then_will_be_late_each_once(timed, frozen_clock, s
     dossier = receive(timed)
     motcua = timed.motcua
     frozen_clock.current = at(25, 6, 59)
-    assert vars(run_tick(motcua)) == {"warnings": 0, "overdue": 0, "will_be_late": 0, "mails_sent": 0}
+    assert vars(run_tick(motcua)) == {"warnings": 0, "overdue": 0, "will_be_late": 0, "mails_sent": 0, "timers": 0}
 
     frozen_clock.current = at(25, 7, 30)  # unclaimed: the unit's two specialists are warned
     report = run_tick(motcua)
     assert (report.warnings, report.overdue, report.mails_sent) == (1, 0, 2)
     assert sorted(r[0][0] for r in smtp.messages) == ["chuyenvien2@tanphong.example", "chuyenvien@tanphong.example"]
     assert "Sắp đến hạn" in smtp.messages[0][1] or "=?utf-8?" in smtp.messages[0][1]
-    assert vars(run_tick(motcua)) == {"warnings": 0, "overdue": 0, "will_be_late": 0, "mails_sent": 0}
+    assert vars(run_tick(motcua)) == {"warnings": 0, "overdue": 0, "will_be_late": 0, "mails_sent": 0, "timers": 0}
 
     frozen_clock.current = at(25, 9, 30)  # past the step's due time, and the dossier's apology point
     report = run_tick(motcua)

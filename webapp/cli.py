@@ -122,13 +122,13 @@ def serve(host, port, no_scheduler):
 @click.option("--once", is_flag=True, help="Run one tick and exit (cron, tests).")
 @click.option("--interval", default=60, type=int, help="Seconds between ticks.")
 def scheduler(once, interval):
-    """Run the scheduler: escalations, will-be-late dossiers, mail delivery."""
+    """Run the scheduler: BPMN timers, escalations, will-be-late dossiers, mail delivery."""
     from engine.scheduler.runner import run_forever, run_tick
     m = _motcua()
     if once:
         report = run_tick(m)
         click.echo(f"warnings={report.warnings} overdue={report.overdue} "
-                   f"will_be_late={report.will_be_late} mails_sent={report.mails_sent}")
+                   f"will_be_late={report.will_be_late} mails_sent={report.mails_sent} timers={report.timers}")
         return
     run_forever(m, interval)
 

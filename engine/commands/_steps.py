@@ -6,7 +6,9 @@ from sqlalchemy import exists, select
 from engine import audit, clock
 from engine.errors import InvalidState, NotFound, PermissionDenied
 from engine.models import Membership, WorkItem
+from engine.runtime import calendar_scope
 from engine.runtime.host import procedure_of, ready_human_tasks, run_engine, save_workflow
+from engine.runtime.timers import next_timer_at
 from engine.runtime.work_items import open_step_statuses, sync_work_items
 from engine.statuses import CLOSED, DossierStatus
 
@@ -51,7 +53,8 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
     ``open_items``: the dossier's open work items, when the caller read them under the lock.
     """
     status_before = dossier.status
-    outcome = run_engine(workflow)
+    with calendar_scope.bound(dossier):  # working-time helpers in scripts and timers use its calendar
+        outcome = run_engine(workflow)
     ready_tasks = ready_human_tasks(workflow)  # one walk of the task tree for both uses below
     opened, closed = sync_work_items(session, dossier, workflow, open_items, ready_tasks)
     now = clock.now()
@@ -66,6 +69,8 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
         statuses = open_step_statuses(dossier, workflow, ready_tasks)
         if statuses:
             dossier.status = min(statuses)
+    # When the scheduler must wake the dossier for a BPMN timer (none once it has finished).
+    dossier.next_timer_at = None if outcome.errors or workflow.is_completed() else next_timer_at(workflow)
     dossier.revision += 1
     save_workflow(dossier, workflow)
     detail.update({"opened": [i.step_id for i in opened], "cancelled": [i.step_id for i in closed]})

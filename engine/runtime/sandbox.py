@@ -21,6 +21,8 @@ from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getit
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from engine.runtime.calendar_scope import working_deadline
+
 
 class SandboxViolation(ValueError):
     """A script tried something the sandbox does not allow, or does not compile."""
@@ -82,6 +84,9 @@ def default_helpers() -> dict:
         "timedelta": _dt.timedelta,
         "timezone": _dt.timezone,
         "Decimal": decimal.Decimal,
+        # Working-time arithmetic on the dossier's calendar, e.g. a timer's
+        # timeDate = working_deadline(None, "2 working days").
+        "working_deadline": working_deadline,
     }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from engine.scheduler.mail_delivery import deliver_mail
+from engine.scheduler.timers import sweep_timers
 
 log = logging.getLogger("motcua.scheduler")
 TICK_SECONDS = 60
@@ -17,13 +18,16 @@ class TickReport:
     overdue: int
     will_be_late: int
     mails_sent: int
+    timers: int = 0  # BPMN timers fired
 
 
 def run_tick(motcua) -> TickReport:
+    # Timers first: a timer's path may open steps whose own deadlines the sweeps below watch.
+    timers = sweep_timers(motcua)
     steps = sweep_steps(motcua.uow())
     dossiers = sweep_late_dossiers(motcua.uow())
     sent = deliver_mail(motcua.uow, motcua.mailer)
-    report = TickReport(steps.warnings, steps.overdue, dossiers.will_be_late, sent)
+    report = TickReport(steps.warnings, steps.overdue, dossiers.will_be_late, sent, timers.fired)
     if any(vars(report).values()):
         log.info("tick: %s", report)
     return report
