@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from engine import clock
 from engine.commands import claim, complete, release, send_back
 from engine.queries.inbox import TABS, inbox, tab_counts
+from engine.queries.step_urgency import urgency
 from engine.queries.tasks import step_form, task_view
 from webapp import forms_render, motcua
 from webapp.auth import safe_next
@@ -27,10 +28,12 @@ def index():
     tab = request.args.get("tab", "mine")
     tab = tab if tab in TABS else "mine"
     page = request.args.get("page", 1, type=int) or 1
+    now = clock.now()
     with motcua().read_session() as s:
-        listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page)
+        listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page, now=now)
         counts = tab_counts(s, current_user.id)
-    return render_template("inbox/inbox.html", listing=listing, counts=counts, now=clock.now())
+        marks = urgency(s, [row.work_item_id for row in listing.rows], now=now)
+    return render_template("inbox/inbox.html", listing=listing, counts=counts, now=now, marks=marks)
 
 
 def render_task(item_id: int, *, values=None, errors=None, reason="", reason_errors=None):

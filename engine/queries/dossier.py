@@ -51,6 +51,13 @@ class DossierHeader:
     due_at: datetime | None
     finished_at: datetime | None
     failure: str | None
+    # The due date set at reception; differs from due_at once an apology moved the return date.
+    original_due_at: datetime | None = None
+    apology_issued_at: datetime | None = None
+
+    @property
+    def due_moved(self) -> bool:
+        return self.apology_issued_at is not None
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,7 @@ def _header(session, user_id: int, dossier_id: int) -> DossierHeader:
                Procedure.national_code, ProcedureVersion.number, Agency.id, Agency.code, Agency.name,
                Dossier.applicant_name, Dossier.applicant_id_number, Dossier.applicant_address,
                Dossier.applicant_phone, Dossier.applicant_email, Dossier.received_at, Dossier.due_at,
-               Dossier.finished_at, Dossier.failure)
+               Dossier.finished_at, Dossier.failure, Dossier.original_due_at, Dossier.apology_issued_at)
         .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
         .join(Agency, Agency.id == Dossier.agency_id)
