@@ -1,16 +1,22 @@
 """The escalation sweep: warn before a step's due time, escalate overdue steps, flag dossiers
-that need an apology. Each query reads only rows whose time has come, through an index."""
+that need an apology. Each query reads only rows whose time has come, through an index.
+
+A batch costs a fixed handful of statements, whatever its size: the due rows (locked), one
+multi-row insert of the escalations (the unique key drops those recorded before), one query for
+the dossiers' codes, one per kind of recipient, one bulk insert each of notifications and mails,
+and the update of the swept rows. Per-row queries would make a tick of 500 rows send thousands."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import clock
 from engine.commands._steps import SUPERVISOR
-from engine.models import Dossier, Escalation, WorkItem
-from engine.scheduler.notify import local_time, members, notify
+from engine.models import Dossier, Escalation, Membership, User, WorkItem
+from engine.scheduler.notify import Notice, local_time, notify_all
 from engine.statuses import TERMINAL
 
 BATCH = 500
@@ -24,14 +30,26 @@ class SweepReport:
     keys: list[str] = field(default_factory=list)
 
 
-def _record(session, *, key, level, dossier_id, work_item_id, agency_id, due_at):
-    """Insert the escalation unless that key exists; return it, or None if it was there already."""
-    insert = (postgresql.insert if _postgres(session) else sqlite.insert)(Escalation)
-    stmt = (insert.values(dedupe_key=key, level=level, dossier_id=dossier_id, work_item_id=work_item_id,
-                          agency_id=agency_id, due_at=due_at, created_at=clock.now())
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Escalation.id))
-    new_id = session.execute(stmt).scalar_one_or_none()
-    return session.get(Escalation, new_id) if new_id is not None else None
+@dataclass(frozen=True)
+class Audience:
+    """Who hears of an escalation: one user (the step's holder), or an agency's members in a role."""
+    agency_id: int | None = None
+    role: str | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class Wanted:
+    """An escalation the sweep wants recorded, and what to say about it."""
+    key: str
+    level: str
+    dossier_id: int
+    work_item_id: int | None
+    agency_id: int
+    due_at: datetime
+    audience: Audience
+    step_name: str = ""
+    escalation_id: int | None = None
 
 
 def _postgres(session) -> bool:
@@ -43,61 +61,132 @@ def _due(stmt, column, now, skip_locked: bool):
     return stmt.with_for_update(skip_locked=True) if skip_locked else stmt
 
 
+def due_steps(now, skip_locked: bool):
+    """The work items whose next escalation time has come, oldest first, one batch."""
+    return _due(select(WorkItem), WorkItem.next_escalation_at, now, skip_locked)
+
+
+def _record_all(session, wanted: list[Wanted]) -> list[Wanted]:
+    """Insert the escalations in one statement; return those that were new (an existing key means
+    an earlier tick, or another scheduler, recorded it: nothing more to do for that one)."""
+    if not wanted:
+        return []
+    insert = (postgresql.insert if _postgres(session) else sqlite.insert)(Escalation)
+    now = clock.now()
+    stmt = (insert.values([dict(dedupe_key=w.key, level=w.level, dossier_id=w.dossier_id,
+                                work_item_id=w.work_item_id, agency_id=w.agency_id, due_at=w.due_at,
+                                created_at=now) for w in wanted])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(Escalation.id, Escalation.dedupe_key))
+    new_ids = {key: id_ for id_, key in session.execute(stmt)}
+    recorded = [w for w in wanted if w.key in new_ids]
+    for w in recorded:
+        w.escalation_id = new_ids[w.key]
+    return recorded
+
+
+def _dossier_codes(session, recorded: list[Wanted]) -> dict[int, str]:
+    ids = {w.dossier_id for w in recorded}
+    rows = session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids))) if ids else []
+    return {id_: code for id_, code in rows}
+
+
+def _recipients(session, audiences: set[Audience]) -> dict[Audience, list]:
+    """Every audience of the batch in at most two queries: holders by id, members by agency and role
+    (active users only, as a unit's queue; a holder hears of their own step regardless)."""
+    found: dict[Audience, list] = {a: [] for a in audiences}
+    holders = {a.user_id for a in audiences if a.user_id is not None}
+    if holders:
+        for user in session.execute(select(User.id, User.email).where(User.id.in_(holders))):
+            found[Audience(user_id=user.id)].append(user)
+    groups = {(a.agency_id, a.role) for a in audiences if a.user_id is None}
+    if groups:
+        rows = session.execute(
+            select(Membership.agency_id, Membership.role, User.id, User.email)
+            .join(User, Membership.user_id == User.id)
+            .where(Membership.agency_id.in_({g[0] for g in groups}), Membership.role.in_({g[1] for g in groups}),
+                   User.is_active.is_(True))
+            .order_by(User.id))
+        for row in rows:
+            if (row.agency_id, row.role) in groups:
+                found[Audience(agency_id=row.agency_id, role=row.role)].append(row)
+    return found
+
+
+def _notify(session, recorded: list[Wanted], say) -> None:
+    """One notification (and mail, if they have an address) per recipient of each new escalation.
+    ``say(wanted, code, when)`` gives the Vietnamese and English text."""
+    codes = _dossier_codes(session, recorded)
+    recipients = _recipients(session, {w.audience for w in recorded})
+    notify_all(session, [Notice(w.escalation_id, w.dossier_id, recipients[w.audience],
+                                *say(w, codes[w.dossier_id], local_time(w.due_at))) for w in recorded])
+
+
+def _step_text(w: Wanted, code: str, when: str) -> tuple[str, str]:
+    if w.level == "overdue":
+        return (f"Quá hạn: bước «{w.step_name}» của hồ sơ {code} (hạn {when})",
+                f"Overdue: step '{w.step_name}' of dossier {code} (due {when})")
+    return (f"Sắp đến hạn: bước «{w.step_name}» của hồ sơ {code} (hạn {when})",
+            f"Due soon: step '{w.step_name}' of dossier {code} (due {when})")
+
+
 def sweep_steps(uow) -> SweepReport:
     """Warn the holder (or the unit) near the due time; escalate to supervisors once it passes."""
     report = SweepReport()
     with uow:
         session, now = uow.session, clock.now()
-        rows = session.execute(_due(select(WorkItem), WorkItem.next_escalation_at, now, _postgres(session))).scalars().all()
-        for item in rows:
+        wanted = []
+        for item in session.execute(due_steps(now, _postgres(session))).scalars().all():
             if item.state != "open" or item.due_at is None:
                 item.next_escalation_at = None
                 continue
             overdue = now >= item.due_at
-            level = "overdue" if overdue else "warning"
             item.next_escalation_at = None if overdue else item.due_at
-            escalation = _record(session, key=f"work-item-{item.id}-{level}", level=level, dossier_id=item.dossier_id,
-                                 work_item_id=item.id, agency_id=item.agency_id, due_at=item.due_at)
-            if escalation is None:
-                continue
-            code, when = item.dossier.code, local_time(item.due_at)
             if overdue:
+                audience = Audience(agency_id=item.agency_id, role=SUPERVISOR)
+            elif item.assignee_id:
+                audience = Audience(user_id=item.assignee_id)
+            else:
+                audience = Audience(agency_id=item.agency_id, role=item.role)
+            level = "overdue" if overdue else "warning"
+            wanted.append(Wanted(f"work-item-{item.id}-{level}", level, item.dossier_id, item.id,
+                                 item.agency_id, item.due_at, audience, item.step_name))
+        recorded = _record_all(session, wanted)
+        _notify(session, recorded, _step_text)
+        for w in recorded:
+            if w.level == "overdue":
                 report.overdue += 1
-                notify(session, escalation, members(session, item.agency_id, SUPERVISOR),
-                       f"Quá hạn: bước «{item.step_name}» của hồ sơ {code} (hạn {when})",
-                       f"Overdue: step '{item.step_name}' of dossier {code} (due {when})")
             else:
                 report.warnings += 1
-                holders = [item.assignee] if item.assignee_id else members(session, item.agency_id, item.role)
-                notify(session, escalation, holders,
-                       f"Sắp đến hạn: bước «{item.step_name}» của hồ sơ {code} (hạn {when})",
-                       f"Due soon: step '{item.step_name}' of dossier {code} (due {when})")
-            report.keys.append(escalation.dedupe_key)
+            report.keys.append(w.key)
         uow.commit()
     return report
+
+
+def _late_text(w: Wanted, code: str, when: str) -> tuple[str, str]:
+    return (f"Hồ sơ {code} có nguy cơ trễ hạn (hạn {when}): cần phiếu xin lỗi và hẹn lại ngày trả",
+            f"Dossier {code} will be late (due {when}): issue the apology and a new return date")
 
 
 def sweep_late_dossiers(uow) -> SweepReport:
     """One working day before a dossier's due date, if it is still open and has no apology yet,
     ask the receiving agency's supervisors to issue the apology and new date (form 04)."""
     report = SweepReport()
+    terminal = {int(s) for s in TERMINAL}
     with uow:
         session, now = uow.session, clock.now()
-        rows = session.execute(_due(select(Dossier), Dossier.apology_check_at, now, _postgres(session))).scalars().all()
-        for dossier in rows:
+        wanted = []
+        for dossier in session.execute(_due(select(Dossier), Dossier.apology_check_at, now,
+                                            _postgres(session))).scalars().all():
             dossier.apology_check_at = None
-            if dossier.status in {int(s) for s in TERMINAL} or dossier.apology_issued_at or dossier.failure:
+            if dossier.status in terminal or dossier.apology_issued_at or dossier.failure:
                 continue
-            escalation = _record(session, key=f"dossier-{dossier.id}-will_be_late", level="will_be_late",
-                                 dossier_id=dossier.id, work_item_id=None, agency_id=dossier.agency_id,
-                                 due_at=dossier.due_at)
-            if escalation is None:
-                continue
-            report.will_be_late += 1
-            when = local_time(dossier.due_at)
-            notify(session, escalation, members(session, dossier.agency_id, SUPERVISOR),
-                   f"Hồ sơ {dossier.code} có nguy cơ trễ hạn (hạn {when}): cần phiếu xin lỗi và hẹn lại ngày trả",
-                   f"Dossier {dossier.code} will be late (due {when}): issue the apology and a new return date")
-            report.keys.append(escalation.dedupe_key)
+            wanted.append(Wanted(f"dossier-{dossier.id}-will_be_late", "will_be_late", dossier.id, None,
+                                 dossier.agency_id, dossier.due_at, Audience(agency_id=dossier.agency_id,
+                                                                             role=SUPERVISOR)))
+        recorded = _record_all(session, wanted)
+        _notify(session, recorded, _late_text)
+        report.will_be_late = len(recorded)
+        report.keys = [w.key for w in recorded]
         uow.commit()
     return report
