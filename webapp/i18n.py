@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "withdrawn": _l("Công dân rút hồ sơ"),
     "stopped": _l("Dừng xử lý"),
     "failed": _l("Lỗi xử lý"),
+    "timer_fired": _l("Hết thời gian chờ theo quy trình"),
+    "timer_failed": _l("Lỗi khi chạy bước hẹn giờ"),
 }
 
 

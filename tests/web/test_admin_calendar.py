@@ -1,0 +1,158 @@
+"""Calendar administration: the year view, days off, worked weekends, removing an exception,
+re-seeding from the holidays package, and agencies' office hours. Administrators only."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine.calendar.store import calendar_for
+from engine.models import Agency, CalendarDay
+from tests.web.conftest import page_text
+
+
+def rows(demo, code="VN", year=2026) -> dict[date, tuple[bool, str, str]]:
+    with demo.motcua.read_session() as s:
+        return {r.day: (r.is_working, r.name, r.source) for r in s.execute(select(CalendarDay).where(
+            CalendarDay.calendar_code == code, CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))).scalars()}
+
+
+def agency(demo, agency_id) -> Agency:
+    with demo.motcua.read_session() as s:
+        return s.get(Agency, agency_id)
+
+
+@pytest.fixture
+def admin(browser):
+    return browser("admin")
+
+
+def test_the_year_view_lists_the_seeded_holidays_and_worked_saturdays(admin):
+    page = admin.text("/admin/calendar?year=2026")
+    assert "Lịch làm việc năm 2026" in page
+    assert "01/01/2026" in page and "Tết Dương lịch" in page
+    assert "17/02/2026" in page and "Tết Nguyên Đán" in page
+    assert "24/11/2026" in page and "Ngày Văn hóa Việt Nam" in page
+    assert "22/08/2026" in page and "Ngày làm việc bù" in page  # a worked Saturday
+    assert "Thứ Bảy" in page
+    # Twelve months drawn, the holiday marked as a day off in its month.
+    assert page.count('<table class="month">') == 12
+    assert '<td class="day_off" title="Ngày Văn hóa Việt Nam">24' in page
+    assert '<td class="worked_weekend" title="Ngày làm việc bù">22' in page
+    # The default year is the engine clock's (23/11/2026 in tests); the neighbours are one click away.
+    assert "Lịch làm việc năm 2026" in admin.text("/admin/calendar")
+    assert "Lịch làm việc năm 2027" in admin.text("/admin/calendar?year=2027")
+
+
+def test_an_administrator_adds_a_day_off_and_working_time_skips_it(admin, demo):
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "25/11/2026", "name": "Nghỉ đột xuất", "year": "2026"})
+    assert response.status_code == 302
+    page = admin.text(response.headers["Location"])
+    assert "Đã thêm ngày nghỉ 25/11/2026." in page
+    assert "25/11/2026" in page and "Nghỉ đột xuất" in page
+    assert rows(demo)[date(2026, 11, 25)] == (False, "Nghỉ đột xuất", "admin")
+    with demo.motcua.read_session() as s:
+        calendar = calendar_for(s, s.get(Agency, demo.commune))
+    assert not calendar.is_working_day(date(2026, 11, 25))
+
+
+def test_a_wrong_date_or_a_missing_name_is_shown_beside_the_field(admin, demo):
+    before = rows(demo)
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "31/02/2026", "name": "Ngày không có", "year": "2026"})
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy" in page
+    assert 'value="31/02/2026"' in page and 'value="Ngày không có"' in page  # what was typed stays
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "25/11/2026", "name": "  ", "year": "2026"})
+    assert response.status_code == 422 and "Cần ghi tên ngày nghỉ." in page_text(response)
+    assert rows(demo) == before
+
+
+def test_a_weekend_day_can_be_marked_as_worked_and_a_weekday_cannot(admin, demo):
+    response = admin.post("/admin/calendar/VN/working-days", {"day": "28/11/2026", "name": "", "year": "2026"})
+    assert response.status_code == 302
+    assert "Đã đánh dấu 28/11/2026 là ngày làm việc." in admin.text(response.headers["Location"])
+    assert rows(demo)[date(2026, 11, 28)] == (True, "Ngày làm việc bù", "admin")
+
+    response = admin.post("/admin/calendar/VN/working-days", {"day": "26/11/2026", "name": "", "year": "2026"})
+    assert response.status_code == 422
+    assert "Chỉ thứ Bảy hoặc Chủ nhật mới cần đánh dấu là ngày làm việc." in page_text(response)
+    assert date(2026, 11, 26) not in rows(demo)
+
+
+def test_a_removed_holiday_stays_removed_when_the_calendar_is_re_seeded(admin, demo):
+    response = admin.post("/admin/calendar/VN/days/2026-11-24/remove")
+    assert response.status_code == 302
+    page = admin.text(response.headers["Location"])
+    assert "Ngày 24/11/2026 đã trở lại như ngày thường." in page
+    assert "Ngày Văn hóa Việt Nam" not in page
+    admin.post("/admin/calendar/VN/days-off", {"day": "25/11/2026", "name": "Nghỉ đột xuất", "year": "2026"})
+
+    # Rows the package owns come back if lost; the administrator's decisions are kept.
+    with demo.motcua.uow() as uow:
+        uow.session.execute(CalendarDay.__table__.delete().where(CalendarDay.day == date(2026, 9, 2)))
+        uow.commit()
+    response = admin.post("/admin/calendar/VN/reseed", {"year": "2026"})
+    assert response.status_code == 302
+    assert "Đã cập nhật từ gói holidays: thêm 1 ngày" in admin.text(response.headers["Location"])
+    now = rows(demo)
+    assert now[date(2026, 9, 2)] == (False, "Quốc khánh", "holidays")
+    assert now[date(2026, 11, 24)] == (True, "", "admin")  # still an ordinary Tuesday
+    assert now[date(2026, 11, 25)] == (False, "Nghỉ đột xuất", "admin")
+
+
+def test_office_hours_and_time_zone_are_validated_and_saved(admin, demo):
+    page = admin.text("/admin/agencies")
+    assert "UBND xã Tân Phong" in page and 'value="07:00-11:30,13:30-17:00"' in page
+    response = admin.post(f"/admin/agencies/{demo.commune}/hours",
+                          {"office_hours": "07:30-11:30, 13:00-17:00", "timezone": "Asia/Ho_Chi_Minh"})
+    assert response.status_code == 302
+    assert "Đã lưu giờ làm việc của UBND xã Tân Phong." in admin.text(response.headers["Location"])
+    saved = agency(demo, demo.commune)
+    assert (saved.office_hours, saved.timezone) == ("07:30-11:30,13:00-17:00", "Asia/Ho_Chi_Minh")
+
+    response = admin.post(f"/admin/agencies/{demo.commune}/hours",
+                          {"office_hours": "13:30-17:00,07:00-11:30", "timezone": "Sao Hỏa/Olympus"})
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "Giờ làm việc không hợp lệ." in page and "Múi giờ không hợp lệ." in page
+    assert 'value="13:30-17:00,07:00-11:30"' in page
+    assert agency(demo, demo.commune).office_hours == "07:30-11:30,13:00-17:00"
+
+
+@pytest.mark.parametrize("username", ["chuyenvien", "giamsat", "tiepnhan"])
+def test_the_pages_do_not_exist_for_officers(browser, demo, username):
+    officer = browser(username)
+    before = rows(demo)
+    for url in ("/admin/", "/admin/calendar", "/admin/calendar?year=2026", "/admin/agencies"):
+        assert officer.get(url).status_code == 404, url
+    for url, data in [("/admin/calendar/VN/days-off", {"day": "25/11/2026", "name": "X"}),
+                      ("/admin/calendar/VN/working-days", {"day": "28/11/2026"}),
+                      ("/admin/calendar/VN/days/2026-11-24/remove", {}),
+                      ("/admin/calendar/VN/reseed", {}),
+                      (f"/admin/agencies/{demo.commune}/hours", {"office_hours": "08:00-09:00", "timezone": "UTC"})]:
+        assert officer.post(url, data).status_code == 404, url
+    assert rows(demo) == before
+    assert agency(demo, demo.commune).office_hours == "07:00-11:30,13:30-17:00"
+    assert "Quản trị" not in officer.text("/inbox")
+
+
+def test_anonymous_visitors_are_sent_to_the_login(browser, demo):
+    response = browser().get("/admin/calendar")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_unknown_calendars_and_years_are_not_found(admin):
+    assert admin.get("/admin/calendar?code=XX").status_code == 404
+    assert admin.get("/admin/calendar?year=abc").status_code == 404
+    assert admin.get("/admin/calendar?year=1492").status_code == 404
+    assert admin.post("/admin/calendar/VN/days/2026-13-01/remove").status_code == 404
+
+
+def test_the_administration_pages_in_english(admin):
+    admin.post("/language", {"locale": "en"})
+    page = admin.text("/admin/calendar?year=2026")
+    assert "Working calendar 2026" in page and "Add a day off" in page and "November" in page
+    assert "24/11/2026" in page  # dates keep the Vietnamese format
+    assert "Office hours" in admin.text("/admin/agencies")

@@ -1,0 +1,172 @@
+"""System administration: the working-time calendar (days off, worked weekends, re-seeding from
+the holidays package) and each agency's office hours and time zone.
+
+Only system administrators see these pages; to anyone else they do not exist (404). The engine
+checks the same again in every command and query.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from engine import clock
+from engine.commands import calendar_admin
+from engine.errors import FormInvalid
+from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
+from webapp import motcua
+from webapp.errors import on_form_invalid
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MONTHS = [_l("Tháng 1"), _l("Tháng 2"), _l("Tháng 3"), _l("Tháng 4"), _l("Tháng 5"), _l("Tháng 6"),
+          _l("Tháng 7"), _l("Tháng 8"), _l("Tháng 9"), _l("Tháng 10"), _l("Tháng 11"), _l("Tháng 12")]
+WEEKDAYS = [_l("T2"), _l("T3"), _l("T4"), _l("T5"), _l("T6"), _l("T7"), _l("CN")]
+WEEKDAY_NAMES = [_l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"),
+                 _l("Chủ nhật")]
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+@bp.before_request
+@login_required
+def _administrators_only():
+    if not current_user.is_admin:
+        abort(404)
+
+
+@bp.app_template_filter("weekday_name")
+def weekday_name(day: date) -> str:
+    return str(WEEKDAY_NAMES[day.weekday()])
+
+
+def parse_day(text: str | None, field: str = "day") -> date:
+    """dd/mm/yyyy as officers write dates (yyyy-mm-dd, what a date picker sends, is accepted too)."""
+    text = (text or "").strip()
+    match = _DMY.match(text)
+    try:
+        if match:
+            d, m, y = (int(g) for g in match.groups())
+            return date(y, m, d)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FormInvalid({field: [_("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026.")]}) from None
+
+
+def _this_year() -> int:
+    return clock.now().astimezone(ZoneInfo(motcua().settings.timezone)).year
+
+
+def _known_code(code: str) -> str:
+    with motcua().read_session() as s:
+        if code not in calendar_codes(s):
+            abort(404)
+    return code
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for(".calendar"))
+
+
+@bp.get("/calendar")
+def calendar():
+    code = _known_code(request.args.get("code", "VN"))
+    try:
+        year = int(request.args.get("year", _this_year()))
+    except ValueError:
+        abort(404)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+    return _calendar_page(code, year)
+
+
+def _calendar_page(code: str, year: int, form: str = "", errors=None, values=None):
+    with motcua().read_session() as s:
+        view = year_view(s, current_user.id, code, year)
+    return render_template("admin/calendar.html", view=view, months=MONTHS, weekdays=WEEKDAYS,
+                           failed_form=form, errors=errors or {}, values=values or {})
+
+
+def _posted_year(default: date | None = None) -> int:
+    try:
+        year = int(request.form.get("year", ""))
+    except ValueError:
+        year = default.year if default else _this_year()
+    return year if FIRST_YEAR <= year <= LAST_YEAR else _this_year()
+
+
+def _back_to(code: str, year: int):
+    return redirect(url_for(".calendar", code=code, year=year))
+
+
+@bp.post("/calendar/<code>/days-off")
+def add_day_off(code: str):
+    code = _known_code(code)
+    year = _posted_year()
+    on_form_invalid(lambda errors: _calendar_page(code, year, "day_off", errors, request.form))
+    day = parse_day(request.form.get("day"))
+    calendar_admin.add_day_off(motcua().uow(), actor_id=current_user.id, calendar_code=code, day=day,
+                               name=request.form.get("name", ""))
+    flash(_("Đã thêm ngày nghỉ %(day)s.", day=day.strftime("%d/%m/%Y")), "success")
+    return _back_to(code, day.year)
+
+
+@bp.post("/calendar/<code>/working-days")
+def add_working_day(code: str):
+    code = _known_code(code)
+    year = _posted_year()
+    on_form_invalid(lambda errors: _calendar_page(code, year, "working_day", errors, request.form))
+    day = parse_day(request.form.get("day"))
+    calendar_admin.add_working_day(motcua().uow(), actor_id=current_user.id, calendar_code=code, day=day,
+                                   name=request.form.get("name", ""))
+    flash(_("Đã đánh dấu %(day)s là ngày làm việc.", day=day.strftime("%d/%m/%Y")), "success")
+    return _back_to(code, day.year)
+
+
+@bp.post("/calendar/<code>/days/<day>/remove")
+def remove_exception(code: str, day: str):
+    code = _known_code(code)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    calendar_admin.remove_exception(motcua().uow(), actor_id=current_user.id, calendar_code=code, day=when)
+    flash(_("Ngày %(day)s đã trở lại như ngày thường.", day=when.strftime("%d/%m/%Y")), "success")
+    return _back_to(code, when.year)
+
+
+@bp.post("/calendar/<code>/reseed")
+def reseed(code: str):
+    code = _known_code(code)
+    added = calendar_admin.reseed(motcua().uow(), actor_id=current_user.id, calendar_code=code)
+    flash(_("Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.", n=added),
+          "success")
+    return _back_to(code, _posted_year())
+
+
+@bp.get("/agencies")
+def agencies():
+    return _agencies_page()
+
+
+def _agencies_page(failed_agency: int | None = None, errors=None, values=None):
+    with motcua().read_session() as s:
+        rows = agencies_hours(s, current_user.id)
+    return render_template("admin/agencies.html", agencies=rows, failed_agency=failed_agency,
+                           errors=errors or {}, values=values or {})
+
+
+@bp.post("/agencies/<int:agency_id>/hours")
+def set_hours(agency_id: int):
+    on_form_invalid(lambda errors: _agencies_page(agency_id, errors, request.form))
+    agency = calendar_admin.set_office_hours(
+        motcua().uow(), actor_id=current_user.id, agency_id=agency_id,
+        office_hours=request.form.get("office_hours", ""), timezone=request.form.get("timezone", ""))
+    flash(_("Đã lưu giờ làm việc của %(agency)s.", agency=agency.name), "success")
+    return redirect(url_for(".agencies"))
