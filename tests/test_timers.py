@@ -24,7 +24,8 @@ from tests.conftest import VN
 DEADLINE = 'working_deadline(None, "2 working days")'
 
 
-def timer_procedure(pid: str, *, timer: str = DEADLINE, on_timeout: str = "escalated = True") -> str:
+def timer_procedure(pid: str, *, timer: str = DEADLINE, on_timeout: str = "escalated = True",
+                    kind: str = "timeDate") -> str:
     """check (specialist) → approve (leader) → end. If approve is still open when the timer on it
     runs out, it is cancelled: a script notes it and the supervisor gets a step of their own."""
     task = """<bpmn:extensionElements><spiffworkflow:properties>
@@ -52,7 +53,7 @@ def timer_procedure(pid: str, *, timer: str = DEADLINE, on_timeout: str = "escal
     <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
     <bpmn:boundaryEvent id="late" name="Quá hạn phê duyệt" attachedToRef="approve">
       <bpmn:outgoing>f4</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="late_timer"><bpmn:timeDate>{timer}</bpmn:timeDate></bpmn:timerEventDefinition>
+      <bpmn:timerEventDefinition id="late_timer"><bpmn:{kind}>{timer}</bpmn:{kind}></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:sequenceFlow id="f4" sourceRef="late" targetRef="mark" />
     <bpmn:scriptTask id="mark" name="Ghi nhận quá hạn"><bpmn:incoming>f4</bpmn:incoming>
@@ -70,7 +71,8 @@ def timer_procedure(pid: str, *, timer: str = DEADLINE, on_timeout: str = "escal
 @pytest.fixture
 def timed(demo, tmp_path):
     paths = [write(tmp_path, "hen_gio.bpmn", timer_procedure("hen_gio")),
-             write(tmp_path, "hen_gio_loi.bpmn", timer_procedure("hen_gio_loi", on_timeout="escalated = 1 / 0"))]
+             write(tmp_path, "hen_gio_loi.bpmn", timer_procedure("hen_gio_loi", on_timeout="escalated = 1 / 0")),
+             write(tmp_path, "hen_gio_iso.bpmn", timer_procedure("hen_gio_iso", timer='"PT2H"', kind="timeDuration"))]
     with demo.motcua.uow() as uow:
         check_and_deploy(uow, paths, FORMS)
         uow.commit()
@@ -136,6 +138,17 @@ def test_the_timer_counts_working_days_on_the_agency_calendar(timed, frozen_cloc
     second = at_approval(timed, frozen_clock)
     assert dossier_row(timed, second).next_timer_at == at(27, 10)
     assert dossier_row(timed, first).next_timer_at == at(26, 10)  # a started timer keeps its moment
+
+
+def test_a_plain_iso_duration_counts_from_the_engine_clock(timed, frozen_clock):
+    """Calendar time, not working time: two hours after the step opened, lunch break or not."""
+    dossier_id = at_approval(timed, frozen_clock, "hen_gio_iso")
+    assert dossier_row(timed, dossier_id).next_timer_at == at(23, 12)
+    frozen_clock.current = at(23, 11, 59)
+    assert run_tick(timed.motcua).timers == 0
+    frozen_clock.current = at(23, 12, 1)
+    assert run_tick(timed.motcua).timers == 1
+    assert [step for _i, step, _r in open_items(timed, dossier_id)] == ["escalate"]
 
 
 def test_the_scheduler_fires_a_due_timer_once(timed, frozen_clock):

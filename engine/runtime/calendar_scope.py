@@ -10,7 +10,6 @@ calendar of the ``holidays`` package is used with default office hours.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
@@ -39,14 +38,19 @@ class _Binding:
 _current: ContextVar[_Binding | None] = ContextVar("motcua_dossier_calendar", default=None)
 
 
-@contextmanager
-def bound(dossier):
-    """Expressions evaluated inside count on this dossier's calendar."""
-    token = _current.set(_Binding(dossier))
-    try:
-        yield
-    finally:
-        _current.reset(token)
+class bound:
+    """``with bound(dossier):`` expressions evaluated inside count on this dossier's calendar.
+    (A class rather than a generator-based context manager: it wraps every command's step.)"""
+    __slots__ = ("_dossier", "_token")
+
+    def __init__(self, dossier):
+        self._dossier = dossier
+
+    def __enter__(self):
+        self._token = _current.set(_Binding(self._dossier))
+
+    def __exit__(self, *exc_info):
+        _current.reset(self._token)
 
 
 def current_calendar() -> WorkingCalendar:
