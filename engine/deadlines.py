@@ -53,3 +53,40 @@ def warning_time(calendar: WorkingCalendar, start: datetime, due_at: datetime, w
         share = DEFAULT_WARN_SHARE
     allotted = calendar.working_time_between(start, due_at)
     return calendar.subtract(due_at, allotted * share)
+
+
+# Statuses during which the dossier's clock does not run (DOMAIN.md §5, §6).
+WAITING_FOR_SUPPLEMENT = 5
+WAITING_FOR_PAYMENT = 6
+PAUSED = {WAITING_FOR_SUPPLEMENT, WAITING_FOR_PAYMENT}
+
+
+def track_clock(session, dossier, manifest: dict, status_before: int, now: datetime) -> None:
+    """Stop the dossier's clock while it waits for the citizen, and set the new due date after.
+
+    A supplement restarts the time limit from zero when the complete supplement arrives (the
+    legal rule, the default), or only pauses it where the procedure says ``supplementClock`` =
+    ``pause``. Waiting for a financial obligation is never counted: a pause. Either way the new
+    date is the legal one, so ``original_due_at`` follows it (unless an apology already fixed it).
+    """
+    before, after = status_before, dossier.status
+    if before not in PAUSED and after in PAUSED:
+        dossier.clock_paused_at = now
+        dossier.apology_check_at = None
+        if after == WAITING_FOR_SUPPLEMENT:
+            dossier.supplement_count = (dossier.supplement_count or 0) + 1
+        return
+    if before not in PAUSED or after in PAUSED or dossier.clock_paused_at is None or dossier.due_at is None:
+        return
+    calendar = calendar_for(session, dossier.agency)
+    restart = before == WAITING_FOR_SUPPLEMENT and manifest["properties"].get("supplementClock", "restart") != "pause"
+    if restart:
+        new_due = calendar.deadline(now, parse_time_limit(manifest["properties"]["timeLimit"]))
+    else:
+        left = calendar.working_time_between(dossier.clock_paused_at, dossier.due_at)
+        new_due = calendar.add(now, max(left, timedelta(0)))
+    dossier.due_at = new_due
+    if not dossier.apology_issued_at:
+        dossier.original_due_at = new_due
+    dossier.apology_check_at = None if dossier.apology_issued_at else apology_check(calendar, dossier.due_at)
+    dossier.clock_paused_at = None

@@ -154,6 +154,10 @@ class Dossier(Base):
     apology_issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # The earliest BPMN timer the workflow waits for: the scheduler wakes the dossier then.
     next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    # Set while the citizen holds the clock (supplement, payment); see engine.deadlines.track_clock.
+    clock_paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # Supplement requests so far: more than one counts as late for the national index.
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Set when the workflow ended on an uncaught BPMN error or a script failed for good.
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -173,6 +177,8 @@ class WorkItem(Base):
         Index("ix_work_items_unit_queue", "agency_id", "role", "state", "due_at"),
         Index("ix_work_items_assignee_queue", "assignee_id", "state", "due_at"),
         Index("ix_work_items_dossier", "dossier_id", "state"),
+        # The inbox's "done" tab: what an officer finished, newest first (backward scan).
+        Index("ix_work_items_finisher", "finished_by_id", "state", "finished_at", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -278,3 +284,18 @@ class OutgoingMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Apology(Base):
+    """Form 04, the apology and new return date: at most one per dossier (DOMAIN.md), and the
+    database says so with a unique key, so two supervisors issuing at once cannot both win."""
+    __tablename__ = "apologies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # The return date the citizen had been given, and the one promised now.
+    original_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    new_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    issued_by: Mapped[User] = relationship()

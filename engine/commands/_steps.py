@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from engine import audit, clock
+from engine.deadlines import track_clock
 from engine.errors import InvalidState, NotFound, PermissionDenied
 from engine.models import Membership, WorkItem
 from engine.runtime import calendar_scope
@@ -69,6 +70,7 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
         statuses = open_step_statuses(dossier, workflow, ready_tasks)
         if statuses:
             dossier.status = min(statuses)
+    track_clock(session, dossier, procedure_of(dossier).manifest, status_before, now)
     # When the scheduler must wake the dossier for a BPMN timer (none once it has finished).
     dossier.next_timer_at = None if outcome.errors or workflow.is_completed() else next_timer_at(workflow)
     dossier.revision += 1
