@@ -20,6 +20,9 @@ BLUEPRINTS = (
     "webapp.reception",
     "webapp.dossiers",
     "webapp.admin",
+    "webapp.supervise",
+    "webapp.notifications",
+    "webapp.public",
 )
 
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from engine.commands import reassign
 from engine.errors import FormInvalid
 from engine.procedures.safe_xml import UnsafeXml
+from engine.queries.apologies import apology_state
 from engine.queries.dossier import dossier_page, receipt as receipt_query
 from engine.queries.reception import counters
 from webapp import motcua
@@ -33,7 +34,8 @@ def _officers_only():
 def show(dossier_id: int):
     with motcua().read_session() as s:
         page = dossier_page(s, current_user.id, dossier_id)
-    return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page))
+        apology = apology_state(s, current_user.id, dossier_id)
+    return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology)
 
 
 def _diagram(page) -> Markup | None:

@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "withdrawn": _l("Công dân rút hồ sơ"),
     "stopped": _l("Dừng xử lý"),
     "failed": _l("Lỗi xử lý"),
+    "escalation_acknowledged": _l("Xác nhận cảnh báo"),
+    "apology_issued": _l("Xin lỗi và hẹn lại ngày trả kết quả"),
     "timer_fired": _l("Hết thời gian chờ theo quy trình"),
     "timer_failed": _l("Lỗi khi chạy bước hẹn giờ"),
 }

@@ -1,0 +1,66 @@
+"""Public tracking for citizens: /tra-cuu, no login. The dossier code plus a second factor printed
+on the receipt (ID number or phone); the same "not found" for a wrong code and a wrong factor, and
+a limit on lookups per client address."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from engine.queries.public import MAX_INPUT, track
+from webapp import motcua
+from webapp.throttle import LoginThrottle
+
+bp = Blueprint("public", __name__)
+
+
+class LookupLimit:
+    """At most N lookups per client address within a window, in this process's memory.
+
+    The sliding window of webapp/throttle.py, counting every lookup rather than failures: a
+    lookup that finds nothing is exactly what guessing looks like, and one that finds something
+    costs the same. The same limitation as there: per worker, forgotten on restart.
+    """
+
+    def __init__(self, max_lookups: int, window: timedelta):
+        self._window = LoginThrottle(max_lookups, window)
+
+    def take(self, address: str) -> timedelta | None:
+        """None if the lookup may go ahead (and counts it); otherwise how long to wait."""
+        wait = self._window.retry_after("tra-cuu", address)
+        if wait is None:
+            self._window.failed("tra-cuu", address)
+        return wait
+
+
+def _limit() -> LookupLimit:
+    app = current_app._get_current_object()
+    if "public_lookup_limit" not in app.extensions:
+        app.extensions["public_lookup_limit"] = LookupLimit(
+            app.config.get("PUBLIC_LOOKUP_MAX", 20),
+            timedelta(minutes=app.config.get("PUBLIC_LOOKUP_WINDOW_MINUTES", 10)))
+    return app.extensions["public_lookup_limit"]
+
+
+@bp.get("/tra-cuu")
+def lookup_form():
+    # The QR code on the receipt can carry the code: ?ma=… fills it in.
+    return render_template("public/track.html", code=request.args.get("ma", "")[:MAX_INPUT], result=None,
+                           searched=False)
+
+
+@bp.post("/tra-cuu")
+def lookup():
+    code = request.form.get("code", "")[:MAX_INPUT]
+    factor = request.form.get("second_factor", "")
+    wait = _limit().take(request.remote_addr or "")
+    if wait is not None:
+        minutes = max(1, int(wait.total_seconds() // 60) + (1 if wait.total_seconds() % 60 else 0))
+        return render_template("public/track.html", code=code, result=None, searched=False,
+                               refused=_("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(n)d phút.",
+                                         n=minutes)), 429
+    with motcua().read_session() as s:
+        result = track(s, code, factor)
+    # The second factor is never echoed back: the page could be left open on a shared computer.
+    return render_template("public/track.html", code=code, result=result, searched=True), (200 if result else 404)
