@@ -3,9 +3,10 @@
 Every tab starts from the work item indexes: a unit's queue is ``(agency_id, role, state,
 due_at)``, a person's own work is ``(assignee_id, state, due_at)`` and what they finished is
 ``(finished_by_id, state, finished_at, id)``. The page's work item ids are picked first; the
-dossier, procedure, agency and assignee are joined in for those 25 rows only. The unit tabs of
-someone holding several (agency, role) pairs read each unit's queue on its own and merge them: one
-OR across units lets the planner pick a worse index (bench/inbox_bench.py).
+dossier, procedure, agency and assignee are joined in for those 25 rows only. On PostgreSQL the
+planner picks these indexes only if it knows how the columns go together (open items are the
+unclaimed ones, an officer finishes work in their own unit): migration 0006 gives it those
+statistics. bench/inbox_bench.py shows the plans with 1,000,000 work items.
 
 Visibility: an officer sees a work item only while they hold its (agency, role) pair, even in
 "mine" and "done" (someone moved out of a unit stops seeing its dossiers). "Due soon" and
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, func, or_, select, union_all
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from engine import clock
@@ -73,9 +74,6 @@ def _in_units(units):
     return or_(*(and_(WorkItem.agency_id == agency_id, WorkItem.role == role) for agency_id, role in units))
 
 
-UNIT_TABS = ("unclaimed", "due_soon", "overdue")
-
-
 def _tab_filter(tab: str, user_id: int, units, now: datetime, due_soon: timedelta):
     visible = _in_units(units)
     is_open = WorkItem.state == "open"
@@ -107,30 +105,18 @@ def _order(tab: str, columns):
     return (columns.due_at.asc().nulls_last(), columns.created_at.asc(), columns.id.asc())
 
 
-def _selected(tab: str, user_id: int, units, now, due_soon, search: str, *columns):
-    """``columns`` of the work items in the tab (and matching the search), one select per unit
-    for the unit tabs of several units: each then reads its unit's queue through its index."""
-    split = [[unit] for unit in units] if tab in UNIT_TABS and len(units) > 1 else [units]
-    selects = []
-    for part in split:
-        stmt = select(*columns).where(_tab_filter(tab, user_id, part, now, due_soon))
-        if search.strip():
-            stmt = stmt.join(Dossier, Dossier.id == WorkItem.dossier_id).where(_matches(search))
-        selects.append(stmt)
-    return selects
-
-
 def _page_ids(tab: str, user_id: int, units, now, due_soon, search: str, offset: int, limit: int):
-    """The ids of the work items on the page, in the tab's order."""
-    keys = (WorkItem.id, WorkItem.due_at, WorkItem.created_at, WorkItem.finished_at)
-    selects = _selected(tab, user_id, units, now, due_soon, search, *keys)
-    if len(selects) == 1:
-        return selects[0].order_by(*_order(tab, WorkItem)).offset(offset).limit(limit)
-    # Each unit's first offset + limit rows, merged: the page lies among them.
-    firsts = [select(*first.c).select_from(first) for first in (
-        stmt.order_by(*_order(tab, WorkItem)).limit(offset + limit).subquery() for stmt in selects)]
-    merged = union_all(*firsts).subquery()
-    return select(merged.c.id).order_by(*_order(tab, merged.c)).offset(offset).limit(limit)
+    """The ids of the work items on the page, in the tab's order: the work items alone, and the
+    dossier only when searching."""
+    stmt = (select(WorkItem.id, WorkItem.due_at, WorkItem.created_at, WorkItem.finished_at)
+            .where(_tab_filter(tab, user_id, units, now, due_soon)))
+    if search.strip():
+        # Checked per item of the tab, through the dossier's primary key: a LIKE '%…%' has no
+        # index, and as a join PostgreSQL guesses it rare and scans every dossier to find it. A
+        # scalar subquery is never turned into a join, so the tab's own rows drive the search.
+        matches = select(_matches(search)).where(Dossier.id == WorkItem.dossier_id).scalar_subquery()
+        stmt = stmt.where(matches)
+    return stmt.order_by(*_order(tab, WorkItem)).offset(offset).limit(limit)
 
 
 def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: int = 1,
@@ -167,11 +153,6 @@ def tab_counts(session, user_id: int, *, now: datetime | None = None,
     """
     now = now or clock.now()
     units = units_of(session, user_id)
-    counts = {}
-    for tab in TABS:
-        if tab == "done":
-            continue
-        selects = _selected(tab, user_id, units, now, due_soon, "", WorkItem.id)
-        counted = selects[0] if len(selects) == 1 else union_all(*selects)
-        counts[tab] = session.scalar(select(func.count()).select_from(counted.subquery()))
-    return counts
+    return {tab: session.scalar(select(func.count()).select_from(WorkItem)
+                                .where(_tab_filter(tab, user_id, units, now, due_soon)))
+            for tab in TABS if tab != "done"}
