@@ -153,6 +153,16 @@ def tab_counts(session, user_id: int, *, now: datetime | None = None,
     """
     now = now or clock.now()
     units = units_of(session, user_id)
-    return {tab: session.scalar(select(func.count()).select_from(WorkItem)
-                                .where(_tab_filter(tab, user_id, units, now, due_soon)))
-            for tab in TABS if tab != "done"}
+    # One statement for the four counts: every open tab is a part of "open, visible, mine or free",
+    # so one pass over that set with a FILTER per tab replaces four statements (and four plans).
+    base = and_(WorkItem.state == "open", _in_units(units),
+                or_(WorkItem.assignee_id == user_id, WorkItem.assignee_id.is_(None)))
+    parts = {
+        "mine": WorkItem.assignee_id == user_id,
+        "unclaimed": WorkItem.assignee_id.is_(None),
+        "due_soon": and_(WorkItem.due_at >= now, WorkItem.due_at < now + due_soon),
+        "overdue": WorkItem.due_at < now,
+    }
+    row = session.execute(select(*(func.count().filter(cond).label(tab) for tab, cond in parts.items()))
+                          .select_from(WorkItem).where(base)).one()
+    return {tab: getattr(row, tab) for tab in TABS if tab != "done"}
