@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
-from engine.commands._steps import SUPERVISOR
+from engine.commands._steps import RECEPTION, SUPERVISOR
 from engine.commands.notifications import mark_read
 from engine.models import Membership
 from engine.queries.notifications import notifications, unread_count
@@ -17,14 +17,15 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def _header_facts():
-    """What the header shows a logged-in officer: unread notifications, and the supervisor's link."""
+    """What the header shows a logged-in officer: unread notifications, the supervisor's and the
+    one-stop officer's links."""
     if not current_user or not current_user.is_authenticated:
         return {}
     with motcua().read_session() as s:
         unread = unread_count(s, current_user.id)
-        supervises = s.execute(select(exists().where(
-            Membership.user_id == current_user.id, Membership.role == SUPERVISOR))).scalar()
-    return {"unread_notifications": unread, "is_supervisor": bool(supervises)}
+        roles = set(s.execute(select(Membership.role).where(Membership.user_id == current_user.id)).scalars())
+    return {"unread_notifications": unread, "is_supervisor": SUPERVISOR in roles,
+            "is_reception": RECEPTION in roles}
 
 
 @bp.get("/notifications")

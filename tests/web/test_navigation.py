@@ -1,0 +1,21 @@
+"""Officers reach their pages by links, not by typing addresses."""
+from __future__ import annotations
+
+import re
+
+from engine import commands
+from engine.commands.reception import Applicant
+from tests.web.conftest import open_item
+
+
+def test_reception_officers_see_the_reception_link_and_others_do_not(browser):
+    reception = browser("tiepnhan").text("/inbox")
+    assert re.search(r'href="/reception/new"[^>]*>Tiếp nhận hồ sơ<', reception)
+    assert 'href="/reception/new"' not in browser("chuyenvien").text("/inbox")
+
+
+def test_the_task_page_links_to_its_dossier(demo, browser):
+    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                               procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
+    page = browser("chuyenvien").text(f"/tasks/{open_item(demo, dossier.id)}")
+    assert re.search(rf'href="/dossiers/{dossier.id}"[^>]*>Xem hồ sơ<', page)
