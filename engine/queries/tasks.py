@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine.commands._steps import SUPERVISOR, has_role
 from engine.errors import NotFound
 from engine.models import Agency, Dossier, User, WorkItem
+from engine.queries.dossier import documents_of
 from engine.queries.history import HistoryEntry, dossier_history
 
 
@@ -45,6 +46,7 @@ class TaskView:
     form: dict | None
     can_send_back: bool
     dossier: DossierSummary
+    documents: list
     history: list[HistoryEntry]
 
 
@@ -77,7 +79,7 @@ def task_view(session, user_id: int, work_item_id: int) -> TaskView:
         created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
         form=version.forms.get(form_name) if form_name else None,
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
-        dossier=summary, history=dossier_history(session, dossier.id))
+        dossier=summary, documents=documents_of(session, dossier.id), history=dossier_history(session, dossier.id))
 
 
 def step_form(session, user_id: int, work_item_id: int) -> dict | None:

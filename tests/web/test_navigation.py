@@ -19,3 +19,14 @@ def test_the_task_page_links_to_its_dossier(demo, browser):
                                procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
     page = browser("chuyenvien").text(f"/tasks/{open_item(demo, dossier.id)}")
     assert re.search(rf'href="/dossiers/{dossier.id}"[^>]*>Xem hồ sơ<', page)
+
+
+def test_the_task_page_shows_the_documents_received(demo, browser):
+    from engine.documents import ReceivedDocument
+    dossier = commands.receive(
+        demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune, procedure_key="dang_ky_ket_hon",
+        applicant=Applicant(name="Nguyễn Văn An"),
+        documents=[ReceivedDocument(name="Tờ khai đăng ký kết hôn", kind="original", count=1)])
+    page = browser("chuyenvien").text(f"/tasks/{open_item(demo, dossier.id)}")
+    assert "Thành phần hồ sơ đã nhận" in page
+    assert re.search(r"<td>1</td><td>Tờ khai đăng ký kết hôn</td><td>Bản chính</td><td>1</td>", page)
