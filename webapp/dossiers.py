@@ -1,4 +1,5 @@
-"""The dossier page (status, open steps, history, diagram), its receipt, and a supervisor's reassign."""
+"""The dossier page (status, open steps, where it is, history, diagram), its receipt, its control
+slip (form 05), and a supervisor's reassign."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from engine.commands import reassign
 from engine.errors import FormInvalid
 from engine.procedures.safe_xml import UnsafeXml
 from engine.queries.apologies import apology_state
+from engine.queries.control_slip import EARLY, LATE, ON_TIME, control_slip
 from engine.queries.dossier import dossier_page, receipt as receipt_query
 from engine.queries.reception import counters
 from webapp import motcua
@@ -35,7 +37,24 @@ def show(dossier_id: int):
     with motcua().read_session() as s:
         page = dossier_page(s, current_user.id, dossier_id)
         apology = apology_state(s, current_user.id, dossier_id)
-    return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology)
+        slip = control_slip(s, current_user.id, dossier_id)
+    return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
+                           slip=slip)
+
+
+@bp.get("/dossiers/<int:dossier_id>/control-slip")
+def control_slip_page(dossier_id: int):
+    with motcua().read_session() as s:
+        slip = control_slip(s, current_user.id, dossier_id)
+    return render_template("dossiers/control_slip.html", slip=slip, d=slip.dossier)
+
+
+HANDOVER_RESULTS = {EARLY: _l("Trước hạn"), ON_TIME: _l("Đúng hạn"), LATE: _l("Trễ hạn")}
+
+
+@bp.app_template_filter("handover_result")
+def handover_result_label(result) -> str:
+    return str(HANDOVER_RESULTS.get(result, "—"))
 
 
 def _diagram(page) -> Markup | None:

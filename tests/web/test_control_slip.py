@@ -1,0 +1,81 @@
+"""Where a connected dossier is and the control slip (form 05): the dossier page, the printable
+slip, and the citizen's tracking page, for a birth registration that went to the police."""
+from __future__ import annotations
+
+import re
+
+from engine import commands
+from engine.commands.reception import Applicant
+from tests.test_lien_thong_khai_sinh import (
+    APPRAISAL, PROCEDURE, RECORD, REGISTER, Officer, at, configure_bhxh, through_committee,
+)
+from tests.web.conftest import page_text
+from tests.web.test_dossier_page import other_commune  # noqa: F401  (fixture)
+
+ID_NUMBER = "001190004567"
+
+
+def at_the_police(demo, frozen_clock):
+    configure_bhxh(demo)
+    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                               procedure_key=PROCEDURE, applicant=Applicant(name="Lê Thị Hạnh", id_number=ID_NUMBER))
+    through_committee(demo, frozen_clock, dossier.id)
+    return dossier
+
+
+def cells(html: str) -> list[list[str]]:
+    """The hand-over table as text, row by row."""
+    body = re.search(r'<table class="handovers">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return [[re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_the_dossier_page_says_which_agency_holds_it_and_the_way_it_came(browser, demo, frozen_clock):
+    dossier = at_the_police(demo, frozen_clock)
+    html = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
+    assert "Đang ở cơ quan: <strong>Công an xã Tân Phong</strong>" in html
+    assert '<span class="path">UBND xã Tân Phong → Công an xã Tân Phong</span>' in html
+    assert f'href="/dossiers/{dossier.id}/control-slip"' in html
+
+
+def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(browser, demo, frozen_clock):
+    dossier = at_the_police(demo, frozen_clock)
+    frozen_clock.current = at(26, 10)  # a day after the police's one working day ran out
+    Officer(demo, "congan").take_and_complete(dossier.id, REGISTER, expect_step="register_residence")
+    html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in html and dossier.code in html
+    assert cells(html) == [
+        ["1", "UBND xã Tân Phong · Tiếp nhận và trả kết quả", "UBND xã Tân Phong · Chuyên viên",
+         "23/11/2026 09:00", "Trước hạn", "Thẩm định hồ sơ khai sinh"],
+        ["2", "UBND xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Lãnh đạo", "23/11/2026 10:00", "Trước hạn",
+         "Thẩm định hồ sơ khai sinh → Phê duyệt, ký Giấy khai sinh"],
+        ["3", "UBND xã Tân Phong · Lãnh đạo", "UBND xã Tân Phong · Chuyên viên", "23/11/2026 14:00", "Trước hạn",
+         "Phê duyệt, ký Giấy khai sinh → Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh"],
+        ["4", "UBND xã Tân Phong · Chuyên viên", "Công an xã Tân Phong · Chuyên viên", "23/11/2026 14:30",
+         "Trước hạn", "Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh → Đăng ký thường trú cho trẻ"],
+        ["5", "Công an xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
+         "26/11/2026 10:00", "Trễ hạn", "Đăng ký thường trú cho trẻ → Trả kết quả"],
+        ["6", "UBND xã Tân Phong · Chuyên viên", "BHXH (hệ thống đối tác)", "26/11/2026 10:00", "—",
+         "Gửi liên thông: Hồ sơ đề nghị cấp thẻ BHYT"],
+    ]
+    agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
+    assert re.search(r"Công an xã Tân Phong</td>\s*<td>1 ngày làm việc</td>\s*<td>13.5</td>\s*<td class=\"late\">Trễ hạn",
+                     agencies)
+    assert re.search(r"UBND xã Tân Phong <span class=\"muted\">\(đang giữ hồ sơ\)</span></td>\s*"
+                     r"<td>1,5 ngày làm việc</td>\s*<td>3.5</td>\s*<td>Đang xử lý", agencies)
+
+
+def test_only_those_who_may_see_the_dossier_see_its_slip(browser, demo, frozen_clock, other_commune):  # noqa: F811
+    dossier = at_the_police(demo, frozen_clock)
+    url = f"/dossiers/{dossier.id}/control-slip"
+    assert browser("congan").get(url).status_code == 200  # the police hold a step of it
+    assert browser(other_commune).get(url).status_code == 404
+    anonymous = browser().get(url)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_the_citizen_sees_which_agency_holds_the_dossier(browser, demo, frozen_clock):
+    dossier = at_the_police(demo, frozen_clock)
+    found = browser().post("/tra-cuu", {"code": dossier.code, "second_factor": ID_NUMBER})
+    assert found.status_code == 200
+    assert "Đang ở cơ quan</dt><dd><strong>Công an xã Tân Phong</strong>" in page_text(found)
