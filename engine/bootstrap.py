@@ -8,9 +8,10 @@ from engine.unit_of_work import UnitOfWork
 
 
 class Motcua:
-    def __init__(self, settings: Settings | None = None, *, mailer=None):
+    def __init__(self, settings: Settings | None = None, *, mailer=None, partner_client=None):
         self.settings = settings or Settings()
         self.mailer = mailer or _mailer(self.settings)
+        self.partner_client = partner_client or _partner_client()
         self.db = make_engine(self.settings.database_url)
         self.sqlite = is_sqlite(self.db)
         self._sessions = make_session_factory(self.db)
@@ -28,3 +29,8 @@ def _mailer(settings: Settings):
     if not settings.smtp_host:
         return NullMailer()
     return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
+
+
+def _partner_client():
+    from integrations.partners import HttpPartnerClient
+    return HttpPartnerClient()

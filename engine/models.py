@@ -299,3 +299,73 @@ class Apology(Base):
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
     issued_by: Mapped[User] = relationship()
+
+
+class Partner(Base):
+    """Another deployment (a partner agency's own system) that we exchange messages with: a pool
+    with no process in a diagram names it by ``code``. Two keys so a key can be rotated without
+    a gap: we sign with ``key``, and accept ``key`` or ``previous_key``."""
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    endpoint: Mapped[str] = mapped_column(String(500))
+    # The code this partner knows us by: sent in X-Motcua-Partner.
+    our_code: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(200))
+    previous_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Where a dossier opened by this partner's request is received.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PartnerOutbox(Base):
+    """A message to a partner, written in the same transaction as the dossier state that threw it."""
+    __tablename__ = "partner_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    message: Mapped[str] = mapped_column(String(120))
+    # The conversation: the dossier code of the side that started the exchange.
+    correlation: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # NULL once delivered or dead: the delivery job reads only rows due now, through this index.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    partner: Mapped[Partner] = relationship()
+
+
+class PartnerInbox(Base):
+    """A message a partner sent us, recorded once per (partner, idempotency key), kept until the
+    dossier waits for it."""
+    __tablename__ = "partner_inbox"
+    __table_args__ = (UniqueConstraint("partner_id", "idempotency_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(80))
+    # sha256 of the signed body: the same key with another body is a replay, refused.
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(String(120))
+    correlation: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict] = mapped_column(JSON)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), nullable=True, index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PartnerReject(Base):
+    """A request to the partner endpoint that was refused (bad signature, stale, replay…)."""
+    __tablename__ = "partner_rejects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    partner_code: Mapped[str] = mapped_column(String(60), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(80), default="")
+    reason: Mapped[str] = mapped_column(String(60))
+    remote_addr: Mapped[str] = mapped_column(String(60), default="")

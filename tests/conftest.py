@@ -52,7 +52,7 @@ def _template(tmp_path_factory):
     return path
 
 
-TABLES = ["apologies", "mail_outbox", "notifications", "escalations", "calendar_days", "dossier_documents", "audit_events", "work_items", "dossiers", "dossier_code_sequences", "procedure_versions",
+TABLES = ["partner_rejects", "partner_inbox", "partner_outbox", "partners", "apologies", "mail_outbox", "notifications", "escalations", "calendar_days", "dossier_documents", "audit_events", "work_items", "dossiers", "dossier_code_sequences", "procedure_versions",
           "procedures", "memberships", "users", "agencies"]
 
 

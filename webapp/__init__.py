@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "webapp.supervise",
     "webapp.notifications",
     "webapp.public",
+    "webapp.api",
 )
 
 

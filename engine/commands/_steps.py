@@ -7,6 +7,7 @@ from engine import audit, clock
 from engine.deadlines import track_clock
 from engine.errors import InvalidState, NotFound, PermissionDenied
 from engine.models import Membership, WorkItem
+from engine.partners import inbox as partner_inbox, outbox as partner_outbox
 from engine.runtime import calendar_scope
 from engine.runtime.host import procedure_of, ready_human_tasks, run_engine, save_workflow
 from engine.runtime.timers import next_timer_at
@@ -54,8 +55,15 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
     ``open_items``: the dossier's open work items, when the caller read them under the lock.
     """
     status_before = dossier.status
+    manifest = procedure_of(dossier).manifest
     with calendar_scope.bound(dossier):  # working-time helpers in scripts and timers use its calendar
         outcome = run_engine(workflow)
+        # A partner's message kept until the dossier waits for it goes in now, and the engine runs on.
+        while received := partner_inbox.deliver_waiting(session, dossier, workflow, manifest):
+            detail.setdefault("partner_messages", []).extend(received)
+            more = run_engine(workflow)
+            outcome.errors += more.errors
+            outcome.events += more.events
     ready_tasks = ready_human_tasks(workflow)  # one walk of the task tree for both uses below
     opened, closed = sync_work_items(session, dossier, workflow, open_items, ready_tasks)
     now = clock.now()
@@ -80,6 +88,10 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
         detail["errors"] = outcome.errors
     if outcome.events:
         detail["events"] = [e.event_definition.name for e in outcome.events]
+        # Messages to a partner's own system: written with the state that threw them (outbox).
+        sent = partner_outbox.record_outgoing(session, dossier, manifest, outcome.events)
+        if sent:
+            detail["partner_outbox"] = sent
     audit.record(session, dossier, action, actor_id=actor_id, status_before=status_before,
                  step_id=step.step_id if step else None, step_name=step.step_name if step else None,
                  **detail)

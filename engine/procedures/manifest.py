@@ -72,6 +72,7 @@ def build_manifest(tree: etree._ElementTree) -> dict:
         # Procedure properties may sit on the collaboration or on its first pool's process.
         top_props = next((p["properties"] for p in process_info.values() if p["properties"]), {})
     return {
+        "partners": _partner_messages(root, collaboration, processes),
         "key": top.get("id") if top is not None else "",
         "name": (top.get("name") if top is not None else "") or "",
         "is_collaboration": collaboration is not None,
@@ -81,3 +82,54 @@ def build_manifest(tree: etree._ElementTree) -> dict:
         "processes": process_info,
         "steps": steps,
     }
+
+
+def _message_names(root) -> dict[str, str]:
+    return {m.get("id"): m.get("name") or m.get("id") for m in root.findall(f"{{{BPMN}}}message")}
+
+
+def _message_of(element, names) -> str:
+    """The message an event (or a send/receive task) throws or catches, by name."""
+    ref = element.get("messageRef")
+    if ref is None:
+        definition = element.find(f"{{{BPMN}}}messageEventDefinition")
+        ref = definition.get("messageRef") if definition is not None else None
+    return names.get(ref, "") if ref else ""
+
+
+def _partner_messages(root, collaboration, processes) -> dict:
+    """Messages exchanged with partner pools (a participant with no process: another deployment).
+
+    The partner's code is the pool's ``partnerCode`` property, or else its name. ``outgoing`` and
+    ``incoming`` map a message name to a partner code; ``starts_on`` lists the incoming messages
+    caught straight after a plain start event: such a message with no dossier here opens one
+    (docs/PARTNERS.md)."""
+    result = {"outgoing": {}, "incoming": {}, "starts_on": []}
+    if collaboration is None:
+        return result
+    external = {}
+    for participant in collaboration.findall(f"{{{BPMN}}}participant"):
+        if not participant.get("processRef"):
+            code = properties_of(participant).get("partnerCode") or participant.get("name", "")
+            external[participant.get("id")] = code.strip()
+    if not external:
+        return result
+    names = _message_names(root)
+    elements = {e.get("id"): e for process in processes for e in process.iter() if e.get("id")}
+    for flow in collaboration.findall(f"{{{BPMN}}}messageFlow"):
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        if target in external and source in elements:
+            result["outgoing"][_message_of(elements[source], names)] = external[target]
+        elif source in external and target in elements:
+            catch = elements[target]
+            message = _message_of(catch, names)
+            result["incoming"][message] = external[source]
+            starts = [f for f in root.iter(f"{{{BPMN}}}sequenceFlow") if f.get("targetRef") == target
+                      and elements.get(f.get("sourceRef")) is not None
+                      and elements[f.get("sourceRef")].tag == f"{{{BPMN}}}startEvent"
+                      and elements[f.get("sourceRef")].find(f"{{{BPMN}}}messageEventDefinition") is None]
+            if starts:
+                result["starts_on"].append(message)
+    result["outgoing"].pop("", None)
+    result["incoming"].pop("", None)
+    return result

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from engine.scheduler.mail_delivery import deliver_mail
+from engine.scheduler.partner_delivery import run_partner_jobs
 from engine.scheduler.timers import sweep_timers
 
 log = logging.getLogger("motcua.scheduler")
@@ -27,6 +28,9 @@ def run_tick(motcua) -> TickReport:
     steps = sweep_steps(motcua.uow())
     dossiers = sweep_late_dossiers(motcua.uow())
     sent = deliver_mail(motcua.uow, motcua.mailer)
+    partners = run_partner_jobs(motcua)
+    if any(vars(partners).values()):
+        log.info("tick: partners %s", partners)
     report = TickReport(steps.warnings, steps.overdue, dossiers.will_be_late, sent, timers.fired)
     if any(vars(report).values()):
         log.info("tick: %s", report)

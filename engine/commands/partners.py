@@ -1,0 +1,166 @@
+"""Commands on partner hand-offs: set up a partner (administrator), hand a kept message to its
+dossier (the system), and send a dead letter again (administrator or supervisor)."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlparse
+
+from sqlalchemy import select
+
+from engine import audit, clock
+from engine.commands._steps import SUPERVISOR, advance, has_role, not_permitted
+from engine.commands.calendar_admin import require_admin
+from engine.deadlines import set_dossier_due
+from engine.dossier_codes import next_code
+from engine.errors import FormInvalid, InvalidState, NotFound
+from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, Procedure, ProcedureVersion, User
+from engine.partners.inbox import RETRY_AFTER
+from engine.runtime.host import load_workflow, new_workflow, save_workflow
+from engine.statuses import CLOSED, Channel, DossierStatus
+
+log = logging.getLogger("motcua.partners")
+
+
+def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our_code: str, key: str,
+                 agency_id: int | None = None, active: bool = True) -> Partner:
+    """Create or change a partner. A new ``key`` keeps the old one as ``previous_key``, so
+    requests signed before the partner switched are still accepted (rotation without a gap)."""
+    code, name, endpoint, our_code = (code or "").strip(), (name or "").strip(), (endpoint or "").strip(), (our_code or "").strip()
+    problems = {}
+    if not code or len(code) > 60:
+        problems["code"] = ["Cần mã đối tác (tối đa 60 ký tự)."]
+    if not name:
+        problems["name"] = ["Cần tên đối tác."]
+    if urlparse(endpoint).scheme not in ("http", "https") or not urlparse(endpoint).netloc:
+        problems["endpoint"] = ["Địa chỉ phải bắt đầu bằng http:// hoặc https://."]
+    if not our_code:
+        problems["our_code"] = ["Cần mã của hệ thống mình mà đối tác dùng."]
+    if len(key or "") < 32:
+        problems["key"] = ["Khóa bí mật cần ít nhất 32 ký tự."]
+    if problems:
+        raise FormInvalid(problems)
+    with uow:
+        admin = require_admin(uow.session, actor_id)
+        partner = uow.session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
+        if partner is None:
+            partner = Partner(code=code, key=key)
+            uow.session.add(partner)
+        elif partner.key != key:
+            partner.previous_key, partner.key = partner.key, key
+        partner.name, partner.endpoint, partner.our_code = name, endpoint, our_code
+        partner.agency_id, partner.active = agency_id, active
+        uow.commit()
+    log.info("partner %s saved by %s", code, admin.username)
+    return partner
+
+
+def retry_dead_letter(uow, *, actor_id: int, outbox_id: int) -> None:
+    """Send a message that gave up again, from a fresh count of attempts."""
+    with uow:
+        session = uow.session
+        row = session.get(PartnerOutbox, outbox_id)
+        if row is None:
+            raise NotFound("Không tìm thấy thư gửi đối tác.", "Partner message not found.")
+        user = session.get(User, actor_id)
+        dossier = session.get(Dossier, row.dossier_id)
+        if user is None or not (user.is_admin or has_role(session, actor_id, dossier.agency_id, SUPERVISOR)):
+            raise not_permitted()
+        if row.dead_at is None:
+            raise InvalidState("Thư này không ở trạng thái gửi thất bại.", "This message has not failed for good.")
+        row.dead_at, row.attempts, row.next_attempt_at = None, 0, clock.now()
+        audit.record(session, dossier, "partner_retry", actor_id=actor_id, status_before=dossier.status,
+                     message=row.message, idempotency_key=row.idempotency_key)
+        uow.commit()
+
+
+def deliver_partner_message(uow, inbox_id: int) -> bool:
+    """Hand a kept message to its dossier if the dossier waits for it; open the dossier first when
+    the message starts a procedure here. True once the message is in."""
+    with uow:
+        session = uow.session
+        row = session.get(PartnerInbox, inbox_id)
+        if row is None or row.delivered_at is not None:
+            return row is not None
+        dossier_id = row.dossier_id or session.execute(
+            select(Dossier.id).where(Dossier.code == row.correlation)).scalar_one_or_none()
+        if dossier_id is None:
+            opened = _open_dossier(uow, row)
+            if opened is None and row.dossier_id is not None:
+                return False  # another delivery opened it a moment ago and hands the message in
+            if opened is None:
+                _postpone(row, "no dossier and no procedure started by this message")
+                uow.commit()
+                return False
+            uow.commit()
+            return row.delivered_at is not None
+        # Dossier first, then the message: the same order as every command, so no deadlock.
+        dossier = uow.lock_dossier(dossier_id)
+        session.refresh(row)
+        if row.delivered_at is not None:
+            return True
+        row.dossier_id = dossier.id
+        if DossierStatus(dossier.status) in CLOSED or dossier.failure:
+            _postpone(row, "dossier closed", keep_trying=False)
+            uow.commit()
+            return False
+        workflow = load_workflow(dossier)
+        waiting = {e.name for e in workflow.waiting_events() if e.event_type == "MessageEventDefinition"}
+        if row.message not in waiting:
+            _postpone(row, "dossier not waiting for this message yet")
+            uow.commit()
+            return False
+        advance(session, dossier, workflow, actor_id=None, action="partner_message",
+                message=row.message, idempotency_key=row.idempotency_key)
+        uow.commit()
+        return True
+
+
+def _postpone(row, reason: str, *, keep_trying: bool = True) -> None:
+    row.last_error = reason
+    row.next_attempt_at = clock.now() + RETRY_AFTER if keep_trying else None
+
+
+def _starting_version(session, partner: Partner, message: str):
+    """The latest version of a procedure that a message from this partner opens."""
+    latest = {}
+    for version in session.execute(select(ProcedureVersion).join(Procedure).order_by(ProcedureVersion.number)).scalars():
+        latest[version.procedure_id] = version
+    for version in latest.values():
+        partners = (version.manifest or {}).get("partners", {})
+        if message in partners.get("starts_on", []) and partners.get("incoming", {}).get(message) == partner.code:
+            return version
+    return None
+
+
+def _open_dossier(uow, row: PartnerInbox):
+    """A partner asks us: a dossier received at the partner's agency, on the procedure started by
+    the message. The message is handed in by advance() in the same transaction."""
+    session = uow.session
+    if uow.row_locks:  # two deliveries of this row at once must not open two dossiers
+        session.execute(select(PartnerInbox.id).where(PartnerInbox.id == row.id).with_for_update())
+        session.refresh(row)
+        if row.dossier_id is not None:
+            return None
+    partner = session.get(Partner, row.partner_id)
+    version = _starting_version(session, partner, row.message)
+    agency = session.get(Agency, partner.agency_id) if partner.agency_id else None
+    if version is None or agency is None:
+        return None
+    now = clock.now()
+    payload = row.payload or {}
+    dossier = Dossier(
+        code=next_code(session, agency, now), agency=agency, procedure_version=version,
+        status=DossierStatus.RECEIVED, channel=int(Channel.ONLINE),
+        applicant_name=str(payload.get("applicant_name") or partner.name)[:255],
+        received_at=now, workflow_state="", serializer_version="")
+    workflow = new_workflow(version)
+    save_workflow(dossier, workflow)
+    set_dossier_due(session, dossier, version.manifest, now)
+    session.add(dossier)
+    session.flush()
+    row.dossier_id = dossier.id
+    audit.record(session, dossier, "received", status_before=None, procedure=version.procedure.key,
+                 version=version.number, channel=dossier.channel, partner=partner.code,
+                 correlation=row.correlation)
+    advance(session, dossier, workflow, actor_id=None, action="started")
+    return dossier

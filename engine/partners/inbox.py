@@ -1,0 +1,130 @@
+"""Receiving a partner's request: check it, record it once, and hand it to the dossier waiting
+for it, now or as soon as that dossier waits (the engine refuses early messages, SPIFF_NOTES §7)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engine import audit, clock
+from engine.models import Partner, PartnerInbox, PartnerReject
+from engine.partners import signing
+
+# A kept message is tried again this often by the scheduler; a dossier reaching the wait takes
+# it at once (advance()), so this is only the safety net.
+RETRY_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict
+
+
+def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, int | None]:
+    """Check and record one request. Returns the answer for the partner and, when a new message
+    was recorded, its inbox id (to deliver after this transaction)."""
+    code = headers.get(signing.PARTNER, "")
+    key = headers.get(signing.IDEMPOTENCY_KEY, "")
+    with uow:
+        session = uow.session
+        partner = session.execute(select(Partner).where(Partner.code == code, Partner.active.is_(True))).scalar_one_or_none()
+        problem = _problem(partner, headers, key, body)
+        parsed = None
+        if problem is None:
+            parsed = _parse(body)
+            problem = None if parsed else ("bad_body", 400)
+        if problem is None:
+            existing = _recorded(session, partner.id, key)
+            if existing is not None:
+                if existing.body_sha256 != _sha256(body):
+                    problem = ("replay", 409)
+                else:
+                    return _recorded_answer(existing), None
+        if problem is not None:
+            reason, status = problem
+            session.add(PartnerReject(at=clock.now(), partner_code=code[:60], idempotency_key=key[:80],
+                                      reason=reason, remote_addr=(remote_addr or "")[:60]))
+            uow.commit()
+            return Answer(status, {"accepted": False, "error": reason}), None
+        row = PartnerInbox(partner_id=partner.id, idempotency_key=key, body_sha256=_sha256(body),
+                           message=parsed["message"], correlation=parsed["correlation"], payload=parsed["payload"],
+                           received_at=clock.now(), next_attempt_at=clock.now())
+        session.add(row)
+        try:
+            session.flush()
+            uow.commit()
+        except IntegrityError:  # the same request, recorded by a concurrent delivery a moment ago
+            uow.rollback()
+            existing = _recorded(session, partner.id, key)
+            return _recorded_answer(existing), None
+        return _recorded_answer(row), row.id
+
+
+def _problem(partner, headers, key: str, body: bytes):
+    if partner is None:
+        return "unknown_partner", 401
+    timestamp = headers.get(signing.TIMESTAMP, "")
+    if not key or len(key) > 80:
+        return "bad_idempotency_key", 400
+    if not signing.verify((partner.key, partner.previous_key), timestamp, key, body, headers.get(signing.SIGNATURE, "")):
+        return "bad_signature", 401
+    try:
+        sent = datetime.fromtimestamp(int(timestamp), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return "bad_timestamp", 401
+    now = clock.now()
+    if sent < now - signing.MAX_AGE or sent > now + signing.MAX_AHEAD:
+        return "stale_timestamp", 401
+    return None
+
+
+def _parse(body: bytes):
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if (not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"]
+            or not isinstance(data.get("correlation"), str) or not isinstance(data.get("payload", {}), dict)
+            or len(data["message"]) > 120 or len(data["correlation"]) > 80):
+        return None
+    return {"message": data["message"], "correlation": data["correlation"], "payload": data.get("payload") or {}}
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _recorded(session, partner_id: int, key: str):
+    return session.execute(select(PartnerInbox).where(
+        PartnerInbox.partner_id == partner_id, PartnerInbox.idempotency_key == key)).scalar_one_or_none()
+
+
+def _recorded_answer(row: PartnerInbox) -> Answer:
+    # Built from the stored row only: a repeated request gets exactly the first answer.
+    return Answer(200, {"accepted": True, "idempotency_key": row.idempotency_key,
+                        "received_at": row.received_at.astimezone(timezone.utc).isoformat()})
+
+
+def deliver_waiting(session, dossier, workflow, manifest: dict) -> list[str]:
+    """Hand the dossier every kept partner message it now waits for (inside advance())."""
+    if not manifest.get("partners", {}).get("incoming"):
+        return []  # no partner pool sends to this procedure: no query on the hot path
+    pending = session.execute(select(PartnerInbox).where(
+        PartnerInbox.dossier_id == dossier.id, PartnerInbox.delivered_at.is_(None))
+        .order_by(PartnerInbox.id)).scalars().all()
+    delivered = []
+    for row in pending:
+        waiting = {e.name for e in workflow.waiting_events() if e.event_type == "MessageEventDefinition"}
+        if row.message not in waiting:
+            continue
+        workflow.send_event(BpmnEvent(MessageEventDefinition(row.message), payload=row.payload))
+        row.delivered_at, row.next_attempt_at, row.last_error = clock.now(), None, None
+        delivered.append(row.message)
+    return delivered

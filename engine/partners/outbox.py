@@ -1,0 +1,55 @@
+"""Messages a dossier throws to a partner pool become outbox rows in the command's transaction."""
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.errors import InvalidState
+from engine.models import Partner, PartnerInbox, PartnerOutbox
+
+
+def outgoing(manifest: dict, events) -> list:
+    """The thrown events addressed to a partner, as (partner code, event)."""
+    routes = manifest.get("partners", {}).get("outgoing", {})
+    return [(routes[e.event_definition.name], e) for e in events if e.event_definition.name in routes]
+
+
+def record_outgoing(session, dossier, manifest: dict, events) -> list[str]:
+    """Write an outbox row per message to a partner; returns the idempotency keys."""
+    keys = []
+    now = clock.now()
+    for code, event in outgoing(manifest, events):
+        partner = session.execute(select(Partner).where(Partner.code == code, Partner.active.is_(True))).scalar_one_or_none()
+        if partner is None:
+            # Refuse the step rather than lose the message: an administrator must set the partner up.
+            raise InvalidState(f"Chưa cấu hình cơ quan đối tác {code!r} để gửi hồ sơ.",
+                               f"Partner {code!r} is not configured.")
+        key = uuid.uuid4().hex
+        session.add(PartnerOutbox(
+            idempotency_key=key, partner_id=partner.id, dossier_id=dossier.id, message=event.event_definition.name,
+            correlation=_conversation(session, dossier, partner.id), payload=_json_safe(event.payload),
+            created_at=now, next_attempt_at=now, attempts=0))
+        keys.append(key)
+    return keys
+
+
+def _conversation(session, dossier, partner_id: int) -> str:
+    """The exchange's correlation: the partner's dossier code when the partner opened the exchange
+    (we answer in its terms), else ours."""
+    theirs = session.execute(select(PartnerInbox.correlation).where(
+        PartnerInbox.partner_id == partner_id, PartnerInbox.dossier_id == dossier.id)
+        .order_by(PartnerInbox.id).limit(1)).scalar_one_or_none()
+    return theirs if theirs and theirs != dossier.code else dossier.code
+
+
+def _json_safe(payload) -> dict:
+    value = json.loads(json.dumps(payload if payload is not None else {}, default=str))
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def request_body(row: PartnerOutbox) -> bytes:
+    return json.dumps({"message": row.message, "correlation": row.correlation, "payload": row.payload},
+                      ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -1,0 +1,404 @@
+"""Hand-offs to a partner agency's own system: two live motcua instances on loopback, each with its
+own database, exchanging signed messages (docs/PARTNERS.md).
+
+Instance A (a commune committee) asks partner "B" to confirm a residence and works on while it
+waits; instance B (the commune police) opens a dossier for the question, an officer answers, and
+the answer continues A's dossier. The frozen engine clock is shared by both, as two servers with
+synchronised clocks would be.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from engine import clock, commands, migrate
+from engine.accounts import ensure_agency, ensure_user, grant
+from engine.calendar.store import seed_calendar
+from engine.commands.partners import retry_dead_letter, save_partner
+from engine.commands.reception import Applicant
+from engine.config import Settings
+from engine.errors import NotFound
+from engine.models import (AuditEvent, Dossier, PartnerInbox, PartnerOutbox, PartnerReject, WorkItem)
+from engine.partners import signing
+from engine.procedures.registry import check_and_deploy, check_file
+from engine.queries.partners import dead_letters
+from engine.runtime.host import load_workflow
+from engine.scheduler import partner_delivery
+from engine.scheduler.runner import run_tick
+from tests.conftest import TABLES, TEST_DATABASE_URL
+
+HERE = Path(__file__).parent / "bpmn_partners"
+FORMS = HERE / "forms"
+KEY = "khoa-bi-mat-dung-chung-giua-A-va-B-0123456789"
+OTHER_KEY = "mot-khoa-khac-ma-ke-gia-mao-dung-0123456789ab"
+
+
+# ---------------------------------------------------------------- signing (unit level)
+
+def test_a_signature_checks_out_only_with_the_same_key_timestamp_key_and_body():
+    body = b'{"message": "xin_xac_nhan"}'
+    given = signing.signature(KEY, "1795000000", "key-1", body)
+    assert signing.verify((KEY, None), "1795000000", "key-1", body, given)
+    assert not signing.verify((OTHER_KEY, None), "1795000000", "key-1", body, given)
+    assert not signing.verify((KEY,), "1795000001", "key-1", body, given)
+    assert not signing.verify((KEY,), "1795000000", "key-2", body, given)
+    assert not signing.verify((KEY,), "1795000000", "key-1", body + b" ", given)
+    # During a rotation the previous key still verifies.
+    assert signing.verify((OTHER_KEY, KEY), "1795000000", "key-1", body, given)
+    assert not signing.verify((None, ""), "1795000000", "key-1", body, given)
+
+
+def test_the_manifest_routes_messages_to_and_from_partner_pools():
+    ask = check_file(HERE / "partner_ask.bpmn", FORMS).manifest["partners"]
+    answer = check_file(HERE / "partner_answer.bpmn", FORMS).manifest["partners"]
+    assert ask == {"outgoing": {"xin_xac_nhan": "B"}, "incoming": {"tra_loi_xac_nhan": "B"}, "starts_on": []}
+    assert answer == {"outgoing": {"tra_loi_xac_nhan": "A"}, "incoming": {"xin_xac_nhan": "A"},
+                      "starts_on": ["xin_xac_nhan"]}
+
+
+# ---------------------------------------------------------------- two live instances
+
+def _partner_database_url() -> str:
+    """B's database on PostgreSQL: TEST_PARTNER_DATABASE_URL, or A's name with "_partner"."""
+    url = os.environ.get("TEST_PARTNER_DATABASE_URL")
+    if url:
+        return url
+    a = make_url(TEST_DATABASE_URL)
+    name = f"{a.database}_partner"
+    admin = create_engine(a.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return a.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _partner_template():
+    if not TEST_DATABASE_URL:
+        return None
+    url = _partner_database_url()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def partner_database_url(_partner_template, tmp_path):
+    if _partner_template:
+        engine = create_engine(_partner_template)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return _partner_template
+    url = f"sqlite:///{tmp_path / 'partner_b.sqlite'}"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+class Instance:
+    """One motcua deployment served over HTTP on a loopback port, in a thread."""
+
+    def __init__(self, name: str, database_url: str):
+        from webapp import create_app
+        self.name = name
+        self.app = create_app(Settings(database_url=database_url, forms_dir=FORMS),
+                              {"TESTING": True, "SECRET_KEY": "test-" + name})
+        self.motcua = self.app.extensions["motcua"]
+        self.port = None
+        self.server = None
+        self.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/partner/messages"
+
+    def start(self):
+        self.server = make_server("127.0.0.1", self.port or 0, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join()
+            self.server = None
+
+    def setup(self, agency_code: str, agency_name: str, kind: str, users: dict[str, str]):
+        with self.motcua.uow() as uow:
+            s = uow.session
+            seed_calendar(s)
+            self.agency = ensure_agency(s, code=agency_code, name=agency_name, kind=kind, area_code="H56.TP").id
+            self.users = {}
+            for username, role in users.items():
+                user = ensure_user(s, username=username, full_name=username, password="x" * 12)
+                grant(s, user, _agency(s, self.agency), role)
+                self.users[username] = user.id
+            self.users["admin"] = ensure_user(s, username="admin", full_name="Quản trị", password="x" * 12,
+                                              is_admin=True).id
+            check_and_deploy(uow, sorted(HERE.glob("*.bpmn")), FORMS, deployed_by="test")
+            uow.commit()
+
+    def read(self, fn):
+        with self.motcua.read_session() as s:
+            return fn(s)
+
+    def count(self, model, *where):
+        return self.read(lambda s: s.execute(select(func.count()).select_from(model).where(*where)).scalar())
+
+    def open_items(self):
+        return self.read(lambda s: [(w.dossier_id, w.step_id, w.id) for w in
+                                    s.query(WorkItem).filter_by(state="open").order_by(WorkItem.id)])
+
+    def do_step(self, username: str, step_id: str, data: dict, dossier_id: int | None = None):
+        [item_id] = [i for d, step, i in self.open_items() if step == step_id and dossier_id in (None, d)]
+        actor = self.users[username]
+        commands.claim(self.motcua.uow(), actor_id=actor, work_item_id=item_id)
+        commands.complete(self.motcua.uow(), actor_id=actor, work_item_id=item_id, data=data)
+
+    def tick(self):
+        return run_tick(self.motcua)
+
+
+def _agency(session, agency_id):
+    from engine.models import Agency
+    return session.get(Agency, agency_id)
+
+
+@pytest.fixture
+def pair(database_url, partner_database_url, frozen_clock):
+    a = Instance("A", database_url)
+    b = Instance("B", partner_database_url)
+    a.setup("000.31.21.H56", "UBND xã Tân Phong", "commune_committee",
+            {"tiepnhan": "reception", "chuyenvien": "specialist", "giamsat": "supervisor"})
+    b.setup("000.32.21.H56", "Công an xã Tân Phong", "commune_police", {"congan": "specialist"})
+    save_partner(a.motcua.uow(), actor_id=a.users["admin"], code="B", name="Công an xã Tân Phong",
+                 endpoint=b.endpoint, our_code="A", key=KEY)
+    save_partner(b.motcua.uow(), actor_id=b.users["admin"], code="A", name="UBND xã Tân Phong",
+                 endpoint=a.endpoint, our_code="B", key=KEY, agency_id=b.agency)
+    yield a, b
+    for instance in (a, b):
+        instance.stop()
+        instance.motcua.dispose()
+
+
+def receive_at_a(a, name="Hoàng Thị Tám") -> Dossier:
+    return commands.receive(a.motcua.uow(), actor_id=a.users["tiepnhan"], agency_id=a.agency,
+                            procedure_key="partner_ask", applicant=Applicant(name=name),
+                            data={"citizen_name": name})
+
+
+def a_task_data(a, dossier_id, step_id) -> dict:
+    def read(s):
+        workflow = load_workflow(s.get(Dossier, dossier_id))
+        [task] = [t for t in workflow.get_tasks(manual=True) if t.task_spec.bpmn_id == step_id and t.state == 16]
+        return dict(task.data)
+    return a.read(read)
+
+
+def outbox(instance):
+    return instance.read(lambda s: [(r.message, r.correlation, r.attempts, r.delivered_at is not None,
+                                     r.dead_at is not None) for r in s.query(PartnerOutbox).order_by(PartnerOutbox.id)])
+
+
+def test_a_question_goes_to_the_partner_and_its_answer_continues_the_waiting_dossier(pair):
+    a, b = pair
+    dossier = receive_at_a(a)
+    # Written with the dossier's state, not sent yet: nothing at B before A's scheduler runs.
+    assert outbox(a) == [("xin_xac_nhan", dossier.code, 0, False, False)]
+    assert b.count(Dossier) == 0
+
+    a.tick()
+    assert outbox(a) == [("xin_xac_nhan", dossier.code, 1, True, False)]
+    # B opened a dossier for the question, at the police, with the question in its step's data.
+    [(b_dossier, step, _)] = b.open_items()
+    assert step == "confirm"
+    assert b.read(lambda s: s.get(Dossier, b_dossier).agency_id) == b.agency
+
+    # A's officer completes "prepare" first: the dossier now waits for B.
+    a.do_step("chuyenvien", "prepare", {"draft_note": "Chờ Công an xác nhận."})
+    assert [step for _, step, _ in a.open_items()] == []
+
+    b.do_step("congan", "confirm", {"confirmed": True, "note": "Có đăng ký thường trú tại Thôn Đông."})
+    # B's answer carries A's dossier code, so it comes back to that dossier.
+    assert outbox(b) == [("tra_loi_xac_nhan", dossier.code, 0, False, False)]
+    b.tick()
+    assert outbox(b)[0][3] is True
+    assert [step for _, step, _ in a.open_items()] == ["return_result"]
+    assert a_task_data(a, dossier.id, "return_result")["answer"] == {
+        "confirmed": True, "note": "Có đăng ký thường trú tại Thôn Đông."}
+    assert a.read(lambda s: [e.action for e in s.query(AuditEvent).filter_by(dossier_id=dossier.id)])[-1] == "partner_message"
+
+
+def test_an_answer_that_arrives_before_the_dossier_waits_is_kept_and_handed_in_when_it_does(pair):
+    a, b = pair
+    dossier = receive_at_a(a)
+    a.tick()
+    b.do_step("congan", "confirm", {"confirmed": False, "note": "Không có đăng ký thường trú."})
+    b.tick()
+    # A's officer is still on "prepare": the answer is recorded and kept, the dossier unchanged.
+    assert [step for _, step, _ in a.open_items()] == ["prepare"]
+    assert a.count(PartnerInbox, PartnerInbox.delivered_at.is_(None), PartnerInbox.dossier_id == dossier.id) == 1
+    a.tick()  # the scheduler's retry finds it still not waited for, and keeps it
+    assert [step for _, step, _ in a.open_items()] == ["prepare"]
+
+    a.do_step("chuyenvien", "prepare", {})
+    # The step that made the dossier wait handed the answer in at once.
+    assert [step for _, step, _ in a.open_items()] == ["return_result"]
+    assert a_task_data(a, dossier.id, "return_result")["answer"]["confirmed"] is False
+    assert a.count(PartnerInbox, PartnerInbox.delivered_at.is_(None)) == 0
+
+
+def test_a_partner_that_is_down_gets_the_message_after_it_comes_back(pair, frozen_clock):
+    a, b = pair
+    b.stop()
+    receive_at_a(a)
+    a.tick()
+    [(_, _, attempts, delivered, dead)] = outbox(a)
+    assert (attempts, delivered, dead) == (1, False, False)
+    assert "Error" in a.read(lambda s: s.query(PartnerOutbox).one().last_error)
+    a.tick()  # the pause after a failure has not passed: no new attempt
+    assert outbox(a)[0][2] == 1
+    frozen_clock.advance(timedelta(minutes=1, seconds=1))
+    a.tick()
+    assert outbox(a)[0][2] == 2
+    frozen_clock.advance(timedelta(minutes=1))
+    a.tick()  # the pause grows: 2 minutes after the second failure
+    assert outbox(a)[0][2] == 2
+
+    b.start()
+    frozen_clock.advance(timedelta(minutes=1, seconds=1))
+    a.tick()
+    assert outbox(a)[0][2:] == (3, True, False)
+    assert [step for _, step, _ in b.open_items()] == ["confirm"]
+
+
+def _signed_request(body: dict, *, key=KEY, partner="A", idempotency_key="k-1", timestamp=None):
+    raw = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    timestamp = timestamp or str(int(clock.now().timestamp()))
+    return raw, signing.signed_headers(our_code=partner, key=key, timestamp=timestamp,
+                                       idempotency_key=idempotency_key, body=raw)
+
+
+def post(instance, raw: bytes, headers: dict) -> tuple[int, dict]:
+    from integrations.partners import HttpPartnerClient
+    status, answer = HttpPartnerClient().post(instance.endpoint, raw, headers)
+    return status, json.loads(answer)
+
+
+QUESTION = {"message": "xin_xac_nhan", "correlation": "000.31.21.H56-261123-0042",
+            "payload": {"question": "Xác nhận nơi cư trú", "citizen_name": "Lò Văn Mười"}}
+
+
+def test_the_same_request_twice_has_one_effect_and_the_same_answer(pair):
+    a, b = pair
+    raw, headers = _signed_request(QUESTION)
+    first = post(b, raw, headers)
+    second = post(b, raw, headers)
+    assert first[0] == 200 and first == second
+    assert b.count(PartnerInbox) == 1
+    assert b.count(Dossier) == 1
+    assert len(b.open_items()) == 1
+    # The outbox side: a message sent again (a crash after the POST, before it was marked) is one effect too.
+    receive_at_a(a)
+    a.tick()
+    with a.motcua.uow() as uow:
+        row = uow.session.query(PartnerOutbox).one()
+        row.delivered_at, row.next_attempt_at = None, clock.now()
+        uow.commit()
+    a.tick()
+    assert b.count(PartnerInbox) == 2
+    assert b.count(Dossier) == 2
+
+
+@pytest.mark.parametrize("case, status, reason", [
+    ("forged", 401, "bad_signature"),
+    ("stale", 401, "stale_timestamp"),
+    ("future", 401, "stale_timestamp"),
+    ("unknown partner", 401, "unknown_partner"),
+    ("replay", 409, "replay"),
+])
+def test_a_forged_stale_or_replayed_request_is_refused_logged_and_changes_nothing(pair, case, status, reason):
+    a, b = pair
+    now = int(clock.now().timestamp())
+    if case == "replay":
+        raw, headers = _signed_request(QUESTION, idempotency_key="k-9")
+        assert post(b, raw, headers)[0] == 200
+        changed = dict(QUESTION, payload={"question": "Cấp giấy khác", "citizen_name": "Kẻ gian"})
+        raw, headers = _signed_request(changed, idempotency_key="k-9")
+    elif case == "forged":
+        raw, headers = _signed_request(QUESTION, key=OTHER_KEY)
+    elif case == "stale":
+        raw, headers = _signed_request(QUESTION, timestamp=str(now - 6 * 60))
+    elif case == "future":
+        raw, headers = _signed_request(QUESTION, timestamp=str(now + 6 * 60))
+    else:
+        raw, headers = _signed_request(QUESTION, partner="Z")
+    before = (b.count(PartnerInbox), b.count(Dossier))
+    got_status, answer = post(b, raw, headers)
+    assert (got_status, answer) == (status, {"accepted": False, "error": reason})
+    assert (b.count(PartnerInbox), b.count(Dossier)) == before
+    assert b.read(lambda s: [(r.reason, r.remote_addr) for r in s.query(PartnerReject)]) == [(reason, "127.0.0.1")]
+
+
+def test_a_request_signed_with_the_previous_key_is_accepted_during_a_rotation(pair):
+    a, b = pair
+    save_partner(b.motcua.uow(), actor_id=b.users["admin"], code="A", name="UBND xã Tân Phong",
+                 endpoint=a.endpoint, our_code="B", key=OTHER_KEY, agency_id=b.agency)
+    raw, headers = _signed_request(QUESTION)  # A still signs with the old key
+    assert post(b, raw, headers)[0] == 200
+    # Once rotated twice, the oldest key is gone.
+    save_partner(b.motcua.uow(), actor_id=b.users["admin"], code="A", name="UBND xã Tân Phong",
+                 endpoint=a.endpoint, our_code="B", key=OTHER_KEY[::-1], agency_id=b.agency)
+    raw, headers = _signed_request(QUESTION, idempotency_key="k-2")
+    assert post(b, raw, headers)[0] == 401
+
+
+def test_only_an_administrator_manages_partners(pair):
+    a, _ = pair
+    with pytest.raises(NotFound):
+        save_partner(a.motcua.uow(), actor_id=a.users["giamsat"], code="C", name="Đối tác C",
+                     endpoint="http://127.0.0.1:9/api/partner/messages", our_code="A", key=KEY)
+
+
+def test_after_the_last_attempt_a_message_is_a_dead_letter_that_a_supervisor_sends_again(pair, frozen_clock):
+    a, b = pair
+    b.stop()
+    dossier = receive_at_a(a)
+    for attempt in range(1, partner_delivery.MAX_ATTEMPTS + 1):
+        a.tick()
+        assert outbox(a)[0][2] == attempt
+        frozen_clock.advance(timedelta(hours=1, seconds=1))
+    assert outbox(a)[0][3:] == (False, True)
+    a.tick()  # a dead letter is not tried again by itself
+    assert outbox(a)[0][2] == partner_delivery.MAX_ATTEMPTS
+    letters = a.read(lambda s: dead_letters(s))
+    assert [(d.dossier_code, d.partner_code, d.message, d.attempts) for d in letters] == [
+        (dossier.code, "B", "xin_xac_nhan", partner_delivery.MAX_ATTEMPTS)]
+    assert "Error" in letters[0].last_error
+
+    with pytest.raises(NotFound):  # an officer without the supervisor role may not
+        retry_dead_letter(a.motcua.uow(), actor_id=a.users["chuyenvien"], outbox_id=letters[0].id)
+    b.start()
+    retry_dead_letter(a.motcua.uow(), actor_id=a.users["giamsat"], outbox_id=letters[0].id)
+    a.tick()
+    assert outbox(a)[0][2:] == (1, True, False)
+    assert a.read(lambda s: dead_letters(s)) == []
+    assert [step for _, step, _ in b.open_items()] == ["confirm"]
