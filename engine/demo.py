@@ -2,6 +2,7 @@
 every procedure in workflows/bpmn/ deployed. Safe to run twice."""
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,19 @@ USERS = [
 ]
 
 
+def _ensure_demo_partner(session) -> None:
+    """Social insurance (BHXH) runs its own system: the birth-registration procedure hands the
+    health-insurance card request to it. In the demo it is expected as a second motcua instance on
+    port 5001; messages wait in the outbox (and end as dead letters) while nothing answers there."""
+    from sqlalchemy import select
+    from engine.models import Partner
+    if session.execute(select(Partner).where(Partner.code == "BHXH")).scalar_one_or_none() is None:
+        session.add(Partner(code="BHXH", name="Bảo hiểm xã hội huyện", our_code=AGENCIES[0][0],
+                            endpoint="http://127.0.0.1:5001/api/partner/messages",
+                            key=secrets.token_hex(32), active=True))
+        session.flush()
+
+
 @lru_cache(maxsize=1)
 def _demo_password_hash() -> str:
     # Hashing is deliberately slow; every demo user shares the one published password anyway.
@@ -47,6 +61,7 @@ def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
                                email=f"{username}@tanphong.example")
             for code, role in roles:
                 grant(session, user, agencies[code], role)
+        _ensure_demo_partner(session)
         ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
                     is_admin=True)
         versions = check_and_deploy(uow, sorted(Path(bpmn_dir).glob("*.bpmn")), forms_dir, deployed_by="demo")
