@@ -1,5 +1,6 @@
 """System administration: the working-time calendar (days off, worked weekends, re-seeding from
-the holidays package) and each agency's office hours and time zone.
+the holidays package), each agency's office hours and time zone, and partner agencies' systems
+(their addresses and keys, messages that failed, requests we refused).
 
 Only system administrators see these pages; to anyone else they do not exist (404). The engine
 checks the same again in every command and query.
@@ -17,7 +18,9 @@ from flask_login import current_user, login_required
 
 from engine import clock
 from engine.commands import calendar_admin
+from engine.commands import partners as partner_commands
 from engine.errors import FormInvalid
+from engine.queries import partners as partner_queries
 from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
 from webapp import motcua
 from webapp.errors import on_form_invalid
@@ -29,6 +32,13 @@ MONTHS = [_l("Tháng 1"), _l("Tháng 2"), _l("Tháng 3"), _l("Tháng 4"), _l("Th
 WEEKDAYS = [_l("T2"), _l("T3"), _l("T4"), _l("T5"), _l("T6"), _l("T7"), _l("CN")]
 WEEKDAY_NAMES = [_l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"),
                  _l("Chủ nhật")]
+REJECT_REASONS = {
+    "unknown_partner": _l("Đối tác không có hoặc đã ngừng"),
+    "bad_signature": _l("Chữ ký không đúng"),
+    "stale_timestamp": _l("Thời điểm gửi quá cũ hoặc ở tương lai"),
+    "bad_body": _l("Nội dung không hợp lệ"),
+    "replay": _l("Gửi lại cùng khóa với nội dung khác"),
+}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
@@ -170,3 +180,91 @@ def set_hours(agency_id: int):
         office_hours=request.form.get("office_hours", ""), timezone=request.form.get("timezone", ""))
     flash(_("Đã lưu giờ làm việc của %(agency)s.", agency=agency.name), "success")
     return redirect(url_for(".agencies"))
+
+
+# Partner agencies' own systems (docs/PARTNERS.md): who we exchange with, and what went wrong.
+
+def _partners_page(failed: str = "", errors=None, values=None):
+    with motcua().read_session() as s:
+        rows = partner_queries.partners(s, current_user.id)
+        agencies = partner_queries.agency_choices(s, current_user.id)
+    return render_template("admin/partners.html", partners=rows, agencies=agencies, failed_form=failed,
+                           errors=errors or {}, values=values or {})
+
+
+def _posted_agency() -> int | None:
+    try:
+        return int(request.form.get("agency_id", "")) or None
+    except ValueError:
+        return None
+
+
+@bp.get("/partners")
+def partners():
+    return _partners_page()
+
+
+@bp.post("/partners")
+def add_partner():
+    on_form_invalid(lambda errors: _partners_page("new", errors, request.form))
+    partner = partner_commands.save_partner(
+        motcua().uow(), actor_id=current_user.id, code=request.form.get("code", ""),
+        name=request.form.get("name", ""), endpoint=request.form.get("endpoint", ""),
+        our_code=request.form.get("our_code", ""), key=request.form.get("key", ""), agency_id=_posted_agency())
+    flash(_("Đã thêm đối tác %(code)s.", code=partner.code), "success")
+    return redirect(url_for(".partners"))
+
+
+def _partner(partner_id: int):
+    with motcua().read_session() as s:
+        found = [p for p in partner_queries.partners(s, current_user.id) if p.id == partner_id]
+    if not found:
+        abort(404)
+    return found[0]
+
+
+@bp.post("/partners/<int:partner_id>")
+def edit_partner(partner_id: int):
+    current = _partner(partner_id)
+    on_form_invalid(lambda errors: _partners_page(str(partner_id), errors, request.form))
+    # A blank key keeps the keys as they are; a new one becomes current and the old one previous.
+    key = request.form.get("key", "").strip() or None
+    partner_commands.save_partner(
+        motcua().uow(), actor_id=current_user.id, code=current.code, name=request.form.get("name", ""),
+        endpoint=request.form.get("endpoint", ""), our_code=request.form.get("our_code", ""), key=key,
+        agency_id=_posted_agency(), active=current.active)
+    if key:
+        flash(_("Đã lưu đối tác %(code)s với khóa mới; khóa cũ vẫn được chấp nhận cho đến lần đổi khóa sau.",
+                code=current.code), "success")
+    else:
+        flash(_("Đã lưu đối tác %(code)s.", code=current.code), "success")
+    return redirect(url_for(".partners"))
+
+
+@bp.post("/partners/<int:partner_id>/active")
+def set_partner_active(partner_id: int):
+    active = request.form.get("active") == "1"
+    partner = partner_commands.set_partner_active(motcua().uow(), actor_id=current_user.id, partner_id=partner_id,
+                                                  active=active)
+    if active:
+        flash(_("Đã kích hoạt lại đối tác %(code)s.", code=partner.code), "success")
+    else:
+        flash(_("Đã ngừng trao đổi với đối tác %(code)s.", code=partner.code), "success")
+    return redirect(url_for(".partners"))
+
+
+@bp.get("/partners/messages")
+def partner_messages():
+    with motcua().read_session() as s:
+        dead = partner_queries.dead_letters(s)
+        waiting = partner_queries.waiting_messages(s, current_user.id)
+        rejects = partner_queries.recent_rejects(s, current_user.id)
+    return render_template("admin/partner_messages.html", dead=dead, waiting=waiting, rejects=rejects,
+                           reject_reasons=REJECT_REASONS)
+
+
+@bp.post("/partners/messages/<int:outbox_id>/retry")
+def retry_partner_message(outbox_id: int):
+    partner_commands.retry_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
+    flash(_("Thư sẽ được gửi lại cho đối tác trong lần chạy tới."), "success")
+    return redirect(url_for(".partner_messages"))

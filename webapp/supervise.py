@@ -12,9 +12,11 @@ from flask_login import current_user, login_required
 from engine import clock
 from engine.calendar.working_time import HOURS_PER_WORKING_DAY
 from engine.commands.escalations import acknowledge, issue_apology
+from engine.commands.partners import retry_dead_letter
 from engine.errors import FormInvalid
 from engine.queries.apologies import apology_slip, apology_state
 from engine.queries.escalations import open_escalations, supervised_agencies
+from engine.queries.partners import dead_letters
 from webapp import motcua
 from webapp.errors import on_form_invalid
 
@@ -31,8 +33,17 @@ def _officers_only():
 def index():
     with motcua().read_session() as s:
         rows = open_escalations(s, current_user.id)
-        supervisor = bool(supervised_agencies(s, current_user.id))
-    return render_template("supervise/escalations.html", rows=rows, supervisor=supervisor)
+        agencies = supervised_agencies(s, current_user.id)
+        # Messages to partners that gave up, for the dossiers of the agencies this officer supervises.
+        dead = dead_letters(s, agency_ids=agencies) if agencies else []
+    return render_template("supervise/escalations.html", rows=rows, supervisor=bool(agencies), dead=dead)
+
+
+@bp.post("/supervise/partner-messages/<int:outbox_id>/retry")
+def retry_partner_message(outbox_id: int):
+    retry_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
+    flash(_("Thư sẽ được gửi lại cho đối tác trong lần chạy tới."), "success")
+    return redirect(url_for(".index"))
 
 
 @bp.post("/supervise/escalations/<int:escalation_id>/acknowledge")

@@ -21,10 +21,12 @@ from engine.statuses import CLOSED, Channel, DossierStatus
 log = logging.getLogger("motcua.partners")
 
 
-def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our_code: str, key: str,
+def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our_code: str, key: str | None,
                  agency_id: int | None = None, active: bool = True) -> Partner:
     """Create or change a partner. A new ``key`` keeps the old one as ``previous_key``, so
-    requests signed before the partner switched are still accepted (rotation without a gap)."""
+    requests signed before the partner switched are still accepted (rotation without a gap).
+    ``key=None`` changes an existing partner without touching its keys (the edit form leaves the
+    key blank: nobody needs to see or retype it)."""
     code, name, endpoint, our_code = (code or "").strip(), (name or "").strip(), (endpoint or "").strip(), (our_code or "").strip()
     problems = {}
     if not code or len(code) > 60:
@@ -35,22 +37,39 @@ def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our
         problems["endpoint"] = ["Địa chỉ phải bắt đầu bằng http:// hoặc https://."]
     if not our_code:
         problems["our_code"] = ["Cần mã của hệ thống mình mà đối tác dùng."]
-    if len(key or "") < 32:
+    if key is not None and len(key) < 32:
         problems["key"] = ["Khóa bí mật cần ít nhất 32 ký tự."]
     if problems:
         raise FormInvalid(problems)
     with uow:
         admin = require_admin(uow.session, actor_id)
         partner = uow.session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
+        if partner is None and key is None:
+            raise FormInvalid({"key": ["Khóa bí mật cần ít nhất 32 ký tự."]})
         if partner is None:
             partner = Partner(code=code, key=key)
             uow.session.add(partner)
-        elif partner.key != key:
+        elif key is not None and partner.key != key:
             partner.previous_key, partner.key = partner.key, key
         partner.name, partner.endpoint, partner.our_code = name, endpoint, our_code
         partner.agency_id, partner.active = agency_id, active
         uow.commit()
     log.info("partner %s saved by %s", code, admin.username)
+    return partner
+
+
+def set_partner_active(uow, *, actor_id: int, partner_id: int, active: bool) -> Partner:
+    """Stop (or resume) exchanging with a partner: an inactive partner's requests are refused and
+    a step that would send to it is refused too, so nothing goes missing quietly."""
+    with uow:
+        admin = require_admin(uow.session, actor_id)
+        partner = uow.session.get(Partner, partner_id)
+        if partner is None:
+            raise NotFound("Không tìm thấy đối tác.", "Partner not found.")
+        partner.active = active
+        code, who = partner.code, admin.username
+        uow.commit()
+    log.info("partner %s %s by %s", code, "activated" if active else "deactivated", who)
     return partner
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.models import Dossier, Partner, PartnerOutbox
+from engine.commands.calendar_admin import require_admin
+from engine.models import Agency, Dossier, Partner, PartnerOutbox, PartnerReject
 
 
 @dataclass(frozen=True)
@@ -18,14 +19,93 @@ class DeadLetter:
     attempts: int
     dead_at: datetime
     last_error: str
+    dossier_id: int = 0
 
 
-def dead_letters(session, agency_id: int | None = None, limit: int = 200) -> list[DeadLetter]:
-    """Messages a partner never accepted, newest first (optionally one agency's dossiers)."""
+@dataclass(frozen=True)
+class PartnerRow:
+    """A partner as the administration page shows it: never the keys, only their last characters
+    (enough to compare with what the partner says it holds)."""
+    id: int
+    code: str
+    name: str
+    endpoint: str
+    our_code: str
+    agency_id: int | None
+    agency_name: str
+    active: bool
+    key_tail: str
+    previous_key_tail: str
+
+
+@dataclass(frozen=True)
+class WaitingMessage:
+    id: int
+    dossier_id: int
+    dossier_code: str
+    partner_code: str
+    message: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    at: datetime
+    partner_code: str
+    reason: str
+    remote_addr: str
+
+
+KEY_TAIL = 4
+
+
+def _tail(key: str | None) -> str:
+    return key[-KEY_TAIL:] if key else ""
+
+
+def partners(session, actor_id: int) -> list[PartnerRow]:
+    require_admin(session, actor_id)
+    stmt = (select(Partner, Agency.name).outerjoin(Agency, Agency.id == Partner.agency_id).order_by(Partner.code))
+    return [PartnerRow(p.id, p.code, p.name, p.endpoint, p.our_code, p.agency_id, agency_name or "", bool(p.active),
+                       _tail(p.key), _tail(p.previous_key)) for p, agency_name in session.execute(stmt)]
+
+
+def agency_choices(session, actor_id: int) -> list[tuple[int, str]]:
+    """Agencies that may receive the dossiers a partner's request opens."""
+    require_admin(session, actor_id)
+    return [(a.id, a.name) for a in session.execute(select(Agency).order_by(Agency.name)).scalars()]
+
+
+def dead_letters(session, agency_id: int | None = None, limit: int = 200,
+                 agency_ids: list[int] | None = None) -> list[DeadLetter]:
+    """Messages a partner never accepted, newest first (optionally one agency's, or some agencies', dossiers)."""
     stmt = (select(PartnerOutbox.id, Dossier.code, Partner.code, PartnerOutbox.message, PartnerOutbox.attempts,
-                   PartnerOutbox.dead_at, PartnerOutbox.last_error)
+                   PartnerOutbox.dead_at, PartnerOutbox.last_error, Dossier.id)
             .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
             .where(PartnerOutbox.dead_at.is_not(None)).order_by(PartnerOutbox.dead_at.desc()).limit(limit))
     if agency_id is not None:
         stmt = stmt.where(Dossier.agency_id == agency_id)
-    return [DeadLetter(*row[:6], row[6] or "") for row in session.execute(stmt)]
+    if agency_ids is not None:
+        stmt = stmt.where(Dossier.agency_id.in_(agency_ids))
+    return [DeadLetter(*row[:6], row[6] or "", row[7]) for row in session.execute(stmt)]
+
+
+def waiting_messages(session, actor_id: int, limit: int = 200) -> list[WaitingMessage]:
+    """Messages a partner has not accepted yet and that will be sent (again), soonest first."""
+    require_admin(session, actor_id)
+    stmt = (select(PartnerOutbox.id, Dossier.id, Dossier.code, Partner.code, PartnerOutbox.message,
+                   PartnerOutbox.attempts, PartnerOutbox.next_attempt_at, PartnerOutbox.last_error)
+            .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
+            .where(PartnerOutbox.next_attempt_at.is_not(None), PartnerOutbox.delivered_at.is_(None),
+                   PartnerOutbox.dead_at.is_(None))
+            .order_by(PartnerOutbox.next_attempt_at).limit(limit))
+    return [WaitingMessage(*row[:7], row[7] or "") for row in session.execute(stmt)]
+
+
+def recent_rejects(session, actor_id: int, limit: int = 100) -> list[Reject]:
+    """The last requests refused at our partner endpoint, newest first."""
+    require_admin(session, actor_id)
+    stmt = select(PartnerReject).order_by(PartnerReject.at.desc(), PartnerReject.id.desc()).limit(limit)
+    return [Reject(r.at, r.partner_code, r.reason, r.remote_addr) for r in session.execute(stmt).scalars()]
