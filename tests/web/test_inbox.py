@@ -17,8 +17,8 @@ def codes_on(page: str) -> list[str]:
 
 
 def set_due(demo, item_id, due):
-    # The reference procedure declares no step allotments (so its items have no deadline);
-    # the test gives chosen items their deadlines directly.
+    # The tests choose each item's deadline directly (None: no deadline), whatever the
+    # reference procedure's allotments gave it.
     with demo.motcua.uow() as uow:
         uow.session.execute(update(WorkItem).where(WorkItem.id == item_id).values(due_at=due))
         uow.commit()
@@ -74,6 +74,8 @@ def test_pages_of_25_soonest_deadline_first_and_no_deadline_last(browser, receiv
         received.append(receive_dossier(f"Người nộp {n:02d}"))
         frozen_clock.advance(timedelta(minutes=1))
     now = clock.now()
+    for _, item in received:
+        set_due(demo, item, None)
     # Three items get deadlines, later-received ones sooner; the rest have none.
     set_due(demo, received[29][1], now + timedelta(days=1))
     set_due(demo, received[28][1], now + timedelta(days=2))
@@ -94,7 +96,8 @@ def test_pages_of_25_soonest_deadline_first_and_no_deadline_last(browser, receiv
 def test_due_soon_and_overdue_tabs_follow_the_clock(browser, receive_dossier, demo, frozen_clock):
     code_soon, soon = receive_dossier("Hồ sơ sắp hạn")
     code_later, later = receive_dossier("Hồ sơ còn lâu")
-    receive_dossier("Hồ sơ không hạn")
+    _, no_deadline = receive_dossier("Hồ sơ không hạn")
+    set_due(demo, no_deadline, None)
     now = clock.now()
     set_due(demo, soon, now + timedelta(hours=5))
     set_due(demo, later, now + timedelta(days=3))
