@@ -165,7 +165,7 @@ def dossier_page(session, user_id: int, dossier_id: int) -> DossierPage:
                           .where(Dossier.id == dossier_id)).scalar_one()
     return DossierPage(
         dossier=header, documents=documents_of(session, dossier_id), open_steps=open_steps, history=history,
-        people=_people_in(session, history), bpmn_xml=xml,
+        people=people_in(session, history), bpmn_xml=xml,
         done_steps=frozenset(r.step_id for r in items if r.state == "done"),
         current_steps=frozenset(r.step_id for r in items if r.state == "open"))
 
@@ -180,7 +180,7 @@ def _candidates(session, agency_id: int, role: str, holder_id: int | None) -> tu
     return tuple(Candidate(*row) for row in rows if row[0] != holder_id)
 
 
-def _people_in(session, history: list[HistoryEntry]) -> dict[int, str]:
+def people_in(session, history: list[HistoryEntry]) -> dict[int, str]:
     ids = {entry.detail.get(key) for entry in history for key in ("previous_assignee", "new_assignee")}
     ids = {i for i in ids if isinstance(i, int)}
     if not ids:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engine.commands._steps import SUPERVISOR, has_role
 from engine.errors import NotFound
 from engine.models import Agency, Dossier, User, WorkItem
-from engine.queries.dossier import documents_of
+from engine.queries.dossier import documents_of, people_in
 from engine.queries.history import HistoryEntry, dossier_history
 
 
@@ -48,6 +48,7 @@ class TaskView:
     dossier: DossierSummary
     documents: list
     history: list[HistoryEntry]
+    people: dict[int, str]
 
 
 def may_see(session, user_id: int, item: WorkItem) -> bool:
@@ -66,6 +67,7 @@ def task_view(session, user_id: int, work_item_id: int) -> TaskView:
     step = version.manifest["steps"].get(item.step_id, {})
     form_name = step.get("form") or ""
     assignee = session.get(User, item.assignee_id) if item.assignee_id else None
+    history = dossier_history(session, dossier.id)
     summary = DossierSummary(
         id=dossier.id, code=dossier.code, status=dossier.status, procedure_name=version.procedure.name,
         agency_name=dossier.agency.name, applicant_name=dossier.applicant_name,
@@ -79,7 +81,8 @@ def task_view(session, user_id: int, work_item_id: int) -> TaskView:
         created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
         form=version.forms.get(form_name) if form_name else None,
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
-        dossier=summary, documents=documents_of(session, dossier.id), history=dossier_history(session, dossier.id))
+        dossier=summary, documents=documents_of(session, dossier.id), history=history,
+        people=people_in(session, history))
 
 
 def step_form(session, user_id: int, work_item_id: int) -> dict | None:
