@@ -5,6 +5,7 @@ step the dossier page must show the status the applicant would be told."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -41,7 +42,7 @@ def complete(page: Page, step: str) -> None:
 def test_marriage_registration_from_counter_to_returned_result(officer, artifacts):
     # The receptionist receives the dossier at the counter.
     reception = officer("tiepnhan")
-    reception.goto("/reception/new")
+    reception.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Tiếp nhận hồ sơ").click()
     expect(reception.get_by_role("heading", level=1)).to_have_text("Tiếp nhận hồ sơ")
     reception.get_by_label("Thủ tục hành chính").select_option("dang_ky_ket_hon")
     reception.get_by_label("Họ và tên").fill(APPLICANT)
@@ -74,6 +75,8 @@ def test_marriage_registration_from_counter_to_returned_result(officer, artifact
     specialist.screenshot(path=str(artifacts / "inbox.png"), full_page=True)
     claim_from_unit_queue(specialist, code, "Thẩm định hồ sơ")
     expect(specialist.locator("dl.facts")).to_contain_text("Được tiếp nhận")
+    # The task page leads to the dossier it belongs to.
+    expect(specialist.get_by_role("link", name="Xem hồ sơ")).to_have_attribute("href", urlsplit(dossier_url).path)
     specialist.get_by_label("Hai bên đủ điều kiện kết hôn").check()
     specialist.get_by_label("Đã xác minh tình trạng hôn nhân").check()
     specialist.get_by_label("Ý kiến thẩm định").fill("Hồ sơ đầy đủ, hai bên đủ điều kiện kết hôn.")
