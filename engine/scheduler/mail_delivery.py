@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
-
 from engine import clock
 from engine.models import OutgoingMail
+from engine.scheduler.lease import lease_due_row
 from engine.scheduler.notify import backoff
 
 BATCH = 100
@@ -39,22 +38,10 @@ def deliver_mail(uow_factory, mailer) -> int:
 
 def _lease_one(uow):
     with uow:
-        session, now = uow.session, clock.now()
-        candidates = session.execute(
-            select(OutgoingMail.id, OutgoingMail.next_attempt_at).where(OutgoingMail.next_attempt_at <= now)
-            .order_by(OutgoingMail.next_attempt_at).limit(10)).all()
-        for mail_id, seen in candidates:
-            # Conditional update: of several schedulers, exactly one takes this message.
-            taken = session.execute(
-                update(OutgoingMail).where(OutgoingMail.id == mail_id, OutgoingMail.next_attempt_at == seen)
-                .values(next_attempt_at=now + LEASE, attempts=OutgoingMail.attempts + 1)
-                .execution_options(synchronize_session=False)).rowcount == 1
-            if taken:
-                mail = session.get(OutgoingMail, mail_id)
-                session.refresh(mail)
-                uow.commit()
-                return mail
-        return None
+        mail = lease_due_row(uow.session, OutgoingMail, LEASE)
+        if mail is not None:
+            uow.commit()
+        return mail
 
 
 def _record_sent(uow, mail) -> None:

@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from engine import clock
 from engine.commands.partners import deliver_partner_message
 from engine.models import PartnerInbox, PartnerOutbox
 from engine.partners.outbox import request_body
 from engine.partners.signing import signed_headers
+from engine.scheduler.lease import lease_due_row
 from engine.scheduler.notify import backoff
 
 log = logging.getLogger("motcua.scheduler")
@@ -65,28 +66,17 @@ def send_outbox(uow_factory, client, report: PartnerReport | None = None) -> Par
 
 def _lease_one(uow):
     with uow:
-        session, now = uow.session, clock.now()
-        candidates = session.execute(
-            select(PartnerOutbox.id, PartnerOutbox.next_attempt_at).where(PartnerOutbox.next_attempt_at <= now)
-            .order_by(PartnerOutbox.next_attempt_at).limit(10)).all()
-        for row_id, seen in candidates:
-            # Conditional update: of several schedulers, exactly one takes this message.
-            taken = session.execute(
-                update(PartnerOutbox).where(PartnerOutbox.id == row_id, PartnerOutbox.next_attempt_at == seen)
-                .values(next_attempt_at=now + LEASE, attempts=PartnerOutbox.attempts + 1)
-                .execution_options(synchronize_session=False)).rowcount == 1
-            if taken:
-                row = session.get(PartnerOutbox, row_id)
-                session.refresh(row)
-                body = request_body(row)
-                # Signed at each attempt: the timestamp is the sending moment, the key is the message's.
-                headers = signed_headers(our_code=row.partner.our_code, key=row.partner.key,
-                                         timestamp=str(int(now.timestamp())), idempotency_key=row.idempotency_key,
-                                         body=body)
-                url = row.partner.endpoint
-                uow.commit()
-                return row_id, url, headers, body
-        return None
+        row = lease_due_row(uow.session, PartnerOutbox, LEASE)
+        if row is None:
+            return None
+        body = request_body(row)
+        # Signed at each attempt: the timestamp is the sending moment, the key is the message's.
+        headers = signed_headers(our_code=row.partner.our_code, key=row.partner.key,
+                                 timestamp=str(int(clock.now().timestamp())), idempotency_key=row.idempotency_key,
+                                 body=body)
+        url = row.partner.endpoint
+        uow.commit()
+        return row.id, url, headers, body
 
 
 def _record(uow, row_id: int, error: str | None) -> bool:
