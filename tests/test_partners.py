@@ -9,32 +9,22 @@ synchronised clocks would be.
 from __future__ import annotations
 
 import json
-import os
-import threading
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
 
-from engine import clock, commands, migrate
-from engine.accounts import ensure_agency, ensure_user, grant
-from engine.calendar.store import seed_calendar
+from engine import clock, commands
 from engine.commands.partners import retry_dead_letter, save_partner
 from engine.commands.reception import Applicant
-from engine.config import Settings
 from engine.errors import NotFound
-from engine.models import (AuditEvent, Dossier, PartnerInbox, PartnerOutbox, PartnerReject, WorkItem)
+from engine.models import AuditEvent, Dossier, PartnerInbox, PartnerOutbox, PartnerReject
 from engine.partners import signing
-from engine.procedures.registry import check_and_deploy, check_file
+from engine.procedures.registry import check_file
 from engine.queries.partners import dead_letters
 from engine.runtime.host import load_workflow
 from engine.scheduler import partner_delivery
-from engine.scheduler.runner import run_tick
-from tests.conftest import TABLES, TEST_DATABASE_URL
+from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)
 
 HERE = Path(__file__).parent / "bpmn_partners"
 FORMS = HERE / "forms"
@@ -67,128 +57,14 @@ def test_the_manifest_routes_messages_to_and_from_partner_pools():
 
 # ---------------------------------------------------------------- two live instances
 
-def _partner_database_url() -> str:
-    """B's database on PostgreSQL: TEST_PARTNER_DATABASE_URL, or A's name with "_partner"."""
-    url = os.environ.get("TEST_PARTNER_DATABASE_URL")
-    if url:
-        return url
-    a = make_url(TEST_DATABASE_URL)
-    name = f"{a.database}_partner"
-    admin = create_engine(a.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return a.set(database=name).render_as_string(hide_password=False)
-
-
-@pytest.fixture(scope="session")
-def _partner_template():
-    if not TEST_DATABASE_URL:
-        return None
-    url = _partner_database_url()
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    migrate.upgrade(engine)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def partner_database_url(_partner_template, tmp_path):
-    if _partner_template:
-        engine = create_engine(_partner_template)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        return _partner_template
-    url = f"sqlite:///{tmp_path / 'partner_b.sqlite'}"
-    engine = create_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    return url
-
-
-class Instance:
-    """One motcua deployment served over HTTP on a loopback port, in a thread."""
-
-    def __init__(self, name: str, database_url: str):
-        from webapp import create_app
-        self.name = name
-        self.app = create_app(Settings(database_url=database_url, forms_dir=FORMS),
-                              {"TESTING": True, "SECRET_KEY": "test-" + name})
-        self.motcua = self.app.extensions["motcua"]
-        self.port = None
-        self.server = None
-        self.start()
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/partner/messages"
-
-    def start(self):
-        self.server = make_server("127.0.0.1", self.port or 0, self.app, threaded=True)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join()
-            self.server = None
-
-    def setup(self, agency_code: str, agency_name: str, kind: str, users: dict[str, str]):
-        with self.motcua.uow() as uow:
-            s = uow.session
-            seed_calendar(s)
-            self.agency = ensure_agency(s, code=agency_code, name=agency_name, kind=kind, area_code="H56.TP").id
-            self.users = {}
-            for username, role in users.items():
-                user = ensure_user(s, username=username, full_name=username, password="x" * 12)
-                grant(s, user, _agency(s, self.agency), role)
-                self.users[username] = user.id
-            self.users["admin"] = ensure_user(s, username="admin", full_name="Quản trị", password="x" * 12,
-                                              is_admin=True).id
-            check_and_deploy(uow, sorted(HERE.glob("*.bpmn")), FORMS, deployed_by="test")
-            uow.commit()
-
-    def read(self, fn):
-        with self.motcua.read_session() as s:
-            return fn(s)
-
-    def count(self, model, *where):
-        return self.read(lambda s: s.execute(select(func.count()).select_from(model).where(*where)).scalar())
-
-    def open_items(self):
-        return self.read(lambda s: [(w.dossier_id, w.step_id, w.id) for w in
-                                    s.query(WorkItem).filter_by(state="open").order_by(WorkItem.id)])
-
-    def do_step(self, username: str, step_id: str, data: dict, dossier_id: int | None = None):
-        [item_id] = [i for d, step, i in self.open_items() if step == step_id and dossier_id in (None, d)]
-        actor = self.users[username]
-        commands.claim(self.motcua.uow(), actor_id=actor, work_item_id=item_id)
-        commands.complete(self.motcua.uow(), actor_id=actor, work_item_id=item_id, data=data)
-
-    def tick(self):
-        return run_tick(self.motcua)
-
-
-def _agency(session, agency_id):
-    from engine.models import Agency
-    return session.get(Agency, agency_id)
-
-
 @pytest.fixture
 def pair(database_url, partner_database_url, frozen_clock):
-    a = Instance("A", database_url)
-    b = Instance("B", partner_database_url)
+    a = Instance("A", database_url, FORMS)
+    b = Instance("B", partner_database_url, FORMS)
+    procedures = sorted(HERE.glob("*.bpmn"))
     a.setup("000.31.21.H56", "UBND xã Tân Phong", "commune_committee",
-            {"tiepnhan": "reception", "chuyenvien": "specialist", "giamsat": "supervisor"})
-    b.setup("000.32.21.H56", "Công an xã Tân Phong", "commune_police", {"congan": "specialist"})
+            {"tiepnhan": "reception", "chuyenvien": "specialist", "giamsat": "supervisor"}, procedures, FORMS)
+    b.setup("000.32.21.H56", "Công an xã Tân Phong", "commune_police", {"congan": "specialist"}, procedures, FORMS)
     save_partner(a.motcua.uow(), actor_id=a.users["admin"], code="B", name="Công an xã Tân Phong",
                  endpoint=b.endpoint, our_code="A", key=KEY)
     save_partner(b.motcua.uow(), actor_id=b.users["admin"], code="A", name="UBND xã Tân Phong",
@@ -402,3 +278,24 @@ def test_after_the_last_attempt_a_message_is_a_dead_letter_that_a_supervisor_sen
     assert outbox(a)[0][2:] == (1, True, False)
     assert a.read(lambda s: dead_letters(s)) == []
     assert [step for _, step, _ in b.open_items()] == ["confirm"]
+
+
+def test_a_partner_cannot_push_a_message_into_a_dossier_its_diagram_does_not_expect_from_it(pair):
+    """C is a configured, correctly signing partner, but A's diagram expects the answer from B:
+    knowing A's dossier code is not enough to continue that dossier."""
+    a, b = pair
+    save_partner(a.motcua.uow(), actor_id=a.users["admin"], code="C", name="Cơ quan C",
+                 endpoint="http://127.0.0.1:9/api/partner/messages", our_code="A", key=OTHER_KEY)
+    dossier = receive_at_a(a)
+    a.do_step("chuyenvien", "prepare", {})  # A now waits for the answer
+    answer = {"message": "tra_loi_xac_nhan", "correlation": dossier.code,
+              "payload": {"confirmed": True, "note": "Giả mạo"}}
+    raw, headers = _signed_request(answer, key=OTHER_KEY, partner="C", idempotency_key="c-1")
+    assert post(a, raw, headers)[0] == 200  # recorded: the request itself is genuine
+    a.tick()
+    assert [step for _, step, _ in a.open_items()] == []
+    assert a.read(lambda s: [(r.delivered_at, r.next_attempt_at, r.dossier_id, r.last_error)
+                             for r in s.query(PartnerInbox)]) == [
+        (None, None, None, "this partner does not send this message to this dossier")]
+    # Nothing happened to the dossier: its last history entry is still the officer's step.
+    assert a.read(lambda s: [e.action for e in s.query(AuditEvent).filter_by(dossier_id=dossier.id)])[-1] == "completed"

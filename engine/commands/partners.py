@@ -14,6 +14,7 @@ from engine.deadlines import set_dossier_due
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, Procedure, ProcedureVersion, User
+from engine.partners import ANY_PARTNER
 from engine.partners.inbox import RETRY_AFTER
 from engine.runtime.host import load_workflow, new_workflow, save_workflow
 from engine.statuses import CLOSED, Channel, DossierStatus
@@ -117,6 +118,12 @@ def deliver_partner_message(uow, inbox_id: int) -> bool:
         session.refresh(row)
         if row.delivered_at is not None:
             return True
+        if not _may_send(session, row, dossier):
+            _postpone(row, "this partner does not send this message to this dossier", keep_trying=False)
+            log.warning("partner message %s from partner %s refused for dossier %s", row.message, row.partner_id,
+                        dossier.code)
+            uow.commit()
+            return False
         row.dossier_id = dossier.id
         if DossierStatus(dossier.status) in CLOSED or dossier.failure:
             _postpone(row, "dossier closed", keep_trying=False)
@@ -134,6 +141,24 @@ def deliver_partner_message(uow, inbox_id: int) -> bool:
         return True
 
 
+def _may_send(session, row: PartnerInbox, dossier: Dossier) -> bool:
+    """A message goes into a dossier only from the partner its diagram names for that message, or,
+    for a pool standing for any partner, from a partner this dossier is already talking with: a
+    partner that knows another dossier's code cannot push messages into it."""
+    version = session.get(ProcedureVersion, dossier.procedure_version_id)
+    route = (version.manifest or {}).get("partners", {}).get("incoming", {}).get(row.message)
+    partner = session.get(Partner, row.partner_id)
+    if route == partner.code:
+        return True
+    if route != ANY_PARTNER:
+        return False
+    talking = select(PartnerOutbox.id).where(PartnerOutbox.dossier_id == dossier.id,
+                                             PartnerOutbox.partner_id == partner.id).limit(1)
+    asked = select(PartnerInbox.id).where(PartnerInbox.dossier_id == dossier.id, PartnerInbox.partner_id == partner.id,
+                                          PartnerInbox.id != row.id).limit(1)
+    return (session.execute(talking).first() or session.execute(asked).first()) is not None
+
+
 def _postpone(row, reason: str, *, keep_trying: bool = True) -> None:
     row.last_error = reason
     row.next_attempt_at = clock.now() + RETRY_AFTER if keep_trying else None
@@ -146,7 +171,8 @@ def _starting_version(session, partner: Partner, message: str):
         latest[version.procedure_id] = version
     for version in latest.values():
         partners = (version.manifest or {}).get("partners", {})
-        if message in partners.get("starts_on", []) and partners.get("incoming", {}).get(message) == partner.code:
+        if message in partners.get("starts_on", []) and partners.get("incoming", {}).get(message) in (
+                partner.code, ANY_PARTNER):
             return version
     return None
 

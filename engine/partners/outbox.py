@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.errors import InvalidState
 from engine.models import Partner, PartnerInbox, PartnerOutbox
+from engine.partners import ANY_PARTNER
 
 
 def outgoing(manifest: dict, events) -> list:
@@ -22,7 +23,11 @@ def record_outgoing(session, dossier, manifest: dict, events) -> list[str]:
     keys = []
     now = clock.now()
     for code, event in outgoing(manifest, events):
-        partner = session.execute(select(Partner).where(Partner.code == code, Partner.active.is_(True))).scalar_one_or_none()
+        partner = _addressee(session, dossier, code)
+        if partner is None and code == ANY_PARTNER:
+            raise InvalidState("Hồ sơ này không do cơ quan đối tác nào gửi đến (hoặc cơ quan đó đã bị tạm dừng), "
+                               "nên không có nơi nhận trả lời.",
+                               "No active partner sent this dossier, so the answer has nowhere to go.")
         if partner is None:
             # Refuse the step rather than lose the message: an administrator must set the partner up.
             raise InvalidState(f"Chưa cấu hình cơ quan đối tác {code!r} để gửi hồ sơ.",
@@ -34,6 +39,15 @@ def record_outgoing(session, dossier, manifest: dict, events) -> list[str]:
             created_at=now, next_attempt_at=now, attempts=0))
         keys.append(key)
     return keys
+
+
+def _addressee(session, dossier, code: str):
+    if code == ANY_PARTNER:  # the answer goes to whoever asked: the partner that opened the dossier
+        asked = session.execute(select(PartnerInbox.partner_id).where(PartnerInbox.dossier_id == dossier.id)
+                                .order_by(PartnerInbox.id).limit(1)).scalar_one_or_none()
+        partner = session.get(Partner, asked) if asked is not None else None
+        return partner if partner is not None and partner.active else None
+    return session.execute(select(Partner).where(Partner.code == code, Partner.active.is_(True))).scalar_one_or_none()
 
 
 def _conversation(session, dossier, partner_id: int) -> str:

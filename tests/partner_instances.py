@@ -1,0 +1,142 @@
+"""Two live motcua deployments on loopback, each with its own database: what partner hand-off
+tests run against (docs/PARTNERS.md). A second database on PostgreSQL is A's name with
+"_partner" (or TEST_PARTNER_DATABASE_URL); on SQLite a file of the test's own.
+
+Test modules import the fixtures they use: ``from tests.partner_instances import Instance,
+partner_database_url, _partner_template  # noqa: F401``.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from engine import commands, migrate
+from engine.accounts import ensure_agency, ensure_user, grant
+from engine.calendar.store import seed_calendar
+from engine.config import Settings
+from engine.models import Agency, WorkItem
+from engine.procedures.registry import check_and_deploy
+from engine.scheduler.runner import run_tick
+from tests.conftest import TABLES, TEST_DATABASE_URL
+
+
+def _partner_database_url() -> str:
+    """B's database on PostgreSQL: TEST_PARTNER_DATABASE_URL, or A's name with "_partner"."""
+    url = os.environ.get("TEST_PARTNER_DATABASE_URL")
+    if url:
+        return url
+    a = make_url(TEST_DATABASE_URL)
+    name = f"{a.database}_partner"
+    admin = create_engine(a.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return a.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _partner_template():
+    if not TEST_DATABASE_URL:
+        return None
+    url = _partner_database_url()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def partner_database_url(_partner_template, tmp_path):
+    if _partner_template:
+        engine = create_engine(_partner_template)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return _partner_template
+    url = f"sqlite:///{tmp_path / 'partner_b.sqlite'}"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+class Instance:
+    """One motcua deployment served over HTTP on a loopback port, in a thread."""
+
+    def __init__(self, name: str, database_url: str, forms_dir: Path):
+        from webapp import create_app
+        self.name = name
+        self.app = create_app(Settings(database_url=database_url, forms_dir=forms_dir),
+                              {"TESTING": True, "SECRET_KEY": "test-" + name})
+        self.motcua = self.app.extensions["motcua"]
+        self.port = None
+        self.server = None
+        self.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/partner/messages"
+
+    def start(self):
+        self.server = make_server("127.0.0.1", self.port or 0, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join()
+            self.server = None
+
+    def setup(self, agency_code: str, agency_name: str, kind: str, users: dict[str, str],
+              bpmn_files: list[Path], forms_dir: Path):
+        """One agency, its officers (username -> role), an administrator, and the procedures."""
+        with self.motcua.uow() as uow:
+            s = uow.session
+            seed_calendar(s)
+            self.agency = ensure_agency(s, code=agency_code, name=agency_name, kind=kind, area_code="H56.TP").id
+            self.users = {}
+            for username, role in users.items():
+                user = ensure_user(s, username=username, full_name=username, password="x" * 12)
+                grant(s, user, _agency(s, self.agency), role)
+                self.users[username] = user.id
+            self.users["admin"] = ensure_user(s, username="admin", full_name="Quản trị", password="x" * 12,
+                                              is_admin=True).id
+            check_and_deploy(uow, bpmn_files, forms_dir, deployed_by="test")
+            uow.commit()
+
+    def read(self, fn):
+        with self.motcua.read_session() as s:
+            return fn(s)
+
+    def count(self, model, *where):
+        return self.read(lambda s: s.execute(select(func.count()).select_from(model).where(*where)).scalar())
+
+    def open_items(self):
+        return self.read(lambda s: [(w.dossier_id, w.step_id, w.id) for w in
+                                    s.query(WorkItem).filter_by(state="open").order_by(WorkItem.id)])
+
+    def do_step(self, username: str, step_id: str, data: dict, dossier_id: int | None = None):
+        [item_id] = [i for d, step, i in self.open_items() if step == step_id and dossier_id in (None, d)]
+        actor = self.users[username]
+        commands.claim(self.motcua.uow(), actor_id=actor, work_item_id=item_id)
+        commands.complete(self.motcua.uow(), actor_id=actor, work_item_id=item_id, data=data)
+
+    def tick(self):
+        return run_tick(self.motcua)
+
+
+def _agency(session, agency_id):
+    return session.get(Agency, agency_id)
