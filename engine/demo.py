@@ -1,8 +1,10 @@
-"""Demo data: a commune with its People's Committee and police, officers for each role, and
-every procedure in workflows/bpmn/ deployed. Safe to run twice."""
+"""Demo data: a commune with its People's Committee and police, the area's land registration
+branch, officers for each role, and every procedure in workflows/bpmn/ deployed; and the partner
+agencies that run their own motcua (social insurance, tax), each loadable into a second instance.
+Safe to run twice."""
 from __future__ import annotations
 
-import secrets
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from engine.accounts import ensure_agency, ensure_user, grant
 from engine.calendar.store import seed_calendar
+from engine.config import PROJECT_ROOT
 from engine.procedures.registry import check_and_deploy
 
 DEMO_PASSWORD = "motcua-demo"
@@ -18,6 +21,7 @@ AGENCIES = [
     # (code, name, kind, area)
     ("000.31.21.H56", "UBND xã Tân Phong", "commune_committee", "H56.TP"),
     ("000.32.21.H56", "Công an xã Tân Phong", "commune_police", "H56.TP"),
+    ("000.40.21.H56", "Chi nhánh Văn phòng đăng ký đất đai khu vực Tân Phong", "land_registration_office", "H56.TP"),
 ]
 
 # (username, full name, [(agency code, role), …])
@@ -28,19 +32,49 @@ USERS = [
     ("lanhdao", "Phạm Quốc Hùng", [("000.31.21.H56", "leader")]),
     ("giamsat", "Đỗ Thanh Bình", [("000.31.21.H56", "supervisor"), ("000.31.21.H56", "leader")]),
     ("congan", "Vũ Đức Anh", [("000.32.21.H56", "specialist")]),
+    # The land registration branch has its own one-stop counter.
+    ("motcuadatdai", "Bùi Thị Mai", [("000.40.21.H56", "reception")]),
+    ("diachinh", "Đặng Văn Khoa", [("000.40.21.H56", "specialist")]),
+    ("giamdoccn", "Trịnh Quang Vinh", [("000.40.21.H56", "leader")]),
 ]
 
 
-def _ensure_demo_partner(session) -> None:
-    """Social insurance (BHXH) runs its own system: the birth-registration procedure hands the
-    health-insurance card request to it. In the demo it is expected as a second motcua instance on
-    port 5001; messages wait in the outbox (and end as dead letters) while nothing answers there."""
+@dataclass(frozen=True)
+class PartnerDemo:
+    """A partner agency that runs its own motcua: the main demo sends it hand-offs, and
+    ``motcua demo --as <name>`` loads it into a second instance (its own database)."""
+    code: str  # how the main demo's diagrams name it (the pool's partnerCode)
+    name: str
+    port: int  # where the main demo expects it: http://127.0.0.1:<port>/api/partner/messages
+    agency: tuple[str, str, str, str]  # (code, name, kind, area) of its own agency
+    users: tuple[tuple[str, str, str], ...]  # (username, full name, role)
+    procedures: tuple[str, ...]  # its procedures, in workflows/partners/
+    asked_by: str  # the main demo's agency that hands dossiers to it (how it names us)
+
+
+PARTNER_DEMOS = {
+    "bhxh": PartnerDemo("BHXH", "Bảo hiểm xã hội cơ sở Tân Phong", 5001,
+                        ("000.51.21.H56", "Bảo hiểm xã hội cơ sở Tân Phong", "social_insurance", "H56.TP"),
+                        (("bhxh", "Hà Thị Lan", "specialist"),), ("bhxh_cap_the_bhyt.bpmn",), "000.31.21.H56"),
+    "thue": PartnerDemo("THUE", "Thuế cơ sở khu vực Tân Phong", 5002,
+                        ("000.52.21.H56", "Thuế cơ sở khu vực Tân Phong", "tax_office", "H56.TP"),
+                        (("thue", "Ngô Văn Tài", "specialist"),), ("thue_nghia_vu_tai_chinh.bpmn",), "000.40.21.H56"),
+}
+MAIN_PORT = 5000
+PARTNER_BPMN_DIR = PROJECT_ROOT / "workflows" / "partners"
+
+# The demo instances share one published key, like the demo password: a real deployment sets a
+# key per partner on the administration page.
+DEMO_PARTNER_KEY = "motcua-demo-khoa-doi-tac-chi-dung-thu-0123456789"
+
+
+def _ensure_partner(session, *, code, name, our_code, port, agency_id=None) -> None:
     from sqlalchemy import select
     from engine.models import Partner
-    if session.execute(select(Partner).where(Partner.code == "BHXH")).scalar_one_or_none() is None:
-        session.add(Partner(code="BHXH", name="Bảo hiểm xã hội huyện", our_code=AGENCIES[0][0],
-                            endpoint="http://127.0.0.1:5001/api/partner/messages",
-                            key=secrets.token_hex(32), active=True))
+    if session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none() is None:
+        session.add(Partner(code=code, name=name, our_code=our_code, agency_id=agency_id,
+                            endpoint=f"http://127.0.0.1:{port}/api/partner/messages",
+                            key=DEMO_PARTNER_KEY, active=True))
         session.flush()
 
 
@@ -61,9 +95,35 @@ def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
                                email=f"{username}@tanphong.example")
             for code, role in roles:
                 grant(session, user, agencies[code], role)
-        _ensure_demo_partner(session)
+        for partner in PARTNER_DEMOS.values():
+            _ensure_partner(session, code=partner.code, name=partner.name, our_code=partner.asked_by,
+                            port=partner.port)
         ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
                     is_admin=True)
         versions = check_and_deploy(uow, sorted(Path(bpmn_dir).glob("*.bpmn")), forms_dir, deployed_by="demo")
         uow.commit()
         return {"agencies": len(agencies), "users": len(USERS) + 1, "versions": len(versions)}
+
+
+def load_partner_demo(uow, which: str, partners_dir: Path, forms_dir: Path) -> dict:
+    """A partner agency's own deployment (``motcua demo --as bhxh``): its agency, officers and
+    procedures, and the main demo as its partner, so the two instances exchange hand-offs."""
+    partner = PARTNER_DEMOS[which]
+    main_agency = dict((code, name) for code, name, _kind, _area in AGENCIES)[partner.asked_by]
+    with uow:
+        session = uow.session
+        seed_calendar(session)
+        code, name, kind, area = partner.agency
+        agency = ensure_agency(session, code=code, name=name, kind=kind, area_code=area)
+        for username, full_name, role in partner.users:
+            user = ensure_user(session, username=username, full_name=full_name, password_hash=_demo_password_hash(),
+                               email=f"{username}@{which}.example")
+            grant(session, user, agency, role)
+        ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
+                    is_admin=True)
+        _ensure_partner(session, code=partner.asked_by, name=main_agency, our_code=partner.code, port=MAIN_PORT,
+                        agency_id=agency.id)
+        versions = check_and_deploy(uow, [Path(partners_dir) / f for f in partner.procedures], forms_dir,
+                                    deployed_by="demo")
+        uow.commit()
+        return {"agencies": 1, "users": len(partner.users) + 1, "versions": len(versions)}

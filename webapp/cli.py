@@ -48,13 +48,19 @@ def init_db():
 
 
 @main.command()
-def demo():
+@click.option("--as", "partner", type=click.Choice(["bhxh", "thue"]), default=None,
+              help="Load a partner agency's own system instead (social insurance or tax), for a second "
+                   "instance with its own database: see docs/PARTNERS.md.")
+def demo(partner):
     """Load demo agencies, users and every procedure in workflows/bpmn/."""
     from engine import migrate
-    from engine.demo import DEMO_PASSWORD, load_demo
+    from engine.demo import DEMO_PASSWORD, PARTNER_BPMN_DIR, load_demo, load_partner_demo
     m = _motcua()
     migrate.upgrade(m.db)
-    counts = load_demo(m.uow(), m.settings.bpmn_dir, m.settings.forms_dir)
+    if partner:
+        counts = load_partner_demo(m.uow(), partner, PARTNER_BPMN_DIR, m.settings.forms_dir)
+    else:
+        counts = load_demo(m.uow(), m.settings.bpmn_dir, m.settings.forms_dir)
     click.echo(f"demo loaded: {counts['agencies']} agencies, {counts['users']} users, "
                f"{counts['versions']} procedure versions; password for every demo user: {DEMO_PASSWORD}")
 
