@@ -16,7 +16,9 @@ FLOW_NODES = ("startEvent", "endEvent", "intermediateThrowEvent", "intermediateC
               "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask",
               "task", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
               "eventBasedGateway")
-FILES = sorted((PROJECT_ROOT / "workflows" / "bpmn").glob("*.bpmn"))
+# Partners' own procedures (workflows/partners/, loaded by `motcua demo --as …`) are drawn to the same standard.
+FILES = sorted([*(PROJECT_ROOT / "workflows" / "bpmn").glob("*.bpmn"),
+                *(PROJECT_ROOT / "workflows" / "partners").glob("*.bpmn")])
 
 
 class Diagram:
