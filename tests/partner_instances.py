@@ -20,10 +20,10 @@ from engine import commands, migrate
 from engine.accounts import ensure_agency, ensure_user, grant
 from engine.calendar.store import seed_calendar
 from engine.config import Settings
-from engine.models import Agency, WorkItem
+from engine.models import Agency, Partner, User, WorkItem
 from engine.procedures.registry import check_and_deploy
 from engine.scheduler.runner import run_tick
-from tests.conftest import TABLES, TEST_DATABASE_URL
+from tests.conftest import BPMN_DIR, FORMS_DIR, TABLES, TEST_DATABASE_URL
 
 
 def _partner_database_url() -> str:
@@ -73,10 +73,10 @@ def partner_database_url(_partner_template, tmp_path):
 class Instance:
     """One motcua deployment served over HTTP on a loopback port, in a thread."""
 
-    def __init__(self, name: str, database_url: str, forms_dir: Path):
+    def __init__(self, name: str, database_url: str, forms_dir: Path | None = None):
         from webapp import create_app
         self.name = name
-        self.app = create_app(Settings(database_url=database_url, forms_dir=forms_dir),
+        self.app = create_app(Settings(database_url=database_url, forms_dir=forms_dir or FORMS_DIR),
                               {"TESTING": True, "SECRET_KEY": "test-" + name})
         self.motcua = self.app.extensions["motcua"]
         self.port = None
@@ -116,6 +116,23 @@ class Instance:
                                               is_admin=True).id
             check_and_deploy(uow, bpmn_files, forms_dir, deployed_by="test")
             uow.commit()
+
+    def load_demo(self, partner: str | None = None):
+        """The demo deployment, or with ``partner`` ("bhxh", "thue") that partner agency's own."""
+        from engine.demo import PARTNER_BPMN_DIR, load_demo, load_partner_demo
+        if partner:
+            load_partner_demo(self.motcua.uow(), partner, PARTNER_BPMN_DIR, FORMS_DIR)
+        else:
+            load_demo(self.motcua.uow(), BPMN_DIR, FORMS_DIR)
+        self.users = self.read(lambda s: {u.username: u.id for u in s.query(User)})
+        self.agencies = self.read(lambda s: {a.kind: a.id for a in s.query(Agency)})
+
+    def point_partner_at(self, code: str, other: "Instance"):
+        """Aim our partner row ``code`` at the other live instance (the demo expects fixed ports)."""
+        from engine.commands.partners import save_partner
+        partner = self.read(lambda s: s.execute(select(Partner).where(Partner.code == code)).scalar_one())
+        save_partner(self.motcua.uow(), actor_id=self.users["admin"], code=code, name=partner.name,
+                     endpoint=other.endpoint, our_code=partner.our_code, key=None, agency_id=partner.agency_id)
 
     def read(self, fn):
         with self.motcua.read_session() as s:

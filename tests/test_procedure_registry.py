@@ -200,6 +200,29 @@ def test_stored_state_does_not_carry_the_spec_and_specs_are_cached(demo):
         assert SPEC_CACHE.get(d.procedure_version)[0] is first.spec
 
 
+def test_two_databases_in_one_process_never_share_a_cached_spec_by_version_id(tmp_path):
+    """Version 1 of one database is not version 1 of another: two instances served by one
+    process (partner tests, tools) each run their own procedure."""
+    from engine import migrate
+    from engine.bootstrap import Motcua
+    from engine.config import Settings
+    from engine.procedures.registry import database_of
+    names = {}
+    for label, path in (("first", REFERENCE), ("second", write(tmp_path, "other.bpmn", script_after_check("p_other", "x = 1")))):
+        m = Motcua(Settings(database_url=f"sqlite:///{tmp_path / label}.sqlite"))
+        migrate.upgrade(m.db)
+        with m.uow() as uow:
+            check_and_deploy(uow, [path], FORMS, deployed_by="test")
+            uow.commit()
+        with m.read_session() as s:
+            version = s.query(ProcedureVersion).one()
+            assert version.id == 1
+            names[label] = (database_of(version), SPEC_CACHE.get(version)[0].name)
+        m.dispose()
+    assert names["first"][0] != names["second"][0]
+    assert names["first"][1] != names["second"][1]
+
+
 def test_validate_command_reports_and_exits_nonzero(tmp_path):
     from click.testing import CliRunner
     from webapp.cli import main

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 
@@ -17,6 +18,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from sqlalchemy.orm import object_session
 
 from engine import clock
 from engine.calendar import parse_time_limit
@@ -208,8 +210,22 @@ def _check_expressions(task_spec, filename, problems):
             problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {exc}"))
 
 
+def database_of(row) -> str:
+    """The database a row was read from. Caches keyed by a row's id also key by this: one process
+    may serve two databases (two instances in a test, a tool comparing deployments), where the
+    same id is a different version."""
+    session = object_session(row)
+    return _url_of(session.get_bind()) if session is not None else ""
+
+
+@lru_cache(maxsize=64)
+def _url_of(engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
 class SpecCache:
-    """Parsed specs by procedure version id: a version's spec never changes, so never expires."""
+    """Parsed specs by (database, procedure version id): a version's spec never changes, so
+    never expires."""
 
     def __init__(self, max_entries: int = 256):
         self._entries: OrderedDict[int, tuple] = OrderedDict()
@@ -217,14 +233,15 @@ class SpecCache:
         self._lock = Lock()
 
     def get(self, version) -> tuple:
+        key = (getattr(version, "database", None) or database_of(version), version.id)
         with self._lock:
-            hit = self._entries.get(version.id)
+            hit = self._entries.get(key)
             if hit is not None:
-                self._entries.move_to_end(version.id)
+                self._entries.move_to_end(key)
                 return hit
         specs = specs_from_json(version.spec_json)
         with self._lock:
-            self._entries[version.id] = specs
+            self._entries[key] = specs
             while len(self._entries) > self._max:
                 self._entries.popitem(last=False)
         return specs

@@ -11,7 +11,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import InvalidState, NotFound, ScriptError
-from engine.procedures.registry import SPEC_CACHE
+from engine.procedures.registry import SPEC_CACHE, database_of
 from engine.runtime.sandbox import SCRIPT_ENGINE
 from engine.runtime.serializer import VERSION, dump_state, load_state
 
@@ -36,10 +36,11 @@ class ProcedureRuntime:
 class _VersionRef:
     """Lets SPEC_CACHE find a version by id without loading its row (spec_json, XML, forms…);
     the row is read only on a cache miss."""
-    __slots__ = ("id", "_dossier")
+    __slots__ = ("id", "database", "_dossier")
 
     def __init__(self, dossier):
         self.id = dossier.procedure_version_id or dossier.procedure_version.id
+        self.database = database_of(dossier)
         self._dossier = dossier
 
     @property
@@ -47,7 +48,7 @@ class _VersionRef:
         return self._dossier.procedure_version.spec_json
 
 
-_RUNTIMES: dict[int, ProcedureRuntime] = {}
+_RUNTIMES: dict[tuple[str, int], ProcedureRuntime] = {}
 _RUNTIMES_LOCK = Lock()
 _MAX_RUNTIMES = 256
 
@@ -56,7 +57,7 @@ def procedure_of(dossier) -> ProcedureRuntime:
     """The dossier's procedure version as commands need it, without a query once cached."""
     ref = _VersionRef(dossier)
     specs = SPEC_CACHE.get(ref)
-    runtime = _RUNTIMES.get(ref.id)
+    runtime = _RUNTIMES.get((ref.database, ref.id))
     # An entry is valid only with the very spec objects SPEC_CACHE holds now: clearing that cache
     # (a test database that restarts its ids) retires these entries with it.
     if runtime is None or runtime.specs is not specs:
@@ -65,7 +66,7 @@ def procedure_of(dossier) -> ProcedureRuntime:
         with _RUNTIMES_LOCK:
             if len(_RUNTIMES) >= _MAX_RUNTIMES:
                 _RUNTIMES.clear()
-            _RUNTIMES[version.id] = runtime
+            _RUNTIMES[(ref.database, version.id)] = runtime
     return runtime
 
 
