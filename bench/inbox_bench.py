@@ -147,16 +147,18 @@ def load(motcua: Motcua, items: int) -> dict:
         # Work items: done dossiers have all four steps done; withdrawn ones stop after one or two
         # steps, the last cancelled; open ones are done up to step d % 4, which is open (half of
         # them claimed). Step k starts k×1.5 days after reception and is due 3 days later (one in 7
-        # finished late); an open step started up to 15 days ago and is due 5 days after it started.
+        # finished late); an open step started up to 15 days ago and is due 5 days after it started,
+        # with its warning (due soon) when a quarter of that is left.
         # The officer: the dossier's rank in its commune, plus the step, picks one of the unit.
         officer = _officer_id_sql("dossier_agency", "lane", f"d / {AGENCIES} + k")
         conn.execute(text(f"""
             INSERT INTO work_items (id, task_id, dossier_id, agency_id, role, step_id, step_name, state,
-                assignee_id, created_at, due_at, allotment, claimed_at, finished_at, finished_by_id)
+                assignee_id, created_at, due_at, warn_at, allotment, claimed_at, finished_at, finished_by_id)
             SELECT row_number() OVER (ORDER BY d, k), md5(d || '-' || k)::uuid::text, d, dossier_agency, lane,
                    step_id, step_name, state,
                    CASE WHEN state = 'done' OR (state = 'open' AND d / {AGENCIES} % 2 = 0) THEN {officer} END,
                    created, created + CASE WHEN state = 'open' THEN interval '5 days' ELSE interval '3 days' END,
+                   CASE WHEN state = 'open' THEN created + interval '3 days 18 hours' END,
                    '3 ngày làm việc',
                    CASE WHEN state = 'done' OR (state = 'open' AND d / {AGENCIES} % 2 = 0)
                         THEN created + interval '1 hour' END,

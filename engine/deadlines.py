@@ -38,7 +38,7 @@ def set_step_due(session, item, step: dict, created_at: datetime) -> None:
     limit = parse_time_limit(text)
     item.allotment = str(limit)
     item.due_at = calendar.deadline(created_at, limit)
-    item.next_escalation_at = warning_time(calendar, created_at, item.due_at, props.get("warnBefore"))
+    item.warn_at = item.next_escalation_at = warning_time(calendar, created_at, item.due_at, props.get("warnBefore"))
 
 
 def warning_time(calendar: WorkingCalendar, start: datetime, due_at: datetime, warn_before: str | None) -> datetime:

@@ -196,6 +196,9 @@ class WorkItem(Base):
     # scheduler next has something to say about it (warning, then overdue); NULL when nothing left.
     allotment: Mapped[str] = mapped_column(String(40), default="")
     next_escalation_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    # When the step becomes "due soon" (the scheduler's warning moment); kept after the warning is
+    # sent, so the inbox's tab and row marks follow the same rule as the scheduler.
+    warn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

@@ -312,9 +312,10 @@ def test_steps_are_due_soon_in_their_last_quarter_and_overdue_after(timed, froze
     dossier = receive(timed)
     item = open_item(timed, dossier.id).id
     with timed.motcua.read_session() as s:
-        # 1 working day allotted: due soon from 2 working hours before (Wed 07:00), not on Monday.
+        # 1 working day allotted: due soon at the scheduler's warning, 2 working hours before: Wed
+        # 07:00, since Tuesday is a holiday (not on Monday evening, nor on the holiday).
         assert urgency(s, [item], now=at(23, 16)) == {}
-        # Tuesday is a holiday: from its evening only Wednesday's two working hours are left.
-        assert urgency(s, [item], now=at(24, 16)) == {item: "due_soon"}
+        assert urgency(s, [item], now=at(24, 16)) == {}
+        assert urgency(s, [item], now=at(25, 7)) == {item: "due_soon"}
         assert urgency(s, [item], now=at(25, 8)) == {item: "due_soon"}
         assert urgency(s, [item], now=at(25, 9)) == {item: "overdue"}

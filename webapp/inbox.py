@@ -31,7 +31,7 @@ def index():
     now = clock.now()
     with motcua().read_session() as s:
         listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page, now=now)
-        counts = tab_counts(s, current_user.id)
+        counts = tab_counts(s, current_user.id, now=now)
         marks = urgency(s, [row.work_item_id for row in listing.rows], now=now)
     return render_template("inbox/inbox.html", listing=listing, counts=counts, now=now, marks=marks)
 

@@ -8,6 +8,10 @@ planner picks these indexes only if it knows how the columns go together (open i
 unclaimed ones, an officer finishes work in their own unit): migration 0006 gives it those
 statistics. bench/inbox_bench.py shows the plans with 1,000,000 work items.
 
+"Due soon" is the scheduler's rule (engine/deadlines.py ``warning_time``): from the step's warning
+moment, stored on the item as ``warn_at``, until its due time; overdue from the due time on. The
+row marks (engine/queries/step_urgency.py) say the same, so a marked row is always in the tab.
+
 Visibility: an officer sees a work item only while they hold its (agency, role) pair, even in
 "mine" and "done" (someone moved out of a unit stops seeing its dossiers). "Due soon" and
 "overdue" show what needs *this* officer: their own open items and their units' unclaimed ones;
@@ -16,7 +20,7 @@ colleagues' late work is a supervisor's view, not an inbox tab.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
@@ -26,9 +30,6 @@ from engine.models import Agency, Dossier, Membership, Procedure, ProcedureVersi
 
 TABS = ("mine", "unclaimed", "due_soon", "overdue", "done")
 PER_PAGE = 25
-# "Due soon" in the inbox: due within the next 24 hours. Step-specific warnings (warnBefore)
-# are the escalation sweep's job; this tab is a plain, predictable look-ahead.
-DUE_SOON = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,16 @@ def _in_units(units):
     return or_(*(and_(WorkItem.agency_id == agency_id, WorkItem.role == role) for agency_id, role in units))
 
 
-def _tab_filter(tab: str, user_id: int, units, now: datetime, due_soon: timedelta):
+def _due_soon(now: datetime):
+    # due_at first: the unit and assignee queue indexes end with it, so the tab is a range scan.
+    return and_(WorkItem.due_at > now, WorkItem.warn_at <= now)
+
+
+def _overdue(now: datetime):
+    return WorkItem.due_at <= now  # as the scheduler: overdue from the due time itself
+
+
+def _tab_filter(tab: str, user_id: int, units, now: datetime):
     visible = _in_units(units)
     is_open = WorkItem.state == "open"
     mine_or_free = or_(WorkItem.assignee_id == user_id, WorkItem.assignee_id.is_(None))
@@ -83,9 +93,9 @@ def _tab_filter(tab: str, user_id: int, units, now: datetime, due_soon: timedelt
     if tab == "unclaimed":
         return and_(is_open, WorkItem.assignee_id.is_(None), visible)
     if tab == "due_soon":
-        return and_(is_open, visible, mine_or_free, WorkItem.due_at >= now, WorkItem.due_at < now + due_soon)
+        return and_(is_open, visible, mine_or_free, _due_soon(now))
     if tab == "overdue":
-        return and_(is_open, visible, mine_or_free, WorkItem.due_at < now)
+        return and_(is_open, visible, mine_or_free, _overdue(now))
     if tab == "done":
         return and_(WorkItem.finished_by_id == user_id, WorkItem.state == "done", visible)
     raise ValueError(f"unknown inbox tab {tab!r}")
@@ -105,11 +115,11 @@ def _order(tab: str, columns):
     return (columns.due_at.asc().nulls_last(), columns.created_at.asc(), columns.id.asc())
 
 
-def _page_ids(tab: str, user_id: int, units, now, due_soon, search: str, offset: int, limit: int):
+def _page_ids(tab: str, user_id: int, units, now, search: str, offset: int, limit: int):
     """The ids of the work items on the page, in the tab's order: the work items alone, and the
     dossier only when searching."""
     stmt = (select(WorkItem.id, WorkItem.due_at, WorkItem.created_at, WorkItem.finished_at)
-            .where(_tab_filter(tab, user_id, units, now, due_soon)))
+            .where(_tab_filter(tab, user_id, units, now)))
     if search.strip():
         # Checked per item of the tab, through the dossier's primary key: a LIKE '%…%' has no
         # index, and as a join PostgreSQL guesses it rare and scans every dossier to find it. A
@@ -120,13 +130,12 @@ def _page_ids(tab: str, user_id: int, units, now, due_soon, search: str, offset:
 
 
 def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: int = 1,
-          per_page: int = PER_PAGE, now: datetime | None = None, due_soon: timedelta = DUE_SOON) -> InboxPage:
+          per_page: int = PER_PAGE, now: datetime | None = None) -> InboxPage:
     """One page of a tab, soonest deadline first (no deadline last), then oldest first."""
     now = now or clock.now()
     page = max(1, int(page))
     units = units_of(session, user_id)
-    page_ids = _page_ids(tab, user_id, units, now, due_soon, search, (page - 1) * per_page,
-                         per_page + 1).subquery()
+    page_ids = _page_ids(tab, user_id, units, now, search, (page - 1) * per_page, per_page + 1).subquery()
     assignee = aliased(User)
     stmt = (
         select(WorkItem.id, Dossier.id, Dossier.code, Dossier.applicant_name, Procedure.name,
@@ -145,8 +154,7 @@ def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: i
                      has_next=len(rows) > per_page, search=search.strip())
 
 
-def tab_counts(session, user_id: int, *, now: datetime | None = None,
-               due_soon: timedelta = DUE_SOON) -> dict[str, int]:
+def tab_counts(session, user_id: int, *, now: datetime | None = None) -> dict[str, int]:
     """How many open items each tab holds (no search), for the tab labels.
 
     "Done" is not counted: it only grows, and its label needs no number.
@@ -160,8 +168,8 @@ def tab_counts(session, user_id: int, *, now: datetime | None = None,
     parts = {
         "mine": WorkItem.assignee_id == user_id,
         "unclaimed": WorkItem.assignee_id.is_(None),
-        "due_soon": and_(WorkItem.due_at >= now, WorkItem.due_at < now + due_soon),
-        "overdue": WorkItem.due_at < now,
+        "due_soon": _due_soon(now),
+        "overdue": _overdue(now),
     }
     row = session.execute(select(*(func.count().filter(cond).label(tab) for tab, cond in parts.items()))
                           .select_from(WorkItem).where(base)).one()

@@ -1,36 +1,31 @@
 """How pressing an open step is, for marking inbox rows: overdue, due soon, or neither.
 
-"Due soon" means the working time left is at most a quarter of the step's allotment (the same
-share the escalation sweep warns at), or one working day for a step with a due time but no
-allotment. Measured on the calendar of the step's agency, so a weekend or a holiday in between
-does not make a step look urgent on Friday evening.
+The scheduler's rule, as the inbox's tabs (engine/queries/inbox.py): due soon from the step's
+warning moment (``warn_at``, set with its due time by engine/deadlines.py: ``warnBefore``, or a
+quarter of the allotment left, in working time on the agency's calendar), overdue from its due
+time on. A step without a due time is neither.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from engine import clock
-from engine.calendar import parse_time_limit
-from engine.calendar.store import calendar_for
-from engine.deadlines import DEFAULT_WARN_SHARE
-from engine.models import Agency, WorkItem
+from engine.models import WorkItem
 
 OVERDUE, DUE_SOON = "overdue", "due_soon"
 
 
-def _allotted(calendar, text: str) -> timedelta | None:
-    try:
-        limit = parse_time_limit(text)
-    except ValueError:
+def step_mark(due_at: datetime | None, warn_at: datetime | None, now: datetime) -> str | None:
+    if due_at is None:
         return None
-    if limit.unit == "working_days":
-        return timedelta(seconds=float(limit.amount) * calendar.day_length)
-    if limit.unit == "working_hours":
-        return timedelta(hours=float(limit.amount))
-    return None  # calendar days: no working-time share to speak of
+    if due_at <= now:
+        return OVERDUE
+    if warn_at is not None and warn_at <= now:
+        return DUE_SOON
+    return None
 
 
 def urgency(session, work_item_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, str]:
@@ -39,19 +34,7 @@ def urgency(session, work_item_ids: Iterable[int], *, now: datetime | None = Non
     ids = list(work_item_ids)
     if not ids:
         return {}
-    rows = session.execute(select(WorkItem.id, WorkItem.agency_id, WorkItem.due_at, WorkItem.allotment)
-                           .where(WorkItem.id.in_(ids), WorkItem.state == "open",
-                                  WorkItem.due_at.is_not(None))).all()
-    calendars, marks = {}, {}
-    for item_id, agency_id, due_at, allotment in rows:
-        if due_at <= now:
-            marks[item_id] = OVERDUE
-            continue
-        if agency_id not in calendars:
-            calendars[agency_id] = calendar_for(session, session.get(Agency, agency_id))
-        calendar = calendars[agency_id]
-        allotted = _allotted(calendar, allotment) if allotment else None
-        window = allotted * DEFAULT_WARN_SHARE if allotted else timedelta(seconds=calendar.day_length)
-        if calendar.working_time_between(now, due_at) <= window:
-            marks[item_id] = DUE_SOON
-    return marks
+    rows = session.execute(select(WorkItem.id, WorkItem.due_at, WorkItem.warn_at)
+                           .where(WorkItem.id.in_(ids), WorkItem.state == "open")).all()
+    marks = {item_id: step_mark(due_at, warn_at, now) for item_id, due_at, warn_at in rows}
+    return {item_id: mark for item_id, mark in marks.items() if mark}

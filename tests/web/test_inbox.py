@@ -8,7 +8,10 @@ from sqlalchemy import update
 
 from engine import clock
 from engine.models import WorkItem
-from engine.queries.inbox import inbox
+from engine.queries.inbox import inbox, tab_counts
+from engine.queries.step_urgency import urgency
+from engine.scheduler.escalation import sweep_steps
+from tests.test_supervision_escalations import at, open_item, receive, timed  # noqa: F401 (fixture)
 from tests.web.conftest import page_text
 
 
@@ -16,11 +19,11 @@ def codes_on(page: str) -> list[str]:
     return re.findall(r'<a href="/tasks/\d+">([^<]+)</a>', page)
 
 
-def set_due(demo, item_id, due):
-    # The tests choose each item's deadline directly (None: no deadline), whatever the
-    # reference procedure's allotments gave it.
+def set_due(demo, item_id, due, warn=None):
+    # The tests choose each item's deadline and warning moment directly (None: none), whatever
+    # the reference procedure's allotments gave it.
     with demo.motcua.uow() as uow:
-        uow.session.execute(update(WorkItem).where(WorkItem.id == item_id).values(due_at=due))
+        uow.session.execute(update(WorkItem).where(WorkItem.id == item_id).values(due_at=due, warn_at=warn))
         uow.commit()
 
 
@@ -99,8 +102,8 @@ def test_due_soon_and_overdue_tabs_follow_the_clock(browser, receive_dossier, de
     _, no_deadline = receive_dossier("Hồ sơ không hạn")
     set_due(demo, no_deadline, None)
     now = clock.now()
-    set_due(demo, soon, now + timedelta(hours=5))
-    set_due(demo, later, now + timedelta(days=3))
+    set_due(demo, soon, now + timedelta(hours=5), warn=now - timedelta(hours=1))
+    set_due(demo, later, now + timedelta(days=3), warn=now + timedelta(days=2))
     b = browser("chuyenvien")
     assert codes_on(b.text("/inbox?tab=due_soon")) == [code_soon]
     assert codes_on(b.text("/inbox?tab=overdue")) == []
@@ -113,6 +116,41 @@ def test_due_soon_and_overdue_tabs_follow_the_clock(browser, receive_dossier, de
     # A colleague's claimed late item is the supervisor's business, not this officer's tab.
     browser("chuyenvien2").post(f"/tasks/{soon}/claim")
     assert codes_on(b.text("/inbox?tab=overdue")) == []
+
+
+def due_soon_codes(page: str) -> list[str]:
+    """The codes of the rows marked "due soon" on an inbox page."""
+    return re.findall(r'<tr class="row-due-soon">\s*<th scope="row"><a href="/tasks/\d+">([^<]+)</a>', page)
+
+
+def test_due_soon_tab_and_row_marks_both_start_at_the_schedulers_warning(browser, timed, frozen_clock):  # noqa: F811
+    """One rule (engine/deadlines.py ``warning_time``): a quarter of the step's working time left.
+    Before, the tab meant "due within 24 hours" and the marks "a quarter of working time left",
+    so a row could be marked and missing from the tab, or the reverse."""
+    first = receive(timed, "Người A")  # Mon 23/11 09:00: 1 working day, due Wed 09:00, warning Wed 07:00
+    b = browser("chuyenvien")
+
+    def seen():
+        with timed.motcua.read_session() as s:
+            counts = tab_counts(s, timed.users["chuyenvien"])
+        return (codes_on(b.text("/inbox?tab=due_soon")), due_soon_codes(b.text("/inbox?tab=unclaimed")),
+                counts["due_soon"])
+
+    # Monday after closing: two working hours left, but the warning is Wednesday 07:00 (Tuesday
+    # is a holiday): neither in the tab nor marked.
+    frozen_clock.current = at(23, 17, 30)
+    assert seen() == ([], [], 0)
+    frozen_clock.current = at(25, 7, 30)
+    second = receive(timed, "Người B")  # due Thu 07:30, within 24 hours; its warning is Wed 15:30
+    sweep_steps(timed.motcua.uow())  # the first step's warning goes out; it stays "due soon"
+    assert open_item(timed, first.id).next_escalation_at == at(25, 9)
+    assert seen() == ([first.code], [first.code], 1)
+    frozen_clock.current = at(25, 15, 30)
+    assert seen() == ([second.code], [second.code], 1)  # the first is overdue now
+    assert codes_on(b.text("/inbox?tab=overdue")) == [first.code]
+    with timed.motcua.read_session() as s:
+        assert urgency(s, [open_item(timed, d.id).id for d in (first, second)]) == {
+            open_item(timed, first.id).id: "overdue", open_item(timed, second.id).id: "due_soon"}
 
 
 def test_the_query_alone_agrees_with_the_page(demo, receive_dossier):
