@@ -12,12 +12,21 @@ PORT   ?= 5000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k claim -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test
+# A partner agency's own system next to the demo (README: "Partner systems"): bhxh or thue.
+PARTNER ?= bhxh
+PARTNER_PORT = $(if $(filter thue,$(PARTNER)),5002,5001)
+
+.PHONY: run run-partner test install install-test
 
 run: install
 	$(BIN)/motcua init-db
 	$(BIN)/motcua demo
 	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
+
+run-partner: install
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua init-db
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua demo --as $(PARTNER)
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua serve --host $(HOST) --port $(PARTNER_PORT)
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)

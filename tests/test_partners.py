@@ -299,3 +299,27 @@ def test_a_partner_cannot_push_a_message_into_a_dossier_its_diagram_does_not_exp
         (None, None, None, "this partner does not send this message to this dossier")]
     # Nothing happened to the dossier: its last history entry is still the officer's step.
     assert a.read(lambda s: [e.action for e in s.query(AuditEvent).filter_by(dossier_id=dossier.id)])[-1] == "completed"
+
+
+@pytest.mark.parametrize("which, kind, procedure", [("thue", "tax_office", "thue_nghia_vu_tai_chinh"),
+                                                    ("bhxh", "social_insurance", "bhxh_cap_the_bhyt")])
+def test_the_partner_demo_loads_a_partner_agencys_own_system_and_is_safe_to_run_twice(tmp_path, monkeypatch,
+                                                                                    which, kind, procedure):
+    from click.testing import CliRunner
+    from sqlalchemy import create_engine, text
+    from engine.demo import DEMO_PARTNER_KEY, PARTNER_DEMOS
+    from webapp.cli import main
+    url = f"sqlite:///{tmp_path / which}.sqlite"
+    monkeypatch.setenv("DATABASE_URL", url)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["demo", "--as", which])
+        assert result.exit_code == 0, result.output
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT kind FROM agencies")).scalars().all() == [kind]
+        assert conn.execute(text("SELECT key FROM procedures")).scalars().all() == [procedure]
+        # It knows the main demo's agency that sends it dossiers, at the main demo's address.
+        assert conn.execute(text("SELECT code, our_code, endpoint, key FROM partners")).all() == [
+            (PARTNER_DEMOS[which].asked_by, PARTNER_DEMOS[which].code,
+             "http://127.0.0.1:5000/api/partner/messages", DEMO_PARTNER_KEY)]
+    engine.dispose()
