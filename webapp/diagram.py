@@ -12,8 +12,8 @@ with their name in a vertical band, sequence flows with filled arrowheads, messa
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from lxml import etree
@@ -57,6 +57,7 @@ STYLE = """
 .bpmn-diagram .messageFlow .edge { stroke-dasharray: 8 5; }
 .bpmn-diagram .association .edge { stroke-dasharray: 2 4; }
 .bpmn-diagram text { fill: #222; }
+.bpmn-diagram .label { paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
 .bpmn-diagram .done > .outline { fill: #e3f4e1; stroke: #2e7d32; }
 .bpmn-diagram .current > .outline { fill: #fff4cc; stroke: #e65100; stroke-width: 4; }
 """
@@ -95,15 +96,23 @@ class Layout:
     bounds: tuple[float, float, float, float]  # min x, min y, max x, max y
 
 
+def _as_is(name: str) -> str:
+    return name
+
+
 def render_diagram(bpmn_xml: str | bytes, *, done: Iterable[str] = (), current: Iterable[str] = (),
-                   title: str = "") -> str | None:
-    """The diagram as an SVG string, or None when the file carries no layout (no BPMN DI)."""
+                   title: str = "", lane_label: Callable[[str], str] = _as_is) -> str | None:
+    """The diagram as an SVG string, or None when the file carries no layout (no BPMN DI).
+
+    ``lane_label`` names a lane for the reader: our lanes are named by role code ("specialist"),
+    which the page shows as the role's label in the reader's language.
+    """
     layout = _layout(bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml)
     if layout is None:
         return None
     current = set(current)
     done = set(done) - current  # a step open again (sent back) is current, not done
-    return _draw(layout, done, current, title)
+    return _draw(layout, done, current, title, lane_label)
 
 
 @lru_cache(maxsize=64)
@@ -231,7 +240,7 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _draw(layout: Layout, done: set[str], current: set[str], title: str) -> str:
+def _draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label) -> str:
     x0, y0, x1, y1 = layout.bounds
     width, height = x1 - x0 + 2 * MARGIN, y1 - y0 + 2 * MARGIN
     svg = etree.Element(f"{{{SVG}}}svg", nsmap={None: SVG})
@@ -246,13 +255,16 @@ def _draw(layout: Layout, done: set[str], current: set[str], title: str) -> str:
     _el(svg, "style").text = STYLE
     _defs(svg)
     for shape in layout.shapes:
+        if shape.kind == "lane":
+            shape = replace(shape, name=str(lane_label(shape.name)))
         if shape.kind in ("participant", "lane") or shape.kind in SUBPROCESSES:
             _draw_shape(svg, shape, done, current)
     for edge in layout.edges:
         _draw_edge(svg, edge)
+    containers = [s for s in layout.shapes if s.kind in ("participant", "lane")]
     for shape in layout.shapes:
         if not (shape.kind in ("participant", "lane") or shape.kind in SUBPROCESSES):
-            _draw_shape(svg, shape, done, current)
+            _draw_shape(svg, shape, done, current, _floor_of(shape, containers))
     return etree.tostring(svg, encoding="unicode")
 
 
@@ -277,7 +289,14 @@ def _state_of(shape: Shape, done: set[str], current: set[str]) -> str:
     return ""
 
 
-def _draw_shape(svg, s: Shape, done, current):
+def _floor_of(s: Shape, containers: list[Shape]) -> float | None:
+    """The bottom of the innermost lane or pool around a shape: a label must not run across it."""
+    cx, cy = s.x + s.w / 2, s.y + s.h / 2
+    around = [c for c in containers if c.x <= cx <= c.x + c.w and c.y <= cy <= c.y + c.h]
+    return min((c.y + c.h for c in around), default=None)
+
+
+def _draw_shape(svg, s: Shape, done, current, floor: float | None = None):
     state = _state_of(s, done, current)
     classes = " ".join(c for c in ("shape", s.kind, state, "non-interrupting" if s.non_interrupting else "") if c)
     group = _el(svg, "g", class_=classes, data_element_id=s.element_id)
@@ -312,13 +331,13 @@ def _draw_shape(svg, s: Shape, done, current):
             _el(group, "circle", class_="inner", cx=cx, cy=cy, r=r - 3)
         for marker in s.markers:
             _event_marker(group, marker, cx, cy, r, filled=s.kind in END_EVENTS or s.kind == "intermediateThrowEvent")
-        _outside_label(group, s)
+        _outside_label(group, s, floor)
     elif s.kind in GATEWAYS:
         cx, cy = s.x + s.w / 2, s.y + s.h / 2
         points = [(cx, s.y), (s.x + s.w, cy), (cx, s.y + s.h), (s.x, cy)]
         _el(group, "polygon", class_="outline", points=" ".join(f"{_num(x)},{_num(y)}" for x, y in points))
         _gateway_marker(group, s.kind, cx, cy, s.w)
-        _outside_label(group, s)
+        _outside_label(group, s, floor)
     elif s.kind == "textAnnotation":
         _el(group, "path", class_="marker", d=f"M {_num(s.x + 10)} {_num(s.y)} h -10 v {_num(s.h)} h 10")
         _text_block(group, s.name, s.x + 6, s.y + 4, s.w - 8, anchor="start", top=True)
@@ -333,7 +352,7 @@ def _draw_shape(svg, s: Shape, done, current):
             _el(group, "path", class_="outline",
                 d=f"M {_num(s.x)} {_num(s.y)} h {_num(s.w - fold)} l {_num(fold)} {_num(fold)} "
                   f"v {_num(s.h - fold)} h {_num(-s.w)} z")
-        _outside_label(group, s)
+        _outside_label(group, s, floor)
     else:  # an element we have no picture for: a plain box still shows where it is
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h)
         _text_block(group, s.name, s.x + s.w / 2, s.y + s.h / 2, s.w - 8, anchor="middle")
@@ -403,20 +422,25 @@ def _label_below(s: Shape) -> bool:
     return s.kind in START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS | GATEWAYS | DATA
 
 
-def _outside_label(group, s: Shape):
+def _outside_label(group, s: Shape, floor: float | None = None):
+    """Where the modeller put it, else below the shape; above it when below would run across the
+    bottom of its lane (into the next lane's shapes)."""
     if not s.name:
         return
     if s.label:
         lx, ly, lw, lh = s.label
         lines = _wrap(s.name, max(lw, 90))
         _text_lines(group, lines, lx + lw / 2, ly + (lh - (len(lines) - 1) * LINE_HEIGHT) / 2 if lh else ly)
-    else:
-        lines = _wrap(s.name, 90)
-        _text_lines(group, lines, s.x + s.w / 2, s.y + s.h + 8 + FONT_SIZE / 2)
+        return
+    lines = _wrap(s.name, 90)
+    first = s.y + s.h + 6 + FONT_SIZE / 2
+    if floor is not None and first + (len(lines) - 1) * LINE_HEIGHT + FONT_SIZE / 2 > floor - 2:
+        first = s.y - 6 - FONT_SIZE / 2 - (len(lines) - 1) * LINE_HEIGHT
+    _text_lines(group, lines, s.x + s.w / 2, first)
 
 
-def _text_lines(group, lines, cx, first_y):
-    node = _el(group, "text", class_="label", x=cx, y=first_y, text_anchor="middle", dominant_baseline="central")
+def _text_lines(group, lines, cx, first_y, anchor="middle"):
+    node = _el(group, "text", class_="label", x=cx, y=first_y, text_anchor=anchor, dominant_baseline="central")
     for i, line in enumerate(lines):
         span = _el(node, "tspan", x=cx, y=first_y + i * LINE_HEIGHT)
         span.text = line
@@ -557,8 +581,19 @@ def _draw_edge(svg, e: Edge):
             lines = _wrap(e.name, max(lw, 60))
             _text_lines(group, lines, lx + lw / 2, ly + (lh - (len(lines) - 1) * LINE_HEIGHT) / 2 if lh else ly)
         else:
-            (ax, ay), (bx, by) = _middle_segment(e.points)
-            _text_lines(group, _wrap(e.name, 90), (ax + bx) / 2, (ay + by) / 2 - 10)
+            _flow_label(group, e)
+
+
+def _flow_label(group, e: Edge):
+    """Beside its flow's middle segment, never on it: right of a vertical one, above a horizontal one."""
+    (ax, ay), (bx, by) = _middle_segment(e.points)
+    lines = _wrap(e.name, 90)
+    if abs(bx - ax) < abs(by - ay):
+        first = (ay + by) / 2 - (len(lines) - 1) * LINE_HEIGHT / 2
+        _text_lines(group, lines, max(ax, bx) + 6, first, anchor="start")
+    else:
+        last = min(ay, by) - 4 - FONT_SIZE / 2
+        _text_lines(group, lines, (ax + bx) / 2, last - (len(lines) - 1) * LINE_HEIGHT)
 
 
 def _default_slash(group, points):

@@ -21,7 +21,7 @@ from engine.queries.dossier import dossier_page, receipt as receipt_query
 from engine.queries.reception import counters
 from webapp import motcua
 from webapp.diagram import render_diagram
-from webapp.i18n import current_language
+from webapp.i18n import current_language, role_label
 
 bp = Blueprint("dossiers", __name__)
 
@@ -60,7 +60,8 @@ def handover_result_label(result) -> str:
 def _diagram(page) -> Markup | None:
     try:
         svg = render_diagram(page.bpmn_xml, done=page.done_steps, current=page.current_steps,
-                             title=_("Sơ đồ quy trình %(name)s", name=page.dossier.procedure_name))
+                             title=_("Sơ đồ quy trình %(name)s", name=page.dossier.procedure_name),
+                             lane_label=role_label)
     except (UnsafeXml, etree.XMLSyntaxError):
         # A deployed version passed these checks; if one did not, the page still shows the rest.
         current_app.logger.exception("diagram of dossier %s could not be drawn", page.dossier.id)

@@ -121,3 +121,40 @@ def test_the_reference_procedure_renders_when_it_has_a_layout():
     assert "current" in _classes(_group(svg, "appraise"))
     for step in ("approve", "record_marriage", "return_result"):
         assert "userTask" in _classes(_group(svg, step))
+
+
+def test_lanes_named_by_role_code_get_its_label_and_other_lanes_keep_their_name(app):
+    from webapp.i18n import role_label
+    xml = SAMPLE.replace('name="leader"', 'name="Tổ một cửa"')
+    with app.test_request_context():
+        svg = _svg(xml, lane_label=role_label)
+    assert _group(svg, "Lane_specialist").find("s:text", SVG).text == "Chuyên viên"
+    assert _group(svg, "Lane_leader").find("s:text", SVG).text == "Tổ một cửa"
+    assert _group(svg, "Lane_specialist").find("s:title", SVG).text == "Chuyên viên"
+
+
+def test_labels_outside_a_shape_stay_inside_its_lane():
+    """A start event near the bottom of its lane: its two-line name goes above it, not across the
+    lane's bottom edge into the next lane."""
+    xml = REFERENCE.read_text(encoding="utf-8")
+    svg = _svg(xml)
+    lane = _group(svg, "Lane_reception").find("s:rect", SVG)
+    lane_bottom = float(lane.get("y")) + float(lane.get("height"))
+    label = _group(svg, "start").find("s:text", SVG)
+    last_line = float(label.findall("s:tspan", SVG)[-1].get("y"))
+    assert last_line + 7 < lane_bottom
+    circle = _group(svg, "start").find("s:circle", SVG)
+    assert last_line < float(circle.get("cy")) - float(circle.get("r"))  # above the event
+
+
+def test_a_flow_label_sits_beside_its_flow_not_on_it():
+    svg = _svg(REFERENCE.read_text(encoding="utf-8"))
+    # "Từ chối" goes up from the gateway: its label starts right of the vertical line.
+    refused = _group(svg, "flow_refused")
+    xs = {float(p.split(",")[0]) for p in refused.find("s:polyline", SVG).get("points").split()}
+    label = refused.find("s:text", SVG)
+    assert label.get("text-anchor") == "start" and float(label.get("x")) > min(xs)
+    # "Phê duyệt" goes right: its label is above the line.
+    approved = _group(svg, "flow_approved")
+    ys = {float(p.split(",")[1]) for p in approved.find("s:polyline", SVG).get("points").split()}
+    assert float(approved.find("s:text", SVG).get("y")) + 6 < min(ys)

@@ -111,6 +111,22 @@ def test_the_diagram_marks_finished_and_current_steps(browser, demo, frozen_cloc
     assert "4 · Đang xử lý" in html
 
 
+def _lane_names(svg) -> dict[str, str]:
+    return {g.get("data-element-id"): g.find("s:text", SVG).text
+            for g in svg.xpath("//s:g[contains(concat(' ', @class, ' '), ' lane ')]", namespaces=SVG)}
+
+
+def test_diagram_lanes_show_the_roles_label_in_the_readers_language(browser, demo):
+    """Our lanes are named by role code ("specialist"); the reader sees the role as elsewhere."""
+    dossier = _receive(demo)
+    b = browser("chuyenvien")
+    assert _lane_names(_diagram(b.text(f"/dossiers/{dossier.id}"))) == {
+        "Lane_reception": "Tiếp nhận và trả kết quả", "Lane_specialist": "Chuyên viên", "Lane_leader": "Lãnh đạo"}
+    b.post("/language", {"locale": "en"})
+    assert _lane_names(_diagram(b.text(f"/dossiers/{dossier.id}"))) == {
+        "Lane_reception": "Reception and result return", "Lane_specialist": "Specialist", "Lane_leader": "Leader"}
+
+
 def test_a_procedure_drawn_without_layout_says_so(browser, demo):
     _deploy(demo, "police_step.bpmn")
     dossier = _receive(demo, "xac_minh_cong_an")
