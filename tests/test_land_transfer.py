@@ -105,6 +105,12 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     assert (seen_by_tax["suggested_personal_income_tax"], seen_by_tax["suggested_registration_fee"]) == (
         40_000_000, 10_000_000)
 
+    # The tax officer reads the office's message labelled with the office's own form.
+    page = task_page(tax, "thue", tax.open_items()[0][2])
+    for shown in ("Phiếu chuyển thông tin để xác định nghĩa vụ tài chính", "Giá chuyển nhượng ghi trên hợp đồng (đồng)",
+                  "2.000.000.000", "Đất ở tại nông thôn (ONT)", "Diện tích (m²)", "120,5", "Trương Thị Ngọc"):
+        assert shown in page, shown
+
     frozen_clock.current = at(11, 25, 10)
     tax.do_step("thue", "issue_notice", NOTICE)
     assert tax.open_items() == []
@@ -113,7 +119,12 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     assert steps(branch) == ["await_payment"]
     waiting = dossier_of(branch, dossier.id)
     assert (waiting.status, waiting.clock_paused_at) == (6, at(11, 25, 10))
-    assert data_of(branch, dossier.id, "await_payment")["tax_notice"] == dict(NOTICE, total=50_000_000)
+    assert data_of(branch, dossier.id, "await_payment")["tax_notice"] == NOTICE
+
+    page = task_page(branch, "motcuadatdai", branch.open_items()[0][2])
+    for shown in ("Thông báo nộp nghĩa vụ tài chính", "Thuế thu nhập cá nhân (đồng)", "40.000.000", "25/12/2026",
+                  "Bên chuyển nhượng", "Phan Văn Lực", "20/11/2026", "Đủ điều kiện đăng ký biến động"):
+        assert shown in page, shown
 
     # The citizen pays a week later: five working days (Thu, Fri, Mon, Tue, Wed) not counted.
     frozen_clock.current = at(12, 2, 10)
@@ -133,6 +144,13 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     assert dossier_of(branch, dossier.id).status == 10
     counts = branch.read(lambda s: punctuality(s, agency_ids=[branch.agencies["land_registration_office"]]))
     assert (counts.early, counts.on_time, counts.late) == (1, 0, 0)
+
+
+def task_page(instance, username, work_item_id) -> str:
+    from tests.web.conftest import Browser
+    browser = Browser(instance.app)
+    assert browser.login(username).status_code == 302
+    return browser.text(f"/tasks/{work_item_id}")
 
 
 def test_a_dossier_that_fails_the_check_is_returned_and_never_reaches_the_tax_authority(branch_and_tax, frozen_clock):

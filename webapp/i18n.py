@@ -15,7 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -80,6 +80,11 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_number(value) -> str:
+    """Thousands and decimals as the page's language writes them (2.000.000 and 120,5 in Vietnamese)."""
+    return format_decimal(value)
+
+
 def status_label(code: int | None) -> str:
     if code is None:
         return "—"
@@ -104,6 +109,7 @@ def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=locale)
-    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, status=status_label,
+    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, status=status_label,
                                  role=role_label, action=action_label)
+    app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)

@@ -81,7 +81,33 @@ def build_manifest(tree: etree._ElementTree) -> dict:
         "pools": pools,
         "processes": process_info,
         "steps": steps,
+        "message_variables": _message_variables(root, collaboration, processes),
     }
+
+
+def _message_variables(root, collaboration, processes) -> dict[str, dict]:
+    """Variables that received messages land in, for people reading a dossier's data: ``label``
+    is what the message flow into the catching element says (else the element's name), and
+    ``form`` the element's optional ``payloadForm`` property, a form schema whose field titles
+    label the message's fields (a partner's message uses the sender's field names)."""
+    into = {}
+    if collaboration is not None:
+        for flow in collaboration.findall(f"{{{BPMN}}}messageFlow"):
+            if flow.get("name"):
+                into[flow.get("targetRef")] = flow.get("name")
+    result = {}
+    for process in processes:
+        for element in process.iter():
+            definition = element.find(f"{{{BPMN}}}messageEventDefinition")
+            variable = definition.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}messageVariable") \
+                if definition is not None else None
+            if variable is None or not (variable.text or "").strip():
+                continue
+            result[variable.text.strip()] = {
+                "label": into.get(element.get("id")) or element.get("name") or variable.text.strip(),
+                "form": properties_of(element).get("payloadForm", ""),
+            }
+    return result
 
 
 def _message_names(root) -> dict[str, str]:

@@ -163,6 +163,12 @@ def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
             schema = _read_form(forms_dir, form, filename, step_id, problems)
             if schema is not None:
                 forms[form] = schema
+    for variable, received in manifest.get("message_variables", {}).items():
+        form = received["form"]
+        if form and form not in forms:
+            schema = _read_form(forms_dir, form, filename, variable, problems)
+            if schema is not None:
+                forms[form] = schema
     return forms
 
 

@@ -135,6 +135,16 @@ def ready_task(workflow: BpmnWorkflow, task_id: str):
     return task
 
 
+def task_data(workflow: BpmnWorkflow, task_id: str) -> dict:
+    """The data a step sees (or saw, once done); empty when the task is no longer in the tree."""
+    from uuid import UUID
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except Exception:
+        return {}
+    return dict(task.data) if task is not None else {}
+
+
 def ready_human_tasks(workflow: BpmnWorkflow):
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 

@@ -1,0 +1,62 @@
+"""A dossier's case data as an officer reads it: what reception and earlier steps recorded and
+what partner agencies sent, labelled with the titles of the procedure's forms.
+
+The workflow data holds values under the forms' field names (``child_name``) and received
+messages under their variable (``tax_notice``). Labels come from, in order: the title of that
+field in any form of the version; for a message variable, the message flow's name; for a field
+inside a message, the title in the catching element's ``payloadForm``. Anything else shows its
+own name, so nothing recorded is ever hidden.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Datum:
+    label: str
+    value: object  # str, int, float, bool, date, a list of values, or a list of Datum (a group)
+    is_group: bool = False
+
+
+class _Labels:
+    def __init__(self, schemas):
+        self.titles, self.options, self.dates = {}, {}, set()
+        for schema in schemas:
+            for name, prop in (schema or {}).get("properties", {}).items():
+                self.titles.setdefault(name, prop.get("title") or name)
+                choices = {c.get("const"): c.get("title") for c in prop.get("oneOf", []) if "const" in c}
+                if choices:
+                    self.options.setdefault(name, choices)
+                if prop.get("format") == "date":
+                    self.dates.add(name)
+
+    def datum(self, name: str, value, label: str | None = None) -> Datum:
+        label = label or self.titles.get(name, name)
+        if isinstance(value, dict):
+            return Datum(label, [self.datum(k, v) for k, v in value.items() if not str(k).startswith("_")], True)
+        if name in self.options and value in self.options[name]:
+            return Datum(label, self.options[name][value])
+        if name in self.dates and isinstance(value, str):
+            try:
+                return Datum(label, date.fromisoformat(value))
+            except ValueError:
+                pass
+        return Datum(label, value)
+
+
+def case_data(manifest: dict, forms: dict, data: dict) -> list[Datum]:
+    """The entries of ``data`` (a task's workflow data) in the order they were recorded."""
+    own = _Labels(forms.values())
+    received = manifest.get("message_variables", {})
+    entries = []
+    for name, value in data.items():
+        if name.startswith("_") or value is None:
+            continue
+        if name in received:
+            inner = _Labels([forms.get(received[name]["form"])] + list(forms.values()))
+            entries.append(inner.datum(name, value, label=received[name]["label"]))
+        else:
+            entries.append(own.datum(name, value))
+    return entries
