@@ -16,7 +16,7 @@ from tests.web.conftest import page_text
 
 
 def codes_on(page: str) -> list[str]:
-    return re.findall(r'<a href="/tasks/\d+">([^<]+)</a>', page)
+    return re.findall(r'<a class="dossier-code" href="/tasks/\d+">([^<]+)</a>', page)
 
 
 def set_due(demo, item_id, due, warn=None):
@@ -120,7 +120,7 @@ def test_due_soon_and_overdue_tabs_follow_the_clock(browser, receive_dossier, de
 
 def due_soon_codes(page: str) -> list[str]:
     """The codes of the rows marked "due soon" on an inbox page."""
-    return re.findall(r'<tr class="row-due-soon">\s*<th scope="row"><a href="/tasks/\d+">([^<]+)</a>', page)
+    return re.findall(r'<tr class="row-due-soon">\s*<th scope="row"><a class="dossier-code" href="/tasks/\d+">([^<]+)</a>', page)
 
 
 def test_due_soon_tab_and_row_marks_both_start_at_the_schedulers_warning(browser, timed, frozen_clock):  # noqa: F811
