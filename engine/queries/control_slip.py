@@ -4,36 +4,47 @@ dossier between units and agencies, and whether each agency kept its share of th
 Hand-overs are **derived**, not recorded: a work item already records its agency, its role (the
 unit), when it opened and when it was finished, and a new item opens in the same transaction that
 finishes the previous one. So the moment the holding (agency, role) changes is the hand-over,
-and the slip stays right for every dossier run before this module existed. A message to a pool
-without a process (an external partner such as BHXH) opens no work item; it leaves the workflow
-and ``advance()`` records its name in the audit event's ``events``: that is the outgoing
-hand-over, with the partner's pool name as the receiving side (``Party.partner``).
+and the slip stays right for every dossier run before this module existed.
+
+Partners outside motcua (another deployment, such as BHXH) open no work item. A message to a
+partner pool leaves the workflow and ``advance()`` records its name in the audit event's
+``events``: that is the hand-over to the partner (``Party.partner``). A partner's message handed
+into the dossier is recorded as the ``partner_message`` action or in a command's
+``partner_messages``: that is the hand-over back, to the unit of the catching element. While our
+process waits for the partner's reply, the partner holds the dossier.
 
 Judging (early / on time / late) follows the usual reading of form 05: a hand-over made on an
 earlier day than its due moment is early, on the due day and not after the due moment on time,
 after it late. The due moment is, in order of preference: the giving step's own due date
 (``allotment`` on the task), the giving agency's share (``allotment`` on its pool's process,
 counted in working time on that agency's calendar over every period it held the dossier), or the
-dossier's due date.
+dossier's due date. A partner is judged on the ``allotment`` of its participant, from the moment
+it was sent the dossier, on the sending agency's calendar. A step waiting for the citizen
+(``dossierStatus`` 5 or 6: supplement, financial obligation) does not count against its agency:
+its period is left out of the agency's clock and the hand-overs it gives are not judged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from lxml import etree
 from sqlalchemy import select
 
 from engine import clock
 from engine.calendar import TimeLimit, WorkingCalendar, parse_time_limit
 from engine.calendar.store import calendar_for
-from engine.models import Agency, AuditEvent, Dossier, ProcedureVersion, WorkItem
-from engine.procedures.manifest import BPMN, NS
+from engine.models import Agency, AuditEvent, Dossier, Partner, PartnerInbox, ProcedureVersion, WorkItem
+from engine.partners import ANY_PARTNER
+from engine.procedures.manifest import BPMN, NS, properties_of
 from engine.procedures.safe_xml import parse_untrusted
 from engine.queries.dossier import DossierHeader, _header
+from engine.statuses import CLOSED, DossierStatus
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
 RECEPTION = "reception"
+# Statuses of a step that waits for the citizen (DOMAIN.md): not the agency's time.
+CITIZEN_WAITS = {str(int(s)) for s in (DossierStatus.WAITING_FOR_SUPPLEMENT,
+                                        DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION)}
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ class Party:
     agency_id: int | None
     agency_name: str
     role: str = ""
-    partner: str = ""  # the external pool's name when the dossier left motcua
+    partner: str = ""  # the partner's name when the dossier is outside motcua
 
     @property
     def is_partner(self) -> bool:
@@ -56,13 +67,13 @@ class Handover:
     receiver: Party
     at: datetime
     result: str | None  # early / on_time / late; None when nothing to judge against
-    step_name: str  # the step the giver finished (or, to a partner, what the message flow sends)
-    next_step_name: str  # the step the receiver opened ("" for a partner)
+    step_name: str  # the step the giver finished (to or from a partner: what the message flow carries)
+    next_step_name: str  # the step (or message event) the receiver opened
 
 
 @dataclass(frozen=True)
 class AgencyShare:
-    agency_id: int
+    agency_id: int | None  # None for a partner outside motcua
     agency_name: str
     allotment: TimeLimit | None
     spent: timedelta  # working time on the agency's calendar while it held the dossier
@@ -70,13 +81,17 @@ class AgencyShare:
     result: str | None  # None while it still holds the dossier within its share, or without a share
     holding: bool
 
+    @property
+    def is_partner(self) -> bool:
+        return self.agency_id is None
+
 
 @dataclass(frozen=True)
 class ControlSlip:
     dossier: DossierHeader
     handovers: list[Handover]
     agencies: list[AgencyShare]
-    holders: list[str]  # the agencies holding the dossier now (none once it finished)
+    holders: list[str]  # the agencies (and partners) holding the dossier now (none once it finished)
     path: list[str]  # agencies (and partners) in the order the dossier went through them
     now: datetime = field(default_factory=clock.now)
 
@@ -106,7 +121,8 @@ class _AgencyClock:
         self.calendar, self.allotment = calendar, allotment
         self.periods = []  # (start, end or None, due moment or None)
         self.spent = timedelta(0)
-        remaining = working_time(allotment, calendar) if allotment else None
+        self.share = working_time(allotment, calendar) if allotment else None
+        remaining = self.share
         for start, end in _merged(periods):
             due = calendar.add(start, max(remaining, timedelta(0))) if remaining is not None else None
             used = calendar.working_time_between(start, end or now)
@@ -121,6 +137,16 @@ class _AgencyClock:
                 return due
         return None
 
+    def result(self, holding: bool, now: datetime) -> str | None:
+        """Judged on its last period; while it holds the dossier, only once it is late."""
+        if self.share is None or not self.periods:
+            return None
+        _start, end, due = self.periods[-1]
+        if not holding:
+            return judge(end, due, self.calendar)
+        running_late = end is None and due is not None and now > due
+        return LATE if running_late or self.spent > self.share else None
+
 
 def _merged(periods):
     out = []
@@ -133,33 +159,109 @@ def _merged(periods):
     return out
 
 
-def _external_messages(bpmn_xml: str) -> dict[str, tuple[str, str, str, str]]:
-    """Message name → (partner pool name, sending element's process id, sending element's lane,
-    what the message flow says is sent)."""
+@dataclass(frozen=True)
+class PartnerRoute:
+    """A message exchanged with a partner pool (a participant without a process), as drawn."""
+    outgoing: bool  # True: we send it to the partner; False: the partner sends it to us
+    pool: str  # the partner pool's name
+    code: str  # its partnerCode (else its name); ANY_PARTNER stands for whoever asked
+    process_id: str  # the process of our throwing or catching element
+    lane: str  # that element's lane: the unit that hands over or receives
+    what: str  # what the message flow says is carried
+    element: str  # our element's name
+    allotment: str = ""  # the partner's share (``allotment`` on the participant)
+    reply: str | None = None  # outgoing: the partner's message our process waits for next, if any
+
+
+def _external_messages(bpmn_xml: str) -> dict[str, PartnerRoute]:
+    """Message name → how it goes to, or comes from, a partner pool."""
     # A deployed version passed the safe-XML checks already; the size limit is only a second wall.
     data = bpmn_xml.encode()
     root = parse_untrusted(data, len(data)).getroot()
-    external = {p.get("id"): p.get("name") or p.get("id")
-                for p in root.iter(f"{{{BPMN}}}participant") if not p.get("processRef")}
+    external = {p.get("id"): p for p in root.iter(f"{{{BPMN}}}participant") if not p.get("processRef")}
     names = {m.get("id"): m.get("name") or m.get("id") for m in root.iter(f"{{{BPMN}}}message")}
     lane_of = {(ref.text or "").strip(): lane.get("name", "")
                for lane in root.iter(f"{{{BPMN}}}lane") for ref in lane.findall(f"{{{BPMN}}}flowNodeRef")}
-    out = {}
+    elements = {e.get("id"): e for process in root.iter(f"{{{BPMN}}}process") for e in process.iter() if e.get("id")}
+    routes, ours_of = {}, {}
     for flow in root.iter(f"{{{BPMN}}}messageFlow"):
-        if flow.get("targetRef") not in external:
+        outgoing = flow.get("targetRef") in external
+        pool_id, ours = ((flow.get("targetRef"), flow.get("sourceRef")) if outgoing
+                         else (flow.get("sourceRef"), flow.get("targetRef")))
+        element = elements.get(ours)
+        if pool_id not in external or element is None:
             continue
-        [source] = root.xpath(f".//*[@id='{flow.get('sourceRef')}']") or [None]
         message_ref = flow.get("messageRef")
-        if source is not None and not message_ref:
-            definition = source.find("bpmn:messageEventDefinition", NS)
+        if not message_ref:
+            definition = element.find("bpmn:messageEventDefinition", NS)
             message_ref = definition.get("messageRef") if definition is not None else None
-        if message_ref not in names or source is None:
+        if message_ref not in names:
             continue
-        process = next((a for a in source.iterancestors(f"{{{BPMN}}}process")), None)
-        out[names[message_ref]] = (external[flow.get("targetRef")],
-                                   process.get("id") if process is not None else "", lane_of.get(source.get("id"), ""),
-                                   flow.get("name") or names[message_ref])
-    return out
+        pool, process = external[pool_id], next(element.iterancestors(f"{{{BPMN}}}process"), None)
+        props = properties_of(pool)
+        routes[names[message_ref]] = PartnerRoute(
+            outgoing, pool.get("name") or pool_id, (props.get("partnerCode") or pool.get("name") or "").strip(),
+            process.get("id") if process is not None else "", lane_of.get(ours, ""),
+            flow.get("name") or names[message_ref], element.get("name") or ours, props.get("allotment", ""))
+        ours_of[names[message_ref]] = ours
+    following = {}
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        following.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+    for name, route in list(routes.items()):
+        if route.outgoing:
+            replies = {ours_of[n]: n for n, r in routes.items() if not r.outgoing and r.pool == route.pool}
+            routes[name] = replace(route, reply=_first_reached(ours_of[name], replies, following))
+    return routes
+
+
+def _first_reached(source: str, wanted: dict[str, str], following: dict[str, list[str]]) -> str | None:
+    """Walking the sequence flows on from ``source``, the first element of ``wanted`` reached."""
+    seen, queue = {source}, list(following.get(source, []))
+    while queue:
+        node = queue.pop(0)
+        if node in wanted:
+            return wanted[node]
+        if node not in seen:
+            seen.add(node)
+            queue.extend(following.get(node, []))
+    return None
+
+
+def _in_order(items, events):
+    """Work items and audit events as one timeline. An item sorts with the command that opened it
+    (the event whose ``opened`` names it): within one command, partner messages came first."""
+    opened_by = {}
+    pending = {}
+    for item in items:
+        pending.setdefault(item.step_id, []).append(item)
+    for event in events:
+        for step_id in (event.detail or {}).get("opened", []):
+            if pending.get(step_id):
+                opened_by[pending[step_id].pop(0).id] = event
+    timeline = [((event.at, event.id, 0), event) for event in events]
+    for item in items:
+        event = opened_by.get(item.id)
+        key = (event.at, event.id, 1) if event is not None else (item.created_at, float("inf"), 1)
+        timeline.append((key, item))
+    timeline.sort(key=lambda entry: (entry[0], getattr(entry[1], "id", 0)))
+    return [entry for _key, entry in timeline]
+
+
+def _received(event) -> list[str]:
+    detail = event.detail or {}
+    names = list(detail.get("partner_messages", []))
+    if event.action == "partner_message" and detail.get("message") and detail["message"] not in names:
+        names.append(detail["message"])
+    return names
+
+
+def _partner_name(session, dossier_id: int, route: PartnerRoute) -> str:
+    """The pool's name; for a pool standing for any partner, the partner that asked."""
+    if route.code != ANY_PARTNER:
+        return route.pool
+    asked = session.execute(select(Partner.name).join(PartnerInbox, PartnerInbox.partner_id == Partner.id)
+                            .where(PartnerInbox.dossier_id == dossier_id).order_by(PartnerInbox.id).limit(1)).scalar()
+    return asked or route.pool
 
 
 def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
@@ -176,13 +278,19 @@ def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
     calendars = {aid: calendar_for(session, agency) for aid, agency in agencies.items()}
 
     process_of = {step_id: step["process_id"] for step_id, step in manifest["steps"].items()}
+
+    def waits_for_citizen(item) -> bool:
+        return manifest["steps"].get(item.step_id, {}).get("properties", {}).get("dossierStatus") in CITIZEN_WAITS
+
     shares: dict[int, TimeLimit | None] = {}
     periods: dict[int, list] = {}
     for item in items:
         text = manifest["processes"].get(process_of.get(item.step_id, ""), {}).get("properties", {}).get("allotment")
         if item.agency_id not in shares or (shares[item.agency_id] is None and text):
             shares[item.agency_id] = parse_time_limit(text) if text else None
-        periods.setdefault(item.agency_id, []).append((item.created_at, item.finished_at))
+        periods.setdefault(item.agency_id, [])
+        if not waits_for_citizen(item):
+            periods[item.agency_id].append((item.created_at, item.finished_at))
     clocks = {aid: _AgencyClock(calendars[aid], shares[aid], ps, now) for aid, ps in periods.items()}
 
     def party(agency_id, role):
@@ -190,6 +298,8 @@ def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
 
     def result_of(given, agency_id, at):
         """The giving step's own due date, else its agency's share, else the dossier's."""
+        if given is not None and waits_for_citizen(given):
+            return None
         calendar = calendars[agency_id]
         if given is not None and given.due_at is not None:
             return judge(at, given.due_at, calendar)
@@ -197,49 +307,83 @@ def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
             return judge(at, clocks[agency_id].due_at(at), calendar)
         return judge(at, dossier.due_at, calendars[dossier.agency_id])
 
-    moves = []  # (at, order, giver, receiver, result, step_name, next_step_name)
-    previous = None
-    for item in items:
-        if previous is None:
-            giver, given_step = party(dossier.agency_id, RECEPTION), None
-        else:
-            giver, given_step = party(previous.agency_id, previous.role), previous
-        receiver = party(item.agency_id, item.role)
-        if (giver.agency_id, giver.role) != (receiver.agency_id, receiver.role):
-            moves.append((item.created_at, 0, giver, receiver, result_of(given_step, giver.agency_id, item.created_at),
-                          given_step.step_name if given_step else "", item.step_name))
-        previous = item
+    routes = _external_messages(version.bpmn_xml)
+    events = session.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
+                             .order_by(AuditEvent.id)).scalars().all() if routes else []
+    agency_of_process = {process_of.get(i.step_id): i.agency_id for i in items}
+    names = {}
 
-    external = _external_messages(version.bpmn_xml)
-    if external:
-        agency_of_process = {process_of.get(i.step_id): i.agency_id for i in items}
-        for event in session.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
-                                     .order_by(AuditEvent.id)).scalars():
-            for name in (event.detail or {}).get("events", []):
-                if name not in external:
-                    continue
-                partner, process_id, role, what = external[name]
-                sender = agency_of_process.get(process_id, dossier.agency_id)
-                moves.append((event.at, 1, party(sender, role), Party(None, partner, partner=partner),
-                              None, what, ""))
+    def partner_party(route):
+        if route.pool not in names:
+            names[route.pool] = _partner_name(session, dossier_id, route)
+        return Party(None, names[route.pool], partner=names[route.pool])
 
-    moves.sort(key=lambda m: (m[0], m[1]))
-    handovers = [Handover(n, giver, receiver, at, result, step, next_step)
-                 for n, (at, _order, giver, receiver, result, step, next_step) in enumerate(moves, start=1)]
+    def our_party(route):
+        return party(agency_of_process.get(route.process_id, dossier.agency_id), route.lane)
 
+    moves = []  # (at, giver, receiver, result, step_name, next_step_name)
+    last, last_item = party(dossier.agency_id, RECEPTION), None  # who holds it inside motcua, on which step
+    awaited = {}  # reply message → the partner party holding the dossier until it comes
+    held = {}  # partner name → (sending agency's calendar, its share, [[sent at, answered at or None], …])
+    for entry in _in_order(items, events):
+        if isinstance(entry, WorkItem):
+            receiver = party(entry.agency_id, entry.role)
+            if receiver != last:
+                moves.append((entry.created_at, last, receiver, result_of(last_item, last.agency_id, entry.created_at),
+                              last_item.step_name if last_item else "", entry.step_name))
+            last, last_item = receiver, entry
+            continue
+        for name in _received(entry):
+            route = routes.get(name)
+            if route is None or route.outgoing:
+                continue
+            giver, receiver = partner_party(route), our_party(route)
+            result = None
+            if awaited.pop(name, None) is not None:
+                calendar, allotment, spans = held[giver.partner]
+                spans[-1][1] = entry.at
+                result = judge(entry.at, _AgencyClock(calendar, allotment, spans, now).due_at(entry.at), calendar)
+            moves.append((entry.at, giver, receiver, result, route.what, route.element))
+            last, last_item = receiver, None
+        for name in (entry.detail or {}).get("events", []):
+            route = routes.get(name)
+            if route is None or not route.outgoing:
+                continue
+            sender, receiver = our_party(route), partner_party(route)
+            if sender != last:  # the sending event belongs to another unit: it got the dossier first
+                moves.append((entry.at, last, sender, result_of(last_item, last.agency_id, entry.at),
+                              last_item.step_name if last_item else "", route.element))
+                last_item = None
+            moves.append((entry.at, sender, receiver, result_of(last_item, sender.agency_id, entry.at),
+                          route.what, ""))
+            last, last_item = sender, None
+            if route.reply:
+                awaited[route.reply] = receiver
+                held.setdefault(receiver.partner, (calendars[sender.agency_id],
+                                                   parse_time_limit(route.allotment) if route.allotment else None,
+                                                   []))[2].append([entry.at, None])
+
+    partner_clocks = {partner: _AgencyClock(calendar, allotment, spans, now)
+                      for partner, (calendar, allotment, spans) in held.items()}
+    handovers = [Handover(n, *move[1:3], move[0], *move[3:]) for n, move in enumerate(moves, start=1)]
+
+    finished = DossierStatus(dossier.status) in CLOSED or bool(dossier.failure)
     open_agencies = [i.agency_id for i in items if i.state == "open"]
+    waiting_on = [] if finished else list(dict.fromkeys(p.partner for p in awaited.values()))
     summary = []
     for aid, agency_clock in clocks.items():
         holding = aid in open_agencies
-        last_start, last_end, last_due = agency_clock.periods[-1]
-        result = None
-        if shares[aid] is not None and last_due is not None:
-            result = (LATE if now > last_due else None) if holding else judge(last_end, last_due, calendars[aid])
-        summary.append(AgencyShare(aid, agencies[aid].name, shares[aid], agency_clock.spent, last_due, result, holding))
+        last_due = agency_clock.periods[-1][2] if agency_clock.periods else None
+        summary.append(AgencyShare(aid, agencies[aid].name, shares[aid], agency_clock.spent, last_due,
+                                   agency_clock.result(holding, now), holding))
+    for partner, partner_clock in partner_clocks.items():
+        holding = partner in waiting_on
+        summary.append(AgencyShare(None, partner, partner_clock.allotment, partner_clock.spent,
+                                   partner_clock.periods[-1][2], partner_clock.result(holding, now), holding))
 
-    path = [agencies[dossier.agency_id].name]
+    path = [handovers[0].giver.agency_name if handovers else agencies[dossier.agency_id].name]
     for handover in handovers:
         if handover.receiver.agency_name != path[-1]:
             path.append(handover.receiver.agency_name)
-    holders = list(dict.fromkeys(agencies[aid].name for aid in open_agencies))
+    holders = list(dict.fromkeys([agencies[aid].name for aid in open_agencies] + waiting_on))
     return ControlSlip(dossier=header, handovers=handovers, agencies=summary, holders=holders, path=path, now=now)

@@ -1,13 +1,18 @@
 """Where a connected dossier is and the control slip (form 05): the dossier page, the printable
-slip, and the citizen's tracking page, for a birth registration that went to the police."""
+slip, and the citizen's tracking page, for a birth registration that went to the police and on to
+BHXH's own system, whose card comes back over the partner API."""
 from __future__ import annotations
 
+import json
 import re
 
-from engine import commands
+from engine import clock, commands
 from engine.commands.reception import Applicant
+from engine.demo import DEMO_PARTNER_KEY
+from engine.models import Dossier
+from engine.partners import signing
 from tests.test_lien_thong_khai_sinh import (
-    APPRAISAL, PROCEDURE, RECORD, REGISTER, Officer, at, configure_bhxh, through_committee,
+    CARD, PROCEDURE, REGISTER, Officer, at, through_committee,
 )
 from tests.web.conftest import page_text
 from tests.web.test_dossier_page import other_commune  # noqa: F401  (fixture)
@@ -16,11 +21,28 @@ ID_NUMBER = "001190004567"
 
 
 def at_the_police(demo, frozen_clock):
-    configure_bhxh(demo)
     dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
                                procedure_key=PROCEDURE, applicant=Applicant(name="Lê Thị Hạnh", id_number=ID_NUMBER))
     through_committee(demo, frozen_clock, dossier.id)
     return dossier
+
+
+def at_bhxh(demo, frozen_clock):
+    dossier = at_the_police(demo, frozen_clock)
+    frozen_clock.current = at(26, 10)  # a day after the police's one working day ran out
+    Officer(demo, "congan").take_and_complete(dossier.id, REGISTER, expect_step="register_residence")
+    return dossier
+
+
+def card_from_bhxh(browser, dossier):
+    """BHXH's system posts the card, signed as the partner "BHXH" (the demo's shared key)."""
+    body = {"message": "ket_qua_cap_the_bhyt", "correlation": dossier.code, "payload": CARD}
+    raw = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    headers = signing.signed_headers(our_code="BHXH", key=DEMO_PARTNER_KEY,
+                                     timestamp=str(int(clock.now().timestamp())),
+                                     idempotency_key="the-bhyt-1", body=raw)
+    answer = browser().client.post("/api/partner/messages", data=raw, headers=headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
 
 
 def cells(html: str) -> list[list[str]]:
@@ -38,10 +60,16 @@ def test_the_dossier_page_says_which_agency_holds_it_and_the_way_it_came(browser
     assert f'href="/dossiers/{dossier.id}/control-slip"' in html
 
 
+def test_while_bhxh_issues_the_card_the_dossier_page_says_bhxh_holds_it(browser, demo, frozen_clock):
+    dossier = at_bhxh(demo, frozen_clock)
+    html = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
+    assert "Đang ở cơ quan: <strong>BHXH</strong>" in html
+    assert ('<span class="path">UBND xã Tân Phong → Công an xã Tân Phong → UBND xã Tân Phong → BHXH</span>'
+            in html)
+
+
 def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(browser, demo, frozen_clock):
-    dossier = at_the_police(demo, frozen_clock)
-    frozen_clock.current = at(26, 10)  # a day after the police's one working day ran out
-    Officer(demo, "congan").take_and_complete(dossier.id, REGISTER, expect_step="register_residence")
+    dossier = at_bhxh(demo, frozen_clock)
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in html and dossier.code in html
     assert cells(html) == [
@@ -53,16 +81,34 @@ def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(brows
          "Phê duyệt, ký Giấy khai sinh → Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh"],
         ["4", "UBND xã Tân Phong · Chuyên viên", "Công an xã Tân Phong · Chuyên viên", "23/11/2026 14:30",
          "Trước hạn", "Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh → Đăng ký thường trú cho trẻ"],
-        ["5", "Công an xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
-         "26/11/2026 10:00", "Trễ hạn", "Đăng ký thường trú cho trẻ → Trả kết quả"],
+        ["5", "Công an xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Chuyên viên",
+         "26/11/2026 10:00", "Trễ hạn", "Đăng ký thường trú cho trẻ → Chuyển BHXH cấp thẻ BHYT"],
         ["6", "UBND xã Tân Phong · Chuyên viên", "BHXH (hệ thống đối tác)", "26/11/2026 10:00", "—",
          "Gửi liên thông: Hồ sơ đề nghị cấp thẻ BHYT"],
     ]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
     assert re.search(r"Công an xã Tân Phong</td>\s*<td>1 ngày làm việc</td>\s*<td>13.5</td>\s*<td class=\"late\">Trễ hạn",
                      agencies)
-    assert re.search(r"UBND xã Tân Phong <span class=\"muted\">\(đang giữ hồ sơ\)</span></td>\s*"
-                     r"<td>1,5 ngày làm việc</td>\s*<td>3.5</td>\s*<td>Đang xử lý", agencies)
+    assert re.search(r"UBND xã Tân Phong</td>\s*<td>1,5 ngày làm việc</td>\s*<td>3.5</td>\s*<td>Trước hạn", agencies)
+    assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span> <span class=\"muted\">\(đang giữ hồ sơ\)"
+                     r"</span></td>\s*<td>0,5 ngày làm việc</td>\s*<td>0.0</td>\s*<td>Đang xử lý", agencies)
+
+
+def test_the_card_from_bhxh_is_a_hand_over_on_the_slip_judged_on_its_share(browser, demo, frozen_clock):
+    dossier = at_bhxh(demo, frozen_clock)
+    frozen_clock.current = at(26, 10, 30)
+    card_from_bhxh(browser, dossier)
+    with demo.motcua.read_session() as s:
+        assert s.get(Dossier, dossier.id).status == 9  # the committee returns the result with the card
+    html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
+    # Half a working day from Thursday 10:00 runs to 16:00 the same day: on time.
+    assert cells(html)[6] == ["7", "BHXH (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
+                              "26/11/2026 10:30", "Đúng hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
+    agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
+    assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
+                     r"<td>0.5</td>\s*<td>Đúng hạn", agencies)
+    page = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
+    assert "Đang ở cơ quan: <strong>UBND xã Tân Phong</strong>" in page
 
 
 def test_only_those_who_may_see_the_dossier_see_its_slip(browser, demo, frozen_clock, other_commune):  # noqa: F811
