@@ -18,6 +18,7 @@ from engine.queries.inbox import inbox
 from engine.runtime.host import load_workflow
 from tests.conftest import VN
 from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)
+from tests.web.conftest import Browser
 
 PROCEDURE = "lien_thong_khai_sinh"
 COMMITTEE, POLICE, BHXH = "UBND xã Tân Phong", "Công an xã Tân Phong", "BHXH"
@@ -129,7 +130,7 @@ def at_bhxh_office(b):
     """B's dossiers and what waits in its officer's inbox."""
     with b.motcua.read_session() as s:
         page = inbox(s, b.users["bhxh"], "unclaimed")
-        return [(r.dossier_id, r.step_name, r.agency_name) for r in page.rows]
+        return [(r.dossier_id, r.step_name, r.agency_name, r.work_item_id) for r in page.rows]
 
 
 # When the police hand back, judged on the police share: 1 working day from Monday 14:30 on the
@@ -176,9 +177,13 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
     assert shares(at_bhxh)[BHXH] == (timedelta(0), None, True)
 
     a.tick()  # A's scheduler delivers the request
-    [(b_dossier, step_name, office)] = at_bhxh_office(b)
+    [(b_dossier, step_name, office, item_id)] = at_bhxh_office(b)
     assert (step_name, office) == ("Cấp thẻ BHYT cho trẻ em dưới 6 tuổi", BHXH_OFFICE)
     assert step_data(b, b_dossier, "issue_card")["request"] == CHILD
+    officer = Browser(b.app)
+    officer.login("bhxh")
+    task_page = officer.text(f"/tasks/{item_id}")  # the child's data, labelled by the commune's form
+    assert "Họ, chữ đệm và tên của trẻ" in task_page and "Nguyễn Minh An" in task_page
     assert b.read(lambda s: s.get(Dossier, b_dossier).status) == 2
 
     frozen_clock.current = police_done + timedelta(minutes=30)
@@ -244,7 +249,7 @@ def test_bhxh_down_for_a_while_gets_the_request_when_it_is_back_and_sends_one_ca
     a.tick()
     a.tick()  # nothing left to send
     assert a.read(lambda s: [(r.attempts, r.delivered_at is not None) for r in s.query(PartnerOutbox)]) == [(2, True)]
-    [(b_dossier, _, _)] = at_bhxh_office(b)
+    [(b_dossier, _, _, _)] = at_bhxh_office(b)
     frozen_clock.current = at(25, 11, 30)
     Officer(b, "bhxh").take_and_complete(b_dossier, CARD, expect_step="issue_card")
     b.tick()
