@@ -74,7 +74,7 @@ def test_marriage_registration_from_counter_to_returned_result(officer, artifact
     expect(specialist.get_by_role("row").filter(has_text=code)).to_contain_text(APPLICANT)
     specialist.screenshot(path=str(artifacts / "inbox.png"), full_page=True)
     claim_from_unit_queue(specialist, code, "Thẩm định hồ sơ")
-    expect(specialist.locator("dl.facts")).to_contain_text("Được tiếp nhận")
+    expect(specialist.locator("dl.facts").first).to_contain_text("Được tiếp nhận")
     # The task page leads to the dossier it belongs to.
     expect(specialist.get_by_role("link", name="Xem hồ sơ")).to_have_attribute("href", urlsplit(dossier_url).path)
     specialist.get_by_label("Hai bên đủ điều kiện kết hôn").check()
@@ -87,6 +87,8 @@ def test_marriage_registration_from_counter_to_returned_result(officer, artifact
     # The leader approves.
     leader = officer("lanhdao")
     claim_from_unit_queue(leader, code, "Phê duyệt")
+    # The leader decides on what the specialist recorded, shown on the task page.
+    expect(leader.locator("dl.case-data")).to_contain_text("Hồ sơ đầy đủ, hai bên đủ điều kiện kết hôn.")
     leader.get_by_label("Quyết định").select_option(label="Đồng ý đăng ký kết hôn")
     leader.get_by_label("Ý kiến của lãnh đạo").fill("Đồng ý.")
     complete(leader, "Phê duyệt")
