@@ -72,6 +72,9 @@ def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(brows
     dossier = at_bhxh(demo, frozen_clock)
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in html and dossier.code in html
+    # The shared print layout (_print.html): national heading, a toolbar that is not printed.
+    assert '<article class="slip" aria-labelledby="slip-title">' in html and '<div class="issuer">' in html
+    assert '<nav class="no-print toolbar"' in html and ">In phiếu kiểm soát<" in html
     assert cells(html) == [
         ["1", "UBND xã Tân Phong · Tiếp nhận và trả kết quả", "UBND xã Tân Phong · Chuyên viên",
          "23/11/2026 09:00", "Trước hạn", "Thẩm định hồ sơ khai sinh"],
