@@ -88,7 +88,7 @@ class AgencyShare:
 
 @dataclass(frozen=True)
 class ControlSlip:
-    dossier: DossierHeader
+    dossier: DossierHeader | None
     handovers: list[Handover]
     agencies: list[AgencyShare]
     holders: list[str]  # the agencies (and partners) holding the dossier now (none once it finished)
@@ -266,6 +266,17 @@ def _partner_name(session, dossier_id: int, route: PartnerRoute) -> str:
 
 def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
     header = _header(session, user_id, dossier_id)  # visibility: same rule as the dossier page
+    return _slip(session, dossier_id, header)
+
+
+def whereabouts(session, dossier_id: int) -> tuple[list[str], list[str]]:
+    """(who holds the dossier now, the agencies and partners it went through) for a reader
+    already allowed to see that much, such as the citizen on the tracking page."""
+    slip = _slip(session, dossier_id, None)
+    return slip.holders, slip.path
+
+
+def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip:
     now = clock.now()
     dossier = session.get(Dossier, dossier_id)
     version = session.get(ProcedureVersion, dossier.procedure_version_id)

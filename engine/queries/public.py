@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion, WorkItem
+from engine.queries.control_slip import whereabouts
 
 MAX_INPUT = 80
 
@@ -42,6 +43,8 @@ class PublicDossier:
     finished_at: datetime | None
     current_steps: list[PublicStep]
     steps: list[PublicStep]
+    holders: list[str]  # agencies (and partner agencies) holding the dossier now
+    path: list[str]  # the agencies it went through, in order
 
 
 def _digits(text: str) -> str:
@@ -83,7 +86,8 @@ def track(session, code: str, second_factor: str) -> PublicDossier | None:
         .order_by(WorkItem.created_at, WorkItem.id)).all()
     steps = [PublicStep(*item[:5]) for item in items]
     current = [PublicStep(*item[:5]) for item in items if item.state == "open"]
+    holders, path = whereabouts(session, row.id)
     return PublicDossier(code=row.code, procedure_name=row[2], status=row.status, agency_name=row[4],
                          received_at=row.received_at, due_at=row.due_at, original_due_at=row.original_due_at,
                          due_moved_at=row.apology_issued_at, finished_at=row.finished_at,
-                         current_steps=current, steps=steps)
+                         current_steps=current, steps=steps, holders=holders, path=path)

@@ -128,3 +128,11 @@ def test_the_citizen_sees_which_agency_holds_the_dossier(browser, demo, frozen_c
     found = browser().post("/tra-cuu", {"code": dossier.code, "second_factor": ID_NUMBER})
     assert found.status_code == 200
     assert "Đang ở cơ quan</dt><dd><strong>Công an xã Tân Phong</strong>" in page_text(found)
+
+
+def test_the_citizen_sees_the_partner_agency_while_it_holds_the_dossier_and_the_path(browser, demo, frozen_clock):
+    dossier = at_bhxh(demo, frozen_clock)
+    found = page_text(browser().post("/tra-cuu", {"code": dossier.code, "second_factor": ID_NUMBER}))
+    assert "Đang ở cơ quan</dt><dd><strong>BHXH</strong>" in found
+    assert ("Đường đi của hồ sơ</dt><dd class=\"path\">UBND xã Tân Phong → Công an xã Tân Phong → "
+            "UBND xã Tân Phong → BHXH</dd>") in found
