@@ -16,7 +16,7 @@ import pytest
 
 from engine import commands
 from engine.commands.reception import Applicant
-from engine.models import Dossier, PartnerOutbox
+from engine.models import Dossier, PartnerOutbox, WorkItem
 from engine.queries.statistics import punctuality
 from engine.runtime.host import load_workflow
 from tests.conftest import VN
@@ -123,8 +123,15 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
 
     page = task_page(branch, "motcuadatdai", branch.open_items()[0][2])
     for shown in ("Thông báo nộp nghĩa vụ tài chính", "Thuế thu nhập cá nhân (đồng)", "40.000.000", "25/12/2026",
-                  "Bên chuyển nhượng", "Phan Văn Lực", "20/11/2026", "Đủ điều kiện đăng ký biến động"):
+                  "Bên chuyển nhượng", "Phan Văn Lực", "20/11/2026", "Đủ điều kiện đăng ký biến động",
+                  # The history says what went to the tax authority and what came back.
+                  "Gửi liên thông đến Cơ quan thuế: Phiếu chuyển thông tin để xác định nghĩa vụ tài chính",
+                  "Nhận liên thông từ Cơ quan thuế: Thông báo nộp nghĩa vụ tài chính"):
         assert shown in page, shown
+    # On the tax side, the answer went back to the office that asked, named as the partner it is.
+    tax_history = task_page(tax, "thue", tax.read(lambda s: s.query(WorkItem).one().id))
+    assert ("Gửi liên thông đến Chi nhánh Văn phòng đăng ký đất đai khu vực Tân Phong: "
+            "Thông báo nộp nghĩa vụ tài chính") in tax_history
 
     # The citizen pays a week later: five working days (Thu, Fri, Mon, Tue, Wed) not counted.
     frozen_clock.current = at(12, 2, 10)

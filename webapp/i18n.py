@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "apology_issued": _l("Xin lỗi và hẹn lại ngày trả kết quả"),
     "timer_fired": _l("Hết thời gian chờ theo quy trình"),
     "timer_failed": _l("Lỗi khi chạy bước hẹn giờ"),
+    "partner_message": _l("Nhận kết quả liên thông"),
+    "partner_retry": _l("Gửi lại thư liên thông"),
 }
 
 

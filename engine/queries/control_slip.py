@@ -25,7 +25,7 @@ its period is left out of the agency's clock and the hand-overs it gives are not
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -33,11 +33,10 @@ from sqlalchemy import select
 from engine import clock
 from engine.calendar import TimeLimit, WorkingCalendar, parse_time_limit
 from engine.calendar.store import calendar_for
-from engine.models import Agency, AuditEvent, Dossier, Partner, PartnerInbox, ProcedureVersion, WorkItem
-from engine.partners import ANY_PARTNER
-from engine.procedures.manifest import BPMN, NS, properties_of
-from engine.procedures.safe_xml import parse_untrusted
+from engine.models import Agency, AuditEvent, Dossier, ProcedureVersion, WorkItem
+from engine.procedures.partner_routes import partner_routes
 from engine.queries.dossier import DossierHeader, _header
+from engine.queries.history import partner_name, received_messages
 from engine.statuses import CLOSED, DossierStatus
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
@@ -159,74 +158,6 @@ def _merged(periods):
     return out
 
 
-@dataclass(frozen=True)
-class PartnerRoute:
-    """A message exchanged with a partner pool (a participant without a process), as drawn."""
-    outgoing: bool  # True: we send it to the partner; False: the partner sends it to us
-    pool: str  # the partner pool's name
-    code: str  # its partnerCode (else its name); ANY_PARTNER stands for whoever asked
-    process_id: str  # the process of our throwing or catching element
-    lane: str  # that element's lane: the unit that hands over or receives
-    what: str  # what the message flow says is carried
-    element: str  # our element's name
-    allotment: str = ""  # the partner's share (``allotment`` on the participant)
-    reply: str | None = None  # outgoing: the partner's message our process waits for next, if any
-
-
-def _external_messages(bpmn_xml: str) -> dict[str, PartnerRoute]:
-    """Message name → how it goes to, or comes from, a partner pool."""
-    # A deployed version passed the safe-XML checks already; the size limit is only a second wall.
-    data = bpmn_xml.encode()
-    root = parse_untrusted(data, len(data)).getroot()
-    external = {p.get("id"): p for p in root.iter(f"{{{BPMN}}}participant") if not p.get("processRef")}
-    names = {m.get("id"): m.get("name") or m.get("id") for m in root.iter(f"{{{BPMN}}}message")}
-    lane_of = {(ref.text or "").strip(): lane.get("name", "")
-               for lane in root.iter(f"{{{BPMN}}}lane") for ref in lane.findall(f"{{{BPMN}}}flowNodeRef")}
-    elements = {e.get("id"): e for process in root.iter(f"{{{BPMN}}}process") for e in process.iter() if e.get("id")}
-    routes, ours_of = {}, {}
-    for flow in root.iter(f"{{{BPMN}}}messageFlow"):
-        outgoing = flow.get("targetRef") in external
-        pool_id, ours = ((flow.get("targetRef"), flow.get("sourceRef")) if outgoing
-                         else (flow.get("sourceRef"), flow.get("targetRef")))
-        element = elements.get(ours)
-        if pool_id not in external or element is None:
-            continue
-        message_ref = flow.get("messageRef")
-        if not message_ref:
-            definition = element.find("bpmn:messageEventDefinition", NS)
-            message_ref = definition.get("messageRef") if definition is not None else None
-        if message_ref not in names:
-            continue
-        pool, process = external[pool_id], next(element.iterancestors(f"{{{BPMN}}}process"), None)
-        props = properties_of(pool)
-        routes[names[message_ref]] = PartnerRoute(
-            outgoing, pool.get("name") or pool_id, (props.get("partnerCode") or pool.get("name") or "").strip(),
-            process.get("id") if process is not None else "", lane_of.get(ours, ""),
-            flow.get("name") or names[message_ref], element.get("name") or ours, props.get("allotment", ""))
-        ours_of[names[message_ref]] = ours
-    following = {}
-    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
-        following.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
-    for name, route in list(routes.items()):
-        if route.outgoing:
-            replies = {ours_of[n]: n for n, r in routes.items() if not r.outgoing and r.pool == route.pool}
-            routes[name] = replace(route, reply=_first_reached(ours_of[name], replies, following))
-    return routes
-
-
-def _first_reached(source: str, wanted: dict[str, str], following: dict[str, list[str]]) -> str | None:
-    """Walking the sequence flows on from ``source``, the first element of ``wanted`` reached."""
-    seen, queue = {source}, list(following.get(source, []))
-    while queue:
-        node = queue.pop(0)
-        if node in wanted:
-            return wanted[node]
-        if node not in seen:
-            seen.add(node)
-            queue.extend(following.get(node, []))
-    return None
-
-
 def _in_order(items, events):
     """Work items and audit events as one timeline. An item sorts with the command that opened it
     (the event whose ``opened`` names it): within one command, partner messages came first."""
@@ -245,23 +176,6 @@ def _in_order(items, events):
         timeline.append((key, item))
     timeline.sort(key=lambda entry: (entry[0], getattr(entry[1], "id", 0)))
     return [entry for _key, entry in timeline]
-
-
-def _received(event) -> list[str]:
-    detail = event.detail or {}
-    names = list(detail.get("partner_messages", []))
-    if event.action == "partner_message" and detail.get("message") and detail["message"] not in names:
-        names.append(detail["message"])
-    return names
-
-
-def _partner_name(session, dossier_id: int, route: PartnerRoute) -> str:
-    """The pool's name; for a pool standing for any partner, the partner that asked."""
-    if route.code != ANY_PARTNER:
-        return route.pool
-    asked = session.execute(select(Partner.name).join(PartnerInbox, PartnerInbox.partner_id == Partner.id)
-                            .where(PartnerInbox.dossier_id == dossier_id).order_by(PartnerInbox.id).limit(1)).scalar()
-    return asked or route.pool
 
 
 def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
@@ -318,7 +232,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
             return judge(at, clocks[agency_id].due_at(at), calendar)
         return judge(at, dossier.due_at, calendars[dossier.agency_id])
 
-    routes = _external_messages(version.bpmn_xml)
+    routes = partner_routes(version.bpmn_xml)
     events = session.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
                              .order_by(AuditEvent.id)).scalars().all() if routes else []
     agency_of_process = {process_of.get(i.step_id): i.agency_id for i in items}
@@ -326,7 +240,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
 
     def partner_party(route):
         if route.pool not in names:
-            names[route.pool] = _partner_name(session, dossier_id, route)
+            names[route.pool] = partner_name(session, dossier_id, route)
         return Party(None, names[route.pool], partner=names[route.pool])
 
     def our_party(route):
@@ -344,7 +258,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
                               last_item.step_name if last_item else "", entry.step_name))
             last, last_item = receiver, entry
             continue
-        for name in _received(entry):
+        for name in received_messages(entry.action, entry.detail):
             route = routes.get(name)
             if route is None or route.outgoing:
                 continue

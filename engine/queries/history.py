@@ -1,12 +1,23 @@
-"""A dossier's history as people read it: who did what, when, and what the status became."""
+"""A dossier's history as people read it: who did what, when, and what the status became, and
+what went to or came from a partner agency's own system on the way."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.models import AuditEvent, User
+from engine.models import AuditEvent, Dossier, Partner, PartnerInbox, ProcedureVersion, User
+from engine.partners import ANY_PARTNER
+from engine.procedures.partner_routes import PartnerRoute, partner_routes
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """A message to (``outgoing``) or from a partner agency, as the diagram names it."""
+    outgoing: bool
+    partner: str
+    what: str
 
 
 @dataclass(frozen=True)
@@ -18,10 +29,29 @@ class HistoryEntry:
     status_before: int | None
     status_after: int | None
     detail: dict
+    handoffs: tuple[Handoff, ...] = ()
 
     @property
     def reason(self) -> str | None:
         return self.detail.get("reason")
+
+
+def received_messages(action: str, detail: dict | None) -> list[str]:
+    """The partner messages an audit event handed into the dossier."""
+    detail = detail or {}
+    names = list(detail.get("partner_messages", []))
+    if action == "partner_message" and detail.get("message") and detail["message"] not in names:
+        names.append(detail["message"])
+    return names
+
+
+def partner_name(session, dossier_id: int, route: PartnerRoute) -> str:
+    """The pool's name; for a pool standing for any partner, the partner that asked."""
+    if route.code != ANY_PARTNER:
+        return route.pool
+    asked = session.execute(select(Partner.name).join(PartnerInbox, PartnerInbox.partner_id == Partner.id)
+                            .where(PartnerInbox.dossier_id == dossier_id).order_by(PartnerInbox.id).limit(1)).scalar()
+    return asked or route.pool
 
 
 def dossier_history(session, dossier_id: int) -> list[HistoryEntry]:
@@ -32,4 +62,32 @@ def dossier_history(session, dossier_id: int) -> list[HistoryEntry]:
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.dossier_id == dossier_id)
         .order_by(AuditEvent.id)).all()
-    return [HistoryEntry(*row) for row in rows]
+    entries = [HistoryEntry(*row) for row in rows]
+    if not any((e.detail or {}).get("events") or received_messages(e.action, e.detail) for e in entries):
+        return entries  # no message left or entered the workflow: no need to read the diagram
+    return _with_handoffs(session, dossier_id, entries)
+
+
+def _with_handoffs(session, dossier_id: int, entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    xml = session.execute(select(ProcedureVersion.bpmn_xml).join(Dossier, Dossier.procedure_version_id == ProcedureVersion.id)
+                          .where(Dossier.id == dossier_id)).scalar_one()
+    routes = partner_routes(xml)
+    if not routes:
+        return entries
+    names: dict[str, str] = {}
+
+    def handoff(message: str, outgoing: bool) -> Handoff | None:
+        route = routes.get(message)
+        if route is None or route.outgoing != outgoing:
+            return None
+        if route.pool not in names:
+            names[route.pool] = partner_name(session, dossier_id, route)
+        return Handoff(outgoing, names[route.pool], route.what)
+
+    result = []
+    for entry in entries:
+        found = [handoff(m, False) for m in received_messages(entry.action, entry.detail)]
+        found += [handoff(m, True) for m in (entry.detail or {}).get("events", [])]
+        found = tuple(h for h in found if h is not None)
+        result.append(replace(entry, handoffs=found) if found else entry)
+    return result
