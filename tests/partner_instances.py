@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
@@ -20,8 +21,9 @@ from engine import commands, migrate
 from engine.accounts import ensure_agency, ensure_user, grant
 from engine.calendar.store import seed_calendar
 from engine.config import Settings
-from engine.models import Agency, Partner, User, WorkItem
+from engine.models import Agency, Dossier, Partner, User, WorkItem
 from engine.procedures.registry import check_and_deploy
+from engine.runtime.host import load_workflow
 from engine.scheduler.runner import run_tick
 from tests.conftest import BPMN_DIR, FORMS_DIR, TABLES, TEST_DATABASE_URL
 
@@ -133,6 +135,15 @@ class Instance:
         partner = self.read(lambda s: s.execute(select(Partner).where(Partner.code == code)).scalar_one())
         save_partner(self.motcua.uow(), actor_id=self.users["admin"], code=code, name=partner.name,
                      endpoint=other.endpoint, our_code=partner.our_code, key=None, agency_id=partner.agency_id)
+
+    def step_data(self, dossier_id: int, step_id: str) -> dict:
+        """The data the dossier's open step ``step_id`` sees."""
+        def read(s):
+            workflow = load_workflow(s.get(Dossier, dossier_id))
+            [task] = [t for t in workflow.get_tasks(manual=True, state=TaskState.READY)
+                      if t.task_spec.bpmn_id == step_id]
+            return dict(task.data)
+        return self.read(read)
 
     def read(self, fn):
         with self.motcua.read_session() as s:

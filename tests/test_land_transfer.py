@@ -18,7 +18,6 @@ from engine import commands
 from engine.commands.reception import Applicant
 from engine.models import Dossier, PartnerOutbox, WorkItem
 from engine.queries.statistics import punctuality
-from engine.runtime.host import load_workflow
 from tests.conftest import VN
 from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)
 
@@ -70,13 +69,6 @@ def steps(instance, dossier_id=None):
     return [step for d, step, _ in instance.open_items() if dossier_id in (None, d)]
 
 
-def data_of(instance, dossier_id, step_id) -> dict:
-    def read(s):
-        workflow = load_workflow(s.get(Dossier, dossier_id))
-        [task] = [t for t in workflow.get_tasks(manual=True) if t.task_spec.bpmn_id == step_id and t.state == 16]
-        return dict(task.data)
-    return instance.read(read)
-
 
 def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_counted(branch_and_tax, frozen_clock):
     branch, tax = branch_and_tax
@@ -98,7 +90,7 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     assert step == "issue_notice"
     opened = dossier_of(tax, tax_dossier)
     assert opened.agency_id == tax.agencies["tax_office"] and opened.applicant_name == "Phan Văn Lực"
-    seen_by_tax = data_of(tax, tax_dossier, "issue_notice")
+    seen_by_tax = tax.step_data(tax_dossier, "issue_notice")
     assert seen_by_tax["land_transfer"]["transfer_price"] == 2_000_000_000
     assert seen_by_tax["land_transfer"]["transferee_id_number"] == "001090000456"
     # The tax side's suggestion: 2 % personal income tax, 0.5 % registration fee.
@@ -119,7 +111,7 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     assert steps(branch) == ["await_payment"]
     waiting = dossier_of(branch, dossier.id)
     assert (waiting.status, waiting.clock_paused_at) == (6, at(11, 25, 10))
-    assert data_of(branch, dossier.id, "await_payment")["tax_notice"] == NOTICE
+    assert branch.step_data(dossier.id, "await_payment")["tax_notice"] == NOTICE
 
     page = task_page(branch, "motcuadatdai", branch.open_items()[0][2])
     for shown in ("Thông báo nộp nghĩa vụ tài chính", "Thuế thu nhập cá nhân (đồng)", "40.000.000", "25/12/2026",

@@ -15,7 +15,6 @@ from engine.demo import PARTNER_DEMOS
 from engine.models import AuditEvent, Dossier, PartnerInbox, PartnerOutbox, WorkItem
 from engine.queries.control_slip import EARLY, LATE, ON_TIME, control_slip
 from engine.queries.inbox import inbox
-from engine.runtime.host import load_workflow
 from tests.conftest import VN
 from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)
 from tests.web.conftest import Browser
@@ -69,12 +68,6 @@ def state(demo, dossier_id):
         last = s.query(AuditEvent).filter_by(dossier_id=dossier_id).order_by(AuditEvent.id.desc()).first()
         return dossier.status, items, (last.action, last.step_id, last.status_before, last.status_after, last.actor_id)
 
-
-def step_data(demo, dossier_id, step_id) -> dict:
-    with demo.motcua.read_session() as s:
-        workflow = load_workflow(s.get(Dossier, dossier_id))
-        [task] = [t for t in workflow.get_tasks(manual=True) if t.task_spec.bpmn_id == step_id]
-        return dict(task.data)
 
 
 def slip(demo, dossier_id, username="tiepnhan"):
@@ -155,7 +148,7 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
     through_committee(a, frozen_clock, dossier.id)
     assert state(a, dossier.id) == (4, [("register_residence", "specialist", a.police)],
                                     ("completed", "record_birth", 4, 4, a.users["chuyenvien"]))
-    assert step_data(a, dossier.id, "register_residence")["birth_notice"] == {
+    assert a.step_data(dossier.id, "register_residence")["birth_notice"] == {
         "child_name": "Nguyễn Minh An", "child_birth_date": "2026-11-15", "child_id_number": "001226000118",
         "mother_name": "Lê Thị Hạnh", "permanent_residence": "Thôn Đông, xã Tân Phong",
         "birth_register_book": "02/2026", "birth_register_number": 118}
@@ -179,7 +172,7 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
     a.tick()  # A's scheduler delivers the request
     [(b_dossier, step_name, office, item_id)] = at_bhxh_office(b)
     assert (step_name, office) == ("Cấp thẻ BHYT cho trẻ em dưới 6 tuổi", BHXH_OFFICE)
-    assert step_data(b, b_dossier, "issue_card")["request"] == CHILD
+    assert b.step_data(b_dossier, "issue_card")["request"] == CHILD
     officer = Browser(b.app)
     officer.login("bhxh")
     task_page = officer.text(f"/tasks/{item_id}")  # the child's data, labelled by the commune's form
@@ -193,7 +186,7 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
     b.tick()  # B's scheduler delivers the card back to the dossier that asked
     assert state(a, dossier.id) == (9, [("return_result", "reception", a.commune)],
                                     ("partner_message", None, 4, 9, None))
-    assert step_data(a, dossier.id, "return_result")["health_insurance_card"] == CARD
+    assert a.step_data(dossier.id, "return_result")["health_insurance_card"] == CARD
 
     frozen_clock.current = police_done + timedelta(hours=1)
     reception.take_and_complete(dossier.id, RETURN, expect_step="return_result")
@@ -256,7 +249,7 @@ def test_bhxh_down_for_a_while_gets_the_request_when_it_is_back_and_sends_one_ca
     b.tick()
     assert b.count(Dossier) == 1
     assert a.count(PartnerInbox) == 1
-    assert step_data(a, dossier.id, "return_result")["health_insurance_card"] == CARD
+    assert a.step_data(dossier.id, "return_result")["health_insurance_card"] == CARD
     final = slip(a, dossier.id)
     assert rows(final)[-1] == (BHXH, "", COMMITTEE, "reception", at(25, 11, 30), LATE)
     assert shares(final)[BHXH] == (timedelta(hours=5, minutes=30), LATE, False)  # Mon 16–17, Wed 07–11:30

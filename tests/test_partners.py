@@ -22,7 +22,6 @@ from engine.models import AuditEvent, Dossier, PartnerInbox, PartnerOutbox, Part
 from engine.partners import signing
 from engine.procedures.registry import check_file
 from engine.queries.partners import dead_letters
-from engine.runtime.host import load_workflow
 from engine.scheduler import partner_delivery
 from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)
 
@@ -81,13 +80,6 @@ def receive_at_a(a, name="Hoàng Thị Tám") -> Dossier:
                             data={"citizen_name": name})
 
 
-def a_task_data(a, dossier_id, step_id) -> dict:
-    def read(s):
-        workflow = load_workflow(s.get(Dossier, dossier_id))
-        [task] = [t for t in workflow.get_tasks(manual=True) if t.task_spec.bpmn_id == step_id and t.state == 16]
-        return dict(task.data)
-    return a.read(read)
-
 
 def outbox(instance):
     return instance.read(lambda s: [(r.message, r.correlation, r.attempts, r.delivered_at is not None,
@@ -118,7 +110,7 @@ def test_a_question_goes_to_the_partner_and_its_answer_continues_the_waiting_dos
     b.tick()
     assert outbox(b)[0][3] is True
     assert [step for _, step, _ in a.open_items()] == ["return_result"]
-    assert a_task_data(a, dossier.id, "return_result")["answer"] == {
+    assert a.step_data(dossier.id, "return_result")["answer"] == {
         "confirmed": True, "note": "Có đăng ký thường trú tại Thôn Đông."}
     assert a.read(lambda s: [e.action for e in s.query(AuditEvent).filter_by(dossier_id=dossier.id)])[-1] == "partner_message"
 
@@ -138,7 +130,7 @@ def test_an_answer_that_arrives_before_the_dossier_waits_is_kept_and_handed_in_w
     a.do_step("chuyenvien", "prepare", {})
     # The step that made the dossier wait handed the answer in at once.
     assert [step for _, step, _ in a.open_items()] == ["return_result"]
-    assert a_task_data(a, dossier.id, "return_result")["answer"]["confirmed"] is False
+    assert a.step_data(dossier.id, "return_result")["answer"]["confirmed"] is False
     assert a.count(PartnerInbox, PartnerInbox.delivered_at.is_(None)) == 0
 
 
