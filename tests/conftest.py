@@ -58,6 +58,9 @@ TABLES = ["partner_rejects", "partner_inbox", "partner_outbox", "partners", "apo
 
 @pytest.fixture
 def database_url(_template, tmp_path):
+    # Parsed specs are cached by (database, version id); a database reset restarts the ids with
+    # other procedures behind them, so the cache goes with it.
+    SPEC_CACHE.clear()
     if TEST_DATABASE_URL:
         engine = create_engine(TEST_DATABASE_URL)
         with engine.begin() as conn:

@@ -22,7 +22,7 @@ from engine.accounts import ensure_agency, ensure_user, grant
 from engine.calendar.store import seed_calendar
 from engine.config import Settings
 from engine.models import Agency, Dossier, Partner, User, WorkItem
-from engine.procedures.registry import check_and_deploy
+from engine.procedures.registry import SPEC_CACHE, check_and_deploy
 from engine.runtime.host import load_workflow
 from engine.scheduler.runner import run_tick
 from tests.conftest import BPMN_DIR, FORMS_DIR, TABLES, TEST_DATABASE_URL
@@ -59,6 +59,7 @@ def _partner_template():
 
 @pytest.fixture
 def partner_database_url(_partner_template, tmp_path):
+    SPEC_CACHE.clear()  # as for database_url: the reset database reuses version ids
     if _partner_template:
         engine = create_engine(_partner_template)
         with engine.begin() as conn:
