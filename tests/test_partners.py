@@ -315,3 +315,17 @@ def test_the_partner_demo_loads_a_partner_agencys_own_system_and_is_safe_to_run_
             (PARTNER_DEMOS[which].asked_by, PARTNER_DEMOS[which].code,
              "http://127.0.0.1:5000/api/partner/messages", DEMO_PARTNER_KEY)]
     engine.dispose()
+
+
+def test_partner_routes_of_a_version_deployed_before_they_were_in_its_manifest_are_read_from_its_bpmn():
+    from engine.config import PROJECT_ROOT
+    from engine.procedures.partner_routes import partner_routes
+    path = PROJECT_ROOT / "workflows" / "bpmn" / "dang_ky_bien_dong_dat.bpmn"
+    manifest = check_file(path, PROJECT_ROOT / "workflows" / "forms").manifest
+    stored = partner_routes(manifest, lambda: pytest.fail("the manifest has the routes"))
+    older = {k: v for k, v in manifest.items() if k != "partner_routes"}
+    assert partner_routes(older, path.read_text) == stored
+    out, back = stored["thong_tin_nghia_vu_tai_chinh"], stored["thong_bao_nghia_vu_tai_chinh"]
+    assert (out.outgoing, out.pool, out.code, out.allotment, out.reply) == (
+        True, "Cơ quan thuế", "THUE", "3 working days", "thong_bao_nghia_vu_tai_chinh")
+    assert (back.outgoing, back.lane, back.what) == (False, "specialist", "Thông báo nộp nghĩa vụ tài chính")

@@ -66,13 +66,15 @@ def build_manifest(tree: etree._ElementTree) -> dict:
                     "properties": tprops,
                     "kind": kind,
                 }
+    routes, starts_on = _partner_routes(root, collaboration, processes)
     top = collaboration if collaboration is not None else (processes[0] if len(processes) == 1 else None)
     top_props = properties_of(top) if top is not None else {}
     if collaboration is not None and not top_props:
         # Procedure properties may sit on the collaboration or on its first pool's process.
         top_props = next((p["properties"] for p in process_info.values() if p["properties"]), {})
     return {
-        "partners": _partner_messages(root, collaboration, processes),
+        "partners": _partner_messages(routes, starts_on),
+        "partner_routes": routes,
         "key": top.get("id") if top is not None else "",
         "name": (top.get("name") if top is not None else "") or "",
         "is_collaboration": collaboration is not None,
@@ -123,39 +125,76 @@ def _message_of(element, names) -> str:
     return names.get(ref, "") if ref else ""
 
 
-def _partner_messages(root, collaboration, processes) -> dict:
-    """Messages exchanged with partner pools (a participant with no process: another deployment).
-
-    The partner's code is the pool's ``partnerCode`` property, or else its name. ``outgoing`` and
-    ``incoming`` map a message name to a partner code; ``starts_on`` lists the incoming messages
-    caught straight after a plain start event: such a message with no dossier here opens one
-    (docs/PARTNERS.md)."""
-    result = {"outgoing": {}, "incoming": {}, "starts_on": []}
+def _partner_routes(root, collaboration, processes) -> tuple[dict[str, dict], list[str]]:
+    """Messages exchanged with partner pools (a participant with no process: another deployment),
+    read once at deployment for every reader (routing, control slip, history): message name →
+    direction, the pool's name and code (its ``partnerCode`` property, else its name), our
+    element's process, lane and name, what the message flow says is carried, the partner's share
+    (``allotment`` on the participant) and, for a message we send, the partner's message our
+    process waits for next (``reply``). Also the incoming messages caught straight after a plain
+    start event: such a message with no dossier here opens one (docs/PARTNERS.md)."""
     if collaboration is None:
-        return result
-    external = {}
-    for participant in collaboration.findall(f"{{{BPMN}}}participant"):
-        if not participant.get("processRef"):
-            code = properties_of(participant).get("partnerCode") or participant.get("name", "")
-            external[participant.get("id")] = code.strip()
+        return {}, []
+    external = {p.get("id"): p for p in collaboration.findall(f"{{{BPMN}}}participant") if not p.get("processRef")}
     if not external:
-        return result
+        return {}, []
     names = _message_names(root)
-    elements = {e.get("id"): e for process in processes for e in process.iter() if e.get("id")}
+    lane_of = {(ref.text or "").strip(): lane.get("name", "")
+               for lane in root.iter(f"{{{BPMN}}}lane") for ref in lane.findall(f"{{{BPMN}}}flowNodeRef")}
+    elements, process_of = {}, {}
+    for process in processes:
+        for e in process.iter():
+            if e.get("id"):
+                elements[e.get("id")], process_of[e.get("id")] = e, process.get("id")
+    following = {}
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        following.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+    routes, ours_of, starts_on = {}, {}, []
     for flow in collaboration.findall(f"{{{BPMN}}}messageFlow"):
-        source, target = flow.get("sourceRef"), flow.get("targetRef")
-        if target in external and source in elements:
-            result["outgoing"][_message_of(elements[source], names)] = external[target]
-        elif source in external and target in elements:
-            catch = elements[target]
-            message = _message_of(catch, names)
-            result["incoming"][message] = external[source]
-            starts = [f for f in root.iter(f"{{{BPMN}}}sequenceFlow") if f.get("targetRef") == target
-                      and elements.get(f.get("sourceRef")) is not None
-                      and elements[f.get("sourceRef")].tag == f"{{{BPMN}}}startEvent"
-                      and elements[f.get("sourceRef")].find(f"{{{BPMN}}}messageEventDefinition") is None]
-            if starts:
-                result["starts_on"].append(message)
-    result["outgoing"].pop("", None)
-    result["incoming"].pop("", None)
-    return result
+        outgoing = flow.get("targetRef") in external
+        pool_id, ours = ((flow.get("targetRef"), flow.get("sourceRef")) if outgoing
+                         else (flow.get("sourceRef"), flow.get("targetRef")))
+        element = elements.get(ours)
+        if pool_id not in external or element is None:
+            continue
+        # The element's own message is the event's name at run time; the flow's is a fallback.
+        message = _message_of(element, names) or names.get(flow.get("messageRef"), "")
+        if not message:
+            continue
+        pool = external[pool_id]
+        props = properties_of(pool)
+        routes[message] = {
+            "outgoing": outgoing, "pool": pool.get("name") or pool_id,
+            "code": (props.get("partnerCode") or pool.get("name") or "").strip(),
+            "process_id": process_of[ours], "lane": lane_of.get(ours, ""), "what": flow.get("name") or message,
+            "element": element.get("name") or ours, "allotment": props.get("allotment", ""), "reply": None}
+        ours_of[message] = ours
+        if not outgoing and any(elements.get(source) is not None and elements[source].tag == f"{{{BPMN}}}startEvent"
+                                and elements[source].find(f"{{{BPMN}}}messageEventDefinition") is None
+                                for source, targets in following.items() if ours in targets):
+            starts_on.append(message)
+    for message, route in routes.items():
+        if route["outgoing"]:
+            replies = {ours_of[m]: m for m, r in routes.items() if not r["outgoing"] and r["pool"] == route["pool"]}
+            route["reply"] = _first_reached(ours_of[message], replies, following)
+    return routes, starts_on
+
+
+def _partner_messages(routes: dict[str, dict], starts_on: list[str]) -> dict:
+    """What routing needs: ``outgoing`` and ``incoming`` map a message name to a partner code."""
+    return {"outgoing": {m: r["code"] for m, r in routes.items() if r["outgoing"]},
+            "incoming": {m: r["code"] for m, r in routes.items() if not r["outgoing"]},
+            "starts_on": starts_on}
+
+
+def _first_reached(source: str, wanted: dict[str, str], following: dict[str, list[str]]) -> str | None:
+    """Walking the sequence flows on from ``source``, the first element of ``wanted`` reached."""
+    seen, queue = {source}, list(following.get(source, []))
+    while queue:
+        node = queue.pop(0)
+        if node in wanted:
+            return wanted[node]
+        if node not in seen:
+            seen.add(node)
+            queue.extend(following.get(node, []))
+    return None

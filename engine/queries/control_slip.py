@@ -232,7 +232,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
             return judge(at, clocks[agency_id].due_at(at), calendar)
         return judge(at, dossier.due_at, calendars[dossier.agency_id])
 
-    routes = partner_routes(version.bpmn_xml)
+    routes = partner_routes(manifest, lambda: version.bpmn_xml)
     events = session.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
                              .order_by(AuditEvent.id)).scalars().all() if routes else []
     agency_of_process = {process_of.get(i.step_id): i.agency_id for i in items}

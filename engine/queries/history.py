@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.models import AuditEvent, Dossier, Partner, PartnerInbox, ProcedureVersion, User
+from engine.models import AuditEvent, Dossier, Partner, PartnerInbox, User
 from engine.partners import ANY_PARTNER
 from engine.procedures.partner_routes import PartnerRoute, partner_routes
+from engine.runtime.host import procedure_of
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,8 @@ def dossier_history(session, dossier_id: int) -> list[HistoryEntry]:
 
 
 def _with_handoffs(session, dossier_id: int, entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    xml = session.execute(select(ProcedureVersion.bpmn_xml).join(Dossier, Dossier.procedure_version_id == ProcedureVersion.id)
-                          .where(Dossier.id == dossier_id)).scalar_one()
-    routes = partner_routes(xml)
+    dossier = session.get(Dossier, dossier_id)
+    routes = partner_routes(procedure_of(dossier).manifest, lambda: dossier.procedure_version.bpmn_xml)
     if not routes:
         return entries
     names: dict[str, str] = {}
