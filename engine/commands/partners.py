@@ -13,7 +13,7 @@ from engine.commands.calendar_admin import require_admin
 from engine.deadlines import set_dossier_due
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
-from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, Procedure, ProcedureVersion, User
+from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, ProcedureVersion, User
 from engine.partners import ANY_PARTNER
 from engine.partners.inbox import RETRY_AFTER
 from engine.runtime.host import load_workflow, new_workflow, save_workflow
@@ -167,13 +167,16 @@ def _postpone(row, reason: str, *, keep_trying: bool = True) -> None:
 def _starting_version(session, partner: Partner, message: str):
     """The latest version of a procedure that a message from this partner opens."""
     latest = {}
-    for version in session.execute(select(ProcedureVersion).join(Procedure).order_by(ProcedureVersion.number)).scalars():
-        latest[version.procedure_id] = version
-    for version in latest.values():
-        partners = (version.manifest or {}).get("partners", {})
+    # Only the manifests: a version row's BPMN and spec are large, and only the match is needed whole.
+    rows = session.execute(select(ProcedureVersion.id, ProcedureVersion.procedure_id, ProcedureVersion.manifest)
+                           .order_by(ProcedureVersion.number))
+    for version_id, procedure_id, manifest in rows:
+        latest[procedure_id] = (version_id, manifest)
+    for version_id, manifest in latest.values():
+        partners = (manifest or {}).get("partners", {})
         if message in partners.get("starts_on", []) and partners.get("incoming", {}).get(message) in (
                 partner.code, ANY_PARTNER):
-            return version
+            return session.get(ProcedureVersion, version_id)
     return None
 
 
