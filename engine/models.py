@@ -290,7 +290,7 @@ class OutgoingMail(Base):
 
 
 class Apology(Base):
-    """Form 04, the apology and new return date: at most one per dossier (DOMAIN.md), and the
+    """Form 04, the apology and new return date: at most one per dossier (docs/DOMAIN.md), and the
     database says so with a unique key, so two supervisors issuing at once cannot both win."""
     __tablename__ = "apologies"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

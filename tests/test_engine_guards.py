@@ -1,4 +1,4 @@
-"""The SpiffWorkflow traps of SPIFF_NOTES.md, each pinned by a test that fails if the guard goes."""
+"""The SpiffWorkflow traps of docs/SPIFFWORKFLOW.md, each pinned by a test that fails if the guard goes."""
 from __future__ import annotations
 
 import json

@@ -52,7 +52,7 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
 
     A supervisor or leader of the receiving agency issues it. The new date must be a working time
     after the current due date (and after now); the dossier's due date moves to it, while
-    ``original_due_at`` stays, because lateness is judged against the original (DOMAIN.md). The
+    ``original_due_at`` stays, because lateness is judged against the original (docs/DOMAIN.md). The
     applicant is told by mail, through the outbox, in the same transaction.
     """
     reason = (reason or "").strip()

@@ -1,6 +1,6 @@
 """Waking a dossier whose BPMN timer is due: the scheduler's command on a workflow.
 
-The engine fires a timer only when asked (SPIFF_NOTES.md §6): ``refresh_timers()`` marks the
+The engine fires a timer only when asked (docs/SPIFFWORKFLOW.md §6): ``refresh_timers()`` marks the
 due ones, then the engine steps down the timer's path. A due time is kept in
 ``Dossier.next_timer_at`` by every command (``advance``), so this runs only for dossiers whose
 time has come. Like every command: one transaction, the dossier row locked, audit recorded.

@@ -1,5 +1,5 @@
 """Receiving a partner's request: check it, record it once, and hand it to the dossier waiting
-for it, now or as soon as that dossier waits (the engine refuses early messages, SPIFF_NOTES §7)."""
+for it, now or as soon as that dossier waits (the engine refuses early messages, docs/SPIFFWORKFLOW.md §7)."""
 from __future__ import annotations
 
 import hashlib

@@ -12,7 +12,7 @@ from engine.errors import FormInvalid
 
 _FORMAT_CHECKER = FormatChecker()
 
-# Keys that break SpiffWorkflow's deserializer or our own task data (SPIFF_NOTES.md §10).
+# Keys that break SpiffWorkflow's deserializer or our own task data (docs/SPIFFWORKFLOW.md §10).
 RESERVED_KEYS = frozenset({"typename"})
 
 

@@ -41,7 +41,7 @@ from engine.statuses import CLOSED, DossierStatus
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
 RECEPTION = "reception"
-# Statuses of a step that waits for the citizen (DOMAIN.md): not the agency's time.
+# Statuses of a step that waits for the citizen (docs/DOMAIN.md): not the agency's time.
 CITIZEN_WAITS = {str(int(s)) for s in (DossierStatus.WAITING_FOR_SUPPLEMENT,
                                         DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION)}
 

@@ -1,5 +1,5 @@
 """Punctuality statistics: early, on time and late for finished dossiers, within time and
-overdue for open ones (DOMAIN.md, "Early / on time / late").
+overdue for open ones (docs/DOMAIN.md, "Early / on time / late").
 
 Judged against the **original** due date: an apology moves ``due_at`` (what the citizen is
 told), never ``original_due_at`` (what the agency is judged on). Judged by days in the receiving

@@ -94,7 +94,7 @@ def run_engine(workflow: BpmnWorkflow) -> StepOutcome:
     """``do_engine_steps`` with script failures turned into our error, and thrown events collected.
 
     ``get_events()`` returns *and clears* the thrown events: the caller must persist what it needs
-    in the same transaction (SPIFF_NOTES.md §7, §9).
+    in the same transaction (docs/SPIFFWORKFLOW.md §7, §9).
     """
     try:
         workflow.do_engine_steps()
@@ -121,7 +121,7 @@ def _script_error(exc: SpiffWorkflowException) -> ScriptError:
 
 
 def ready_task(workflow: BpmnWorkflow, task_id: str):
-    """The human task to complete: only a READY manual task qualifies (SPIFF_NOTES.md §1)."""
+    """The human task to complete: only a READY manual task qualifies (docs/SPIFFWORKFLOW.md §1)."""
     from uuid import UUID
     try:
         task = workflow.get_task_from_id(UUID(task_id))

@@ -2,7 +2,7 @@
 
 SpiffWorkflow's default engine is plain ``eval``/``exec`` with full Python (``import os`` works),
 and the engine is not serialized, so every loaded workflow must get this one again
-(SPIFF_NOTES.md §3): ``engine.runtime.host`` does that in one place.
+(docs/SPIFFWORKFLOW.md §3): ``engine.runtime.host`` does that in one place.
 
 What scripts get: task data as variables, a few safe builtins, and the helpers below. What they
 do not get: imports, attributes starting with ``_``, ``open``, ``exec``/``eval``, ``getattr`` on

@@ -1,6 +1,6 @@
 """Turning a workflow into stored state and back, without its spec.
 
-The spec is most of a small instance's JSON (SPIFF_NOTES.md §11), and it is the same for every
+The spec is most of a small instance's JSON (docs/SPIFFWORKFLOW.md §11), and it is the same for every
 dossier of a procedure version: it is stored once per version and the parsed objects are cached
 in memory. A dossier stores only its task tree and data. Loading hands the cached spec objects
 to the workflow directly instead of deserializing them again each time.
@@ -51,7 +51,7 @@ class _SpecFromCacheConverter(BpmnWorkflowConverter):
 
 def _registry() -> DefaultRegistry:
     registry = DefaultRegistry()
-    # Exact-class match in the registry: date does not cover datetime (SPIFF_NOTES.md §10).
+    # Exact-class match in the registry: date does not cover datetime (docs/SPIFFWORKFLOW.md §10).
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     return registry

@@ -2,7 +2,7 @@
 
 SpiffWorkflow has no clock hook: its timer event definitions compare their due moment with
 ``datetime.now(timezone.utc)`` inside ``SpiffWorkflow.bpmn.specs.event_definitions.timer``
-(SPIFF_NOTES.md §6). Left alone, a dossier's timers would follow the machine's clock while
+(docs/SPIFFWORKFLOW.md §6). Left alone, a dossier's timers would follow the machine's clock while
 everything else (due dates, escalations, the scheduler's "what is due") follows
 ``engine.clock``: a test with a frozen clock could never fire a timer, and the scheduler could
 wake a dossier whose timer the engine then thinks has not fired yet (or the reverse), waking it

@@ -1,7 +1,7 @@
 """The BPMN timers a workflow waits for, read from ``workflow.waiting_events()``.
 
 The library computes each timer's due moment when the timer starts waiting and keeps it as the
-event's ``value`` (SPIFF_NOTES.md §6): an ISO string for date and duration timers, the next
+event's ``value`` (docs/SPIFFWORKFLOW.md §6): an ISO string for date and duration timers, the next
 occurrence for a cycle. The host stores the earliest in ``Dossier.next_timer_at``, so the
 scheduler finds due dossiers through an index instead of loading every workflow.
 """

@@ -1,7 +1,7 @@
 """Open work items are derived from the workflow's READY human tasks after every step.
 
 The engine deletes tasks on cancelled branches, so mirroring its events would leave ghosts
-(SPIFF_NOTES.md §14): we compare what is READY now with what the inbox holds and reconcile.
+(docs/SPIFFWORKFLOW.md §14): we compare what is READY now with what the inbox holds and reconcile.
 """
 from __future__ import annotations
 
