@@ -2,7 +2,8 @@
 #
 # Both create .venv when it is missing and install the project into it. An install is recorded in
 # a stamp file that is older than pyproject.toml only when the dependencies may have changed, so a
-# second run skips pip entirely.
+# second run skips pip entirely. The front-end packages (package.json, the BPMN editor) are
+# installed the same way: `npm ci` from package-lock.json, stamped in node_modules/.installed.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,23 +17,29 @@ PYTEST_ARGS ?=
 PARTNER ?= bhxh
 PARTNER_PORT = $(if $(filter thue,$(PARTNER)),5002,5001)
 
-.PHONY: run run-partner test install install-test
+.PHONY: run run-partner test install install-test npm-install
 
-run: install
+run: install npm-install
 	$(BIN)/motcua init-db
 	$(BIN)/motcua demo
 	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
-run-partner: install
+run-partner: install npm-install
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua init-db
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua demo --as $(PARTNER)
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua serve --host $(HOST) --port $(PARTNER_PORT)
 
-test: install-test
+test: install-test npm-install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+npm-install: node_modules/.installed
+
+# Exactly what package-lock.json pins; redone only when package.json or the lockfile changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

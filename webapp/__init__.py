@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "webapp.notifications",
     "webapp.public",
     "webapp.api",
+    "webapp.vendor",
 )
 
 
