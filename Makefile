@@ -12,6 +12,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k claim -x"`.
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 # A partner agency's own system next to the demo (README: "Partner systems"): bhxh or thue.
 PARTNER ?= bhxh
@@ -30,7 +32,7 @@ run-partner: install npm-install
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua serve --host $(HOST) --port $(PARTNER_PORT)
 
 test: install-test npm-install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

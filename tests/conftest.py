@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from engine import clock, migrate
 from engine.bootstrap import Motcua
@@ -17,7 +18,26 @@ from engine.config import PROJECT_ROOT, Settings
 from engine.models import Base
 from engine.procedures.registry import SPEC_CACHE
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist every worker gets a PostgreSQL database of its own (created on first
+    use, named after the given one): the suite empties its tables between tests, so two workers
+    cannot share one. Every test module reads the URL from here, never from the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL"))
 BPMN_DIR = PROJECT_ROOT / "workflows" / "bpmn"
 FORMS_DIR = PROJECT_ROOT / "workflows" / "forms"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
