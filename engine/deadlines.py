@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from engine.calendar import WorkingCalendar, parse_time_limit
 from engine.calendar.store import calendar_for
 from engine.models import Agency
+from engine.procedures.metadata import NO_TIME_LIMIT
 
 DEFAULT_WARN_SHARE = 0.25  # warn when a quarter of the step's allotment is left
 
 
 def set_dossier_due(session, dossier, manifest: dict, received_at: datetime) -> None:
-    text = manifest["properties"].get("timeLimit")
-    if not text:
+    text = (manifest["properties"].get("timeLimit") or "").strip()
+    if not text or text == NO_TIME_LIMIT:  # the law sets no limit: no due date, nothing escalates
         return
     calendar = calendar_for(session, dossier.agency)
     dossier.due_at = dossier.original_due_at = calendar.deadline(received_at, parse_time_limit(text))

@@ -158,7 +158,11 @@ class Dossier(Base):
     clock_paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Supplement requests so far: more than one counts as late for the national index.
     supplement_count: Mapped[int] = mapped_column(Integer, default=0)
+    # End of processing (DOMAIN.md): the first moment the result was ready (status 9), else when
+    # it was returned (10), else when it was refused, withdrawn or stopped (3, 7, 8).
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # When the result was handed to the citizen (status 10): the tracking register's last column.
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Set when the workflow ended on an uncaught BPMN error or a script failed for good.
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The SpiffWorkflow instance without its spec (the spec lives once per version).
@@ -301,6 +305,8 @@ class Apology(Base):
     new_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Issued after the last legal moment (one working day before the due date): allowed, flagged.
+    issued_late: Mapped[bool] = mapped_column(Boolean, default=False)
     issued_by: Mapped[User] = relationship()
 
 
@@ -372,3 +378,46 @@ class PartnerReject(Base):
     idempotency_key: Mapped[str] = mapped_column(String(80), default="")
     reason: Mapped[str] = mapped_column(String(60))
     remote_addr: Mapped[str] = mapped_column(String(60), default="")
+
+
+class SupplementRequest(Base):
+    """Form 02, what the citizen must add: at reception (the dossier is not received: a guidance
+    slip, with no dossier when the citizen came to the counter, or on an online dossier still newly
+    registered) or during processing (a step asked; the dossier waits in status 5 until the
+    counter records the supplement). Findable by the citizen's ID number."""
+    __tablename__ = "supplement_requests"
+    __table_args__ = (
+        Index("ix_supplement_requests_id_number", "applicant_id_number", "requested_at"),
+        Index("ix_supplement_requests_dossier", "dossier_id", "id"),
+        Index("ix_supplement_requests_agency", "agency_id", "requested_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # reception (guidance slip, nothing received) · processing (a step asked, status 5)
+    stage: Mapped[str] = mapped_column(String(12))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), nullable=True)
+    applicant_name: Mapped[str] = mapped_column(String(255))
+    applicant_id_number: Mapped[str] = mapped_column(String(40), default="")
+    applicant_address: Mapped[str] = mapped_column(String(500), default="")
+    applicant_phone: Mapped[str] = mapped_column(String(40), default="")
+    applicant_email: Mapped[str] = mapped_column(String(255), default="")
+    # What is missing: [{"name", "kind", "count"}], listed once and completely (DOMAIN.md).
+    missing: Mapped[list] = mapped_column(JSON)
+    # Why, and what else the citizen should know (the form's "reason" and guidance).
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The step that asked (processing), where the dossier goes back once supplemented.
+    step_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    step_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Asked later than 3 working days after reception: allowed, but flagged for statistics.
+    outside_window: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the citizen came back with what was asked (processing: the counter recorded it;
+    # reception: the dossier was received from this slip).
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    fulfilled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    fulfilled_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), nullable=True)
+    agency: Mapped[Agency] = relationship()
+    procedure: Mapped[Procedure] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])

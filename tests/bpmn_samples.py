@@ -16,6 +16,14 @@ HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+# What every procedure must declare (engine/procedures/metadata.py): its legal time limit (none
+# here: samples have no due date unless a test gives one) and who may receive it (the demo commune).
+PROCEDURE_PROPERTIES = """<bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="timeLimit" value="none" />
+      <spiffworkflow:property name="receivedBy" value="commune_committee" />
+    </spiffworkflow:properties></bpmn:extensionElements>"""
+
+
 def reference_xml() -> str:
     return REFERENCE.read_text(encoding="utf-8")
 
@@ -34,6 +42,7 @@ def one_step_then(pid: str, after: str, *, after_id: str = "after", lane_extra: 
     """
     return HEADER.format(pid=pid) + f"""
   <bpmn:process id="{pid}" name="Thủ tục thử {pid}" isExecutable="true">
+    {PROCEDURE_PROPERTIES}
     <bpmn:laneSet id="ls">
       <bpmn:lane id="lane_s" name="specialist">
         <bpmn:flowNodeRef>start</bpmn:flowNodeRef>

@@ -33,6 +33,7 @@ PAYMENT = HEADER.format(pid="nop_le_phi_thu") + f"""
   <bpmn:process id="nop_le_phi_thu" name="Thủ tục thử có bước nộp lệ phí" isExecutable="true">
     <bpmn:extensionElements><spiffworkflow:properties>
       <spiffworkflow:property name="timeLimit" value="5 working days" />
+      <spiffworkflow:property name="receivedBy" value="commune_committee" />
       <spiffworkflow:property name="allotment" value="1 working days" />
     </spiffworkflow:properties></bpmn:extensionElements>
     <bpmn:laneSet id="ls">

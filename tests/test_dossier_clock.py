@@ -29,6 +29,7 @@ def waiting_procedure(pid, waiting_status, supplement_clock=None):
   <bpmn:process id="{pid}" name="Thủ tục có chờ công dân" isExecutable="true">
     <bpmn:extensionElements><spiffworkflow:properties>
       <spiffworkflow:property name="timeLimit" value="2 working days" />{extra}
+      <spiffworkflow:property name="receivedBy" value="commune_committee" />
     </spiffworkflow:properties></bpmn:extensionElements>
     <bpmn:laneSet id="ls">
       <bpmn:lane id="l1" name="specialist"><bpmn:flowNodeRef>check</bpmn:flowNodeRef><bpmn:flowNodeRef>finish</bpmn:flowNodeRef></bpmn:lane>

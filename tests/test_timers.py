@@ -18,7 +18,7 @@ from engine.runtime.sandbox import make_script_engine
 from engine.scheduler.runner import run_tick
 from engine.scheduler.timers import sweep_timers
 from engine.statuses import DossierStatus
-from tests.bpmn_samples import FORMS, HEADER, RETURN_DATA, write
+from tests.bpmn_samples import FORMS, HEADER, PROCEDURE_PROPERTIES, RETURN_DATA, write
 from tests.conftest import VN
 
 DEADLINE = 'working_deadline(None, "2 working days")'
@@ -34,6 +34,7 @@ def timer_procedure(pid: str, *, timer: str = DEADLINE, on_timeout: str = "escal
       </spiffworkflow:properties></bpmn:extensionElements>"""
     return HEADER.format(pid=pid) + f"""
   <bpmn:process id="{pid}" name="Thủ tục có hẹn giờ {pid}" isExecutable="true">
+    {PROCEDURE_PROPERTIES}
     <bpmn:laneSet id="ls">
       <bpmn:lane id="lane_s" name="specialist"><bpmn:flowNodeRef>start</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>check</bpmn:flowNodeRef></bpmn:lane>

@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "webapp.inbox",
     "webapp.reception",
     "webapp.dossiers",
+    "webapp.notices",
     "webapp.admin",
     "webapp.supervise",
     "webapp.notifications",

@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "timer_failed": _l("Lỗi khi chạy bước hẹn giờ"),
     "partner_message": _l("Nhận kết quả liên thông"),
     "partner_retry": _l("Gửi lại thư liên thông"),
+    "refused": _l("Từ chối tiếp nhận hồ sơ"),
+    "guidance_issued": _l("Hướng dẫn bổ sung, hoàn thiện hồ sơ"),
 }
 
 

@@ -1,4 +1,7 @@
-"""The one-stop counter: receive a complete dossier and print its receipt (form 01).
+"""The one-stop counter: check what a citizen hands in against the procedure's list, then accept
+it (receipt, form 01), guide the citizen with what to add (form 02), or refuse it (form 03); the
+same three outcomes for a dossier newly registered online. Also: find a citizen's guidance slips
+by their ID number.
 
 Only officers holding the reception role somewhere see these pages; to anyone else they do not
 exist (404), like a dossier of another agency.
@@ -10,11 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from engine.commands import receive
-from engine.commands.reception import Applicant
+from engine.commands import decide
+from engine.commands.reception import Applicant, Decision, Outcome, WalkIn
 from engine.documents import DocumentKind, ReceivedDocument
 from engine.errors import FormInvalid
-from engine.queries.reception import counters, procedures_on_offer
+from engine.queries.reception import counters, guidance_slip, lookup, procedure_checklist, procedures_on_offer
+from engine.queries.reception import registered_dossier
 from engine.statuses import Channel
 from webapp import motcua
 from webapp.errors import on_form_invalid
@@ -34,6 +38,12 @@ DOCUMENT_KINDS = {
 # Rows of the documents table shown at first; "more rows" adds this many again.
 DOCUMENT_ROWS = 5
 MAX_DOCUMENT_ROWS = 60
+APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_address", "applicant_phone",
+                    "applicant_email")
+FIELDS = ("agency_id", "procedure_key", "channel", "guidance_id", "missing", "guidance_note", "refusal_reason",
+          *APPLICANT_FIELDS)
+# Where the engine's "note" error goes: the text box of the outcome chosen.
+NOTE_FIELD = {Outcome.GUIDE: "guidance_note", Outcome.REFUSE: "refusal_reason"}
 
 
 @bp.before_request
@@ -89,49 +99,54 @@ def _received_documents(rows) -> tuple[list[ReceivedDocument], list[int]]:
     return documents, origin
 
 
-def _render(counters_, *, values=None, rows=None, errors=None, status=200):
+def _render(counters_, *, values=None, rows=None, ticked=(), errors=None, registered=None, status=200):
     values = values or {}
     rows = list(rows or [])
     while len(rows) < DOCUMENT_ROWS:
         rows.append({"name": "", "kind": DocumentKind.ORIGINAL.value, "count": "1"})
     with motcua().read_session() as s:
-        procedures = procedures_on_offer(s)
+        procedures = procedures_on_offer(s, [c.agency_id for c in counters_])
+        key = registered.procedure_key if registered else values.get("procedure_key", "")
+        checklist = procedure_checklist(s, key) if key else None
     return render_template("reception/new.html", counters=counters_, procedures=procedures, values=values,
-                           rows=rows, errors=errors or {}, channels=CHANNELS, kinds=DOCUMENT_KINDS), status
+                           rows=rows, ticked=set(ticked), checklist=checklist, errors=errors or {},
+                           channels=CHANNELS, kinds=DOCUMENT_KINDS, registered=registered), status
 
 
 @bp.get("/reception/new")
 def new():
-    return _render(_counters())
+    found = _counters()
+    values = {key: request.args.get(key, "") for key in ("procedure_key", "agency_id")}
+    slip_id = request.args.get("from_slip", type=int)
+    if slip_id:
+        with motcua().read_session() as s:
+            slip = guidance_slip(s, current_user.id, slip_id)
+        values.update(procedure_key=slip.procedure_key, agency_id=str(slip.agency_id), guidance_id=str(slip.id),
+                      applicant_name=slip.applicant_name, applicant_id_number=slip.applicant_id_number,
+                      applicant_address=slip.applicant_address, applicant_phone=slip.applicant_phone,
+                      applicant_email=slip.applicant_email)
+    return _render(found, values=values)
 
 
 @bp.post("/reception/new")
 def create():
     found = _counters()
     form = request.form
-    values = {key: form.get(key, "") for key in ("agency_id", "procedure_key", "applicant_name",
-                                                 "applicant_id_number", "applicant_address",
-                                                 "applicant_phone", "applicant_email", "channel")}
+    values = {key: form.get(key, "") for key in FIELDS}
     rows = _document_rows(form)
-    if form.get("action") == "more_rows":
-        rows += [{"name": "", "kind": DocumentKind.ORIGINAL.value, "count": "1"}] * DOCUMENT_ROWS
-        return _render(found, values=values, rows=rows[:MAX_DOCUMENT_ROWS])
+    ticked = form.getlist("checklist")
+    action = form.get("action", "receive")
+    if action in ("more_rows", "choose"):
+        if action == "more_rows":
+            rows += [{"name": "", "kind": DocumentKind.ORIGINAL.value, "count": "1"}] * DOCUMENT_ROWS
+        return _render(found, values=values, rows=rows[:MAX_DOCUMENT_ROWS], ticked=ticked)
+    outcome = {"guide": Outcome.GUIDE, "refuse": Outcome.REFUSE}.get(action, Outcome.ACCEPT)
     documents, origin = _received_documents(rows)
-
-    def show_errors(field_errors):
-        # The engine names rows by their place among the documents sent; the table by its row.
-        placed = {}
-        for key, messages in field_errors.items():
-            parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "documents" and parts[1].isdigit():
-                key = f"documents.{origin[int(parts[1])]}.{parts[2]}"
-            placed[key] = messages
-        return _render(found, values=values, rows=rows, errors=placed)[0]
-
-    on_form_invalid(show_errors)
+    on_form_invalid(lambda errors: _render(found, values=values, rows=rows, ticked=ticked,
+                                           errors=_placed(errors, origin, outcome))[0])
     agency_id = _chosen_counter(found, values["agency_id"])
     with motcua().read_session() as s:
-        on_offer = {p.key for p in procedures_on_offer(s)}
+        on_offer = {p.key for p in procedures_on_offer(s, [agency_id])}
     if values["procedure_key"] not in on_offer:
         raise FormInvalid({"procedure_key": [_("Vui lòng chọn thủ tục.")]})
     try:
@@ -141,11 +156,44 @@ def create():
     applicant = Applicant(name=values["applicant_name"], id_number=values["applicant_id_number"].strip(),
                           address=values["applicant_address"].strip(), phone=values["applicant_phone"].strip(),
                           email=values["applicant_email"].strip())
-    dossier = receive(motcua().uow(), actor_id=current_user.id, agency_id=agency_id,
-                      procedure_key=values["procedure_key"], applicant=applicant, channel=channel,
-                      documents=documents)
-    flash(_("Đã tiếp nhận hồ sơ %(code)s.", code=dossier.code), "success")
-    return redirect(url_for("dossiers.receipt", dossier_id=dossier.id))
+    result = decide(motcua().uow(), actor_id=current_user.id,
+                    walk_in=WalkIn(agency_id, values["procedure_key"], applicant, channel),
+                    decision=_decision(outcome, form, ticked, documents, values))
+    return _after(result)
+
+
+def _decision(outcome, form, ticked, documents, values) -> Decision:
+    guidance_id = values.get("guidance_id", "")
+    return Decision(outcome, checklist=ticked, documents=documents,
+                    missing=form.get("missing", "").splitlines(),
+                    note=form.get(NOTE_FIELD.get(outcome, ""), ""),
+                    guidance_id=int(guidance_id) if guidance_id.isdigit() else None)
+
+
+def _after(result):
+    """Where each outcome leads: the printable form it produced."""
+    if result.outcome is Outcome.GUIDE:
+        flash(_("Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ. Hồ sơ chưa được tiếp nhận."), "success")
+        return redirect(url_for("notices.supplement_request", request_id=result.slip.id))
+    if result.outcome is Outcome.REFUSE:
+        flash(_("Đã từ chối tiếp nhận hồ sơ %(code)s.", code=result.dossier.code), "success")
+        return redirect(url_for("notices.refusal", dossier_id=result.dossier.id))
+    flash(_("Đã tiếp nhận hồ sơ %(code)s.", code=result.dossier.code), "success")
+    return redirect(url_for("dossiers.receipt", dossier_id=result.dossier.id))
+
+
+def _placed(field_errors, origin, outcome) -> dict:
+    """The engine names rows by their place among the documents sent, the table by its row; its
+    ``note`` is the text box of the chosen outcome."""
+    placed = {}
+    for key, messages in field_errors.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "documents" and parts[1].isdigit() and int(parts[1]) < len(origin):
+            key = f"documents.{origin[int(parts[1])]}.{parts[2]}"
+        elif key == "note":
+            key = NOTE_FIELD.get(outcome, "note")
+        placed[key] = messages
+    return placed
 
 
 def _chosen_counter(found, raw: str) -> int:
@@ -158,3 +206,43 @@ def _chosen_counter(found, raw: str) -> int:
     if chosen not in {c.agency_id for c in found}:
         raise FormInvalid({"agency_id": [_("Vui lòng chọn cơ quan tiếp nhận.")]})
     return chosen
+
+
+@bp.get("/reception/registered/<int:dossier_id>")
+def check_registered(dossier_id: int):
+    """A dossier submitted online (status 1): the same checklist and the same three outcomes."""
+    found = _counters()
+    with motcua().read_session() as s:
+        registered = registered_dossier(s, current_user.id, dossier_id)
+    return _render(found, registered=registered, values={"procedure_key": registered.procedure_key})
+
+
+@bp.post("/reception/registered/<int:dossier_id>")
+def decide_registered(dossier_id: int):
+    found = _counters()
+    with motcua().read_session() as s:
+        registered = registered_dossier(s, current_user.id, dossier_id)
+    form = request.form
+    values = {key: form.get(key, "") for key in FIELDS} | {"procedure_key": registered.procedure_key}
+    ticked, rows = form.getlist("checklist"), _document_rows(form)
+    action = form.get("action", "receive")
+    if action == "more_rows":
+        rows += [{"name": "", "kind": DocumentKind.ORIGINAL.value, "count": "1"}] * DOCUMENT_ROWS
+        return _render(found, values=values, rows=rows[:MAX_DOCUMENT_ROWS], ticked=ticked, registered=registered)
+    outcome = {"guide": Outcome.GUIDE, "refuse": Outcome.REFUSE}.get(action, Outcome.ACCEPT)
+    documents, origin = _received_documents(rows)
+    on_form_invalid(lambda errors: _render(found, values=values, rows=rows, ticked=ticked, registered=registered,
+                                           errors=_placed(errors, origin, outcome))[0])
+    result = decide(motcua().uow(), actor_id=current_user.id, dossier_id=dossier_id,
+                    decision=_decision(outcome, form, ticked, documents, values))
+    return _after(result)
+
+
+@bp.get("/reception/lookup")
+def lookup_page():
+    """A citizen's guidance slips and dossiers at the officer's counters, by ID number."""
+    found = _counters()
+    id_number = request.args.get("id_number", "").strip()[:40]
+    with motcua().read_session() as s:
+        results = lookup(s, [c.agency_id for c in found], id_number) if id_number else None
+    return render_template("reception/lookup.html", id_number=id_number, results=results)

@@ -4,8 +4,9 @@ Each function opens the unit of work, does its whole job and commits once; any e
 commit leaves the database as it was. The web layer, the CLI and tests call these and nothing
 lower.
 """
-from engine.commands.reception import receive
+from engine.commands.reception import accept, decide, give_guidance, receive, refuse
 from engine.commands.supervision import reassign, stop, withdraw
 from engine.commands.work import claim, complete, release, send_back
 
-__all__ = ["receive", "claim", "release", "complete", "send_back", "reassign", "withdraw", "stop"]
+__all__ = ["receive", "accept", "decide", "give_guidance", "refuse", "claim", "release", "complete", "send_back",
+           "reassign", "withdraw", "stop"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from engine.procedures import metadata
+
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
@@ -80,6 +82,8 @@ def build_manifest(tree: etree._ElementTree) -> dict:
         "is_collaboration": collaboration is not None,
         "national_code": top_props.get("nationalCode", ""),
         "properties": top_props,
+        # What the counter reads: time limit, receiving agencies, required documents.
+        "metadata": metadata.read(top_props),
         "pools": pools,
         "processes": process_info,
         "steps": steps,

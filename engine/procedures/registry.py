@@ -23,6 +23,7 @@ from sqlalchemy.orm import object_session
 from engine import clock
 from engine.calendar import parse_time_limit
 from engine.errors import NotFound, ProcedureInvalid
+from engine.procedures import metadata
 from engine.procedures.forms import check_schema
 from engine.procedures.manifest import BPMN, build_manifest
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
@@ -127,8 +128,7 @@ def _check_time_limit(text, filename, element, what, problems):
 
 
 def _check_structure(tree, manifest, filename, problems):
-    if "timeLimit" in manifest["properties"]:
-        _check_time_limit(manifest["properties"]["timeLimit"], filename, manifest["key"], "timeLimit", problems)
+    problems.extend(Problem(filename, manifest["key"], message) for message in metadata.problems(manifest["properties"]))
     for process in tree.getroot().findall(f"{{{BPMN}}}process"):
         if process.find(f"{{{BPMN}}}startEvent") is None:
             problems.append(Problem(filename, process.get("id"), "process has no start event"))

@@ -17,6 +17,7 @@ from engine.errors import NotFound
 from engine.models import (
     Agency, AuditEvent, Dossier, DossierDocument, Membership, Procedure, ProcedureVersion, User, WorkItem,
 )
+from engine.procedures.metadata import has_no_time_limit
 from engine.queries.history import HistoryEntry, dossier_history
 
 NOT_FOUND = ("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
@@ -107,6 +108,8 @@ class Receipt:
     receiver_name: str
     # The procedure's legal time limit as the version declares it (None when it declares none).
     time_limit: TimeLimit | None
+    # The procedure says the law sets no time limit (timeLimit "none"): no appointment is given.
+    no_time_limit: bool = False
 
 
 def may_view(session, user_id: int, dossier_id: int, agency_id: int) -> bool:
@@ -202,4 +205,4 @@ def receipt(session, user_id: int, dossier_id: int) -> Receipt:
     except ValueError:
         limit = None
     return Receipt(dossier=header, documents=documents_of(session, dossier_id), receiver_name=receiver or "",
-                   time_limit=limit)
+                   time_limit=limit, no_time_limit=has_no_time_limit(manifest))

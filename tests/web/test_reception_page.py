@@ -20,7 +20,9 @@ FORM = {
     "applicant_phone": "0912 345 678",
     "applicant_email": "an.nguyen@example.vn",
     "channel": "3",
-    "doc_name": ["Tờ khai đăng ký kết hôn", "", "Giấy xác nhận tình trạng hôn nhân", "", ""],
+    # The procedure's required documents, ticked on its checklist.
+    "checklist": ["Tờ khai đăng ký kết hôn", "Bản sao Căn cước của hai bên nam, nữ"],
+    "doc_name": ["Ảnh chân dung 4x6", "", "Giấy xác nhận tình trạng hôn nhân", "", ""],
     "doc_kind": ["original", "original", "certified_copy", "original", "original"],
     "doc_count": ["1", "1", "2", "1", "1"],
 }
@@ -57,8 +59,10 @@ def test_receiving_creates_the_dossier_and_opens_its_receipt(browser, demo):
     with demo.motcua.read_session() as s:
         documents = s.execute(select(DossierDocument.name, DossierDocument.kind, DossierDocument.count)
                               .order_by(DossierDocument.id)).all()
-    # Blank rows are skipped; the others keep their order.
+    # The ticked checklist first, as the procedure lists it; then the other rows (blank ones skipped).
     assert documents == [("Tờ khai đăng ký kết hôn", "original", 1),
+                         ("Bản sao Căn cước của hai bên nam, nữ", "copy", 2),
+                         ("Ảnh chân dung 4x6", "original", 1),
                          ("Giấy xác nhận tình trạng hôn nhân", "certified_copy", 2)]
 
     receipt = b.get(response.headers["Location"])
@@ -72,7 +76,9 @@ def test_receiving_creates_the_dossier_and_opens_its_receipt(browser, demo):
         assert fact in html, fact
     rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td><td class=\"num\">(\d+)</td></tr>", html)
     assert rows == [("1", "Tờ khai đăng ký kết hôn", "Bản chính", "1"),
-                    ("2", "Giấy xác nhận tình trạng hôn nhân", "Bản sao có chứng thực", "2")]
+                    ("2", "Bản sao Căn cước của hai bên nam, nữ", "Bản sao", "2"),
+                    ("3", "Ảnh chân dung 4x6", "Bản chính", "1"),
+                    ("4", "Giấy xác nhận tình trạng hôn nhân", "Bản sao có chứng thực", "2")]
     # 09:00 in Hà Nội on the frozen Monday.
     assert "Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 23/11/2026" in html
 
@@ -161,7 +167,7 @@ def test_more_rows_keeps_the_form_and_adds_rows(browser, demo):
     assert response.status_code == 200
     html = page_text(response)
     assert html.count('name="doc_name"') == 10
-    assert 'value="Nguyễn Văn An"' in html and 'value="Tờ khai đăng ký kết hôn"' in html
+    assert 'value="Nguyễn Văn An"' in html and 'value="Ảnh chân dung 4x6"' in html
     assert _count(demo, Dossier) == 0
 
 

@@ -1,0 +1,55 @@
+"""Mail to the citizen about their dossier, written to the outbox in the same transaction as its
+cause (the scheduler sends it). Vietnamese, in the words of the printed forms; nothing is sent to
+an applicant who gave no address."""
+from __future__ import annotations
+
+from engine import clock
+from engine.models import OutgoingMail
+from engine.scheduler.notify import local_time
+
+TRACKING_HINT = "(Tra cứu hồ sơ bằng mã hồ sơ và số định danh hoặc số điện thoại trên giấy tiếp nhận.)"
+
+
+def mail_citizen(session, *, key: str, to: str, subject: str, body: str) -> None:
+    """Queue one mail; ``key`` makes it once-only (a retried command does not mail twice)."""
+    if not to:
+        return
+    now = clock.now()
+    session.add(OutgoingMail(dedupe_key=key[:120], to_address=to, subject=subject[:255], body=body,
+                             created_at=now, next_attempt_at=now, attempts=0))
+
+
+def _items(missing: list[dict]) -> str:
+    return "\n".join(f"  {n}. {item['name']}" for n, item in enumerate(missing, start=1))
+
+
+def supplement_mail(request, agency_name: str, procedure_name: str, code: str | None, timezone: str) -> tuple[str, str]:
+    """Form 02 as a mail: what to add, why, and where."""
+    about = f" hồ sơ {code}" if code else ""
+    subject = f"[Một cửa] Yêu cầu bổ sung, hoàn thiện{about}"
+    body = (
+        f"Kính gửi Ông/Bà {request.applicant_name},\n\n"
+        f"Ngày {local_time(request.requested_at, timezone)}, {agency_name} đã xem xét hồ sơ "
+        f"«{procedure_name}»{(' (mã hồ sơ ' + code + ')') if code else ''} của Ông/Bà.\n"
+        "Đề nghị Ông/Bà bổ sung, hoàn thiện các nội dung sau:\n"
+        f"{_items(request.missing)}\n"
+        + (f"\nLý do: {request.note}\n" if request.note else "")
+        + f"\nÔng/Bà nộp bổ sung tại Bộ phận tiếp nhận và trả kết quả, {agency_name}.\n"
+        "Xin trân trọng cảm ơn.\n\n"
+        f"{agency_name}\n{TRACKING_HINT if code else ''}\n")
+    return subject, body
+
+
+def ending_mail(dossier, *, title: str, what: str, reason: str) -> tuple[str, str]:
+    """Refusal (form 03), withdrawal or stop of processing: the notice's words as a mail."""
+    agency = dossier.agency.name
+    procedure = dossier.procedure_version.procedure.name
+    subject = f"[Một cửa] {title} {dossier.code}"
+    body = (
+        f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"
+        f"{agency} thông báo: hồ sơ «{procedure}» (mã hồ sơ {dossier.code}) của Ông/Bà {what} "
+        f"lúc {local_time(clock.now(), dossier.agency.timezone)}.\n"
+        f"Lý do: {reason}\n\n"
+        "Xin trân trọng cảm ơn.\n\n"
+        f"{agency}\n{TRACKING_HINT}\n")
+    return subject, body

@@ -1,0 +1,73 @@
+"""What every procedure must tell the counter (its legal time limit, who may receive it, the
+documents it needs, how a supplement moves its clock), and what ``motcua validate`` says when a
+diagram gets it wrong."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import BPMN_DIR
+from engine.errors import ProcedureInvalid
+from engine.procedures.registry import check_file
+from tests.bpmn_samples import FORMS, reference_xml, write
+from webapp.cli import main
+
+SHIPPED = sorted(BPMN_DIR.glob("*.bpmn"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_procedure_declares_its_limit_receivers_and_documents(path):
+    meta = check_file(path, FORMS).manifest["metadata"]
+    assert re.fullmatch(r"\d+(\.\d+)? working days", meta["time_limit"]), meta["time_limit"]
+    assert meta["received_by"], path
+    required = [d for d in meta["required_documents"] if not d["optional"]]
+    assert required, path
+
+
+def _with(prop: str, value: str | None) -> str:
+    """The reference procedure with one procedure property replaced (or removed when None)."""
+    xml = reference_xml()
+    pattern = rf'\s*<spiffworkflow:property name="{prop}" value="[^"]*" />'
+    if value is None:
+        return re.sub(pattern, "", xml, count=1)
+    line = f'\n        <spiffworkflow:property name="{prop}" value="{value}" />'
+    if re.search(pattern, xml):
+        return re.sub(pattern, line, xml, count=1)
+    return xml.replace('<spiffworkflow:property name="nationalCode" value="1.000894" />',
+                       '<spiffworkflow:property name="nationalCode" value="1.000894" />' + line, 1)
+
+
+@pytest.mark.parametrize("prop, value, words", [
+    ("timeLimit", None, "no legal time limit"),
+    ("timeLimit", "năm ngày", "not a time limit"),
+    ("receivedBy", None, "names no receiving agency"),
+    ("receivedBy", " , ", "names no receiving agency"),
+    ("receivedBy", "ubnd xã", "not an agency kind or code"),
+    ("requiredDocuments", "[1, 2", "not valid JSON"),
+    ("requiredDocuments", "{}", "must be a JSON array"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "kind": "photo"}]', "kind must be one of"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "count": 0}]', "count must be a whole number"),
+    ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "listed twice"),
+    ("requiredDocuments", '[{"kind": "copy"}]', "needs a name"),
+    ("supplementClock", "sometimes", "supplementClock must be one of"),
+])
+def test_validate_names_what_is_wrong_with_the_procedure_metadata(tmp_path, prop, value, words):
+    path = write(tmp_path, "broken.bpmn", _with(prop, value.replace('"', "&quot;") if value else value))
+    with pytest.raises(ProcedureInvalid) as info:
+        check_file(path, FORMS)
+    assert any(p.element_id == "dang_ky_ket_hon" and words in p.message for p in info.value.problems), \
+        info.value.problems
+
+
+def test_none_is_the_explicit_no_limit_marker(tmp_path):
+    path = write(tmp_path, "none.bpmn", _with("timeLimit", "none"))
+    assert check_file(path, FORMS).manifest["metadata"]["time_limit"] == "none"
+
+
+def test_the_validate_command_reports_a_missing_time_limit(tmp_path):
+    path = write(tmp_path, "no_limit.bpmn", _with("timeLimit", None))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}: dang_ky_ket_hon: procedure has no legal time limit" in result.output
