@@ -45,12 +45,14 @@ def test_marriage_registration_from_counter_to_returned_result(officer, artifact
     reception.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name="Tiếp nhận hồ sơ").click()
     expect(reception.get_by_role("heading", level=1)).to_have_text("Tiếp nhận hồ sơ")
     reception.get_by_label("Thủ tục hành chính").select_option("dang_ky_ket_hon")
+    # Choosing the procedure shows its required documents; the officer ticks what was handed in.
+    reception.get_by_label("Tờ khai đăng ký kết hôn").check()
+    reception.get_by_label("Bản sao Căn cước của hai bên nam, nữ").check()
     reception.get_by_label("Họ và tên").fill(APPLICANT)
     reception.get_by_label("Số định danh cá nhân / CCCD").fill("001090012345")
     reception.get_by_label("Địa chỉ").fill("Thôn Đông, xã Tân Phong")
-    reception.get_by_label("Tên giấy tờ, dòng 1").fill("Tờ khai đăng ký kết hôn")
-    reception.get_by_label("Tên giấy tờ, dòng 2").fill("Giấy xác nhận tình trạng hôn nhân")
-    reception.get_by_label("Số lượng, dòng 2").fill("2")
+    reception.get_by_label("Tên giấy tờ, dòng 1").fill("Giấy xác nhận tình trạng hôn nhân")
+    reception.get_by_label("Số lượng, dòng 1").fill("2")
     reception.get_by_label("Số điện thoại").fill("0912345678")
     # Enter in a field receives the dossier (the form's first submit button is "receive").
     reception.get_by_label("Số điện thoại").press("Enter")
