@@ -158,7 +158,7 @@ class Dossier(Base):
     clock_paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Supplement requests so far: more than one counts as late for the national index.
     supplement_count: Mapped[int] = mapped_column(Integer, default=0)
-    # End of processing (DOMAIN.md): the first moment the result was ready (status 9), else when
+    # End of processing (docs/DOMAIN.md): the first moment the result was ready (status 9), else when
     # it was returned (10), else when it was refused, withdrawn or stopped (3, 7, 8).
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # When the result was handed to the citizen (status 10): the tracking register's last column.
@@ -402,7 +402,7 @@ class SupplementRequest(Base):
     applicant_address: Mapped[str] = mapped_column(String(500), default="")
     applicant_phone: Mapped[str] = mapped_column(String(40), default="")
     applicant_email: Mapped[str] = mapped_column(String(255), default="")
-    # What is missing: [{"name", "kind", "count"}], listed once and completely (DOMAIN.md).
+    # What is missing: [{"name", "kind", "count"}], listed once and completely (docs/DOMAIN.md).
     missing: Mapped[list] = mapped_column(JSON)
     # Why, and what else the citizen should know (the form's "reason" and guidance).
     note: Mapped[str] = mapped_column(Text, default="")

@@ -171,6 +171,8 @@ def test_a_dossier_sent_back_400_times_still_reaches_its_end_event(demo):
         spec, subs, version = workflow.spec, workflow.subprocess_specs, d.serializer_version
 
     def complete(step, data):
+        if step == "appraise":  # what the commands add for a step that may ask for a supplement
+            data = {**data, "supplement_requested": False}
         [task] = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == step]
         host.complete_task(workflow, task, data)
         host.run_engine(workflow)

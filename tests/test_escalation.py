@@ -53,9 +53,7 @@ def timed_procedure(tmp_path):
       </spiffworkflow:properties></bpmn:extensionElements>
       <bpmn:incoming>flow_2</bpmn:incoming><bpmn:outgoing>flow_3</bpmn:outgoing>
     </bpmn:userTask>""")
-    xml = xml.replace('isExecutable="true">', 'isExecutable="true"><bpmn:extensionElements><spiffworkflow:properties>'
-                      '<spiffworkflow:property name="timeLimit" value="2 working days" />'
-                      '</spiffworkflow:properties></bpmn:extensionElements>', 1)
+    xml = xml.replace('name="timeLimit" value="none"', 'name="timeLimit" value="2 working days"', 1)
     xml = xml.replace('<spiffworkflow:property name="dossierStatus" value="4" />',
                       '<spiffworkflow:property name="dossierStatus" value="4" />'
                       '<spiffworkflow:property name="allotment" value="1 working days" />')

@@ -68,6 +68,7 @@ def test_the_procedure_is_deployed_with_its_national_code(demo):
         "issue_certificate": ("specialist", "ho_kinh_doanh_cap_giay.json"),
         "return_result": ("reception", "tra_ket_qua.json"),
         "return_refusal": ("reception", "tra_ket_qua.json"),
+        "wait_supplement": ("reception", "nhan_bo_sung.json"),
     }
 
 

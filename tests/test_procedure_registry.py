@@ -27,9 +27,9 @@ def test_reference_procedure_passes_every_check():
     roles = {step: s["role"] for step, s in checked.manifest["steps"].items()}
     # appraise and approve sit in one expanded sub-process but in two lanes: each keeps its own.
     assert roles == {"appraise": "specialist", "approve": "leader", "record_marriage": "specialist",
-                     "return_result": "reception", "return_refusal": "reception"}
+                     "return_result": "reception", "return_refusal": "reception", "wait_supplement": "reception"}
     assert set(checked.forms) == {"ket_hon_tham_dinh.json", "ket_hon_phe_duyet.json",
-                                  "ket_hon_ghi_so.json", "tra_ket_qua.json"}
+                                  "ket_hon_ghi_so.json", "tra_ket_qua.json", "nhan_bo_sung.json"}
 
 
 @pytest.mark.parametrize("mutate, element, words", [
@@ -69,7 +69,7 @@ def test_xsd_violation_is_reported(tmp_path):
 def test_error_that_only_get_spec_finds_is_caught_at_validation(tmp_path):
     # A loop without condition or maximum parses "fine" and fails only when the spec is built.
     xml = reference_xml().replace(
-        '<bpmn:loopCondition xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">decision == "send_back"</bpmn:loopCondition>', "")
+        '<bpmn:loopCondition xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">supplement_requested or decision == "send_back"</bpmn:loopCondition>', "")
     found = problems_of(write(tmp_path, "lazy.bpmn", xml))
     assert any(p.element_id == "review_loop" and "loopCondition" in p.message for p in found), found
 

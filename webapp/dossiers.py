@@ -18,7 +18,8 @@ from engine.procedures.safe_xml import UnsafeXml
 from engine.queries.apologies import apology_state
 from engine.queries.control_slip import EARLY, LATE, ON_TIME, control_slip
 from engine.queries.dossier import dossier_page, receipt as receipt_query
-from engine.queries.reception import counters
+from engine.queries.notices import ending_rights
+from engine.queries.reception import counters, supplement_requests_of
 from webapp import motcua
 from webapp.diagram import render_diagram
 from webapp.i18n import current_language, role_label
@@ -38,8 +39,10 @@ def show(dossier_id: int):
         page = dossier_page(s, current_user.id, dossier_id)
         apology = apology_state(s, current_user.id, dossier_id)
         slip = control_slip(s, current_user.id, dossier_id)
+        endings = ending_rights(s, current_user.id, page.dossier)
+        supplements = supplement_requests_of(s, dossier_id)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
-                           slip=slip)
+                           slip=slip, endings=endings, supplements=supplements)
 
 
 @bp.get("/dossiers/<int:dossier_id>/control-slip")

@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "partner_retry": _l("Gửi lại thư liên thông"),
     "refused": _l("Từ chối tiếp nhận hồ sơ"),
     "guidance_issued": _l("Hướng dẫn bổ sung, hoàn thiện hồ sơ"),
+    "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),
+    "supplement_recorded": _l("Nhận hồ sơ bổ sung"),
 }
 
 

@@ -1,14 +1,18 @@
-"""The officer's inbox and task page: claim, release, complete, send back."""
+"""The officer's inbox and task page: claim, release, complete, send back, ask for a supplement and
+record one."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from engine import clock
 from engine.commands import claim, complete, release, send_back
+from engine.commands.supplements import record_supplement, request_supplement
 from engine.queries.inbox import TABS, inbox, tab_counts
 from engine.queries.step_urgency import urgency
+from engine.queries.supplements import supplement_context
 from engine.queries.tasks import step_form, task_view
 from webapp import forms_render, motcua
 from webapp.auth import safe_next
@@ -36,13 +40,16 @@ def index():
     return render_template("inbox/inbox.html", listing=listing, counts=counts, now=now, marks=marks)
 
 
-def render_task(item_id: int, *, values=None, errors=None, reason="", reason_errors=None):
+def render_task(item_id: int, *, values=None, errors=None, reason="", reason_errors=None,
+                supplement_values=None, supplement_errors=None):
     with motcua().read_session() as s:
         view = task_view(s, current_user.id, item_id)
+        supplement = supplement_context(s, current_user.id, item_id)
     return render_template(
         "inbox/task.html", view=view, fields=forms_render.fields(view.form, values, errors),
         form_errors=forms_render.form_errors(view.form, errors),
-        reason=reason, reason_errors=(reason_errors or {}).get("reason", []))
+        reason=reason, reason_errors=(reason_errors or {}).get("reason", []), supplement=supplement,
+        supplement_values=supplement_values or MultiDict(), supplement_errors=supplement_errors or {})
 
 
 @bp.get("/tasks/<int:item_id>")
@@ -82,3 +89,25 @@ def send_back_task(item_id: int):
     item = send_back(motcua().uow(), actor_id=current_user.id, work_item_id=item_id, reason=reason)
     flash(_("Đã trả lại hồ sơ từ bước „%(step)s”.", step=item.step_name), "success")
     return redirect(url_for(".index"))
+
+
+@bp.post("/tasks/<int:item_id>/request-supplement")
+def request_supplement_task(item_id: int):
+    form = request.form
+    on_form_invalid(lambda errors: render_task(item_id, supplement_values=form, supplement_errors=errors))
+    request_ = request_supplement(motcua().uow(), actor_id=current_user.id, work_item_id=item_id,
+                                  missing=form.get("missing", "").splitlines(), reason=form.get("reason", ""))
+    flash(_("Đã gửi yêu cầu bổ sung hồ sơ; hồ sơ chờ công dân bổ sung."), "success")
+    if request_.outside_window:
+        flash(_("Yêu cầu bổ sung sau 3 ngày làm việc kể từ ngày tiếp nhận: đã được đánh dấu để thống kê."), "error")
+    return redirect(url_for("notices.supplement_request", request_id=request_.id))
+
+
+@bp.post("/tasks/<int:item_id>/record-supplement")
+def record_supplement_task(item_id: int):
+    form = request.form
+    on_form_invalid(lambda errors: render_task(item_id, supplement_values=form, supplement_errors=errors))
+    item = record_supplement(motcua().uow(), actor_id=current_user.id, work_item_id=item_id,
+                             received=form.getlist("received"), note=form.get("supplement_note", ""))
+    flash(_("Đã ghi nhận hồ sơ bổ sung; hồ sơ trở lại bước đã yêu cầu bổ sung."), "success")
+    return redirect(url_for("dossiers.show", dossier_id=item.dossier_id))

@@ -1,16 +1,21 @@
 """Printed notices to the citizen, on the shared print layout (_print.html): the supplement
 request (form 02, at reception or during processing), the refusal at reception (form 03), and the
-notices of withdrawal and of stopping processing."""
+notices of withdrawal and of stopping processing; and the two forms that end a dossier with one
+of those notices (withdraw, stop)."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.queries.notices import ending_notice
+from engine.commands import stop, withdraw
+from engine.queries.dossier import dossier_header
+from engine.queries.notices import ending_notice, ending_rights
 from engine.queries.reception import guidance_slip
 from webapp import motcua
+from webapp.errors import on_form_invalid
 
 bp = Blueprint("notices", __name__)
 
@@ -51,3 +56,27 @@ def _ending(dossier_id: int, action: str, template: str):
     with motcua().read_session() as s:
         notice = ending_notice(s, current_user.id, dossier_id, action)
     return render_template(template, notice=notice, d=notice.dossier, dated=_local(notice.at))
+
+
+# The two ways to end a dossier without a result: the command, the notice it prints, and who may.
+ENDINGS = {"withdraw": (withdraw, "notices.withdrawal"), "stop": (stop, "notices.stop_notice")}
+
+
+@bp.route("/dossiers/<int:dossier_id>/<any(withdraw, stop):kind>", methods=["GET", "POST"])
+def end_dossier(dossier_id: int, kind: str):
+    with motcua().read_session() as s:
+        header = dossier_header(s, current_user.id, dossier_id)
+        allowed = getattr(ending_rights(s, current_user.id, header), kind)
+    if not allowed:
+        abort(404)
+    values = request.form if request.method == "POST" else {}
+    if request.method == "GET":
+        return render_template("notices/end_form.html", d=header, kind=kind, values=values, errors={})
+    on_form_invalid(lambda errors: render_template("notices/end_form.html", d=header, kind=kind, values=values,
+                                                   errors=errors))
+    command, notice = ENDINGS[kind]
+    dossier = command(motcua().uow(), actor_id=current_user.id, dossier_id=dossier_id,
+                      reason=values.get("reason", ""), requested_by=values.get("requested_by", ""))
+    flash(_("Đã ghi nhận công dân rút hồ sơ %(code)s.", code=dossier.code) if kind == "withdraw"
+          else _("Đã dừng xử lý hồ sơ %(code)s.", code=dossier.code), "success")
+    return redirect(url_for(notice, dossier_id=dossier_id))

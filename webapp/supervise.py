@@ -65,7 +65,7 @@ def render_apology(dossier_id: int, *, values=None, errors=None):
         local = state.suggested_due_at.astimezone(_zone())
         values = {"new_date": local.strftime("%Y-%m-%d"), "new_time": local.strftime("%H:%M"), **values}
     return render_template("supervise/apology.html", state=state, d=state.dossier, values=values,
-                           errors=errors or {})
+                           errors=errors or {}, now=clock.now())
 
 
 @bp.get("/dossiers/<int:dossier_id>/apology")

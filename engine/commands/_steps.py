@@ -49,6 +49,26 @@ def require_open(dossier) -> None:
             f"Dossier {dossier.code} is closed ({DossierStatus(dossier.status).label_en}).")
 
 
+CITIZEN_WAITS = frozenset({int(DossierStatus.WAITING_FOR_SUPPLEMENT),
+                           int(DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION)})
+# Statuses that end processing (docs/DOMAIN.md): the first moment a dossier reaches one is its
+# ``finished_at``. Result ready comes before returned: collecting the result later changes nothing.
+ENDS_PROCESSING = frozenset({int(s) for s in (
+    DossierStatus.RESULT_READY, DossierStatus.RESULT_RETURNED, DossierStatus.NOT_RECEIVED,
+    DossierStatus.WITHDRAWN, DossierStatus.STOPPED)})
+
+
+def mark_end_of_processing(dossier, now) -> None:
+    """``finished_at`` = the first moment the dossier reached result ready (9), else returned (10),
+    else refused, withdrawn or stopped (3, 7, 8); ``returned_at`` when the result was handed over.
+    Once processing has ended, no apology is due any more."""
+    if dossier.status in ENDS_PROCESSING:
+        dossier.finished_at = dossier.finished_at or now
+        dossier.apology_check_at = None
+    if dossier.status == DossierStatus.RESULT_RETURNED:
+        dossier.returned_at = dossier.returned_at or now
+
+
 def advance(session, dossier, workflow, *, actor_id, action, step=None, open_items=None, **detail):
     """Run the engine as far as it goes, then make the tables agree with the workflow.
 
@@ -73,11 +93,15 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
     elif workflow.is_completed():
         dossier.status = int(procedure_of(dossier).manifest["properties"].get(
             "completedStatus", DossierStatus.RESULT_RETURNED))
-        dossier.finished_at = dossier.finished_at or now
     else:
         statuses = open_step_statuses(dossier, workflow, ready_tasks)
         if statuses:
             dossier.status = min(statuses)
+        elif dossier.status in CITIZEN_WAITS:
+            # Waiting for the citizen lasts while a step declaring it is open; after it the
+            # dossier is back in processing (a step that declares no status says nothing).
+            dossier.status = int(DossierStatus.IN_PROCESSING)
+    mark_end_of_processing(dossier, now)
     track_clock(session, dossier, procedure_of(dossier).manifest, status_before, now)
     # When the scheduler must wake the dossier for a BPMN timer (none once it has finished).
     dossier.next_timer_at = None if outcome.errors or workflow.is_completed() else next_timer_at(workflow)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from engine import audit, clock
 from engine.calendar.store import calendar_for
 from engine.commands._steps import LEADER, SUPERVISOR, not_permitted, require_role
+from engine.deadlines import apology_check
 from engine.errors import FormInvalid, InvalidState
 from engine.models import Apology, Escalation, Notification, OutgoingMail
 from engine.scheduler.notify import local_time
@@ -50,10 +51,13 @@ def acknowledge(uow, *, actor_id: int, escalation_id: int) -> Escalation:
 def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_at: datetime) -> Apology:
     """Form 04: apologise to the citizen and promise a new return date.
 
-    A supervisor or leader of the receiving agency issues it. The new date must be a working time
-    after the current due date (and after now); the dossier's due date moves to it, while
-    ``original_due_at`` stays, because lateness is judged against the original (docs/DOMAIN.md). The
-    applicant is told by mail, through the outbox, in the same transaction.
+    Only a leader of the receiving agency issues it: the form is signed by the agency's head
+    (a supervisor who is not a leader sees that it is needed, not how to sign it). The new date must
+    be a working time after the current due date (and after now); the dossier's due date moves to
+    it, while ``original_due_at`` stays, because lateness is judged against the original
+    (docs/DOMAIN.md). Issuing later than one working day before the due date is allowed but
+    flagged (``issued_late``). The applicant is told by mail, through the outbox, in the same
+    transaction.
     """
     reason = (reason or "").strip()
     problems = {}
@@ -70,7 +74,7 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
     with uow:
         session = uow.session
         dossier = uow.lock_dossier(dossier_id)
-        require_role(session, actor_id, dossier.agency_id, SUPERVISOR, LEADER)
+        require_role(session, actor_id, dossier.agency_id, LEADER)
         existing = session.execute(select(Apology).where(Apology.dossier_id == dossier.id)).scalar_one_or_none()
         if existing is not None or dossier.apology_issued_at is not None:
             raise _already_issued(dossier, existing)
@@ -93,8 +97,9 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
         if not is_working_time(calendar, new_due_at):
             raise FormInvalid({"new_due_at": [
                 "Ngày hẹn mới phải là ngày làm việc, trong giờ làm việc của cơ quan."]})
+        late = now > apology_check(calendar, dossier.due_at)  # the last legal moment has passed
         apology = Apology(dossier_id=dossier.id, reason=reason, original_due_at=dossier.due_at,
-                          new_due_at=new_due_at, issued_by_id=actor_id, issued_at=now)
+                          new_due_at=new_due_at, issued_by_id=actor_id, issued_at=now, issued_late=late)
         session.add(apology)
         try:
             session.flush()
@@ -110,7 +115,8 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
         dossier.apology_check_at = None
         dossier.revision += 1
         audit.record(session, dossier, "apology_issued", actor_id=actor_id, status_before=dossier.status,
-                     reason=reason, previous_due_at=previous.isoformat(), new_due_at=new_due_at.isoformat())
+                     reason=reason, previous_due_at=previous.isoformat(), new_due_at=new_due_at.isoformat(),
+                     issued_late=late)
         if dossier.applicant_email:
             subject, body = apology_mail(dossier, apology)
             session.add(OutgoingMail(dedupe_key=f"apology-dossier-{dossier.id}", to_address=dossier.applicant_email,

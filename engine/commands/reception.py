@@ -1,5 +1,5 @@
 """The counter's decision on a dossier handed in: accept it, guide the citizen to complete it, or
-refuse it (DOMAIN.md, "Reception"). One decision function, ``decide``, serves both ways a dossier
+refuse it (docs/DOMAIN.md, "Reception"). One decision function, ``decide``, serves both ways a dossier
 reaches the counter:
 
 - a **walk-in** (``WalkIn``): the citizen is at the counter and nothing exists yet;
@@ -28,7 +28,7 @@ from sqlalchemy import update
 
 from engine import audit, clock
 from engine.citizen_notices import ending_mail, mail_citizen, supplement_mail
-from engine.commands._steps import RECEPTION, advance, require_role
+from engine.commands._steps import RECEPTION, advance, mark_end_of_processing, require_role
 from engine.deadlines import set_dossier_due
 from engine.documents import ReceivedDocument
 from engine.dossier_codes import next_code
@@ -338,13 +338,14 @@ def _refuse(session, actor_id, agency, version, applicant, walk_in, dossier, rea
         # No workflow: nothing was received. The record is what the refusal (form 03) prints and
         # what statistics count apart.
         dossier = _new_dossier(session, agency, version, applicant, walk_in.channel, DossierStatus.NOT_RECEIVED, now)
-        dossier.finished_at = now
+        mark_end_of_processing(dossier, now)
         session.add(dossier)
         session.flush()
         status_before = None
     else:
         status_before = dossier.status
-        dossier.status, dossier.finished_at = int(DossierStatus.NOT_RECEIVED), now
+        dossier.status = int(DossierStatus.NOT_RECEIVED)
+        mark_end_of_processing(dossier, now)
         dossier.next_timer_at = None
         dossier.revision += 1
     audit.record(session, dossier, "refused", actor_id=actor_id, status_before=status_before, reason=reason,

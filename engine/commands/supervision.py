@@ -4,7 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine import audit, clock
-from engine.commands._steps import LEADER, RECEPTION, SUPERVISOR, has_role, require_open, require_role
+from engine.commands._steps import (
+    LEADER, RECEPTION, SUPERVISOR, has_role, mark_end_of_processing, require_open, require_role,
+)
+from engine.citizen_notices import ending_mail, mail_citizen
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import User, WorkItem
 from engine.runtime.host import load_workflow, save_workflow
@@ -31,36 +34,64 @@ def reassign(uow, *, actor_id: int, work_item_id: int, to_user_id: int) -> WorkI
         return item
 
 
-def withdraw(uow, *, actor_id: int, dossier_id: int, reason: str):
-    """The citizen withdraws the dossier (status 7), recorded by a one-stop officer or supervisor."""
-    return _end(uow, actor_id, dossier_id, reason, DossierStatus.WITHDRAWN, "withdrawn",
+def withdraw(uow, *, actor_id: int, dossier_id: int, reason: str, requested_by: str = ""):
+    """The citizen withdraws the dossier (status 7), recorded by a one-stop officer or supervisor.
+    ``requested_by``: who asked (the applicant, or whoever they authorised), as the notice prints it."""
+    return _end(uow, actor_id, dossier_id, reason, requested_by, DossierStatus.WITHDRAWN, "withdrawn",
                 roles=(RECEPTION, SUPERVISOR))
 
 
-def stop(uow, *, actor_id: int, dossier_id: int, reason: str):
-    """Stop processing (status 8): a decision of a leader or supervisor of the receiving agency."""
-    return _end(uow, actor_id, dossier_id, reason, DossierStatus.STOPPED, "stopped",
+def stop(uow, *, actor_id: int, dossier_id: int, reason: str, requested_by: str = ""):
+    """Stop processing (status 8): a decision of a leader or supervisor of the receiving agency.
+    ``requested_by``: whose request or finding led to it, as the notice prints it."""
+    return _end(uow, actor_id, dossier_id, reason, requested_by, DossierStatus.STOPPED, "stopped",
                 roles=(LEADER, SUPERVISOR))
 
 
-def _end(uow, actor_id, dossier_id, reason, status, action, roles):
-    if not reason or not reason.strip():
-        raise FormInvalid({"reason": ["Cần ghi rõ lý do."]})
+MAX_REASON = 2000
+NOTICES = {  # the citizen's mail: its title, and what happened to the dossier
+    DossierStatus.WITHDRAWN: ("Xác nhận rút hồ sơ", "đã được rút theo đề nghị"),
+    DossierStatus.STOPPED: ("Thông báo dừng xử lý hồ sơ", "đã được dừng xử lý"),
+}
+
+
+def _end(uow, actor_id, dossier_id, reason, requested_by, status, action, roles):
+    reason, requested_by = (reason or "").strip(), (requested_by or "").strip()
+    problems = {}
+    if not reason:
+        problems["reason"] = ["Cần ghi rõ lý do."]
+    elif len(reason) > MAX_REASON:
+        problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
+    if len(requested_by) > 255:
+        problems["requested_by"] = ["Tối đa 255 ký tự."]
+    if problems:
+        raise FormInvalid(problems)
     with uow:
         session = uow.session
         dossier = uow.lock_dossier(dossier_id)
         require_role(session, actor_id, dossier.agency_id, *roles)
         require_open(dossier)
-        workflow = load_workflow(dossier)
-        workflow.cancel()
-        save_workflow(dossier, workflow)
+        if dossier.workflow_state:  # a newly registered (online) dossier may have none yet
+            workflow = load_workflow(dossier)
+            workflow.cancel()
+            save_workflow(dossier, workflow)
         now = clock.now()
+        closed = []
         for item in session.execute(select(WorkItem).where(
                 WorkItem.dossier_id == dossier.id, WorkItem.state == "open")).scalars():
             item.state, item.finished_at = "cancelled", now
+            closed.append(item.step_id)
         before = dossier.status
-        dossier.status, dossier.finished_at = int(status), now
+        dossier.status = int(status)
+        mark_end_of_processing(dossier, now)  # a result already ready keeps its earlier end
+        dossier.next_timer_at = None
+        dossier.clock_paused_at = None
         dossier.revision += 1
-        audit.record(session, dossier, action, actor_id=actor_id, status_before=before, reason=reason.strip())
+        audit.record(session, dossier, action, actor_id=actor_id, status_before=before, reason=reason,
+                     requested_by=requested_by, cancelled=closed)
+        title, what = NOTICES[status]
+        subject, body = ending_mail(dossier, title=title, what=what, reason=reason)
+        mail_citizen(session, key=f"{action}-dossier-{dossier.id}", to=dossier.applicant_email, subject=subject,
+                     body=body)
         uow.commit()
         return dossier

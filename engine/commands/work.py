@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from engine import audit, clock
+from engine import audit, clock, supplements
 from engine.commands._steps import (
     SUPERVISOR, advance, has_role, holds_item_role, not_permitted, require_open, require_role,
 )
@@ -103,7 +103,7 @@ def release(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
 
 def complete(uow, *, actor_id: int, work_item_id: int, data: dict) -> WorkItem:
     """Complete a claimed step with its form data (validated here, on the server)."""
-    return _finish(uow, actor_id, work_item_id, data, action="completed")
+    return finish_step(uow, actor_id, work_item_id, data, action="completed")
 
 
 def send_back(uow, *, actor_id: int, work_item_id: int, reason: str) -> WorkItem:
@@ -115,10 +115,18 @@ def send_back(uow, *, actor_id: int, work_item_id: int, reason: str) -> WorkItem
     """
     if not reason or not reason.strip():
         raise FormInvalid({"reason": ["Cần ghi rõ lý do trả lại."]})
-    return _finish(uow, actor_id, work_item_id, None, action="sent_back", reason=reason.strip())
+    return finish_step(uow, actor_id, work_item_id, None, action="sent_back", reason=reason.strip())
 
 
-def _finish(uow, actor_id, work_item_id, data, *, action, reason=None) -> WorkItem:
+def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, before=None, after=None) -> WorkItem:
+    """Finish a claimed step and run the workflow on, in one transaction: completing, sending
+    back and the supplement commands (engine/commands/supplements.py) all come through here.
+
+    ``before(session, dossier, item, step, now)`` runs once the step is known to be the actor's
+    to finish, before the workflow moves; what it returns joins the audit event's detail.
+    ``after(session, dossier, item, now)`` runs once the workflow has moved, before the commit;
+    either may raise to leave everything as it was.
+    """
     with uow:
         session = uow.session
         dossier = uow.lock_dossier_of_work_item(work_item_id)  # serialises commands on this dossier
@@ -137,18 +145,32 @@ def _finish(uow, actor_id, work_item_id, data, *, action, reason=None) -> WorkIt
         step = procedure.manifest["steps"][item.step_id]
         if action == "sent_back":
             data = _send_back_data(step, reason)
-        form = procedure.forms.get(step["form"]) if step["form"] else None
-        clean = validate_form(form, data) if form is not None else _plain(data)
-        workflow = load_workflow(dossier)
-        task = ready_task(workflow, item.task_id)
-        complete_task(workflow, task, clean)
+        if action == "supplement_requested":
+            clean = {}  # asking is not finishing the step's work: its form stays unfilled
+        else:
+            form = procedure.forms.get(step["form"]) if step["form"] else None
+            clean = validate_form(form, data) if form is not None else _plain(data)
+        if supplements.may_ask(step):
+            # What the diagram's supplement gateway and loop read (engine/supplements.py).
+            clean[supplements.FLAG] = action == "supplement_requested"
+        elif action == "completed" and supplements.waits_for_supplement(step) \
+                and supplements.open_request(session, dossier.id) is not None:
+            raise InvalidState("Hãy dùng chức năng „Ghi nhận hồ sơ bổ sung” để hoàn thành bước này.",
+                               "Record the supplement to finish this step.")
         now = clock.now()
-        item.state, item.finished_at, item.finished_by_id = "done", now, actor_id
         detail = {"data": clean}
         if reason:
             detail["reason"] = reason
+        if before is not None:
+            detail.update(before(session, dossier, item, step, now) or {})
+        workflow = load_workflow(dossier)
+        task = ready_task(workflow, item.task_id)
+        complete_task(workflow, task, clean)
+        item.state, item.finished_at, item.finished_by_id = "done", now, actor_id
         advance(session, dossier, workflow, actor_id=actor_id, action=action, step=item,
                 open_items=[i for i, _p in rows], **detail)
+        if after is not None:
+            after(session, dossier, item, now)
         uow.commit()
         return item
 

@@ -12,8 +12,9 @@ from engine.errors import FormInvalid
 
 _FORMAT_CHECKER = FormatChecker()
 
-# Keys that break SpiffWorkflow's deserializer or our own task data (docs/SPIFFWORKFLOW.md §10).
-RESERVED_KEYS = frozenset({"typename"})
+# Keys that break SpiffWorkflow's deserializer or our own task data (docs/SPIFFWORKFLOW.md §10), and
+# the flag the engine writes for the supplement pattern (engine/supplements.py).
+RESERVED_KEYS = frozenset({"typename", "supplement_requested"})
 
 
 def check_schema(schema) -> str | None:

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy.orm import object_session
 
-from engine import clock
+from engine import clock, supplements
 from engine.calendar import parse_time_limit
 from engine.errors import NotFound, ProcedureInvalid
 from engine.procedures import metadata
@@ -163,6 +163,7 @@ def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
             schema = _read_form(forms_dir, form, filename, step_id, problems)
             if schema is not None:
                 forms[form] = schema
+    _check_supplement_pattern(manifest, filename, problems)
     for variable, received in manifest.get("message_variables", {}).items():
         form = received["form"]
         if form and form not in forms:
@@ -170,6 +171,21 @@ def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
             if schema is not None:
                 forms[form] = schema
     return forms
+
+
+def _check_supplement_pattern(manifest, filename, problems):
+    """A step that may ask for a supplement needs, in its pool, the step where the dossier waits
+    for it (docs/MODELLING.md, "Supplement during processing")."""
+    waiting = {step["process_id"] for step in manifest["steps"].values() if supplements.waits_for_supplement(step)}
+    for step_id, step in manifest["steps"].items():
+        value = step["properties"].get("supplementRequest")
+        if value is None:
+            continue
+        if value not in ("true", "false"):
+            problems.append(Problem(filename, step_id, f"supplementRequest must be true or false, not {value!r}"))
+        elif value == "true" and step["process_id"] not in waiting:
+            problems.append(Problem(filename, step_id, "supplementRequest needs a step with dossierStatus 5 "
+                                                       "(where the dossier waits for the supplement) in the same pool"))
 
 
 def _read_form(forms_dir: Path, name: str, filename, step_id, problems):

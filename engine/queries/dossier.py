@@ -55,6 +55,9 @@ class DossierHeader:
     # The due date set at reception; differs from due_at once an apology moved the return date.
     original_due_at: datetime | None = None
     apology_issued_at: datetime | None = None
+    # When the result was handed over (status 10); finished_at is when processing ended.
+    returned_at: datetime | None = None
+    supplement_count: int = 0
 
     @property
     def due_moved(self) -> bool:
@@ -127,7 +130,8 @@ def _header(session, user_id: int, dossier_id: int) -> DossierHeader:
                Procedure.national_code, ProcedureVersion.number, Agency.id, Agency.code, Agency.name,
                Dossier.applicant_name, Dossier.applicant_id_number, Dossier.applicant_address,
                Dossier.applicant_phone, Dossier.applicant_email, Dossier.received_at, Dossier.due_at,
-               Dossier.finished_at, Dossier.failure, Dossier.original_due_at, Dossier.apology_issued_at)
+               Dossier.finished_at, Dossier.failure, Dossier.original_due_at, Dossier.apology_issued_at,
+               Dossier.returned_at, Dossier.supplement_count)
         .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
         .join(Agency, Agency.id == Dossier.agency_id)
@@ -135,6 +139,11 @@ def _header(session, user_id: int, dossier_id: int) -> DossierHeader:
     if row is None or not may_view(session, user_id, dossier_id, row[8]):
         raise NotFound(*NOT_FOUND)
     return DossierHeader(*row)
+
+
+def dossier_header(session, user_id: int, dossier_id: int) -> DossierHeader:
+    """The dossier's facts for an officer who may see it (NotFound otherwise)."""
+    return _header(session, user_id, dossier_id)
 
 
 def documents_of(session, dossier_id: int) -> list[Document]:

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from engine.commands._steps import LEADER, RECEPTION, SUPERVISOR, has_role
 from engine.errors import NotFound
 from engine.models import AuditEvent, User
 from engine.queries.dossier import DossierHeader, _header
-from engine.statuses import DossierStatus
+from engine.statuses import CLOSED, DossierStatus
 
 # The status that ends a dossier this way, and the history action that recorded it.
 ENDINGS = {DossierStatus.NOT_RECEIVED: "refused", DossierStatus.WITHDRAWN: "withdrawn",
@@ -42,3 +43,17 @@ def ending_notice(session, user_id: int, dossier_id: int, action: str) -> Ending
     detail = row.detail or {}
     return EndingNotice(header, action, detail.get("reason", ""), detail.get("requested_by", ""), row.at,
                         row.full_name or "")
+
+
+@dataclass(frozen=True)
+class EndingRights:
+    """Which of the ways to end a dossier this officer may use on it now."""
+    withdraw: bool  # record the citizen's withdrawal: reception or supervisor of the receiving agency
+    stop: bool  # stop processing: leader or supervisor of the receiving agency
+
+
+def ending_rights(session, user_id: int, header: DossierHeader) -> EndingRights:
+    if DossierStatus(header.status) in CLOSED or header.failure:
+        return EndingRights(False, False)
+    return EndingRights(withdraw=has_role(session, user_id, header.agency_id, RECEPTION, SUPERVISOR),
+                        stop=has_role(session, user_id, header.agency_id, LEADER, SUPERVISOR))

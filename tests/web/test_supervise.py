@@ -99,11 +99,11 @@ def test_apology_once_printed_and_shown_with_both_dates(browser, late, timed):  
     assert "30/11/2026 16:00" in giamsat.text(f"/dossiers/{late.id}")
 
 
-def test_the_apology_form_is_for_supervisors_and_leaders_of_the_agency(browser, late):
+def test_the_apology_form_is_for_leaders_of_the_agency(browser, late):
     assert browser("congan").get(f"/dossiers/{late.id}/apology").status_code == 404
     specialist = browser("chuyenvien")
     page = specialist.text(f"/dossiers/{late.id}/apology")
-    assert "Chỉ giám sát hoặc lãnh đạo" in page and 'name="reason"' not in page
+    assert "Chỉ lãnh đạo của cơ quan tiếp nhận" in page and 'name="reason"' not in page
     assert "Lập phiếu xin lỗi và hẹn lại ngày trả" not in specialist.text(f"/dossiers/{late.id}")
     posted = specialist.post(f"/dossiers/{late.id}/apology",
                              {"reason": "x", "new_date": "2026-11-30", "new_time": "16:00"})

@@ -1,0 +1,66 @@
+"""Withdrawal (7) and stop of processing (8) from the dossier page: a reason and who asked, the
+notice printed, the citizen mailed, open work closed, the history complete."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from engine import commands
+from engine.commands.reception import Applicant
+from engine.models import AuditEvent, Dossier, OutgoingMail, WorkItem
+from tests.web.conftest import page_text
+
+
+def _received(demo, email="an@example.vn"):
+    return commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                            procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An", email=email))
+
+
+def test_the_counter_records_a_withdrawal_and_prints_its_confirmation(browser, demo):
+    dossier = _received(demo)
+    hoa = browser("tiepnhan")
+    page = hoa.text(f"/dossiers/{dossier.id}")
+    assert f'href="/dossiers/{dossier.id}/withdraw"' in page
+    assert f'href="/dossiers/{dossier.id}/stop"' not in page  # stopping is a leader's decision
+    form = hoa.text(f"/dossiers/{dossier.id}/withdraw")
+    assert 'value="Nguyễn Văn An"' in form  # who asked: the applicant, unless the officer says otherwise
+    response = hoa.post(f"/dossiers/{dossier.id}/withdraw", {"requested_by": "Nguyễn Văn An", "reason": " "})
+    assert response.status_code == 422
+    assert re.search(r'id="f-reason-error">Cần ghi rõ lý do\.', page_text(response))
+
+    reason = "Công dân đề nghị rút hồ sơ để bổ sung giấy tờ khác."
+    response = hoa.post(f"/dossiers/{dossier.id}/withdraw", {"requested_by": "Nguyễn Văn An", "reason": reason})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier.id}/withdrawal")
+    notice = hoa.text(response.headers["Location"])
+    for fact in ("PHIẾU XÁC NHẬN RÚT HỒ SƠ", dossier.code, "Nguyễn Văn An", reason, "NGƯỜI NỘP HỒ SƠ", "Nguyễn Thị Hoa"):
+        assert fact in notice, fact
+    with demo.motcua.read_session() as s:
+        d = s.get(Dossier, dossier.id)
+        assert d.status == 7 and d.finished_at is not None
+        assert s.execute(select(WorkItem.state).where(WorkItem.dossier_id == d.id)).scalars().all() == ["cancelled"]
+        event = s.execute(select(AuditEvent).where(AuditEvent.action == "withdrawn")).scalar_one()
+        assert event.detail["requested_by"] == "Nguyễn Văn An" and event.detail["cancelled"] == ["appraise"]
+        mail = s.execute(select(OutgoingMail)).scalar_one()
+    assert mail.to_address == "an@example.vn" and reason in mail.body
+    page = hoa.text(f"/dossiers/{dossier.id}")
+    assert "Công dân rút hồ sơ" in page and reason in page  # status and history
+    assert f'href="/dossiers/{dossier.id}/withdraw"' not in page
+    assert hoa.get(f"/dossiers/{dossier.id}/withdraw").status_code == 404
+
+
+def test_a_leader_stops_processing_and_the_notice_is_signed_by_the_head(browser, demo):
+    dossier = _received(demo)
+    assert browser("tiepnhan").get(f"/dossiers/{dossier.id}/stop").status_code == 404
+    assert browser("chuyenvien").post(f"/dossiers/{dossier.id}/stop", {"reason": "x"}).status_code == 404
+    hung = browser("lanhdao")
+    reason = "Cơ quan công an đề nghị tạm dừng để xác minh giấy tờ giả mạo."
+    response = hung.post(f"/dossiers/{dossier.id}/stop", {"requested_by": "Công an xã Tân Phong", "reason": reason})
+    assert response.status_code == 302
+    notice = hung.text(response.headers["Location"])
+    for fact in ("THÔNG BÁO VỀ VIỆC DỪNG XỬ LÝ HỒ SƠ", dossier.code, reason, "Công an xã Tân Phong",
+                 "THỦ TRƯỞNG CƠ QUAN", "Phạm Quốc Hùng"):
+        assert fact in notice, fact
+    with demo.motcua.read_session() as s:
+        assert s.get(Dossier, dossier.id).status == 8
+    assert hung.get(f"/dossiers/{dossier.id}/withdrawal").status_code == 404  # not how it ended
