@@ -19,7 +19,7 @@ APPRAISAL = {
     "appraisal_opinion": "Hồ sơ đầy đủ, đủ điều kiện đăng ký khai tử.",
 }
 RECORD = {"register_book": "01/2026", "register_number": 42, "registered_on": "2026-11-23"}
-DEREGISTER = {"residence_deregistered": True, "deregistered_on": "2026-11-24",
+DEREGISTER = {"residence_deregistered": True, "deregistered_on": "2026-11-23",
               "police_note": "Đã xóa thường trú theo Trích lục khai tử số 42."}
 RETURN = {"returned_to": "Hoàng Thị Tám", "return_method": "counter"}
 
@@ -104,7 +104,7 @@ def test_police_step_lands_in_the_police_inbox_and_the_dossier_returns_to_the_co
     assert state(demo, dossier.id) == (9, [("return_result", "reception", c)],
                                        ("completed", "deregister_residence", 4, 9, police.id))
     assert ready_task_data(demo, dossier.id, "return_result")["police_confirmation"] == {
-        "residence_deregistered": True, "deregistered_on": "2026-11-24"}
+        "residence_deregistered": True, "deregistered_on": "2026-11-23"}
 
     reception.take_and_complete(dossier.id, RETURN, expect_step="return_result")
     assert state(demo, dossier.id) == (10, [], ("completed", "return_result", 9, 10, reception.id))

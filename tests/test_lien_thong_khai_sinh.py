@@ -30,7 +30,7 @@ APPRAISAL = {
 }
 RECORD = {"register_book": "02/2026", "register_number": 118, "registered_on": "2026-11-23",
           "child_id_number": "001226000118"}
-REGISTER = {"residence_registered": True, "residence_registered_on": "2026-11-25"}
+REGISTER = {"residence_registered": True, "residence_registered_on": "2026-11-23"}
 CARD = {"card_number": "TE1010123456789", "valid_from": "2026-11-15", "valid_to": "2032-11-14",
         "initial_facility": "Trạm y tế xã Tân Phong"}
 RETURN = {"returned_to": "Lê Thị Hạnh", "return_method": "counter"}

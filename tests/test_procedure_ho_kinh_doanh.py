@@ -19,7 +19,7 @@ APPRAISAL = {
     "business_lines": "Bán lẻ lương thực, thực phẩm, đồ uống", "capital_vnd": 150_000_000, "employee_count": 2,
     "name_available": True, "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn.",
 }
-CERTIFICATE = {"registration_number": "27A8001234", "issued_on": "2026-11-25", "tax_info_sent": True}
+CERTIFICATE = {"registration_number": "27A8001234", "issued_on": "2026-11-23", "tax_info_sent": True}
 RETURN = {"returned_to": "Trần Minh Anh", "return_method": "counter"}
 
 
@@ -97,7 +97,7 @@ def test_household_business_registration_with_a_send_back(demo):
     item = specialist.claim_current(dossier.id, "issue_certificate")
     with pytest.raises(FormInvalid) as invalid:  # the registration number is mandatory
         commands.complete(demo.motcua.uow(), actor_id=specialist.id, work_item_id=item.id,
-                          data={"issued_on": "2026-11-25"})
+                          data={"issued_on": "2026-11-23"})
     assert invalid.value.field_errors == {"registration_number": ["Trường này là bắt buộc."]}
     commands.complete(demo.motcua.uow(), actor_id=specialist.id, work_item_id=item.id, data=CERTIFICATE)
     assert state(demo, dossier.id) == (9, [("return_result", "reception")],

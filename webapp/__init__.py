@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "webapp.reception",
     "webapp.dossiers",
     "webapp.notices",
+    "webapp.registers",
     "webapp.admin",
     "webapp.supervise",
     "webapp.notifications",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
@@ -149,7 +150,8 @@ def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, befor
             clean = {}  # asking is not finishing the step's work: its form stays unfilled
         else:
             form = procedure.forms.get(step["form"]) if step["form"] else None
-            clean = validate_form(form, data) if form is not None else _plain(data)
+            today = clock.now().astimezone(ZoneInfo(dossier.agency.timezone)).date()
+            clean = validate_form(form, data, today=today) if form is not None else _plain(data)
         if supplements.may_ask(step):
             # What the diagram's supplement gateway and loop read (engine/supplements.py).
             clean[supplements.FLAG] = action == "supplement_requested"

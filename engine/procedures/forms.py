@@ -1,14 +1,32 @@
-"""Step forms are JSON Schema documents (workflows/forms/). Validation happens on the server."""
+"""Step forms are JSON Schema documents (workflows/forms/). Validation happens on the server.
+
+Beyond JSON Schema, a form may state comparisons between its fields, or between a date field and
+the day it is filled in, with the keyword ``x-compare`` (docs/MODELLING.md, "Forms"):
+
+    "x-compare": [
+      {"field": "death_date", "op": "<=", "to": "$today"},
+      {"field": "valid_to", "op": ">=", "to": "valid_from", "message": "…"}
+    ]
+
+Each rule is checked once both values are present and valid; a broken rule is reported on
+``field``, next to which the officer sees it.
+"""
 from __future__ import annotations
 
 import json
+import operator
 from datetime import date
 from functools import lru_cache
+
+from zoneinfo import ZoneInfo
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from engine import clock
 from engine.errors import FormInvalid
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _FORMAT_CHECKER = FormatChecker()
 
@@ -30,7 +48,61 @@ def check_schema(schema) -> str | None:
     bad = RESERVED_KEYS.intersection(schema.get("properties", {}))
     if bad:
         return f"reserved field name(s): {', '.join(sorted(bad))}"
+    return _compare_problem(schema)
+
+
+COMPARE = "x-compare"
+TODAY = "$today"  # the day the form is filled in, in the dossier's agency's time zone
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+        "!=": operator.ne}
+# How a broken rule reads, next to its field: against another field (its title), or against today.
+_SAY = {"<": "Phải trước «{to}».", "<=": "Không được sau «{to}».", ">": "Phải sau «{to}».",
+        ">=": "Không được trước «{to}».", "==": "Phải bằng «{to}».", "!=": "Phải khác «{to}»."}
+_SAY_TODAY = {"<": "Phải trước ngày hôm nay.", "<=": "Không được sau ngày hôm nay.", ">": "Phải sau ngày hôm nay.",
+              ">=": "Không được trước ngày hôm nay.", "==": "Phải là ngày hôm nay.", "!=": "Không được là ngày hôm nay."}
+
+
+def _compare_problem(schema) -> str | None:
+    rules = schema.get(COMPARE)
+    if rules is None:
+        return None
+    fields = schema.get("properties", {})
+    if not isinstance(rules, list):
+        return f"{COMPARE} must be a list of rules"
+    for number, rule in enumerate(rules, start=1):
+        if not isinstance(rule, dict) or set(rule) - {"field", "op", "to", "message"}:
+            return f"{COMPARE} rule {number}: an object with field, op, to and optionally message"
+        if rule.get("field") not in fields:
+            return f"{COMPARE} rule {number}: field {rule.get('field')!r} is not in the form"
+        if rule.get("op") not in _OPS:
+            return f"{COMPARE} rule {number}: op must be one of {' '.join(_OPS)}"
+        if rule.get("to") != TODAY and rule.get("to") not in fields:
+            return f"{COMPARE} rule {number}: to must be a field of the form or {TODAY!r}"
+        if rule.get("to") == TODAY and fields[rule["field"]].get("format") != "date":
+            return f"{COMPARE} rule {number}: only a date field (format date) compares with {TODAY!r}"
+        if "message" in rule and not isinstance(rule["message"], str):
+            return f"{COMPARE} rule {number}: message must be a string"
     return None
+
+
+def _comparison_errors(schema: dict, data: dict, today: date, skip) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    fields = schema.get("properties", {})
+    for rule in schema.get(COMPARE, []):
+        name, op, other = rule["field"], rule["op"], rule["to"]
+        left = data.get(name)
+        right = today.isoformat() if other == TODAY else data.get(other)
+        if left is None or right is None or name in skip or other in skip:
+            continue
+        try:
+            holds = _OPS[op](left, right)
+        except TypeError:  # values of different kinds: the schema's own checks speak for them
+            continue
+        if not holds:
+            message = rule.get("message") or (_SAY_TODAY[op] if other == TODAY else
+                                              _SAY[op].format(to=fields[other].get("title") or other))
+            errors.setdefault(name, []).append(message)
+    return errors
 
 
 @lru_cache(maxsize=512)
@@ -38,8 +110,9 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=_FORMAT_CHECKER)
 
 
-def validate_form(schema: dict, data) -> dict:
-    """Validate ``data`` against ``schema``; raise FormInvalid with every error per field.
+def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
+    """Validate ``data`` against ``schema`` and its ``x-compare`` rules (``today``: the day the form
+    is filled in, default today in Hà Nội); raise FormInvalid with every error per field.
 
     Returns the data to store: only plain JSON values (no dates, sets or tuples), which is what
     SpiffWorkflow's serializer keeps faithfully.
@@ -53,6 +126,10 @@ def validate_form(schema: dict, data) -> dict:
         field_errors.setdefault(path, []).append(_message_vi(error))
     for key in RESERVED_KEYS.intersection(data):
         field_errors.setdefault(key, []).append("Tên trường này được hệ thống dành riêng.")
+    if schema.get(COMPARE):
+        today = today or clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+        for key, messages in _comparison_errors(schema, data, today, set(field_errors)).items():
+            field_errors.setdefault(key, []).extend(messages)
     if field_errors:
         raise FormInvalid(field_errors)
     return json.loads(json.dumps(data))

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.calendar import TimeLimit, WorkingCalendar, parse_time_limit
 from engine.calendar.store import calendar_for
-from engine.models import Agency, AuditEvent, Dossier, ProcedureVersion, WorkItem
+from engine.models import Agency, AuditEvent, Dossier, ProcedureVersion, User, WorkItem
 from engine.procedures.partner_routes import partner_routes
 from engine.queries.dossier import DossierHeader, _header
 from engine.queries.history import partner_name, received_messages
@@ -68,6 +68,10 @@ class Handover:
     result: str | None  # early / on_time / late; None when nothing to judge against
     step_name: str  # the step the giver finished (to or from a partner: what the message flow carries)
     next_step_name: str  # the step (or message event) the receiver opened
+    # The officers who handed over and took over (form 05 has them sign): who finished the giving
+    # step (at reception, who received the dossier), who holds or finished the receiving one.
+    giver_person: str = ""
+    receiver_person: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,8 +250,10 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
     def our_party(route):
         return party(agency_of_process.get(route.process_id, dossier.agency_id), route.lane)
 
-    moves = []  # (at, giver, receiver, result, step_name, next_step_name)
+    moves = []  # (at, giver, receiver, result, step_name, next_step_name, giver officer id, receiver officer id)
     last, last_item = party(dossier.agency_id, RECEPTION), None  # who holds it inside motcua, on which step
+    received_by = session.execute(select(AuditEvent.actor_id).where(
+        AuditEvent.dossier_id == dossier_id, AuditEvent.action == "received").limit(1)).scalar()
     awaited = {}  # reply message → the partner party holding the dossier until it comes
     held = {}  # partner name → (sending agency's calendar, its share, [[sent at, answered at or None], …])
     for entry in _in_order(items, events):
@@ -255,7 +261,9 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
             receiver = party(entry.agency_id, entry.role)
             if receiver != last:
                 moves.append((entry.created_at, last, receiver, result_of(last_item, last.agency_id, entry.created_at),
-                              last_item.step_name if last_item else "", entry.step_name))
+                              last_item.step_name if last_item else "", entry.step_name,
+                              last_item.finished_by_id if last_item else received_by,
+                              entry.finished_by_id or entry.assignee_id))
             last, last_item = receiver, entry
             continue
         for name in received_messages(entry.action, entry.detail):
@@ -268,7 +276,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
                 calendar, allotment, spans = held[giver.partner]
                 spans[-1][1] = entry.at
                 result = judge(entry.at, _AgencyClock(calendar, allotment, spans, now).due_at(entry.at), calendar)
-            moves.append((entry.at, giver, receiver, result, route.what, route.element))
+            moves.append((entry.at, giver, receiver, result, route.what, route.element, None, None))
             last, last_item = receiver, None
         for name in (entry.detail or {}).get("events", []):
             route = routes.get(name)
@@ -277,10 +285,11 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
             sender, receiver = our_party(route), partner_party(route)
             if sender != last:  # the sending event belongs to another unit: it got the dossier first
                 moves.append((entry.at, last, sender, result_of(last_item, last.agency_id, entry.at),
-                              last_item.step_name if last_item else "", route.element))
+                              last_item.step_name if last_item else "", route.element,
+                              last_item.finished_by_id if last_item else None, None))
                 last_item = None
             moves.append((entry.at, sender, receiver, result_of(last_item, sender.agency_id, entry.at),
-                          route.what, ""))
+                          route.what, "", last_item.finished_by_id if last_item else None, None))
             last, last_item = sender, None
             if route.reply:
                 awaited[route.reply] = receiver
@@ -290,7 +299,10 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
 
     partner_clocks = {partner: _AgencyClock(calendar, allotment, spans, now)
                       for partner, (calendar, allotment, spans) in held.items()}
-    handovers = [Handover(n, *move[1:3], move[0], *move[3:]) for n, move in enumerate(moves, start=1)]
+    people = dict(session.execute(select(User.id, User.full_name).where(
+        User.id.in_({pid for move in moves for pid in move[6:] if pid}))).all()) if moves else {}
+    handovers = [Handover(n, *move[1:3], move[0], *move[3:6], people.get(move[6], ""), people.get(move[7], ""))
+                 for n, move in enumerate(moves, start=1)]
 
     finished = DossierStatus(dossier.status) in CLOSED or bool(dossier.failure)
     open_agencies = [i.agency_id for i in items if i.state == "open"]

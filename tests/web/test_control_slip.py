@@ -75,18 +75,20 @@ def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(brows
     # The shared print layout (_print.html): national heading, a toolbar that is not printed.
     assert '<article class="slip" aria-labelledby="slip-title">' in html and '<div class="issuer">' in html
     assert '<nav class="no-print toolbar"' in html and ">In phiếu kiểm soát<" in html
+    # Who handed over and who took over sign beside each row (form 05).
     assert cells(html) == [
         ["1", "UBND xã Tân Phong · Tiếp nhận và trả kết quả", "UBND xã Tân Phong · Chuyên viên",
-         "23/11/2026 09:00", "Trước hạn", "Thẩm định hồ sơ khai sinh"],
-        ["2", "UBND xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Lãnh đạo", "23/11/2026 10:00", "Trước hạn",
-         "Thẩm định hồ sơ khai sinh → Phê duyệt, ký Giấy khai sinh"],
-        ["3", "UBND xã Tân Phong · Lãnh đạo", "UBND xã Tân Phong · Chuyên viên", "23/11/2026 14:00", "Trước hạn",
-         "Phê duyệt, ký Giấy khai sinh → Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh"],
+         "23/11/2026 09:00", "Nguyễn Thị Hoa", "Trần Văn Minh", "Trước hạn", "Thẩm định hồ sơ khai sinh"],
+        ["2", "UBND xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Lãnh đạo", "23/11/2026 10:00", "Trần Văn Minh",
+         "Phạm Quốc Hùng", "Trước hạn", "Thẩm định hồ sơ khai sinh → Phê duyệt, ký Giấy khai sinh"],
+        ["3", "UBND xã Tân Phong · Lãnh đạo", "UBND xã Tân Phong · Chuyên viên", "23/11/2026 14:00", "Phạm Quốc Hùng",
+         "Trần Văn Minh", "Trước hạn", "Phê duyệt, ký Giấy khai sinh → Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh"],
         ["4", "UBND xã Tân Phong · Chuyên viên", "Công an xã Tân Phong · Chuyên viên", "23/11/2026 14:30",
-         "Trước hạn", "Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh → Đăng ký thường trú cho trẻ"],
+         "Trần Văn Minh", "Vũ Đức Anh", "Trước hạn",
+         "Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh → Đăng ký thường trú cho trẻ"],
         ["5", "Công an xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Chuyên viên",
-         "26/11/2026 10:00", "Trễ hạn", "Đăng ký thường trú cho trẻ → Chuyển BHXH cấp thẻ BHYT"],
-        ["6", "UBND xã Tân Phong · Chuyên viên", "BHXH (hệ thống đối tác)", "26/11/2026 10:00", "—",
+         "26/11/2026 10:00", "Vũ Đức Anh", "", "Trễ hạn", "Đăng ký thường trú cho trẻ → Chuyển BHXH cấp thẻ BHYT"],
+        ["6", "UBND xã Tân Phong · Chuyên viên", "BHXH (hệ thống đối tác)", "26/11/2026 10:00", "", "", "—",
          "Gửi liên thông: Hồ sơ đề nghị cấp thẻ BHYT"],
     ]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
@@ -106,7 +108,7 @@ def test_the_card_from_bhxh_is_a_hand_over_on_the_slip_judged_on_its_share(brows
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
     # Half a working day from Thursday 10:00 runs to 16:00 the same day: on time.
     assert cells(html)[6] == ["7", "BHXH (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
-                              "26/11/2026 10:30", "Đúng hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
+                              "26/11/2026 10:30", "", "", "Đúng hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
     assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
                      r"<td>0.5</td>\s*<td>Đúng hạn", agencies)

@@ -1,0 +1,90 @@
+"""Form schemas state what an officer would catch: dates not in the future where the law says so,
+one date not before another (``x-compare``, engine/procedures/forms.py); the message lands on the
+field, next to which the officer sees it."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from conftest import FORMS_DIR
+from engine.errors import FormInvalid
+from engine.procedures.forms import check_schema, validate_form
+from tests.web.conftest import browser, open_item, page_text  # noqa: F401 (fixture)
+
+TODAY = date(2026, 11, 23)
+
+
+def form(name):
+    return json.loads((FORMS_DIR / name).read_text(encoding="utf-8"))
+
+
+DEATH = {"deceased_name": "Trần Văn Bảy", "deceased_id_number": "001050000777", "death_date": "2026-11-20",
+         "deceased_birth_date": "1950-03-02", "death_place": "Nhà riêng", "permanent_residence": "Thôn Đông",
+         "conditions_met": True, "appraisal_opinion": "Đủ điều kiện đăng ký khai tử."}
+
+
+def errors_of(name, data):
+    with pytest.raises(FormInvalid) as refused:
+        validate_form(form(name), data, today=TODAY)
+    return refused.value.field_errors
+
+
+def test_a_death_after_today_and_a_birth_after_the_death_are_refused_on_their_fields():
+    assert validate_form(form("khai_tu_tham_dinh.json"), DEATH, today=TODAY)["death_date"] == "2026-11-20"
+    assert errors_of("khai_tu_tham_dinh.json", dict(DEATH, death_date="2026-11-24")) == {
+        "death_date": ["Ngày chết không được sau ngày đăng ký khai tử."]}
+    assert errors_of("khai_tu_tham_dinh.json", dict(DEATH, deceased_birth_date="2026-11-21")) == {
+        "deceased_birth_date": ["Không được sau «Ngày chết»."]}
+    # A date that is not a date is reported by its format, not compared.
+    assert errors_of("khai_tu_tham_dinh.json", dict(DEATH, death_date="20/11/2026")) == {
+        "death_date": ["Ngày không hợp lệ (định dạng yyyy-mm-dd)."]}
+
+
+def test_a_card_valid_to_before_it_is_valid_from_is_refused():
+    card = {"card_number": "TE1010012345678", "valid_from": "2026-12-01", "valid_to": "2026-11-30"}
+    found = errors_of("bhxh_cap_the_bhyt.json", {**{k: v for k, v in _card().items()}, **card})
+    assert found == {"valid_to": ["Ngày hết giá trị không được trước ngày bắt đầu có giá trị của thẻ."]}
+
+
+def _card():
+    """A valid card form as BHXH fills it (from its schema's required fields)."""
+    schema = form("bhxh_cap_the_bhyt.json")
+    sample = {"string": "TE1010012345678", "integer": 1, "boolean": True}
+    data = {}
+    for name in schema.get("required", []):
+        prop = schema["properties"][name]
+        data[name] = "2026-11-23" if prop.get("format") == "date" else sample.get(prop.get("type"), "x")
+        if prop.get("oneOf"):
+            data[name] = prop["oneOf"][0]["const"]
+    return data
+
+
+@pytest.mark.parametrize("rules, words", [
+    ("nope", "must be a list"),
+    ([{"field": "x", "op": "<=", "to": "$today"}], "not in the form"),
+    ([{"field": "a", "op": "~", "to": "b"}], "op must be one of"),
+    ([{"field": "a", "op": "<=", "to": "c"}], "to must be a field"),
+    ([{"field": "b", "op": "<=", "to": "$today"}], "only a date field"),
+    ([{"field": "a", "op": "<=", "to": "b", "why": "x"}], "an object with field"),
+])
+def test_a_malformed_comparison_is_reported_by_validate(rules, words):
+    schema = {"type": "object", "properties": {"a": {"type": "string", "format": "date"}, "b": {"type": "integer"}},
+              "x-compare": rules}
+    assert words in check_schema(schema)
+
+
+def test_the_officer_sees_the_message_next_to_the_field(browser, demo, frozen_clock):
+    from engine import commands
+    from engine.commands.reception import Applicant
+    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                               procedure_key="lien_thong_khai_tu", applicant=Applicant(name="Trần Văn Tám"))
+    item = open_item(demo, dossier.id)
+    b = browser("chuyenvien")
+    b.post(f"/tasks/{item}/claim")
+    response = b.post(f"/tasks/{item}/complete", dict(DEATH, death_date="2026-12-01", conditions_met="on"))
+    assert response.status_code == 422
+    html = page_text(response)
+    assert re.search(r'id="f-death_date-error">Ngày chết không được sau ngày đăng ký khai tử\.', html)

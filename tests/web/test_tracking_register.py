@@ -1,0 +1,45 @@
+"""The dossier tracking register (form 06): per agency and period, printed and exported."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from engine import commands
+from engine.commands.reception import Applicant, WalkIn
+from tests.test_end_of_processing import result_ready, RETURN
+
+
+def test_the_register_lists_the_agencys_dossiers_of_the_period_with_their_moments(browser, demo, frozen_clock):
+    dossier_id, reception = result_ready(demo, frozen_clock)  # received Monday 23/11 09:00, ready at 12:00
+    frozen_clock.advance(timedelta(days=2))
+    reception.take_and_complete(dossier_id, RETURN, expect_step="return_result")
+    refused = commands.refuse(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], reason="Không thuộc thẩm quyền.",
+                              walk_in=WalkIn(demo.commune, "dang_ky_ket_hon", Applicant(name="Trần Thị Bình")))
+    b = browser("tiepnhan")
+    html = b.text("/registers/tracking?from=2026-11-01&to=2026-11-30")
+    assert "SỔ THEO DÕI HỒ SƠ" in html and "Từ ngày 01/11/2026 đến ngày 30/11/2026" in html
+    assert "2 hồ sơ" in html and refused.code in html and "Không được tiếp nhận" in html
+    row = html[html.index("000.31.21.H56-261123-0001"):]
+    row = row[:row.index("</tr>")]
+    # received, appointed, transferred to the specialist, result back (ready), returned
+    for moment in ("23/11/2026 09:00", "23/11/2026 12:00", "25/11/2026 12:00", "UBND xã Tân Phong"):
+        assert moment in row, moment
+    assert "A4 ngang" in html and 'href="/registers/tracking.csv?' in html
+    response = b.get("/registers/tracking.csv?from=2026-11-01&to=2026-11-30")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["STT", "Mã hồ sơ", "Thủ tục"] and len(rows) == 3
+    assert rows[1][1] == "000.31.21.H56-261123-0001" and rows[1][10] == "25/11/2026 12:00"
+    assert rows[2][11] == "3 · Không được tiếp nhận"
+    assert "000.31.21.H56" not in b.text("/registers/tracking?from=2026-12-01&to=2026-12-31").split("<tbody>")[1]
+
+
+def test_the_register_is_for_the_agencys_keepers_and_checks_its_period(browser, demo):
+    assert browser("chuyenvien").get("/registers/tracking").status_code == 404
+    assert browser("motcuadatdai").get(f"/registers/tracking?agency_id={demo.commune}").status_code == 404
+    b = browser("tiepnhan")
+    html = b.text("/registers/tracking?from=2026-12-31&to=2026-01-01")
+    assert "Khoảng thời gian phải từ 1 đến 366 ngày" in html
+    assert b.text("/registers/tracking?from=abc").count("Ngày không hợp lệ.") == 1
+    assert b.get("/registers/tracking.csv?from=2026-12-31&to=2026-01-01").status_code == 400

@@ -1,0 +1,95 @@
+"""The dossier tracking register (form 06): per agency and period, printable on A4 landscape and
+exported as CSV (UTF-8, opens in a spreadsheet)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine import clock
+from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
+from webapp import motcua
+from webapp.i18n import format_datetime, status_label
+
+bp = Blueprint("registers", __name__)
+
+
+@bp.before_request
+@login_required
+def _officers_only():
+    """Every page here needs a login."""
+
+
+def _choice():
+    """The agency and period asked for (default: the officer's first agency, this month so far),
+    and what is wrong with them."""
+    with motcua().read_session() as s:
+        agencies = register_agencies(s, current_user.id)
+    if not agencies:
+        abort(404)
+    today = clock.now().astimezone(ZoneInfo(motcua().settings.timezone)).date()
+    errors = {}
+    agency_id = request.args.get("agency_id", type=int) or agencies[0][0]
+    if agency_id not in {a for a, _name in agencies}:
+        abort(404)
+    try:
+        start = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
+        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+    except ValueError:
+        start, end = today.replace(day=1), today
+        errors["period"] = _("Ngày không hợp lệ.")
+    if end < start or (end - start).days >= MAX_DAYS:
+        errors["period"] = _("Khoảng thời gian phải từ 1 đến %(n)d ngày, ngày bắt đầu không sau ngày kết thúc.", n=MAX_DAYS)
+        start, end = today.replace(day=1), today
+    return agencies, agency_id, start, end, errors
+
+
+@bp.get("/registers/tracking")
+def tracking():
+    agencies, agency_id, start, end, errors = _choice()
+    with motcua().read_session() as s:
+        register = tracking_register(s, current_user.id, agency_id, start, end)
+    return render_template("registers/tracking.html", register=register, agencies=agencies, errors=errors,
+                           dated=clock.now().astimezone(ZoneInfo(motcua().settings.timezone)))
+
+
+@bp.get("/registers/tracking.csv")
+def tracking_csv():
+    _agencies, agency_id, start, end, errors = _choice()
+    if errors:
+        abort(400)
+    with motcua().read_session() as s:
+        register = tracking_register(s, current_user.id, agency_id, start, end)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("STT"), _("Mã hồ sơ"), _("Thủ tục"), _("Người nộp"), _("Địa chỉ"), _("Cơ quan chủ trì giải quyết"),
+                     _("Ngày, giờ nhận hồ sơ"), _("Ngày, giờ hẹn trả kết quả"), _("Ngày, giờ chuyển hồ sơ"),
+                     _("Ngày, giờ nhận kết quả"), _("Ngày, giờ trả kết quả"), _("Trạng thái"), _("Ghi chú")])
+    for line in register.lines:
+        writer.writerow([line.number, line.code, line.procedure_name, line.applicant_name, line.applicant_address,
+                         line.lead_agency, format_datetime(line.received_at), format_datetime(line.appointed_at),
+                         format_datetime(line.transferred_at), format_datetime(line.result_at),
+                         format_datetime(line.returned_at), f"{line.status} · {status_label(line.status)}",
+                         "; ".join(notes(line))])
+    name = f"so-theo-doi-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+    # The byte-order mark lets spreadsheet programs read the Vietnamese letters as UTF-8.
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.app_template_global("register_notes")
+def notes(line) -> list[str]:
+    """The notes column: how the dossier ended if not with a result, supplements, a new date."""
+    said = []
+    if line.status in (3, 7, 8):
+        said.append(status_label(line.status))
+    if line.supplements:
+        said.append(_("Yêu cầu bổ sung %(n)d lần", n=line.supplements))
+    if line.new_due_at:
+        said.append(_("Hẹn lại %(at)s", at=format_datetime(line.new_due_at)))
+    return said
