@@ -129,7 +129,7 @@ def load(motcua: Motcua, items: int) -> dict:
         conn.execute(text(f"""
             INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name,
                 applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, due_at,
-                original_due_at, finished_at, workflow_state, serializer_version, revision)
+                original_due_at, finished_at, revision)
             SELECT d, '000.00.' || lpad((1 + d % {AGENCIES})::text, 2, '0') || '.H56-'
                        || to_char(r AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(d::text, 7, '0'),
                    1 + d % {AGENCIES}, :version,
@@ -139,11 +139,12 @@ def load(motcua: Motcua, items: int) -> dict:
                        || (CAST(:given AS text[]))[1 + (d * 13) % cardinality(CAST(:given AS text[]))],
                    lpad((d * 7919 % 1000000000)::text, 12, '0'), 'Xã Số ' || (1 + d % {AGENCIES}), '', '',
                    r, r + interval '15 days', r + interval '15 days',
-                   CASE WHEN d < :first_open THEN r + interval '6 days' END,
-                   '{{}}', :serializer, 4
+                   CASE WHEN d < :first_open THEN r + interval '6 days' END, 4
             FROM generate_series(1, :n) d,
                  LATERAL (SELECT :now - make_interval(secs => :span * (:n - d) / :n) AS r) received
         """), params)
+        conn.execute(text("INSERT INTO dossier_states (dossier_id, state, serializer_version) "
+                          "SELECT d, '{}', :serializer FROM generate_series(1, :n) d"), params)
         # Work items: done dossiers have all four steps done; withdrawn ones stop after one or two
         # steps, the last cancelled; open ones are done up to step d % 4, which is open (half of
         # them claimed). Step k starts k×1.5 days after reception and is due 3 days later (one in 7

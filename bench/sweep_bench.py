@@ -91,11 +91,13 @@ def load(motcua: Motcua, open_items: int) -> float:
         conn.execute(text(f"""
             INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name,
                 applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, due_at,
-                original_due_at, workflow_state, serializer_version, revision)
+                original_due_at, revision)
             SELECT d, 'BENCH-' || lpad(d::text, 8, '0'), 1 + d % {AGENCIES}, :version, 4, 1,
                    'Nguyễn Văn ' || d, '', '', '', '', :now - interval '3 days', :now + interval '12 days',
-                   :now + interval '12 days', '{{}}', :serializer, 1
+                   :now + interval '12 days', 1
             FROM generate_series(1, :n) d"""), params)
+        conn.execute(text("INSERT INTO dossier_states (dossier_id, state, serializer_version) "
+                          "SELECT d, '{}', :serializer FROM generate_series(1, :n) d"), params)
         # Item i belongs to dossier i; specialists' steps mostly, one in four the leader's; every
         # other one claimed by an officer of that role (specialist 1 + i % 3, or the leader).
         conn.execute(text(f"""

@@ -165,13 +165,70 @@ class Dossier(Base):
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Set when the workflow ended on an uncaught BPMN error or a script failed for good.
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # The SpiffWorkflow instance without its spec (the spec lives once per version).
-    workflow_state: Mapped[str] = mapped_column(Text)
-    serializer_version: Mapped[str] = mapped_column(String(10))
     # Incremented by every command; a cheap check that nobody wrote in between.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     agency: Mapped[Agency] = relationship()
     procedure_version: Mapped[ProcedureVersion] = relationship()
+    # The workflow's hot state lives in its own table (DossierState); see workflow_state below.
+    state_row: Mapped["DossierState | None"] = relationship(back_populates="dossier", uselist=False,
+                                                             cascade="all, delete-orphan")
+
+    # The SpiffWorkflow instance without its spec, read and written as if it were a column here.
+    @property
+    def workflow_state(self) -> str:
+        return self.state_row.state if self.state_row is not None else ""
+
+    @workflow_state.setter
+    def workflow_state(self, value: str) -> None:
+        self._state().state = value
+
+    @property
+    def serializer_version(self) -> str:
+        return self.state_row.serializer_version if self.state_row is not None else ""
+
+    @serializer_version.setter
+    def serializer_version(self, value: str) -> None:
+        self._state().serializer_version = value
+
+    def _state(self) -> "DossierState":
+        if self.state_row is None:
+            self.state_row = DossierState(state="", serializer_version="")
+        return self.state_row
+
+
+class DossierState(Base):
+    """A dossier's workflow (SpiffWorkflow's task tree and data, without the spec): the one large
+    value every command reads and rewrites.
+
+    Its own table, so that rewriting it touches no index but the primary key and every update can
+    be a HOT update on PostgreSQL: the migration gives the table a fillfactor of 50 and keeps the
+    value compressed in the row (STORAGE MAIN, lz4 where the server has it), so a new version
+    lands on the same page and the old one is pruned there, instead of a new TOAST value and a new
+    dossier row per command. Finished loop laps and sub-processes are moved out to
+    ``workflow_archive`` (engine/runtime/compaction.py), so the value stays bounded.
+    """
+    __tablename__ = "dossier_states"
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    dossier: Mapped[Dossier] = relationship(back_populates="state_row")
+
+
+class WorkflowArchive(Base):
+    """Parts of a dossier's workflow that finished (loop laps, sub-processes), taken out of the hot
+    state so a dossier sent back 400 times costs what it cost on the first lap. Append-only; the
+    whole workflow can be put back together from the state and these rows
+    (engine.runtime.compaction.restore)."""
+    __tablename__ = "workflow_archive"
+    __table_args__ = (Index("ix_workflow_archive_dossier", "dossier_id", "id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    archived_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The dossier's revision when the part left the state, and the serializer that wrote it.
+    revision: Mapped[int] = mapped_column(Integer)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    # JSON: {"owner", "loop", "iteration", "tasks", "subprocesses"} (see compaction.py).
+    content: Mapped[str] = mapped_column(Text)
 
 
 class WorkItem(Base):

@@ -12,7 +12,7 @@ from engine.models import Agency, Dossier, User, WorkItem
 from engine.queries.case_data import Datum, case_data
 from engine.queries.dossier import documents_of, people_in
 from engine.queries.history import HistoryEntry, dossier_history
-from engine.runtime.host import load_workflow, task_data
+from engine.runtime.host import step_data
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def task_view(session, user_id: int, work_item_id: int) -> TaskView:
         created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
         form=version.forms.get(form_name) if form_name else None,
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
-        dossier=summary, data=case_data(version.manifest, version.forms, task_data(load_workflow(dossier), item.task_id)),
+        dossier=summary, data=case_data(version.manifest, version.forms, step_data(session, dossier, item.task_id)),
         documents=documents_of(session, dossier.id), history=history,
         people=people_in(session, history))
 

@@ -9,11 +9,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEve
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
+from engine import clock
 from engine.errors import InvalidState, NotFound, ScriptError
+from engine.models import WorkflowArchive
 from engine.procedures.registry import SPEC_CACHE, database_of
 from engine.runtime.sandbox import SCRIPT_ENGINE
-from engine.runtime.serializer import VERSION, dump_state, load_state
+from engine.runtime.serializer import VERSION, archived_task_data, dump_compacted, load_state
 
 
 @dataclass
@@ -86,8 +90,44 @@ def load_workflow(dossier) -> BpmnWorkflow:
 
 
 def save_workflow(dossier, workflow: BpmnWorkflow) -> None:
-    dossier.workflow_state = dump_state(workflow)
+    """Store the hot state; finished loop laps and sub-processes go to ``workflow_archive`` (in the
+    same transaction), so what the next command loads stays the same size however long the
+    dossier lives (engine/runtime/compaction.py)."""
+    state, pieces = dump_compacted(workflow)
+    dossier.workflow_state = state
     dossier.serializer_version = VERSION
+    if pieces:
+        session = object_session(dossier)
+        now = clock.now()
+        session.add_all([WorkflowArchive(dossier_id=dossier.id, archived_at=now, revision=dossier.revision,
+                                         serializer_version=VERSION, content=piece) for piece in pieces])
+
+
+def _archived_pieces(session, dossier_id: int, task_id: str | None = None) -> list[str]:
+    stmt = select(WorkflowArchive.content).where(WorkflowArchive.dossier_id == dossier_id)
+    if task_id is not None:
+        stmt = stmt.where(WorkflowArchive.content.contains(task_id))
+    return list(session.execute(stmt.order_by(WorkflowArchive.id)).scalars())
+
+
+def load_whole_workflow(session, dossier) -> BpmnWorkflow:
+    """The dossier's workflow with everything ever cut out of it put back: every lap of every loop,
+    every finished sub-process (for a full diagram or an administrator). Commands never need it."""
+    spec, subprocess_specs = procedure_of(dossier).specs
+    spec_json = None if dossier.serializer_version == VERSION else dossier.procedure_version.spec_json
+    workflow = load_state(dossier.workflow_state, dossier.serializer_version, spec, subprocess_specs, spec_json,
+                          pieces=_archived_pieces(session, dossier.id))
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def step_data(session, dossier, task_id: str) -> dict:
+    """The data a step sees (or saw, once done), also for a step of a lap that left the hot state;
+    empty when the task is nowhere (a branch the engine deleted)."""
+    data = task_data(load_workflow(dossier), task_id)
+    if data:
+        return data
+    return archived_task_data(_archived_pieces(session, dossier.id, task_id), task_id) or {}
 
 
 def run_engine(workflow: BpmnWorkflow) -> StepOutcome:

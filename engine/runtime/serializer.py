@@ -18,6 +18,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
 
+from engine.runtime import compaction
+
 
 class _SpecFromCacheConverter(BpmnWorkflowConverter):
     """Restores a workflow whose ``spec``/``subprocess_specs`` are already spec objects, and
@@ -111,6 +113,17 @@ def prewire_message_started_pools(spec) -> None:
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
+    """The whole workflow, nothing cut out."""
+    return _dump(workflow, compact=False)[0]
+
+
+def dump_compacted(workflow: BpmnWorkflow) -> tuple[str, list[str]]:
+    """The hot state, and the finished parts cut out of it (engine/runtime/compaction.py), each as
+    JSON for ``workflow_archive``."""
+    return _dump(workflow, compact=True)
+
+
+def _dump(workflow: BpmnWorkflow, *, compact: bool) -> tuple[str, list[str]]:
     # Encoder mode as in serialize_json: task-data deltas are converted (dates, Decimals) only by
     # the registry's JSON encoder, not by to_dict; a plain json.dumps loses or rejects them.
     registry = SERIALIZER.registry
@@ -118,13 +131,21 @@ def dump_state(workflow: BpmnWorkflow) -> str:
         registry._encoder_mode = True
         try:
             dct = _WORKFLOW_TO_DICT(workflow, with_specs=False)
-            return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+            pieces = compaction.split_finished(dct, workflow) if compact else []
+            encode = lambda value: json.dumps(value, cls=SERIALIZER._encoder_cls, separators=(",", ":"))  # noqa: E731
+            return encode(dct), [encode(piece) for piece in pieces]
         finally:
             registry._encoder_mode = False
 
 
-def load_state(state: str, state_version: str, spec, subprocess_specs, spec_json: str | None = None) -> BpmnWorkflow:
+def load_state(state: str, state_version: str, spec, subprocess_specs, spec_json: str | None = None,
+               pieces: list[str] | None = None) -> BpmnWorkflow:
+    """A stored state as a workflow. With ``pieces`` (the dossier's ``workflow_archive`` rows, in
+    order), the parts cut out of it are put back: the whole workflow, as it would be uncut."""
     dct = json.loads(state)
+    if pieces is not None:
+        compaction.restore(dct, [json.loads(piece) for piece in pieces])
+    compaction.expand_loops(dct)
     if state_version != VERSION:
         # Stored by an older SpiffWorkflow: migrate with the full spec dicts, the way the library expects.
         full = json.loads(spec_json)
@@ -135,3 +156,13 @@ def load_state(state: str, state_version: str, spec, subprocess_specs, spec_json
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
     return SERIALIZER.from_dict(dct)
+
+
+def archived_task_data(pieces: list[str], task_id: str) -> dict | None:
+    """The data a task cut out of the hot state saw (None when no piece holds it)."""
+    for piece in pieces:
+        if task_id in piece:  # a cheap look before parsing
+            data = compaction.task_data_in_pieces([json.loads(piece)], task_id, SERIALIZER.registry)
+            if data is not None:
+                return data
+    return None
