@@ -1,14 +1,19 @@
 """The dossier history: append-only (a database trigger refuses UPDATE and DELETE)."""
 from __future__ import annotations
 
-from engine import clock
+from engine import clock, context
 from engine.models import AuditEvent
+
+# session.info key: the actions recorded in this transaction (the unit of work times the command by
+# the first one).
+ACTIONS = "motcua_actions"
 
 
 def record(session, dossier, action: str, *, actor_id=None, status_before=None, step_id=None,
            step_name=None, **detail) -> AuditEvent:
     event = AuditEvent(dossier_id=dossier.id, at=clock.now(), actor_id=actor_id, action=action,
                        step_id=step_id, step_name=step_name, status_before=status_before,
-                       status_after=dossier.status, detail=detail)
+                       status_after=dossier.status, detail=detail, request_id=context.request_id())
     session.add(event)
+    session.info.setdefault(ACTIONS, []).append(action)
     return event

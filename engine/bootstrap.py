@@ -12,7 +12,9 @@ class Motcua:
         self.settings = settings or Settings()
         self.mailer = mailer or _mailer(self.settings)
         self.partner_client = partner_client or _partner_client()
-        self.db = make_engine(self.settings.database_url)
+        self.db = make_engine(self.settings.database_url, pool_size=self.settings.db_pool_size,
+                              max_overflow=self.settings.db_max_overflow,
+                              connect_timeout=self.settings.db_connect_timeout)
         self.sqlite = is_sqlite(self.db)
         self._sessions = make_session_factory(self.db)
         self.read_session = make_read_session_factory(self.db)

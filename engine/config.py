@@ -21,5 +21,11 @@ class Settings:
     smtp_host: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMTP_HOST", ""))
     smtp_port: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SMTP_PORT", "25")))
     mail_from: str = field(default_factory=lambda: os.environ.get("MOTCUA_MAIL_FROM", "motcua@localhost"))
+    # Connections per process (PostgreSQL): a gunicorn worker needs about one per thread; the
+    # server's max_connections must cover every process (docs/OPERATIONS.md).
+    db_pool_size: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_DB_POOL_SIZE", "10")))
+    db_max_overflow: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_DB_MAX_OVERFLOW", "30")))
+    # Seconds to wait for a new connection: an unreachable server fails a request quickly (503).
+    db_connect_timeout: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_DB_CONNECT_TIMEOUT", "5")))
     # BPMN files are small; anything bigger is a mistake or an attack.
     max_bpmn_bytes: int = 2 * 1024 * 1024

@@ -22,12 +22,16 @@ def is_sqlite(engine_or_url) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30, connect_timeout: int | None = None,
+                **kwargs) -> Engine:
     if is_sqlite(url):
         return _make_sqlite_engine(url, **kwargs)
+    # A connection that died while idle (server restart, network cut) is replaced on checkout.
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 30)
+    kwargs.setdefault("pool_size", pool_size)
+    kwargs.setdefault("max_overflow", max_overflow)
+    if connect_timeout:
+        kwargs.setdefault("connect_args", {"connect_timeout": connect_timeout})
     return create_engine(url, **kwargs)
 
 

@@ -1,6 +1,7 @@
 """Schema upgrades through Alembic, callable from the CLI and tests."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -30,3 +31,10 @@ def current(db_engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
     with db_engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+@lru_cache(maxsize=1)
+def head() -> str:
+    """The revision this code's migrations end at."""
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, SmallInteger,
-    String, Text, UniqueConstraint,
+    String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -240,6 +240,10 @@ class WorkItem(Base):
         Index("ix_work_items_dossier", "dossier_id", "state"),
         # The inbox's "done" tab: what an officer finished, newest first (backward scan).
         Index("ix_work_items_finisher", "finished_by_id", "state", "finished_at", "id"),
+        # Open work only, by due time: the metrics' open and overdue counts stay as cheap as the
+        # number of open steps, however much history the table holds.
+        Index("ix_work_items_open_due", "due_at", postgresql_where=text("state = 'open'"),
+              sqlite_where=text("state = 'open'")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -281,6 +285,8 @@ class AuditEvent(Base):
     status_before: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     status_after: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The web request or scheduler tick that wrote it (engine.context): the same id as in the logs.
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     actor: Mapped[User | None] = relationship()
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from time import perf_counter
+
+from engine import audit
 from engine.errors import NotFound
+from engine.metrics import observe_command
 from engine.models import Dossier, WorkItem
 
 
@@ -38,16 +42,20 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
+        self._started, self._outcome = perf_counter(), "rolled_back"
         return self
 
     def __exit__(self, *exc_info):
         try:
             self.session.rollback()
         finally:
+            # Timed by the audit action the command recorded (engine/audit.py notes it).
+            observe_command(self.session.info.get(audit.ACTIONS), self._outcome, perf_counter() - self._started)
             self.session.close()
 
     def commit(self) -> None:
         self.session.commit()
+        self._outcome = "committed"
 
     def rollback(self) -> None:
         self.session.rollback()

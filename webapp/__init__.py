@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "webapp.public",
     "webapp.api",
     "webapp.vendor",
+    "webapp.observability",
 )
 
 
@@ -57,7 +58,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     from flask_wtf.csrf import CSRFProtect
     CSRFProtect(app)
 
-    from webapp import auth, errors, i18n
+    from webapp import auth, errors, i18n, observability
+    observability.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

@@ -127,10 +127,16 @@ def serve(host, port, no_scheduler):
 @main.command()
 @click.option("--once", is_flag=True, help="Run one tick and exit (cron, tests).")
 @click.option("--interval", default=60, type=int, help="Seconds between ticks.")
-def scheduler(once, interval):
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve this process's Prometheus metrics on 127.0.0.1:PORT (/metrics).")
+def scheduler(once, interval, metrics_port):
     """Run the scheduler: BPMN timers, escalations, will-be-late dossiers, mail delivery."""
-    from engine.scheduler.runner import run_forever, run_tick
+    from engine.logging_setup import configure_logging
+    from engine.scheduler.runner import run_forever, run_tick, serve_metrics
+    configure_logging()
     m = _motcua()
+    if metrics_port:
+        serve_metrics(metrics_port)
     if once:
         report = run_tick(m)
         click.echo(f"warnings={report.warnings} overdue={report.overdue} "
@@ -138,6 +144,11 @@ def scheduler(once, interval):
         return
     run_forever(m, interval)
 
+
+from webapp.cli_operations import COMMANDS as _OPERATIONS  # noqa: E402  web, backup, restore
+
+for _command in _OPERATIONS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from engine import context
+from engine.metrics import SCHEDULER_TICK_FAILURES, SCHEDULER_TICK_SECONDS
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from engine.scheduler.mail_delivery import deliver_mail
 from engine.scheduler.partner_delivery import run_partner_jobs
@@ -38,10 +40,13 @@ def run_tick(motcua) -> TickReport:
 
 
 def _safe_tick(motcua):
-    try:
-        run_tick(motcua)
-    except Exception:  # a bad tick must not stop the next one
-        log.exception("scheduler tick failed")
+    # One id per tick, like a web request's: its log lines and the audit rows it writes share it.
+    with context.bound_request_id(context.new_request_id(prefix="tick-")), SCHEDULER_TICK_SECONDS.time():
+        try:
+            run_tick(motcua)
+        except Exception:  # a bad tick must not stop the next one
+            SCHEDULER_TICK_FAILURES.inc()
+            log.exception("scheduler tick failed")
 
 
 def start_background(motcua, seconds: int = TICK_SECONDS):
@@ -56,7 +61,24 @@ def start_background(motcua, seconds: int = TICK_SECONDS):
 def run_forever(motcua, seconds: int = TICK_SECONDS) -> None:
     """`motcua scheduler`: its own process; several may run against one PostgreSQL."""
     from apscheduler.schedulers.blocking import BlockingScheduler
+    import signal
     scheduler = BlockingScheduler()
     scheduler.add_job(_safe_tick, "interval", seconds=seconds, args=[motcua], max_instances=1, coalesce=True)
+    # SIGTERM (systemd stop, a deploy) ends the loop once the running tick has committed or rolled back.
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     _safe_tick(motcua)
     scheduler.start()
+    log.info("scheduler stopped")
+
+
+def serve_metrics(port: int, address: str = "127.0.0.1") -> None:
+    """This process's metrics over HTTP, for a scheduler that runs without the web app beside it.
+    With PROMETHEUS_MULTIPROC_DIR set (same host as gunicorn), the web's /metrics has them too."""
+    import os
+    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    start_http_server(port, addr=address, registry=registry)

@@ -1,0 +1,137 @@
+"""Prometheus metrics, with the official client (prometheus-client).
+
+Two kinds:
+
+- **Measured in the process** (histograms, counters): how long each command took
+  (``motcua_command_seconds``, labelled with the audit action it recorded), each scheduler tick
+  (``motcua_scheduler_tick_seconds``), and, in the web app, each request
+  (``motcua_request_seconds``, webapp/observability.py). Under gunicorn every worker writes them
+  to files in ``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics`` adds up all workers
+  (the client's multiprocess mode; gunicorn.conf.py clears the folder and retires dead workers).
+- **Read from the database at scrape time** (``DatabaseCollector``): open and overdue work,
+  and the backlog and dead letters of every outbox. Counting in the database is the only count
+  that is right with any number of processes; the queries go through indexes.
+
+An outbox is one line in ``OUTBOXES``: its table, what "waiting to be sent" and "given up" mean
+there.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import text
+
+log = logging.getLogger("motcua.metrics")
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # each process writes its files there from the first metric
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+# From 5 ms (a claim) to 10 s (a scheduler batch after an outage).
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+COMMAND_SECONDS = Histogram(
+    "motcua_command_seconds", "One engine command (one transaction), by the audit action it recorded",
+    ["action", "outcome"], buckets=BUCKETS)
+SCHEDULER_TICK_SECONDS = Histogram(
+    "motcua_scheduler_tick_seconds", "One scheduler tick: timers, escalations, deliveries", buckets=BUCKETS)
+SCHEDULER_TICK_FAILURES = Counter(
+    "motcua_scheduler_tick_failures", "Scheduler ticks that ended on an error")
+
+
+@dataclass(frozen=True)
+class Outbox:
+    name: str
+    table: str
+    pending: str  # SQL condition: waiting for (another) delivery attempt
+    dead: str  # SQL condition: given up, waiting for an administrator
+    created: str = "created_at"
+
+
+OUTBOXES = (
+    Outbox("partner", "partner_outbox", "next_attempt_at IS NOT NULL", "dead_at IS NOT NULL"),
+    Outbox("partner_inbox", "partner_inbox", "next_attempt_at IS NOT NULL AND delivered_at IS NULL", "1 = 0",
+           created="received_at"),
+    Outbox("mail", "mail_outbox", "next_attempt_at IS NOT NULL", "next_attempt_at IS NULL AND sent_at IS NULL"),
+)
+
+
+def observe_command(actions: list[str] | None, outcome: str, seconds: float) -> None:
+    COMMAND_SECONDS.labels(actions[0] if actions else "other", outcome).observe(seconds)
+
+
+class DatabaseCollector:
+    """Gauges read from the database when Prometheus scrapes."""
+
+    def __init__(self, motcua):
+        self._motcua = motcua
+
+    def collect(self):
+        from engine import clock
+        up = GaugeMetricFamily("motcua_database_up", "1 when the database answered this scrape")
+        try:
+            with self._motcua.read_session() as session:
+                now = clock.now()
+                open_items, overdue = session.execute(text(
+                    "SELECT count(*), count(*) FILTER (WHERE due_at < :now) FROM work_items WHERE state = 'open'")
+                    if not self._motcua.sqlite else text(
+                    "SELECT count(*), coalesce(sum(CASE WHEN due_at < :now THEN 1 ELSE 0 END), 0) "
+                    "FROM work_items WHERE state = 'open'"), {"now": now}).one()
+                backlog = [(box, *session.execute(text(
+                    f"SELECT (SELECT count(*) FROM {box.table} WHERE {box.pending}), "
+                    f"(SELECT count(*) FROM {box.table} WHERE {box.dead}), "
+                    f"(SELECT min({box.created}) FROM {box.table} WHERE {box.pending})")).one())
+                    for box in OUTBOXES if _exists(session, box.table)]
+        except Exception:  # the scrape still answers, and says the database did not
+            log.warning("metrics: database not reachable", exc_info=True)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        work = GaugeMetricFamily("motcua_open_work_items", "Open human steps (claimed or in a unit's queue)")
+        work.add_metric([], open_items)
+        yield work
+        late = GaugeMetricFamily("motcua_overdue_work_items", "Open human steps past their due time")
+        late.add_metric([], overdue)
+        yield late
+        pending = GaugeMetricFamily("motcua_outbox_pending", "Messages waiting for delivery", labels=["outbox"])
+        dead = GaugeMetricFamily("motcua_outbox_dead", "Messages given up on (dead letters)", labels=["outbox"])
+        age = GaugeMetricFamily("motcua_outbox_oldest_pending_seconds", "Age of the oldest waiting message",
+                                labels=["outbox"])
+        for box, waiting, given_up, oldest in backlog:
+            pending.add_metric([box.name], waiting)
+            dead.add_metric([box.name], given_up)
+            age.add_metric([box.name], _age(oldest, now))
+        yield from (pending, dead, age)
+
+
+def _exists(session, table: str) -> bool:
+    return session.get_bind().dialect.has_table(session.connection(), table)
+
+
+def _age(oldest, now) -> float:
+    if oldest is None:
+        return 0.0
+    if isinstance(oldest, str):  # SQLite hands back text
+        from datetime import datetime, timezone
+        oldest = datetime.fromisoformat(oldest)
+        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=timezone.utc)
+    return max(0.0, (now - oldest).total_seconds())
+
+
+def exposition(motcua) -> bytes:
+    """The text Prometheus reads: this process's (or, in multiprocess mode, every worker's)
+    measurements, then the database gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        measured = CollectorRegistry()
+        multiprocess.MultiProcessCollector(measured)
+    else:
+        from prometheus_client import REGISTRY as measured
+    database = CollectorRegistry(auto_describe=False)
+    database.register(DatabaseCollector(motcua))
+    return generate_latest(measured) + generate_latest(database)
