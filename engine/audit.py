@@ -13,7 +13,8 @@ def record(session, dossier, action: str, *, actor_id=None, status_before=None, 
            step_name=None, **detail) -> AuditEvent:
     event = AuditEvent(dossier_id=dossier.id, at=clock.now(), actor_id=actor_id, action=action,
                        step_id=step_id, step_name=step_name, status_before=status_before,
-                       status_after=dossier.status, detail=detail, request_id=context.request_id())
+                       status_after=dossier.status, detail=detail, request_id=context.request_id(),
+                       revision=getattr(dossier, "revision", None))
     session.add(event)
     session.info.setdefault(ACTIONS, []).append(action)
     return event

@@ -287,6 +287,8 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     # The web request or scheduler tick that wrote it (engine.context): the same id as in the logs.
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The dossier's revision once the command was done (engine/invariants.py checks none is missing).
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     actor: Mapped[User | None] = relationship()
 
 

@@ -58,4 +58,21 @@ def restore(source, yes):
     click.echo(f"restored from {source}")
 
 
-COMMANDS = (web, backup, restore)
+@click.command()
+@click.option("--show", default=50, help="How many violations to list.")
+def check(show):
+    """Check every dossier's invariants (work items, revisions, audit, partner messages, escalations)."""
+    from engine.bootstrap import Motcua
+    from engine.invariants import check as run_check
+    motcua = Motcua(Settings())
+    try:
+        report = run_check(motcua)
+    finally:
+        motcua.dispose()
+    for violation in report.violations[:show]:
+        click.echo(str(violation))
+    click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
+COMMANDS = (web, backup, restore, check)
