@@ -51,3 +51,6 @@ def configure_logging(fmt: str | None = None, level: str | None = None) -> None:
     for name in ("gunicorn.error", "gunicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # SpiffWorkflow logs every task's state change with the case data at INFO: noise, and
+    # personal data that has no place in logs.
+    logging.getLogger("spiff").setLevel(logging.WARNING)

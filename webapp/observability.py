@@ -14,8 +14,7 @@ import ipaddress
 import logging
 from time import perf_counter
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, current_app, g, request
 from prometheus_client import Histogram
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -52,11 +51,13 @@ def _finish(response):
     REQUEST_SECONDS.labels(endpoint, request.method, f"{response.status_code // 100}xx").observe(seconds)
     response.headers["X-Request-Id"] = g.get("request_id", "")
     if endpoint not in ("observability.metrics", "static"):
-        from flask_login import current_user
+        # The user as this request already loaded it (never a new query here: the database
+        # may be the reason the request failed).
+        user = g.get("_login_user")
         log.info("%s %s %s", request.method, request.path, response.status_code, extra={
             "event": "request", "request_id": g.get("request_id"), "method": request.method, "path": request.path, "endpoint": endpoint,
             "status": response.status_code, "ms": round(seconds * 1000, 2),
-            "user_id": getattr(current_user, "id", None) if current_user else None})
+            "user_id": getattr(user, "id", None)})
     return response
 
 
@@ -72,9 +73,20 @@ def _database_unavailable(exc):
     if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
         raise exc
     log.warning("database unavailable: %s", str(exc).splitlines()[0], extra={"event": "database_unavailable"})
-    body = render_template("errors/error.html", title=_("Hệ thống tạm thời gián đoạn"),
-                           message=_("Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút."))
-    return body, 503, {"Retry-After": "10"}
+    # A page that needs nothing from the database: not the layout (it reads the logged-in user),
+    # not the locale (it may be the user's): both languages, as on the printed forms.
+    return UNAVAILABLE_PAGE, 503, {"Retry-After": "10", "Content-Type": "text/html; charset=utf-8"}
+
+
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Hệ thống tạm thời gián đoạn</title><link rel="stylesheet" href="/static/motcua.css"></head>
+<body><main class="container">
+<h1>Hệ thống tạm thời gián đoạn</h1>
+<p>Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.</p>
+<p lang="en">Service temporarily interrupted: the database cannot be reached. Please try again in a few minutes.</p>
+</main></body></html>
+"""
 
 
 def _is_connection_error(exc) -> bool:
