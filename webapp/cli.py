@@ -115,8 +115,10 @@ def deploy(paths, forms_dir, deployed_by):
 def serve(host, port, no_scheduler):
     """Serve the web app (waitress), with the scheduler in-process unless told otherwise."""
     from waitress import serve as waitress_serve
+    from engine.logging_setup import configure_logging
     from engine.scheduler.runner import start_background
     from webapp import create_app
+    configure_logging()  # text lines on a terminal unless MOTCUA_LOG_FORMAT=json
     app = create_app()
     if not no_scheduler:
         start_background(app.extensions["motcua"])
