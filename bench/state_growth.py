@@ -49,6 +49,10 @@ def twenty_steps_bpmn(steps: int = STEPS) -> str:
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d20" targetNamespace="http://motcua.vn/bench">
   <bpmn:process id="bench_20_steps" name="Thủ tục 20 bước" isExecutable="true">
+    <bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="timeLimit" value="20 working days" />
+      <spiffworkflow:property name="receivedBy" value="commune_committee" />
+    </spiffworkflow:properties></bpmn:extensionElements>
     <bpmn:laneSet id="ls"><bpmn:lane id="l" name="specialist">{''.join(f'<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>' for r in refs)}</bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start"><bpmn:outgoing>f_1</bpmn:outgoing></bpmn:startEvent>
     {''.join(tasks)}

@@ -112,9 +112,10 @@ def _check_batch(session, dossiers, report, grace, now) -> None:
 
 def _work_items(dossier, items) -> list[tuple[str, str]]:
     open_tasks = {item.task_id for item in items if item.state == "open"}
-    if dossier.finished_at is not None or dossier.failure:
-        return [("work_items", f"finished dossier has open items {sorted(open_tasks)}")] if open_tasks else []
+    if not dossier.workflow_state:  # refused at the counter, or registered online and not yet received
+        return [("work_items", f"dossier without a workflow has open items {sorted(open_tasks)}")] if open_tasks else []
     try:
+        # A finished, withdrawn or stopped workflow has no READY step: the same comparison holds.
         ready = {str(task.id) for task in ready_human_tasks(load_workflow(dossier))}
     except Exception as exc:  # a state that does not load is a violation too
         return [("work_items", f"workflow does not load: {type(exc).__name__}: {exc}")]

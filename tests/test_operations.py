@@ -105,7 +105,7 @@ def _release_state_sent_back(laps: int):
     workflow = BpmnWorkflow(spec, subs, script_engine=SCRIPT_ENGINE)
     workflow.do_engine_steps()
     for lap in range(laps):
-        for step, data in (("appraise", APPRAISAL), ("approve", {"decision": "send_back", "leader_opinion": f"{lap}"})):
+        for step, data in (("appraise", {**APPRAISAL, "supplement_requested": False}), ("approve", {"decision": "send_back", "leader_opinion": f"{lap}"})):
             [task] = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == step]
             host.complete_task(workflow, task, data)
             host.run_engine(workflow)

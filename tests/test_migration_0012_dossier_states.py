@@ -1,4 +1,4 @@
-"""Migration 0011 moves each dossier's workflow state to dossier_states, and a downgrade puts
+"""Migration 0012 moves each dossier's workflow state to dossier_states, and a downgrade puts
 archived laps back into the states the older code reads."""
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _seed(conn, state: str) -> None:
         "'{}', :at, 'test')"), {"at": AT})
 
 
-def test_upgrade_from_0010_moves_every_state_unchanged(tmp_path):
+def test_upgrade_from_0010_through_0011_moves_every_state_unchanged(tmp_path):
     engine = _scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0010")
@@ -45,7 +45,7 @@ def test_upgrade_from_0010_moves_every_state_unchanged(tmp_path):
                     "'', '', '', '', :at, :state, '1.5', 3)"),
                     {"n": n, "code": f"000.31.21.H56-261123-000{n}", "at": AT, "state": json.dumps({"tasks": {"n": n}})})
 
-        migrate.upgrade(engine, "0011")
+        migrate.upgrade(engine, "0012")
 
         assert "workflow_state" not in {c["name"] for c in inspect(engine).get_columns("dossiers")}
         with engine.connect() as conn:
@@ -59,7 +59,7 @@ def test_upgrade_from_0010_moves_every_state_unchanged(tmp_path):
 
 
 def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
-    """A dossier sent back 6 times, stored compacted at head: after a downgrade to 0010 its
+    """A dossier sent back 6 times, stored compacted at head: after a downgrade to 0011 its
     dossiers.workflow_state loads as the whole workflow, with all seven appraisals."""
     checked = check_file(REFERENCE, FORMS)
     spec, subs = specs_from_json(specs_to_json(checked.spec, checked.subprocess_specs))
@@ -67,7 +67,7 @@ def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
     workflow.do_engine_steps()
     archive = []
     for lap in range(6):
-        for step, data in (("appraise", APPRAISAL), ("approve", {"decision": "send_back", "leader_opinion": str(lap)})):
+        for step, data in (("appraise", {**APPRAISAL, "supplement_requested": False}), ("approve", {"decision": "send_back", "leader_opinion": str(lap)})):
             [task] = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == step]
             host.complete_task(workflow, task, data)
             host.run_engine(workflow)
@@ -79,7 +79,7 @@ def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
 
     engine = _scratch_engine(tmp_path)
     try:
-        migrate.upgrade(engine, "0011")
+        migrate.upgrade(engine, "0012")
         with engine.begin() as conn:
             _seed(conn, state)
             conn.execute(text(
@@ -93,7 +93,7 @@ def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
                 conn.execute(text("INSERT INTO workflow_archive (dossier_id, archived_at, revision, serializer_version, "
                                   "content) VALUES (1, :at, 1, :v, :c)"), {"at": AT, "v": VERSION, "c": piece})
 
-        migrate.downgrade(engine, "0010")
+        migrate.downgrade(engine, "0011")
 
         assert "dossier_states" not in inspect(engine).get_table_names()
         with engine.connect() as conn:

@@ -8,16 +8,16 @@ all its index entries. ``workflow_archive`` receives finished loop laps and sub-
 (engine/runtime/compaction.py). Existing states are copied as they are; they are compacted the
 next time a command saves them.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Audit rows carry the request (or scheduler tick) id that wrote them; open work gets a partial
 index by due time for the metrics' open and overdue counts.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

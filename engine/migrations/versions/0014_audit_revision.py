@@ -3,14 +3,14 @@ checker (engine/invariants.py) can tell a transition saved without its history, 
 twice, from a sound dossier. Older rows keep NULL (their dossiers are checked from the first
 revision recorded on).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
