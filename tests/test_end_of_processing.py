@@ -7,7 +7,7 @@ from datetime import timedelta
 from engine import commands
 from engine.commands.reception import Applicant
 from engine.models import Dossier, Escalation
-from engine.queries.statistics import EARLY, judge, punctuality
+from engine.statistics import EARLY, Period, figures, verdict
 from engine.scheduler.escalation import sweep_late_dossiers
 from engine.statuses import DossierStatus
 from tests.test_reference_procedure import APPRAISAL, Officer, current_item
@@ -44,14 +44,14 @@ def test_result_ready_is_the_end_of_processing_and_collecting_later_does_not_mov
     assert sweep_late_dossiers(demo.motcua.uow()).will_be_late == 0  # waiting for the citizen is not late
     with demo.motcua.read_session() as s:
         assert s.query(Escalation).count() == 0
-        counts = punctuality(s, now=frozen_clock())
-    assert (counts.early, counts.overdue, counts.late) == (1, 0, 0)  # not overdue while it waits
+        counts = figures(s, Period.month(2026, 11), now=frozen_clock())
+        assert (counts["early"], counts["overdue"], counts["late"]) == (1, 0, 0)  # not overdue while it waits
     reception.take_and_complete(dossier_id, RETURN, expect_step="return_result")
     returned = row(demo, dossier_id)
     assert returned.status == DossierStatus.RESULT_RETURNED
     assert returned.finished_at == ended and returned.returned_at == frozen_clock()
-    assert judge(status=returned.status, finished_at=returned.finished_at,
-                 original_due_at=returned.original_due_at, timezone="Asia/Ho_Chi_Minh", now=frozen_clock()) == EARLY
+    assert verdict(status=returned.status, finished_at=returned.finished_at, original_due_at=returned.original_due_at,
+                   supplement_count=returned.supplement_count, timezone="Asia/Ho_Chi_Minh", at=frozen_clock()) == EARLY
 
 
 def test_a_dossier_stopped_after_its_result_was_ready_keeps_the_earlier_end(demo, frozen_clock):

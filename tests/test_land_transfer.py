@@ -17,7 +17,7 @@ import pytest
 from engine import commands
 from engine.commands.reception import Applicant
 from engine.models import Dossier, PartnerOutbox, WorkItem
-from engine.queries.statistics import punctuality
+from engine.statistics import Period, figures
 from tests.conftest import VN
 from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)
 
@@ -141,8 +141,9 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     frozen_clock.current = at(12, 9, 10)  # after the first due date (8/12), before the moved one
     branch.do_step("motcuadatdai", "return_result", RETURN)
     assert dossier_of(branch, dossier.id).status == 10
-    counts = branch.read(lambda s: punctuality(s, agency_ids=[branch.agencies["land_registration_office"]]))
-    assert (counts.early, counts.on_time, counts.late) == (1, 0, 0)
+    counts = branch.read(lambda s: figures(s, Period.month(2026, 12),
+                                           agency_ids=[branch.agencies["land_registration_office"]]))
+    assert (counts["early"], counts["on_time"], counts["late"]) == (1, 0, 0)
 
 
 def task_page(instance, username, work_item_id) -> str:

@@ -18,7 +18,7 @@ from engine.procedures.registry import check_and_deploy
 from engine.queries.escalations import open_escalations
 from engine.queries.notifications import notifications, unread_count
 from engine.queries.public import track
-from engine.queries.statistics import punctuality
+from engine.statistics import Period, figures
 from engine.queries.step_urgency import urgency
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from tests.bpmn_samples import FORMS
@@ -265,27 +265,29 @@ def test_notifications_list_newest_first_and_mark_read(timed, frozen_clock):
 
 # Statistics: judged against the original date ------------------------------------------------------
 
+NOVEMBER = Period.month(2026, 11)
+
 def test_punctuality_is_judged_against_the_original_due_date(timed, frozen_clock):
     early, on_time, late, apologised, open_ok, open_late = (receive(timed, f"Người {n}") for n in range(6))
     # Every dossier is due Thu 26/11 09:00 (original).
     frozen_clock.current = at(25, 15)
     finish(timed, early.id)
     apologise(timed, apologised.id, at(2, 17, month=12))
-    frozen_clock.current = at(26, 16)  # the due day, after the due hour: still "on time" (by day)
+    frozen_clock.current = at(26, 9)  # the due instant itself: on time
     finish(timed, on_time.id)
     frozen_clock.current = at(27, 10)
     finish(timed, late.id)
     finish(timed, apologised.id)  # before its new date, after the original one: late
     assert read(timed, Dossier, apologised.id).due_at == at(2, 17, month=12)
     with timed.motcua.read_session() as s:
-        stats = punctuality(s, agency_ids=[timed.commune], now=at(27, 10))
-    assert (stats.early, stats.on_time, stats.late) == (1, 1, 2)
-    assert (stats.within_time, stats.overdue) == (0, 2)
+        stats = figures(s, NOVEMBER, agency_ids=[timed.commune], now=at(27, 10))
+    assert (stats["early"], stats["on_time"], stats["late"]) == (1, 1, 2)
+    assert (stats["within_time"], stats["overdue"]) == (0, 2)
     assert stats.on_time_share == pytest.approx(2 / 6)
     with timed.motcua.read_session() as s:
-        before = punctuality(s, agency_ids=[timed.commune], now=at(26, 17))
-        assert (before.within_time, before.overdue) == (2, 0)
-        assert punctuality(s, agency_ids=[timed.police], now=at(27, 10)).judged == 0
+        before = figures(s, NOVEMBER, agency_ids=[timed.commune], now=at(26, 9))  # the due instant: not overdue yet
+        assert (before["within_time"], before["overdue"]) == (4, 0)
+        assert figures(s, NOVEMBER, agency_ids=[timed.police], now=at(27, 10)).judged == 0
 
 
 # Public tracking --------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from engine.commands import reassign
 from engine.errors import FormInvalid
 from engine.procedures.safe_xml import UnsafeXml
 from engine.queries.apologies import apology_state
-from engine.queries.control_slip import EARLY, LATE, ON_TIME, control_slip
+from engine.queries.control_slip import control_slip
 from engine.queries.dossier import dossier_page, receipt as receipt_query
 from engine.queries.notices import ending_rights
 from engine.queries.reception import counters, supplement_requests_of
 from webapp import motcua
 from webapp.diagram import render_diagram
 from webapp.i18n import current_language, role_label
+from webapp.verdicts import verdict_label
 
 bp = Blueprint("dossiers", __name__)
 
@@ -52,12 +53,11 @@ def control_slip_page(dossier_id: int):
     return render_template("dossiers/control_slip.html", slip=slip, d=slip.dossier)
 
 
-HANDOVER_RESULTS = {EARLY: _l("Trước hạn"), ON_TIME: _l("Đúng hạn"), LATE: _l("Trễ hạn")}
-
-
 @bp.app_template_filter("handover_result")
+@bp.app_template_filter("verdict")
 def handover_result_label(result) -> str:
-    return str(HANDOVER_RESULTS.get(result, "—"))
+    """Early / on time / late on the control slip, and a dossier's class on its page: one wording."""
+    return verdict_label(result)
 
 
 def _diagram(page) -> Markup | None:

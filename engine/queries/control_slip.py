@@ -13,9 +13,9 @@ into the dossier is recorded as the ``partner_message`` action or in a command's
 ``partner_messages``: that is the hand-over back, to the unit of the catching element. While our
 process waits for the partner's reply, the partner holds the dossier.
 
-Judging (early / on time / late) follows the usual reading of form 05: a hand-over made on an
-earlier day than its due moment is early, on the due day and not after the due moment on time,
-after it late. The due moment is, in order of preference: the giving step's own due date
+Judging (early / on time / late) is the one rule of engine/statistics (``timeliness``): a
+hand-over made on an earlier day than its due moment is early, on the due day and not after the
+due moment on time, after it late. The due moment is, in order of preference: the giving step's own due date
 (``allotment`` on the task), the giving agency's share (``allotment`` on its pool's process,
 counted in working time on that agency's calendar over every period it held the dossier), or the
 dossier's due date. A partner is judged on the ``allotment`` of its participant, from the moment
@@ -37,9 +37,9 @@ from engine.models import Agency, AuditEvent, Dossier, ProcedureVersion, User, W
 from engine.procedures.partner_routes import partner_routes
 from engine.queries.dossier import DossierHeader, _header
 from engine.queries.history import partner_name, received_messages
+from engine.statistics.verdict import EARLY, LATE, ON_TIME, timeliness  # noqa: F401 (the slip's words)
 from engine.statuses import CLOSED, DossierStatus
 
-EARLY, ON_TIME, LATE = "early", "on_time", "late"
 RECEPTION = "reception"
 # Statuses of a step that waits for the citizen (docs/DOMAIN.md): not the agency's time.
 CITIZEN_WAITS = {str(int(s)) for s in (DossierStatus.WAITING_FOR_SUPPLEMENT,
@@ -100,13 +100,7 @@ class ControlSlip:
 
 
 def judge(done_at: datetime, due_at: datetime | None, calendar: WorkingCalendar) -> str | None:
-    if due_at is None:
-        return None
-    if done_at > due_at:
-        return LATE
-    if done_at.astimezone(calendar.tz).date() < due_at.astimezone(calendar.tz).date():
-        return EARLY
-    return ON_TIME
+    return None if due_at is None else timeliness(done_at, due_at, calendar.tz)
 
 
 def working_time(limit: TimeLimit, calendar: WorkingCalendar) -> timedelta | None:

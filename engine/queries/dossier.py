@@ -6,11 +6,12 @@ dossier that does not exist, so a guessed URL reveals nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select
 
+from engine import clock
 from engine.calendar import TimeLimit, parse_time_limit
 from engine.commands._steps import SUPERVISOR
 from engine.errors import NotFound
@@ -19,6 +20,7 @@ from engine.models import (
 )
 from engine.procedures.metadata import has_no_time_limit
 from engine.queries.history import HistoryEntry, dossier_history
+from engine.statistics.verdict import verdict
 
 NOT_FOUND = ("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
 
@@ -58,6 +60,9 @@ class DossierHeader:
     # When the result was handed over (status 10); finished_at is when processing ended.
     returned_at: datetime | None = None
     supplement_count: int = 0
+    agency_timezone: str = "Asia/Ho_Chi_Minh"
+    # How statistics count the dossier now (engine/statistics): early, on time, late, overdue…
+    verdict: str | None = None
 
     @property
     def due_moved(self) -> bool:
@@ -131,14 +136,17 @@ def _header(session, user_id: int, dossier_id: int) -> DossierHeader:
                Dossier.applicant_name, Dossier.applicant_id_number, Dossier.applicant_address,
                Dossier.applicant_phone, Dossier.applicant_email, Dossier.received_at, Dossier.due_at,
                Dossier.finished_at, Dossier.failure, Dossier.original_due_at, Dossier.apology_issued_at,
-               Dossier.returned_at, Dossier.supplement_count)
+               Dossier.returned_at, Dossier.supplement_count, Agency.timezone)
         .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
         .join(Agency, Agency.id == Dossier.agency_id)
         .where(Dossier.id == dossier_id)).one_or_none()
     if row is None or not may_view(session, user_id, dossier_id, row[8]):
         raise NotFound(*NOT_FOUND)
-    return DossierHeader(*row)
+    header = DossierHeader(*row)
+    return replace(header, verdict=verdict(
+        status=header.status, finished_at=header.finished_at, original_due_at=header.original_due_at,
+        supplement_count=header.supplement_count, timezone=header.agency_timezone, at=clock.now()))
 
 
 def dossier_header(session, user_id: int, dossier_id: int) -> DossierHeader:
