@@ -27,5 +27,11 @@ class Settings:
     db_max_overflow: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_DB_MAX_OVERFLOW", "30")))
     # Seconds to wait for a new connection: an unreachable server fails a request quickly (503).
     db_connect_timeout: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_DB_CONNECT_TIMEOUT", "5")))
+    # Files the deployment keeps beside the database: the generated secret key (webapp/secret.py).
+    instance_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_INSTANCE_DIR", PROJECT_ROOT / "instance")))
+    # Logins (engine/commands/sessions.py): ended after this long without a request, and this long
+    # after the login whatever happens.
+    session_idle_minutes: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SESSION_IDLE_MINUTES", "30")))
+    session_lifetime_minutes: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SESSION_LIFETIME_MINUTES", "600")))
     # BPMN files are small; anything bigger is a mistake or an attack.
     max_bpmn_bytes: int = 2 * 1024 * 1024

@@ -486,3 +486,20 @@ class SupplementRequest(Base):
     agency: Mapped[Agency] = relationship()
     procedure: Mapped[Procedure] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class UserSession(Base):
+    """One login of a user, kept on the server (engine/commands/sessions.py): the browser's cookie
+    only names it, so ending it here ends it everywhere, whatever copies of the cookie exist."""
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # SHA-256 of the random token in the cookie: a stolen copy of this table opens nothing.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # logout · password_changed · deactivated · idle · expired · ended_by_admin
+    end_reason: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")

@@ -139,7 +139,7 @@ class Demo:
 @pytest.fixture
 def app(settings):
     from webapp import create_app
-    app = create_app(settings, {"TESTING": True, "SECRET_KEY": "test"})
+    app = create_app(lasting_sessions(settings), {"TESTING": True, "SECRET_KEY": "test"})
     yield app
     app.extensions["motcua"].dispose()
 
@@ -152,3 +152,11 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def lasting_sessions(settings: Settings) -> Settings:
+    """Logins that outlast the tests which move the clock by days while an officer stays logged
+    in; tests/web/test_sessions.py checks the real limits."""
+    from dataclasses import replace
+    year = 365 * 24 * 60
+    return replace(settings, session_idle_minutes=year, session_lifetime_minutes=year)

@@ -32,9 +32,9 @@ BLUEPRINTS = (
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
+    settings = settings or Settings()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         # The session cookie carries the login: never readable by scripts, never sent on
         # cross-site POSTs. Secure needs HTTPS, so it is switched on by configuration
@@ -51,6 +51,9 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config.from_prefixed_env("MOTCUA")
     if test_config:
         app.config.update(test_config)
+    if not (test_config or {}).get("SECRET_KEY"):  # tests bring their own; nothing else may
+        from webapp.secret import secret_key
+        app.config["SECRET_KEY"] = secret_key(settings.instance_dir)
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     app.extensions["motcua"] = Motcua(settings)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # small, readable HTML

@@ -12,12 +12,16 @@ from flask_login import LoginManager, UserMixin, current_user, login_required, l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.accounts import verify_password
+from engine.commands import sessions as server_sessions
 from engine.commands.preferences import set_locale
 from engine.queries.accounts import officer, user_for_login
 from webapp.i18n import LOCALES
 from webapp.throttle import LoginThrottle
 
 bp = Blueprint("auth", __name__)
+
+# Where the signed cookie keeps the token of the server-side session (engine/commands/sessions.py).
+SESSION_TOKEN = "sid"
 
 # Checked when the username does not exist, so both failures cost the same time.
 _DUMMY_HASH = generate_password_hash("motcua-no-such-user")
@@ -46,11 +50,18 @@ def init_app(app) -> None:
     manager.login_message_category = "info"
     manager.session_protection = "basic"
 
+    policy = server_sessions.SessionPolicy.from_settings(app.extensions["motcua"].settings)
+
     @manager.user_loader
     def load(user_id: str):
+        """The cookie names a server-side session; only a live one logs the request in."""
         from webapp import motcua
+        live_user = server_sessions.resume(motcua(), session.get(SESSION_TOKEN), policy)
+        if live_user is None or str(live_user) != user_id:
+            session.clear()  # ended, expired or forged: nothing of it stays in the browser either
+            return None
         with motcua().read_session() as s:
-            row = officer(s, int(user_id))
+            row = officer(s, live_user)
         return CurrentOfficer(row) if row and row.is_active else None
 
     app.extensions["login_throttle"] = LoginThrottle(
@@ -92,7 +103,10 @@ def login():
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         return render_template("auth/login.html", username=username, next=next_url), 401
     throttle.succeeded(username, address)
+    token = server_sessions.start(motcua().uow(), user_id=user.id, address=address,
+                                  user_agent=request.headers.get("User-Agent", ""))
     session.clear()  # a fresh session at login: nothing planted before it survives
+    session[SESSION_TOKEN] = token
     login_user(CurrentOfficer(user))
     return redirect(safe_next(next_url, url_for("inbox.index")))
 
@@ -100,6 +114,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends every session of the officer, on every device: what an officer leaving a shared
+    counter PC expects, and what stops a copied cookie."""
+    from webapp import motcua
+    server_sessions.end_all_for_user(motcua().uow(), current_user.id, reason=server_sessions.LOGOUT)
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -118,8 +118,12 @@ def serve(host, port, no_scheduler):
     from engine.logging_setup import configure_logging
     from engine.scheduler.runner import start_background
     from webapp import create_app
+    from webapp.secret import SecretKeyError
     configure_logging()  # text lines on a terminal unless MOTCUA_LOG_FORMAT=json
-    app = create_app()
+    try:
+        app = create_app()
+    except SecretKeyError as exc:
+        raise click.ClickException(str(exc))
     if not no_scheduler:
         start_background(app.extensions["motcua"])
     click.echo(f"motcua on http://{host}:{port}/")
@@ -150,6 +154,11 @@ def scheduler(once, interval, metrics_port):
 from webapp.cli_operations import COMMANDS as _OPERATIONS  # noqa: E402  web, backup, restore
 
 for _command in _OPERATIONS:
+    main.add_command(_command)
+
+from webapp.cli_accounts import COMMANDS as _ACCOUNTS  # noqa: E402  user password/deactivate/…
+
+for _command in _ACCOUNTS:
     main.add_command(_command)
 
 if __name__ == "__main__":

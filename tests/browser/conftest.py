@@ -52,7 +52,8 @@ def chromium():
 def live_server(settings, demo):
     """The officers' web app with the demo data, on http://127.0.0.1:<free port>; CSRF stays on."""
     from webapp import create_app
-    app = create_app(settings, {"SECRET_KEY": "browser-test"})
+    from tests.conftest import lasting_sessions
+    app = create_app(lasting_sessions(settings), {"SECRET_KEY": "browser-test"})
     # Port 0: the system picks a free port, so parallel runs on one machine do not collide.
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

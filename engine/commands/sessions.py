@@ -1,0 +1,136 @@
+"""Sessions kept on the server: the one place where a login starts, stays alive and ends.
+
+A session is a row in ``user_sessions``; the browser's cookie holds only a random token naming
+it (the table keeps the token's SHA-256). Ending the row ends the login wherever the cookie was
+copied to. Every audience that signs people in uses this module: officers (webapp/auth.py), and
+later user administration and citizens.
+
+    token = start(uow, user_id=..., address=..., user_agent=...)    # at login: always a new token
+    user_id = resume(motcua, token, policy)      # every request: the user, or None (then log out)
+    end(uow, token, reason="logout")                                 # this session only
+    end_all_for_user(uow, user_id, reason="password_changed")        # every session of the user
+    end_all_in(session, user_id, reason=...)     # the same inside another command's transaction
+
+Limits (``SessionPolicy.from_settings``): an idle timeout (no request for that long) and an
+absolute lifetime (since login), both configurable; an inactive user's sessions are dead.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from engine import clock
+from engine.models import User, UserSession
+
+LOGOUT = "logout"
+PASSWORD_CHANGED = "password_changed"
+DEACTIVATED = "deactivated"
+IDLE = "idle"
+EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta = timedelta(minutes=30)
+    lifetime: timedelta = timedelta(hours=10)
+    # last_seen_at is written at most this often: a page view is a read, not a write, most of the time.
+    touch_every: timedelta = timedelta(minutes=1)
+
+    @classmethod
+    def from_settings(cls, settings) -> "SessionPolicy":
+        return cls(idle=timedelta(minutes=settings.session_idle_minutes),
+                   lifetime=timedelta(minutes=settings.session_lifetime_minutes))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start(uow, *, user_id: int, address: str = "", user_agent: str = "") -> str:
+    """Open a session and return its token (for the cookie). Always a new token: an identifier
+    planted before the login never becomes a logged-in one."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    with uow:
+        uow.session.add(UserSession(token_hash=token_hash(token), user_id=user_id, started_at=now,
+                                    last_seen_at=now, end_reason="", address=(address or "")[:45],
+                                    user_agent=(user_agent or "")[:255]))
+        uow.commit()
+    return token
+
+
+def resume(motcua, token: str | None, policy: SessionPolicy) -> int | None:
+    """The user id of the live session this token names, or None. Reads only, unless the session
+    must be touched (at most once per ``touch_every``) or has just died (then it is ended)."""
+    if not token:
+        return None
+    digest, now = token_hash(token), clock.now()
+    with motcua.read_session() as s:
+        row = s.execute(select(UserSession.id, UserSession.user_id, UserSession.started_at,
+                               UserSession.last_seen_at, UserSession.ended_at, User.is_active)
+                        .join(User, User.id == UserSession.user_id)
+                        .where(UserSession.token_hash == digest)).one_or_none()
+    if row is None or row.ended_at is not None:
+        return None
+    reason = _dead(row, policy, now)
+    if reason:
+        _end_where(motcua.uow(), UserSession.id == row.id, reason)
+        return None
+    if now - row.last_seen_at >= policy.touch_every:
+        touch(motcua.uow(), token)
+    return row.user_id
+
+
+def _dead(row, policy: SessionPolicy, now: datetime) -> str:
+    if not row.is_active:
+        return DEACTIVATED
+    if now >= row.started_at + policy.lifetime:
+        return EXPIRED
+    if now >= row.last_seen_at + policy.idle:
+        return IDLE
+    return ""
+
+
+def touch(uow, token: str) -> None:
+    """Record activity on a live session (what the idle timeout counts from)."""
+    with uow:
+        uow.session.execute(update(UserSession).where(UserSession.token_hash == token_hash(token),
+                                                      UserSession.ended_at.is_(None))
+                            .values(last_seen_at=clock.now()))
+        uow.commit()
+
+
+def end(uow, token: str | None, *, reason: str = LOGOUT) -> int:
+    """End the session this token names; returns 1 if it was live, else 0."""
+    if not token:
+        return 0
+    return _end_where(uow, UserSession.token_hash == token_hash(token), reason)
+
+
+def end_all_for_user(uow, user_id: int, *, reason: str) -> int:
+    """End every live session of the user; returns how many were ended."""
+    with uow:
+        count = end_all_in(uow.session, user_id, reason=reason)
+        uow.commit()
+        return count
+
+
+def end_all_in(session, user_id: int, *, reason: str) -> int:
+    """``end_all_for_user`` inside a transaction the caller owns (a password change, a
+    deactivation): the sessions end in the same commit as the change, or not at all."""
+    result = session.execute(update(UserSession).where(UserSession.user_id == user_id,
+                                                       UserSession.ended_at.is_(None))
+                             .values(ended_at=clock.now(), end_reason=reason))
+    return result.rowcount
+
+
+def _end_where(uow, condition, reason: str) -> int:
+    with uow:
+        result = uow.session.execute(update(UserSession).where(condition, UserSession.ended_at.is_(None))
+                                     .values(ended_at=clock.now(), end_reason=reason))
+        uow.commit()
+        return result.rowcount
