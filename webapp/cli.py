@@ -96,7 +96,8 @@ def deploy(paths, forms_dir, deployed_by):
     m = _motcua()
     try:
         with m.uow() as uow:
-            versions = check_and_deploy(uow, paths, forms_dir or m.settings.forms_dir, deployed_by)
+            warnings = []
+            versions = check_and_deploy(uow, paths, forms_dir or m.settings.forms_dir, deployed_by, warnings)
             summary = [(v.procedure.key, v.number) for v in versions]
             uow.commit()
     except ProcedureInvalid as exc:
@@ -104,6 +105,8 @@ def deploy(paths, forms_dir, deployed_by):
             click.echo(str(problem), err=True)
         click.echo("nothing deployed", err=True)
         sys.exit(1)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     for key, number in summary:
         click.echo(f"{key}: version {number}")
 

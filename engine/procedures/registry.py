@@ -25,20 +25,13 @@ from engine.calendar import parse_time_limit
 from engine.errors import NotFound, ProcedureInvalid
 from engine.procedures import metadata
 from engine.procedures.forms import check_schema
+from engine.procedures.problems import Problem
+from engine.procedures.rules import check_tree
+from engine.procedures.rules.engine_errors import rewrite, xsd_message
 from engine.procedures.manifest import BPMN, build_manifest
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
 from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
 from engine.runtime.serializer import specs_from_json, specs_to_json
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    element_id: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.element_id or '-'}: {self.message}"
 
 
 @dataclass
@@ -49,6 +42,8 @@ class CheckedProcedure:
     forms: dict
     spec: object
     subprocess_specs: dict
+    # Problems that do not stop deployment (e.g. from ``rules.holders``), shown with the result.
+    warnings: list = field(default_factory=list)
     sha256: str = field(init=False)
 
     def __post_init__(self):
@@ -71,46 +66,105 @@ def check_file(path: Path | str, forms_dir: Path | str, max_bytes: int = 2 * 102
 
 
 def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int = 2 * 1024 * 1024) -> CheckedProcedure:
+    """Every problem of the file at once: the XSD's, our rules', each process's engine errors,
+    forms, structure and expressions; the file is refused if there is any."""
     try:
         tree = parse_untrusted(content, max_bytes)
     except UnsafeXml as exc:
         raise ProcedureInvalid([Problem(filename, "", f"refused: {exc}")])
     except etree.XMLSyntaxError as exc:
         raise ProcedureInvalid([Problem(filename, "", f"malformed XML: {exc}")])
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    try:
-        parser.add_bpmn_xml(tree, filename)
-        manifest = build_manifest(tree)
-        spec, subprocess_specs = _load_specs(parser, manifest, filename)
-    except ValidationException as exc:
-        raise ProcedureInvalid([Problem(filename, exc.id or "", _validation_message(exc))])
-    problems: list[Problem] = []
-    forms = _check_steps(manifest, forms_dir, filename, problems)
-    _check_structure(tree, manifest, filename, problems)
-    for task_spec in _all_task_specs(spec, subprocess_specs):
-        _check_expressions(task_spec, filename, problems)
+    problems = _xsd_problems(tree, filename)
     if problems:
         raise ProcedureInvalid(problems)
-    return CheckedProcedure(filename, content.decode("utf-8"), manifest, forms, spec, subprocess_specs)
+    manifest = build_manifest(tree)
+    forms = _check_steps(manifest, forms_dir, filename, problems)
+    problems.extend(check_tree(tree, filename, _filled_names(manifest, forms)))
+    spec, subprocess_specs = _load_specs(tree, manifest, filename, problems)
+    if spec is not None:
+        _check_structure(tree, manifest, filename, problems)
+        for task_spec in _all_task_specs(spec, subprocess_specs):
+            _check_expressions(task_spec, filename, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ProcedureInvalid(_unique(errors))
+    return CheckedProcedure(filename, content.decode("utf-8"), manifest, forms, spec, subprocess_specs,
+                            warnings=[p for p in problems if p.severity != "error"])
 
 
-def _validation_message(exc: ValidationException) -> str:
-    message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    if getattr(exc, "line_number", None):
-        message += f" (line {exc.line_number})"
-    return message
+def _unique(problems):
+    seen, result = set(), []
+    for p in problems:
+        if (p.element_id, p.message) not in seen:
+            seen.add((p.element_id, p.message))
+            result.append(p)
+    return result
 
 
-def _load_specs(parser: SpiffBpmnParser, manifest: dict, filename: str):
-    # Errors surface lazily: ask for every process so a broken one fails now, not at run time.
+def _filled_names(manifest, forms) -> set[str]:
+    names = set(manifest.get("message_variables", {}))
+    for schema in forms.values():
+        names.update((schema.get("properties") or {}).keys())
+    return names
+
+
+def _xsd_problems(tree, filename) -> list[Problem]:
+    """Every XSD error of the file (the library stops at one)."""
+    VALIDATOR.preprocess(tree)
+    schema = VALIDATOR.validator
+    if schema.validate(tree):
+        return []
+    problems = []
+    for error in schema.error_log:
+        en, vi = xsd_message(error.message)
+        problems.append(Problem(filename, "", f"{en} (line {error.line})", "error", f"{vi} (dòng {error.line})"))
+    return problems
+
+
+def _engine_problem(exc: ValidationException, filename: str) -> Problem:
+    kind = (getattr(exc, "tag", "") or "element").replace("bpmn:", "")
+    en, vi = rewrite(exc.args[0] if exc.args else "", kind)
+    line = getattr(exc, "line_number", None)
+    if line:
+        en, vi = f"{en} (line {line})", f"{vi} (dòng {line})"
+    return Problem(filename, exc.id or "", en, "error", vi)
+
+
+def _load_specs(tree, manifest: dict, filename: str, problems: list):
+    """The engine's specs, or (None, None) with its errors added: each process is asked for
+    separately, so every process's first error is reported, not only the file's first (errors
+    surface lazily: ask now so a broken process fails here, not at run time)."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    reported = {p.element_id for p in problems if p.severity == "error"}
+    failed = False
+    try:
+        parser.add_bpmn_xml(tree, filename)
+    except ValidationException as exc:
+        problems.append(_engine_problem(exc, filename))
+        return None, None
     process_ids = parser.get_process_ids()
     for pid in process_ids:
-        parser.get_spec(pid)
-        parser.get_subprocess_specs(pid)
-    if manifest["is_collaboration"]:
-        return parser.get_collaboration(manifest["key"])
+        try:
+            parser.get_spec(pid)
+            parser.get_subprocess_specs(pid)
+        except ValidationException as exc:
+            if (exc.id or "") not in reported:
+                problems.append(_engine_problem(exc, filename))
+            failed = True
+    if failed:
+        return None, None
+    try:
+        if manifest["is_collaboration"]:
+            return parser.get_collaboration(manifest["key"])
+    except ValidationException as exc:
+        problems.append(_engine_problem(exc, filename))
+        return None, None
     if len(process_ids) != 1 or not manifest["key"]:
-        raise ProcedureInvalid([Problem(filename, "", "a procedure file holds one process, or one collaboration of pools")])
+        if reported:  # the rules said why already (not executable, several processes)
+            return None, None
+        problems.append(Problem(filename, "", "a procedure file holds one executable process, or one collaboration of pools",
+                                "error", "Một tệp thủ tục chứa một quy trình thực thi được, hoặc một cộng tác gồm các pool."))
+        return None, None
     pid = process_ids[0]
     return parser.get_spec(pid), parser.get_subprocess_specs(pid)
 
@@ -306,7 +360,10 @@ def deploy(uow, checked_files: list[CheckedProcedure], deployed_by: str = "") ->
     return versions
 
 
-def check_and_deploy(uow, paths, forms_dir, deployed_by: str = "") -> list:
+def check_and_deploy(uow, paths, forms_dir, deployed_by: str = "", warnings: list | None = None) -> list:
+    """Deploy every file or none. ``warnings``, if given, receives what deploys but needs
+    attention in this database (``rules.holders``: roles nobody holds, partners not configured)."""
+    from engine.procedures.rules.holders import warnings as holder_warnings
     problems, checked = [], []
     for path in paths:
         try:
@@ -315,6 +372,9 @@ def check_and_deploy(uow, paths, forms_dir, deployed_by: str = "") -> list:
             problems.extend(exc.problems)
     if problems:
         raise ProcedureInvalid(problems)
+    if warnings is not None:
+        for c in checked:
+            warnings.extend(c.warnings + holder_warnings(uow.session, c.manifest, c.filename))
     return deploy(uow, checked, deployed_by)
 
 

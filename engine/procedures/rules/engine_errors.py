@@ -1,0 +1,93 @@
+"""What the BPMN library and the XSD say, rewritten in the modeller's terms: no object reprs, no
+internal exception names, the element's id rather than the library's wording."""
+from __future__ import annotations
+
+import re
+
+from engine.procedures.manifest import BPMN, SPIFF
+
+_NAMESPACES = {BPMN: "bpmn", SPIFF: "spiffworkflow", "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+               "http://www.omg.org/spec/DD/20100524/DC": "dc", "http://www.omg.org/spec/DD/20100524/DI": "di"}
+_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+_WRAPPED = re.compile(r"^(?:[A-Za-z_.]*(?:Error|Exception))\((['\"])(.*)\1\)$", re.S)
+_CLASS = re.compile(r"\b[A-Za-z_.]*(?:Error|Exception|Warning)\b:?\s*")
+
+# (pattern in the library's message, English, Vietnamese); {0} is the element's kind.
+KNOWN = [
+    (r"There is no support implemented for this task type",
+     "the engine does not run {0} elements: use a user task, manual task, script task, gateway or event",
+     "Engine không chạy được phần tử {0}: hãy dùng user task, manual task, script task, cổng hoặc sự kiện."),
+    (r"Multiple outgoing flows are not supported",
+     "this {0} has more than one outgoing flow: put an exclusive gateway (a choice) or a parallel gateway "
+     "(all at once) after it and draw the flows from the gateway",
+     "Phần tử {0} này có nhiều luồng ra: hãy đặt một cổng exclusive (chọn một) hoặc parallel (đồng thời) sau nó "
+     "và vẽ các luồng từ cổng."),
+    (r"is not executable",
+     'the process is not marked executable: set isExecutable="true" on it',
+     'Quy trình chưa được đánh dấu thực thi được: đặt isExecutable="true".'),
+    (r"No start event found",
+     "the process has no start event", "Quy trình không có sự kiện bắt đầu."),
+    (r"Unknown Time Specification",
+     "the timer has no time: give it a timeDate, timeDuration or timeCycle",
+     "Hẹn giờ chưa có thời gian: hãy cho nó timeDate, timeDuration hoặc timeCycle."),
+    (r"Cannot resolve data(Input|Output)Association",
+     "a data association on this {0} names a data object or store that is not in the process: remove the "
+     "association or draw the data object",
+     "Một liên kết dữ liệu của phần tử {0} trỏ tới đối tượng dữ liệu không có trong quy trình: hãy bỏ liên kết "
+     "hoặc vẽ đối tượng dữ liệu."),
+    (r"A Service Task must have an operator",
+     "the service task has no operator, and motcua provides none: send a message to the other system's pool, "
+     "or use a script task",
+     "Service task không có operator, và motcua không cung cấp operator nào: hãy gửi thông điệp tới pool của hệ "
+     "thống kia, hoặc dùng script task."),
+    (r"Invalid Script Task",
+     "the script task has no script", "Script task không có kịch bản."),
+    (r"Could not find messageRef",
+     "a message event names no message: pick the message it sends or waits for",
+     "Sự kiện thông điệp không chỉ định thông điệp: hãy chọn thông điệp."),
+    (r"Duplicate process ID",
+     "two processes have the same id: give each its own", "Hai quy trình trùng id: hãy đặt id riêng."),
+    (r"A SubWorkflow Must contain an End event",
+     "the sub-process has no end event", "Sub-process không có sự kiện kết thúc."),
+    (r"unexpected keyword argument",
+     "the engine cannot read this {0} with its current settings: remove the settings motcua does not use "
+     "(see the supported elements in docs/MODELLING.md)",
+     "Engine không đọc được phần tử {0} với các thiết lập hiện tại: hãy bỏ các thiết lập motcua không dùng."),
+]
+
+
+def short_names(text: str) -> str:
+    for uri, prefix in _NAMESPACES.items():
+        text = text.replace("{" + uri + "}", prefix + ":")
+    return text
+
+
+def clean(text: str) -> str:
+    """The library's text without reprs, wrappers or exception class names."""
+    text = (text or "").splitlines()[0] if text else ""
+    text = _REPR.sub(lambda m: m.group(1), text)
+    wrapped = _WRAPPED.match(text.strip())
+    if wrapped:
+        text = wrapped.group(2)
+    text = _CLASS.sub("", text)
+    return short_names(text).strip() or "the engine could not read this element"
+
+
+def rewrite(message: str, kind: str = "element") -> tuple[str, str]:
+    """(English, Vietnamese) for one library message about an element of ``kind``."""
+    for pattern, en, vi in KNOWN:
+        if re.search(pattern, message or ""):
+            return en.format(kind), vi.format(kind)
+    text = clean(message)
+    return f"the engine refuses this {kind}: {text}", f"Engine không chấp nhận phần tử {kind}: {text}"
+
+
+def xsd_message(text: str) -> tuple[str, str]:
+    """An XSD error (lxml's wording) with the namespaces written as prefixes."""
+    text = short_names(text or "").strip()
+    match = re.match(r"Element '([^']+)': This element is not expected\.(?: Expected is(?: one of)? \((.*)\))?", text)
+    if match:
+        expected = f" (expected here: {match.group(2).strip()})" if match.group(2) else ""
+        return (f"{match.group(1)} is not allowed at this place in a BPMN file{expected}",
+                f"{match.group(1)} không được phép ở vị trí này trong tệp BPMN{expected}.")
+    return f"not valid BPMN: {text}", f"Không phải BPMN hợp lệ: {text}"
