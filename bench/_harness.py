@@ -35,6 +35,11 @@ HAPPY_PATH = [
     ("return_result", "tiepnhan", {"returned_to": "Nguyễn Văn An", "return_method": "counter"}),
 ]
 
+# What the complete command adds to the officer's form before the engine sees it: a step that may ask
+# for a supplement gets the flag its gateway reads (engine/supplements.py). The floor must run the
+# same workflow, so it adds the same.
+COMMAND_ADDS = {"appraise": {"supplement_requested": False}}
+
 # What the receiving officer types in at the counter: it becomes the workflow's start data.
 START_DATA = {"bride_name": "Trần Thị Bình", "groom_name": "Nguyễn Văn An",
               "bride_id_number": "001190012345", "groom_id_number": "001088054321"}

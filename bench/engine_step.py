@@ -19,7 +19,7 @@ import argparse
 import json
 
 from _harness import (
-    DEFAULT_POSTGRES, FORMS_DIR, HAPPY_PATH, PROCEDURE_KEY, REFERENCE_BPMN, START_DATA, Samples,
+    COMMAND_ADDS, DEFAULT_POSTGRES, FORMS_DIR, HAPPY_PATH, PROCEDURE_KEY, REFERENCE_BPMN, START_DATA, Samples,
     StatementCounter, database_url, fresh_database, machine_line, print_table, timed,
 )
 
@@ -42,7 +42,7 @@ def _step(workflow, step_id: str, data: dict) -> None:
     """What the engine must do for one human step, and nothing more."""
     task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
                 if t.task_spec.bpmn_id == step_id)
-    task.task_spec.add_data_from_form(task, data)
+    task.task_spec.add_data_from_form(task, {**data, **COMMAND_ADDS.get(step_id, {})})
     task.run()
     workflow.do_engine_steps()
 
