@@ -1,7 +1,8 @@
-"""The dossier history: append-only (a database trigger refuses UPDATE and DELETE)."""
+"""The dossier history: append-only (a database trigger refuses UPDATE and DELETE). A status change
+also queues the dossier's record for the national portal (engine/portal_sync.py)."""
 from __future__ import annotations
 
-from engine import clock, context
+from engine import clock, context, portal_sync
 from engine.models import AuditEvent
 
 # session.info key: the actions recorded in this transaction (the unit of work times the command by
@@ -17,4 +18,7 @@ def record(session, dossier, action: str, *, actor_id=None, status_before=None, 
                        revision=getattr(dossier, "revision", None))
     session.add(event)
     session.info.setdefault(ACTIONS, []).append(action)
+    if portal_sync.status_changed(status_before, dossier.status):
+        # The national portal hears of every status change, from the same transaction (outbox).
+        portal_sync.queue_status_change(session, dossier, event)
     return event

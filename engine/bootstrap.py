@@ -8,10 +8,12 @@ from engine.unit_of_work import UnitOfWork
 
 
 class Motcua:
-    def __init__(self, settings: Settings | None = None, *, mailer=None, partner_client=None):
+    def __init__(self, settings: Settings | None = None, *, mailer=None, partner_client=None, portal_client=None):
         self.settings = settings or Settings()
         self.mailer = mailer or _mailer(self.settings)
         self.partner_client = partner_client or _partner_client()
+        # None when no national portal is configured: its records then wait in the outbox.
+        self.portal_client = portal_client or _portal_client(self.settings)
         self.db = make_engine(self.settings.database_url, pool_size=self.settings.db_pool_size,
                               max_overflow=self.settings.db_max_overflow,
                               connect_timeout=self.settings.db_connect_timeout)
@@ -36,3 +38,10 @@ def _mailer(settings: Settings):
 def _partner_client():
     from integrations.partners import HttpPartnerClient
     return HttpPartnerClient()
+
+
+def _portal_client(settings: Settings):
+    if not settings.portal_url:
+        return None
+    from integrations.national_portal import HttpPortalClient
+    return HttpPortalClient(settings.portal_url, settings.portal_session)

@@ -20,6 +20,10 @@ class Settings:
     timezone: str = field(default_factory=lambda: os.environ.get("MOTCUA_TIMEZONE", "Asia/Ho_Chi_Minh"))
     smtp_host: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMTP_HOST", ""))
     smtp_port: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SMTP_PORT", "25")))
+    # The national portal's dossier sync API and the session token it issued to us; empty: the
+    # records wait in the outbox (`motcua serve` then starts a local stand-in, docs/OPERATIONS.md).
+    portal_url: str = field(default_factory=lambda: os.environ.get("MOTCUA_PORTAL_URL", ""))
+    portal_session: str = field(default_factory=lambda: os.environ.get("MOTCUA_PORTAL_SESSION", ""))
     mail_from: str = field(default_factory=lambda: os.environ.get("MOTCUA_MAIL_FROM", "motcua@localhost"))
     # Connections per process (PostgreSQL): a gunicorn worker needs about one per thread; the
     # server's max_connections must cover every process (docs/OPERATIONS.md).

@@ -55,6 +55,7 @@ OUTBOXES = (
     Outbox("partner", "partner_outbox", "next_attempt_at IS NOT NULL", "dead_at IS NOT NULL"),
     Outbox("partner_inbox", "partner_inbox", "next_attempt_at IS NOT NULL AND delivered_at IS NULL", "1 = 0",
            created="received_at"),
+    Outbox("portal", "portal_outbox", "next_attempt_at IS NOT NULL", "dead_at IS NOT NULL"),
     Outbox("mail", "mail_outbox", "next_attempt_at IS NOT NULL", "next_attempt_at IS NULL AND sent_at IS NULL"),
 )
 

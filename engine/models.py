@@ -393,7 +393,20 @@ class Partner(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class PartnerOutbox(Base):
+class Delivery:
+    """Where a message of an outbox stands: due (``next_attempt_at``), delivered or given up
+    (``dead_at``). The scheduler's delivery jobs lease and record through these columns
+    (engine/scheduler/lease.py)."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # NULL once delivered or dead: the delivery job reads only rows due now, through this index.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PartnerOutbox(Delivery, Base):
     """A message to a partner, written in the same transaction as the dossier state that threw it."""
     __tablename__ = "partner_outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -404,14 +417,20 @@ class PartnerOutbox(Base):
     # The conversation: the dossier code of the side that started the exchange.
     correlation: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    # NULL once delivered or dead: the delivery job reads only rows due now, through this index.
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     partner: Mapped[Partner] = relationship()
+
+
+class PortalOutbox(Delivery, Base):
+    """A dossier's status change as the national portal's sync record, written in the same
+    transaction as the change and sent in order per dossier (engine/scheduler/portal_delivery.py)."""
+    __tablename__ = "portal_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    status: Mapped[int] = mapped_column(SmallInteger)  # the status this message reports
+    payload: Mapped[dict] = mapped_column(JSON)
+    # The last audit event whose processing entries this message carries; the next message of the
+    # dossier starts after it, so each entry reaches the portal once.
+    audit_upto: Mapped[int] = mapped_column(Integer)
 
 
 class PartnerInbox(Base):

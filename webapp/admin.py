@@ -1,6 +1,7 @@
 """System administration: the working-time calendar (days off, worked weekends, re-seeding from
-the holidays package), each agency's office hours and time zone, and partner agencies' systems
-(their addresses and keys, messages that failed, requests we refused).
+the holidays package), each agency's office hours and time zone, partner agencies' systems
+(their addresses and keys, messages that failed, requests we refused) and the national portal's
+sync (backlog, last error, records that gave up).
 
 Only system administrators see these pages; to anyone else they do not exist (404). The engine
 checks the same again in every command and query.
@@ -19,8 +20,10 @@ from flask_login import current_user, login_required
 from engine import clock
 from engine.commands import calendar_admin
 from engine.commands import partners as partner_commands
+from engine.commands import portal as portal_commands
 from engine.errors import FormInvalid
 from engine.queries import partners as partner_queries
+from engine.queries import portal as portal_queries
 from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
 from webapp import motcua
 from webapp.errors import on_form_invalid
@@ -268,3 +271,20 @@ def retry_partner_message(outbox_id: int):
     partner_commands.retry_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
     flash(_("Thư sẽ được gửi lại cho đối tác trong lần chạy tới."), "success")
     return redirect(url_for(".partner_messages"))
+
+
+@bp.get("/portal")
+def portal():
+    with motcua().read_session() as s:
+        backlog = portal_queries.backlog(s, current_user.id)
+        dead = portal_queries.records(s, current_user.id, dead=True)
+        waiting = portal_queries.records(s, current_user.id, dead=False)
+    return render_template("admin/portal.html", backlog=backlog, dead=dead, waiting=waiting,
+                           configured=motcua().portal_client is not None)
+
+
+@bp.post("/portal/<int:outbox_id>/resend")
+def resend_portal_record(outbox_id: int):
+    portal_commands.resend_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
+    flash(_("Bản ghi sẽ được gửi lại lên Cổng Dịch vụ công quốc gia trong lần chạy tới."), "success")
+    return redirect(url_for(".portal"))

@@ -1,6 +1,7 @@
 """The ``motcua`` command: database, demo data, procedures and the server."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -123,6 +124,8 @@ def serve(host, port, no_scheduler):
     from webapp import create_app
     from webapp.secret import SecretKeyError
     configure_logging()  # text lines on a terminal unless MOTCUA_LOG_FORMAT=json
+    if not os.environ.get("MOTCUA_PORTAL_URL"):
+        _national_portal_stand_in()
     try:
         app = create_app()
     except SecretKeyError as exc:
@@ -131,6 +134,15 @@ def serve(host, port, no_scheduler):
         start_background(app.extensions["motcua"])
     click.echo(f"motcua on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
+
+
+def _national_portal_stand_in():
+    """The embedded demo syncs with a local stand-in of the national portal (the records it took
+    are in the process's memory), so the sync can be watched on /admin/portal."""
+    from integrations.national_portal_standin import NationalPortalStandIn
+    stand_in = NationalPortalStandIn().start()
+    os.environ["MOTCUA_PORTAL_URL"], os.environ["MOTCUA_PORTAL_SESSION"] = stand_in.url, stand_in.session_token
+    click.echo(f"national portal stand-in on {stand_in.url}")
 
 
 @main.command()

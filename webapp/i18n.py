@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "guidance_issued": _l("Hướng dẫn bổ sung, hoàn thiện hồ sơ"),
     "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),
     "supplement_recorded": _l("Nhận hồ sơ bổ sung"),
+    "portal_resend": _l("Gửi lại lên Cổng Dịch vụ công quốc gia"),
 }
 
 

@@ -19,8 +19,7 @@ from engine.commands.partners import deliver_partner_message
 from engine.models import PartnerInbox, PartnerOutbox
 from engine.partners.outbox import request_body
 from engine.partners.signing import signed_headers
-from engine.scheduler.lease import lease_due_row
-from engine.scheduler.notify import backoff
+from engine.scheduler.lease import lease_due_row, record_attempt
 
 log = logging.getLogger("motcua.scheduler")
 BATCH = 100
@@ -81,21 +80,7 @@ def _lease_one(uow):
 
 def _record(uow, row_id: int, error: str | None) -> bool:
     """Record an attempt; True when the message just became a dead letter."""
-    with uow:
-        row = uow.session.get(PartnerOutbox, row_id)
-        now = clock.now()
-        if error is None:
-            row.delivered_at, row.next_attempt_at, row.last_error = now, None, None
-            uow.commit()
-            return False
-        row.last_error = error[:2000]
-        dead = row.attempts >= MAX_ATTEMPTS
-        row.next_attempt_at = None if dead else now + backoff(row.attempts)
-        row.dead_at = now if dead else None
-        uow.commit()
-        if dead:
-            log.warning("partner message %s to %s is a dead letter: %s", row.idempotency_key, row.partner_id, error)
-        return dead
+    return record_attempt(uow, PartnerOutbox, row_id, error, MAX_ATTEMPTS)
 
 
 def hand_in_kept(motcua, report: PartnerReport | None = None) -> PartnerReport:

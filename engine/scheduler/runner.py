@@ -9,6 +9,7 @@ from engine.metrics import SCHEDULER_TICK_FAILURES, SCHEDULER_TICK_SECONDS
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from engine.scheduler.mail_delivery import deliver_mail
 from engine.scheduler.partner_delivery import run_partner_jobs
+from engine.scheduler.portal_delivery import deliver_portal
 from engine.scheduler.timers import sweep_timers
 
 log = logging.getLogger("motcua.scheduler")
@@ -33,6 +34,9 @@ def run_tick(motcua) -> TickReport:
     partners = run_partner_jobs(motcua)
     if any(vars(partners).values()):
         log.info("tick: partners %s", partners)
+    portal = deliver_portal(motcua.uow, motcua.portal_client)
+    if any(vars(portal).values()):
+        log.info("tick: national portal %s", portal)
     report = TickReport(steps.warnings, steps.overdue, dossiers.will_be_late, sent, timers.fired)
     if any(vars(report).values()):
         log.info("tick: %s", report)

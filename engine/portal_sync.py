@@ -1,0 +1,102 @@
+"""The national public-service portal's view of our dossiers: every status change becomes a sync
+record (the portal's own field names), queued in ``portal_outbox`` in the same transaction as the
+change. The scheduler sends the queue in order per dossier (engine/scheduler/portal_delivery.py)
+through the adapter in integrations/national_portal.py.
+
+A record carries the dossier's header (code, procedure, channel, applicant, dates, status) and the
+processing entries (``QuaTrinhXuLy``) recorded since the dossier's previous record, so each entry
+reaches the portal once and in order. Dates are the agency's local time as ``yyyyMMddHHmmss``, the
+portal's format.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from engine import clock
+from engine.models import AuditEvent, PortalOutbox, User
+
+# Audit actions that are bookkeeping of our own (who took a step from the queue, an alert seen),
+# not steps of processing the portal tracks.
+NOT_PROCESSING = frozenset({"claimed", "released", "escalation_acknowledged", "partner_retry", "timer_failed",
+                            "portal_resend"})
+
+# What each action means, in the words the portal shows the citizen (Vietnamese only: the portal's
+# language). A step's own name follows where the action concerns one.
+PROCESS_TEXT = {
+    "received": "Tiếp nhận hồ sơ",
+    "started": "Chuyển xử lý",
+    "completed": "Hoàn thành",
+    "sent_back": "Trả lại để xử lý lại",
+    "reassigned": "Giao lại cho cán bộ khác",
+    "withdrawn": "Công dân rút hồ sơ",
+    "stopped": "Dừng xử lý",
+    "failed": "Lỗi xử lý",
+    "apology_issued": "Xin lỗi và hẹn lại ngày trả kết quả",
+    "timer_fired": "Hết thời gian chờ theo quy trình",
+    "partner_message": "Nhận kết quả liên thông",
+    "refused": "Từ chối tiếp nhận hồ sơ",
+    "guidance_issued": "Hướng dẫn bổ sung, hoàn thiện hồ sơ",
+    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
+    "supplement_recorded": "Nhận hồ sơ bổ sung",
+}
+
+
+def status_changed(status_before, status_after) -> bool:
+    """A new dossier (no status before) counts as a change: the portal learns of it then."""
+    return status_before != status_after
+
+
+def queue_status_change(session, dossier, event: AuditEvent) -> PortalOutbox:
+    """Queue the dossier's sync record after ``event`` changed its status (called by audit.record,
+    inside the command's transaction)."""
+    session.flush()  # the event (and a new dossier) get their ids
+    covered = session.execute(select(func.max(PortalOutbox.audit_upto))
+                              .where(PortalOutbox.dossier_id == dossier.id)).scalar() or 0
+    zone = ZoneInfo(dossier.agency.timezone)
+    entries = session.execute(
+        select(AuditEvent.at, AuditEvent.action, AuditEvent.step_name, AuditEvent.status_after, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.dossier_id == dossier.id, AuditEvent.id > covered, AuditEvent.id <= event.id)
+        .order_by(AuditEvent.id)).all()
+    row = PortalOutbox(dossier_id=dossier.id, status=dossier.status, audit_upto=event.id,
+                       payload=sync_record(dossier, [e for e in entries if e.action not in NOT_PROCESSING], zone),
+                       created_at=clock.now(), next_attempt_at=clock.now(), attempts=0)
+    session.add(row)
+    return row
+
+
+def sync_record(dossier, entries, zone: ZoneInfo) -> dict:
+    from engine.runtime.host import procedure_of  # the runtime imports the audit, which imports us
+    manifest = procedure_of(dossier).manifest
+    return {
+        "MaHoSo": dossier.code,
+        "MaTTHC": manifest.get("national_code", ""),
+        "TenTTHC": manifest.get("name", ""),
+        "DonViXuLy": dossier.agency.code,
+        "KenhThucHien": int(dossier.channel),
+        "ChuHoSo": dossier.applicant_name,
+        "NgayTiepNhan": portal_time(dossier.received_at, zone),
+        # Lateness is judged against the first appointment, whatever an apology moved it to.
+        "NgayHenTra": portal_time(dossier.original_due_at or dossier.due_at, zone),
+        "TrangThaiHoSo": int(dossier.status),
+        "NgayKetThucXuLy": portal_time(dossier.finished_at, zone),
+        "NgayTra": portal_time(dossier.returned_at, zone),
+        "QuaTrinhXuLy": [{
+            "NguoiXuLy": e.full_name or "Hệ thống",
+            "ThoiDiemXuLy": portal_time(e.at, zone),
+            "NoiDungXuLy": _process_text(e.action, e.step_name),
+            "TrangThai": e.status_after,
+        } for e in entries],
+    }
+
+
+def portal_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y%m%d%H%M%S") if moment is not None else ""
+
+
+def _process_text(action: str, step_name: str | None) -> str:
+    text = PROCESS_TEXT.get(action, "Cập nhật hồ sơ")
+    return f"{text}: {step_name}" if step_name else text
