@@ -172,8 +172,10 @@ def test_a_record_the_portal_never_takes_is_a_dead_letter_that_an_administrator_
     assert 'data-figure="dead">1<' in page and 'data-figure="waiting">2<' in page
     assert "Phiên làm việc không hợp lệ" in page and dossier.code in page
     assert "Chưa cấu hình địa chỉ Cổng" in page  # this app instance has no portal address
-    english = admin.get("/admin/portal", headers={"Accept-Language": "en"})
-    assert english.status_code == 200
+    admin.post("/language", {"locale": "en"})
+    english = page_text(admin.get("/admin/portal"))
+    assert "National Public Service Portal sync" in english and "Records that failed" in english
+    admin.post("/language", {"locale": "vi"})
 
     # Officers do not see the page; nor can they send a record again.
     officer = Browser(app)

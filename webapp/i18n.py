@@ -2,17 +2,22 @@
 the agency's time zone whatever the language.
 
 Message ids are the Vietnamese texts themselves, so Vietnamese needs no catalogue; English lives
-in translations/en/LC_MESSAGES (the compiled .mo is committed, so a fresh clone works without a
-build step; tests/web/test_i18n.py checks it matches the .po). To refresh after editing texts:
-
-    pybabel extract -F webapp/babel.cfg -o webapp/translations/messages.pot webapp
-    pybabel update -i webapp/translations/messages.pot -d webapp/translations
-    pybabel compile -d webapp/translations
+in translations/en/LC_MESSAGES/messages.po, compiled to messages.mo when the app starts (the .mo is
+not kept in git). To add texts, append their entries to the .po (or run pybabel extract/update:
+`pybabel extract -F webapp/babel.cfg -o /tmp/messages.pot webapp` then
+`pybabel update -i /tmp/messages.pot -d webapp/translations`); tests/web/test_i18n.py finds
+texts without an English translation.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from flask import current_app, session
 from flask_babel import Babel, format_decimal, get_locale
@@ -112,9 +117,26 @@ def error_message(exc) -> str:
     return exc.message(current_language())
 
 
+def compile_translations(folder: Path) -> None:
+    """Compile each messages.po under ``folder`` to the messages.mo Flask-Babel reads, when the .mo
+    is missing or older. The .mo files are not kept in git: binary files cannot be merged, and the
+    catalogue changes with nearly every page. Written under a temporary name and renamed, so
+    processes starting together never read half a file."""
+    for po in folder.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        with tempfile.NamedTemporaryFile("wb", dir=mo.parent, delete=False) as target:
+            write_mo(target, catalog)
+        os.replace(target.name, mo)
+
+
 def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    compile_translations(Path(app.root_path) / "translations")
     Babel(app, locale_selector=locale)
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, status=status_label,
                                  role=role_label, action=action_label)

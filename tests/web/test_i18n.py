@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import io
+import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from engine.models import User
-from webapp.i18n import format_date, format_datetime
+from webapp.i18n import compile_translations, format_date, format_datetime
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 CATALOG = WEBAPP / "translations" / "en" / "LC_MESSAGES"
@@ -85,10 +86,21 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
 
 
-def test_the_committed_mo_matches_the_po():
-    """A fresh clone works without a build step, so the compiled catalogue must be current."""
-    with open(CATALOG / "messages.po", "rb") as f:
+def test_the_catalogue_is_compiled_from_the_po_at_start_and_again_after_an_edit(tmp_path):
+    """The .mo is not kept in git: the app compiles the .po when the .mo is missing or older."""
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "messages.po"
+    po.write_bytes((CATALOG / "messages.po").read_bytes())
+    compile_translations(tmp_path)
+    with open(po, "rb") as f:
         expected = {m.id: m.string for m in read_po(f, locale="en") if m.id and m.string}
-    with open(CATALOG / "messages.mo", "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    assert compiled == expected, "run: pybabel compile -d webapp/translations"
+    with open(folder / "messages.mo", "rb") as f:
+        assert {m.id: m.string for m in read_mo(f) if m.id} == expected
+
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "Chào"\nmsgstr "Hello"\n', encoding="utf-8")
+    later = (folder / "messages.mo").stat().st_mtime + 10
+    os.utime(po, (later, later))  # edited after the last compilation
+    compile_translations(tmp_path)
+    with open(folder / "messages.mo", "rb") as f:
+        assert {m.id: m.string for m in read_mo(f)}["Chào"] == "Hello"
