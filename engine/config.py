@@ -24,6 +24,13 @@ class Settings:
     # records wait in the outbox (`motcua serve` then starts a local stand-in, docs/OPERATIONS.md).
     portal_url: str = field(default_factory=lambda: os.environ.get("MOTCUA_PORTAL_URL", ""))
     portal_session: str = field(default_factory=lambda: os.environ.get("MOTCUA_PORTAL_SESSION", ""))
+    # The agency's signing certificate for electronic results (PKCS#12) and the trust roots the
+    # verification page accepts; `motcua demo` makes a demo pair here when they are missing.
+    signing_p12: Path = field(default_factory=lambda: Path(os.environ.get(
+        "MOTCUA_SIGNING_P12", PROJECT_ROOT / "instance" / "signing" / "agency.p12")))
+    signing_passphrase: str = field(default_factory=lambda: os.environ.get("MOTCUA_SIGNING_PASSPHRASE", ""))
+    signing_trust: Path = field(default_factory=lambda: Path(os.environ.get(
+        "MOTCUA_SIGNING_TRUST", PROJECT_ROOT / "instance" / "signing" / "ca.pem")))
     mail_from: str = field(default_factory=lambda: os.environ.get("MOTCUA_MAIL_FROM", "motcua@localhost"))
     # Connections per process (PostgreSQL): a gunicorn worker needs about one per thread; the
     # server's max_connections must cover every process (docs/OPERATIONS.md).

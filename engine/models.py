@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, SmallInteger,
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
     String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -391,6 +391,21 @@ class Partner(Base):
     # Where a dossier opened by this partner's request is received.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ResultDocument(Base):
+    """A dossier's electronic result: the PDF as the agency signed it (engine/results/). ``token``
+    is the unguessable part of the verification page's address printed in the document's QR code."""
+    __tablename__ = "result_documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signer: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Delivery:

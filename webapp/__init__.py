@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "webapp.supervise",
     "webapp.notifications",
     "webapp.public",
+    "webapp.verification",
     "webapp.api",
     "webapp.vendor",
     "webapp.observability",

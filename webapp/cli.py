@@ -62,6 +62,11 @@ def demo(partner):
         counts = load_partner_demo(m.uow(), partner, PARTNER_BPMN_DIR, m.settings.forms_dir)
     else:
         counts = load_demo(m.uow(), m.settings.bpmn_dir, m.settings.forms_dir)
+    if not m.settings.signing_p12.exists() and not m.settings.signing_passphrase:
+        # Electronic results need a signing certificate: the demo makes its own CA and one for the agencies.
+        from engine.results.pki import make_pki
+        pki = make_pki(m.settings.signing_p12, m.settings.signing_trust, "UBND xã Tân Phong (demo)", b"")
+        click.echo(f"demo signing certificate: {pki.p12} (trust root {pki.ca_pem})")
     click.echo(f"demo loaded: {counts['agencies']} agencies, {counts['users']} users, "
                f"{counts['versions']} procedure versions; password for every demo user: {DEMO_PASSWORD}")
 

@@ -13,6 +13,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from engine.commands import reassign
+from engine.commands.results import issue_result as issue_result_command
 from engine.errors import FormInvalid
 from engine.procedures.safe_xml import UnsafeXml
 from engine.queries.apologies import apology_state
@@ -20,6 +21,7 @@ from engine.queries.control_slip import control_slip
 from engine.queries.dossier import dossier_page, receipt as receipt_query
 from engine.queries.notices import ending_rights
 from engine.queries.reception import counters, supplement_requests_of
+from engine.queries import results as result_queries
 from webapp import motcua
 from webapp.diagram import render_diagram
 from webapp.i18n import current_language, role_label
@@ -42,8 +44,28 @@ def show(dossier_id: int):
         slip = control_slip(s, current_user.id, dossier_id)
         endings = ending_rights(s, current_user.id, page.dossier)
         supplements = supplement_requests_of(s, dossier_id)
+        result = result_queries.result_of(s, dossier_id)
+        may_issue_result = result_queries.may_issue(s, current_user.id, page.dossier.agency_id)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
-                           slip=slip, endings=endings, supplements=supplements)
+                           slip=slip, endings=endings, supplements=supplements, result=result,
+                           may_issue_result=may_issue_result)
+
+
+@bp.post("/dossiers/<int:dossier_id>/result")
+def issue_result(dossier_id: int):
+    issue_result_command(motcua().uow(), motcua().settings, actor_id=current_user.id, dossier_id=dossier_id,
+                         link=lambda token: url_for("verification.show", token=token, _external=True))
+    flash(_("Đã ký số và phát hành kết quả điện tử."), "success")
+    return redirect(url_for(".show", dossier_id=dossier_id))
+
+
+@bp.get("/dossiers/<int:dossier_id>/result.pdf")
+def result_pdf(dossier_id: int):
+    with motcua().read_session() as s:
+        name, pdf = result_queries.result_pdf(s, current_user.id, dossier_id)
+    # An attachment, never rendered in our origin; nosniff comes with every response.
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"})
 
 
 @bp.get("/dossiers/<int:dossier_id>/control-slip")
