@@ -141,31 +141,6 @@ def serve(host, port, no_scheduler):
     waitress_serve(app, host=host, port=port, threads=8)
 
 
-@main.command("test-procedure")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def test_procedure(paths):
-    """Play procedure scenarios (workflows/scenarios/*.toml by default) on a scratch database:
-    every step through the officers' commands, time moved in working days; exit 1 on a failure."""
-    from engine.config import PROJECT_ROOT
-    from engine.procedures.scenarios import ScenarioInvalid, run_file
-    settings = Settings()
-    files = list(paths) or sorted((PROJECT_ROOT / "workflows" / "scenarios").glob("*.toml"))
-    failed = 0
-    for path in files:
-        try:
-            outcomes = run_file(path, bpmn_dir=settings.bpmn_dir, forms_dir=settings.forms_dir)
-        except ScenarioInvalid as exc:
-            click.echo(f"✗ {exc}", err=True)
-            failed += 1
-            continue
-        for outcome in outcomes:
-            click.echo(outcome.report())
-            failed += not outcome.ok
-    if failed:
-        raise click.ClickException(f"{failed} kịch bản không đạt")
-    click.echo(f"Tất cả kịch bản đều đạt ({len(files)} tệp).")
-
-
 def _national_portal_stand_in():
     """The embedded demo syncs with a local stand-in of the national portal (the records it took
     are in the process's memory), so the sync can be watched on /admin/portal."""
