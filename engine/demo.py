@@ -36,6 +36,8 @@ USERS = [
     ("motcuadatdai", "Bùi Thị Mai", [("000.40.21.H56", "reception")]),
     ("diachinh", "Đặng Văn Khoa", [("000.40.21.H56", "specialist")]),
     ("giamdoccn", "Trịnh Quang Vinh", [("000.40.21.H56", "leader")]),
+    # Draws, tries and publishes procedures (the procedures page and editor).
+    ("thietke", "Hoàng Minh Tâm", [("000.31.21.H56", "modeller")]),
 ]
 
 

@@ -29,6 +29,7 @@ BLUEPRINTS = (
     "webapp.api",
     "webapp.vendor",
     "webapp.observability",
+    "webapp.procedures",
 )
 
 

@@ -183,3 +183,8 @@ for _command in _ACCOUNTS:
 
 if __name__ == "__main__":
     main()
+
+from webapp.cli_procedures import COMMANDS as _PROCEDURES  # noqa: E402  procedure publish/retire/…
+
+for _command in _PROCEDURES:
+    main.add_command(_command)

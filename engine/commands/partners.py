@@ -165,13 +165,19 @@ def _postpone(row, reason: str, *, keep_trying: bool = True) -> None:
 
 
 def _starting_version(session, partner: Partner, message: str):
-    """The latest version of a procedure that a message from this partner opens."""
+    """The active version (else the latest) of a procedure that a message from this partner
+    opens; retired procedures open nothing."""
+    from engine.models import Procedure
     latest = {}
     # Only the manifests: a version row's BPMN and spec are large, and only the match is needed whole.
-    rows = session.execute(select(ProcedureVersion.id, ProcedureVersion.procedure_id, ProcedureVersion.manifest)
+    rows = session.execute(select(ProcedureVersion.id, ProcedureVersion.procedure_id, ProcedureVersion.manifest,
+                                  ProcedureVersion.number, Procedure.active_number)
+                           .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+                           .where(Procedure.retired_at.is_(None))
                            .order_by(ProcedureVersion.number))
-    for version_id, procedure_id, manifest in rows:
-        latest[procedure_id] = (version_id, manifest)
+    for version_id, procedure_id, manifest, number, active in rows:
+        if active is None or number <= active:
+            latest[procedure_id] = (version_id, manifest)
     for version_id, manifest in latest.values():
         partners = (manifest or {}).get("partners", {})
         if message in partners.get("starts_on", []) and partners.get("incoming", {}).get(message) in (

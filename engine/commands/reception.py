@@ -35,7 +35,7 @@ from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import Agency, Dossier, DossierDocument, SupplementRequest
 from engine.procedures.metadata import may_receive, required_documents
-from engine.procedures.registry import latest_version
+from engine.procedures.registry import active_version
 from engine.runtime.host import load_workflow, new_workflow, save_workflow
 from engine.statuses import Channel, DossierStatus
 
@@ -133,7 +133,7 @@ def decide(uow, *, actor_id: int, decision: Decision, walk_in: WalkIn | None = N
             if agency is None:
                 raise NotFound("Không tìm thấy cơ quan.", "Agency not found.")
             require_role(session, actor_id, agency.id, RECEPTION)
-            version = latest_version(session, walk_in.procedure_key)
+            version = active_version(session, walk_in.procedure_key)
             applicant = walk_in.applicant
         manifest = version.manifest
         if not may_receive(manifest, agency.kind, agency.code):

@@ -27,7 +27,7 @@ from engine.procedures import metadata
 from engine.procedures.forms import check_schema
 from engine.procedures.problems import Problem
 from engine.procedures.rules import check_tree
-from engine.procedures.rules.engine_errors import rewrite, xsd_message
+from engine.procedures.rules.engine_errors import clean, rewrite, xsd_message
 from engine.procedures.manifest import BPMN, build_manifest
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
 from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
@@ -65,9 +65,11 @@ def check_file(path: Path | str, forms_dir: Path | str, max_bytes: int = 2 * 102
     return check_content(content, str(path), Path(forms_dir), max_bytes)
 
 
-def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int = 2 * 1024 * 1024) -> CheckedProcedure:
+def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int = 2 * 1024 * 1024,
+                  extra_forms: dict | None = None) -> CheckedProcedure:
     """Every problem of the file at once: the XSD's, our rules', each process's engine errors,
-    forms, structure and expressions; the file is refused if there is any."""
+    forms, structure and expressions; the file is refused if there is any. ``extra_forms``: form
+    schemas by file name that take the place of the forms folder's (a draft's edited forms)."""
     try:
         tree = parse_untrusted(content, max_bytes)
     except UnsafeXml as exc:
@@ -78,8 +80,8 @@ def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int
     if problems:
         raise ProcedureInvalid(problems)
     manifest = build_manifest(tree)
-    forms = _check_steps(manifest, forms_dir, filename, problems)
-    problems.extend(check_tree(tree, filename, _filled_names(manifest, forms)))
+    forms = _check_steps(manifest, forms_dir, filename, problems, extra_forms or {})
+    problems.extend(check_tree(tree, filename, _filled_names(manifest, forms), forms))
     spec, subprocess_specs = _load_specs(tree, manifest, filename, problems)
     if spec is not None:
         _check_structure(tree, manifest, filename, problems)
@@ -190,7 +192,7 @@ def _check_structure(tree, manifest, filename, problems):
             problems.append(Problem(filename, process.get("id"), "process has no end event"))
 
 
-def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
+def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None) -> dict:
     forms = {}
     for step_id, step in manifest["steps"].items():
         if not step["role"]:
@@ -214,14 +216,14 @@ def _check_steps(manifest, forms_dir: Path, filename, problems) -> dict:
             problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)"))
             continue
         if form not in forms:
-            schema = _read_form(forms_dir, form, filename, step_id, problems)
+            schema = _read_form(forms_dir, form, filename, step_id, problems, extra_forms)
             if schema is not None:
                 forms[form] = schema
     _check_supplement_pattern(manifest, filename, problems)
     for variable, received in manifest.get("message_variables", {}).items():
         form = received["form"]
         if form and form not in forms:
-            schema = _read_form(forms_dir, form, filename, variable, problems)
+            schema = _read_form(forms_dir, form, filename, variable, problems, extra_forms)
             if schema is not None:
                 forms[form] = schema
     return forms
@@ -242,7 +244,14 @@ def _check_supplement_pattern(manifest, filename, problems):
                                                        "(where the dossier waits for the supplement) in the same pool"))
 
 
-def _read_form(forms_dir: Path, name: str, filename, step_id, problems):
+def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_forms=None):
+    if extra_forms and name in extra_forms:
+        schema = extra_forms[name]
+        problem = check_schema(schema) if isinstance(schema, dict) else "a form must be a JSON object"
+        if problem:
+            problems.append(Problem(filename, step_id, f"form {name!r}: {problem}"))
+            return None
+        return schema
     path = (forms_dir / name).resolve()
     if Path(name).name != name or not path.is_file():
         problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}"))
@@ -270,9 +279,7 @@ def _check_expressions(task_spec, filename, problems):
     for attr in ("prescript", "postscript"):
         if getattr(task_spec, attr, None):
             checks.append((attr, getattr(task_spec, attr), compile_script))
-    for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
-        if condition is not None and condition.args and condition.args[0]:
-            checks.append(("condition", condition.args[0], compile_expression))
+    # Gateway conditions: rules/expressions.py, on the flow that carries each.
     if isinstance(task_spec, StandardLoopTask) and task_spec.condition:
         checks.append(("loop condition", task_spec.condition, compile_expression))
     event_definition = getattr(task_spec, "event_definition", None)
@@ -283,7 +290,7 @@ def _check_expressions(task_spec, filename, problems):
         try:
             compiler(source)
         except (SandboxViolation, SyntaxError) as exc:
-            problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {exc}"))
+            problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {clean(str(exc))}"))
 
 
 def database_of(row) -> str:
@@ -355,6 +362,7 @@ def deploy(uow, checked_files: list[CheckedProcedure], deployed_by: str = "") ->
             manifest=checked.manifest, spec_json=specs_to_json(checked.spec, checked.subprocess_specs),
             deployed_at=clock.now(), deployed_by=deployed_by)
         uow.session.add(version)
+        procedure.active_number = version.number  # new dossiers start what was just deployed
         uow.session.flush()
         versions.append(version)
     return versions
@@ -383,6 +391,27 @@ def latest_version(session, procedure_key: str):
     version = (session.query(ProcedureVersion).join(Procedure)
                .filter(Procedure.key == procedure_key)
                .order_by(ProcedureVersion.number.desc()).first())
+    if version is None:
+        raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
+    return version
+
+
+def active_version(session, procedure_key: str):
+    """The version reception starts: the procedure's active one (the latest unless rolled back).
+    A retired procedure starts nothing."""
+    from engine.errors import InvalidState
+    from engine.models import Procedure, ProcedureVersion
+    procedure = session.query(Procedure).filter(Procedure.key == procedure_key).one_or_none()
+    if procedure is None:
+        raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
+    if procedure.retired_at is not None:
+        raise InvalidState("Thủ tục đã ngừng tiếp nhận hồ sơ mới.", "This procedure no longer takes new dossiers.")
+    query = session.query(ProcedureVersion).filter(ProcedureVersion.procedure_id == procedure.id)
+    if procedure.active_number is not None:
+        version = query.filter(ProcedureVersion.number == procedure.active_number).one_or_none()
+        if version is not None:
+            return version
+    version = query.order_by(ProcedureVersion.number.desc()).first()
     if version is None:
         raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
     return version

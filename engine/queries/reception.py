@@ -41,17 +41,19 @@ def counters(session, user_id: int) -> list[Counter]:
 
 
 def procedures_on_offer(session, agency_ids: Collection[int] | None = None) -> list[ProcedureChoice]:
-    """The deployed procedures with their latest version number (reception always starts the
-    latest). With ``agency_ids``, only those that one of these agencies may receive (the
+    """The deployed procedures with their active version number (the one reception starts). With ``agency_ids``, only those that one of these agencies may receive (the
     procedure's ``receivedBy``); ``agency_ids`` holds the agencies each choice is open at."""
     latest = (select(ProcedureVersion.procedure_id, func.max(ProcedureVersion.number).label("number"))
               .group_by(ProcedureVersion.procedure_id).subquery())
+    # The active version (a roll-back may point at an older one); retired procedures are not offered.
+    number = func.coalesce(Procedure.active_number, latest.c.number)
     rows = session.execute(
-        select(Procedure.key, Procedure.name, Procedure.national_code, latest.c.number,
+        select(Procedure.key, Procedure.name, Procedure.national_code, number,
                ProcedureVersion.manifest["metadata"])
         .join(latest, latest.c.procedure_id == Procedure.id)
         .join(ProcedureVersion, (ProcedureVersion.procedure_id == Procedure.id)
-              & (ProcedureVersion.number == latest.c.number))
+              & (ProcedureVersion.number == number))
+        .where(Procedure.retired_at.is_(None))
         .order_by(Procedure.name, Procedure.key)).all()
     if agency_ids is None:
         return [ProcedureChoice(*row[:4]) for row in rows]
@@ -81,12 +83,14 @@ class Checklist:
 
 
 def procedure_checklist(session, procedure_key: str) -> Checklist | None:
-    """The required documents of the procedure's latest version (the version reception starts)."""
+    """The required documents of the procedure's active version (the version reception starts)."""
     row = session.execute(
         select(Procedure.key, Procedure.name, ProcedureVersion.manifest["metadata"])
         .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
         .where(Procedure.key == procedure_key)
-        .order_by(ProcedureVersion.number.desc()).limit(1)).one_or_none()
+        # The active version first, else the latest (active_number NULL: the latest is active).
+        .order_by((ProcedureVersion.number == Procedure.active_number).desc(), ProcedureVersion.number.desc())
+        .limit(1)).one_or_none()
     if row is None:
         return None
     documents = required_documents({"metadata": row[2] or {}})

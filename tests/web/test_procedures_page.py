@@ -1,0 +1,155 @@
+"""The procedures page as a modeller and an administrator use it: versions with who, when, what
+changed and open dossiers; roll back, retire and reinstate; compare two versions. Others get 404."""
+from __future__ import annotations
+
+import re
+
+from engine.commands import procedures as lifecycle
+from tests.bpmn_samples import FORMS, reference_xml
+
+RENAMED = reference_xml().replace('name="Thẩm định hồ sơ"', 'name="Thẩm định hồ sơ (mẫu mới)"')
+
+
+def publish(demo, xml=RENAMED, note="Đổi tên bước thẩm định"):
+    return lifecycle.publish(demo.motcua.uow(), actor_id=demo.users["thietke"], bpmn_xml=xml, forms_dir=FORMS,
+                             note=note)
+
+
+def test_officers_do_not_see_the_procedures_pages(browser):
+    officer = browser("chuyenvien")
+    assert officer.get("/procedures").status_code == 404
+    assert officer.get("/procedures/dang_ky_ket_hon").status_code == 404
+    assert officer.post("/procedures/dang_ky_ket_hon/retire", {"reason": "x"}).status_code == 404
+    assert "/procedures" not in officer.text("/inbox")
+
+
+def test_the_list_shows_every_procedure_with_its_active_version_and_open_dossiers(browser, receive_dossier):
+    receive_dossier()
+    page = browser("thietke").text("/procedures")
+    assert 'href="/procedures"' in page  # in the header for a modeller
+    assert "Đăng ký kết hôn" in page and "Liên thông đăng ký khai sinh" in page
+    row = page[page.index("Đăng ký kết hôn"):].split("</tr>")[0]
+    assert "1.000894" in row and "<td>1</td>" in row and "Đang tiếp nhận" in row
+
+
+def test_versions_roll_back_and_compare(browser, demo, receive_dossier):
+    receive_dossier()
+    publish(demo)
+    admin = browser("admin")
+    page = admin.text("/procedures/dang_ky_ket_hon")
+    assert "Phiên bản áp dụng: 2" in page and "thietke" in page and "Đổi tên bước thẩm định" in page
+    v1 = page[page.index('<th scope="row">1'):].split("</tr>")[0]
+    assert "Áp dụng phiên bản 1" in v1 and "<td>1</td>" in v1  # one dossier still open on version 1
+    response = admin.post("/procedures/dang_ky_ket_hon/versions/1/activate", {"reason": "Sai tên bước"})
+    assert response.status_code == 302
+    page = admin.text("/procedures/dang_ky_ket_hon")
+    assert "Phiên bản áp dụng: 1" in page and "Quay về phiên bản cũ 1" in page and "Sai tên bước" in page
+    # What the counter offers follows.
+    assert re.search(r'<option value="dang_ky_ket_hon"[^>]*>[^<]*phiên bản 1', browser("tiepnhan").text("/reception/new"))
+    compare = admin.text("/procedures/dang_ky_ket_hon/compare?old=1&new=2")
+    assert "Sửa: Thẩm định hồ sơ (mẫu mới)" in compare and "<code>appraise</code>" in compare
+    assert "Biểu mẫu không đổi." in compare
+    assert 'data-changed="[&#34;appraise&#34;]"' in admin.get("/procedures/dang_ky_ket_hon/compare?old=1&new=2").get_data(as_text=True)
+    xml = admin.get("/procedures/dang_ky_ket_hon/versions/2.bpmn")
+    assert xml.mimetype == "application/xml" and "Thẩm định hồ sơ (mẫu mới)" in xml.get_data(as_text=True)
+    assert admin.get("/procedures/dang_ky_ket_hon/compare?old=1&new=9").status_code == 404
+
+
+def test_retire_and_reinstate(browser, demo):
+    modeller = browser("thietke")
+    response = modeller.post("/procedures/dang_ky_ket_hon/retire", {"reason": ""})
+    assert response.status_code == 302
+    assert "Cần ghi lý do" in modeller.text("/procedures/dang_ky_ket_hon")
+    modeller.post("/procedures/dang_ky_ket_hon/retire", {"reason": "Thay bằng thủ tục liên thông"})
+    page = modeller.text("/procedures/dang_ky_ket_hon")
+    assert "Ngừng tiếp nhận từ" in page and "Thay bằng thủ tục liên thông" in page
+    assert "Đăng ký kết hôn" not in browser("tiepnhan").text("/reception/new")
+    modeller.post("/procedures/dang_ky_ket_hon/reinstate")
+    assert "Đăng ký kết hôn" in browser("tiepnhan").text("/reception/new")
+
+
+def test_the_page_in_english(browser, demo):
+    admin = browser("admin")
+    admin.post("/language", {"locale": "en"})
+    page = admin.text("/procedures/dang_ky_ket_hon")
+    assert "Versions" in page and "Active version: 1" in page and "Stop taking new dossiers" in page
+
+
+def post_json(b, url, body):
+    return b.client.post(url, json=body, headers={"X-CSRFToken": b.token()})
+
+
+def test_the_editor_saves_drafts_checks_them_and_publishes(browser, demo):
+    modeller, admin = browser("thietke"), browser("admin")
+    assert admin.get("/procedures/dang_ky_ket_hon/edit").status_code == 404  # administrators do not edit
+    assert post_json(admin, "/procedures/publish", {"xml": RENAMED}).status_code == 404
+    page = modeller.text("/procedures/dang_ky_ket_hon")
+    assert 'href="/procedures/dang_ky_ket_hon/edit"' in page
+    source = modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()
+    assert source["origin"] == "version" and "ket_hon_tham_dinh.json" in source["forms"]
+    assert "accountant" not in source["roles"] and "specialist" in source["roles"] and "BHXH" in source["partner_codes"]
+    broken = RENAMED.replace('isExecutable="true"', 'isExecutable="false"')
+    saved = post_json(modeller, "/procedures/drafts", {"xml": broken})
+    assert saved.status_code == 200
+    [problem] = saved.get_json()["problems"]
+    assert problem["element"] == "dang_ky_ket_hon" and "isExecutable" in problem["message"]
+    assert "Đăng ký kết hôn" in page and modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()["origin"] == "draft"
+    refused = post_json(modeller, "/procedures/publish", {"xml": broken})
+    assert refused.status_code == 422 and refused.get_json()["problems"][0]["element"] == "dang_ky_ket_hon"
+    published = post_json(modeller, "/procedures/publish", {"xml": RENAMED, "note": "Tên bước mới"})
+    assert published.status_code == 200 and published.get_json()["version"] == 2
+    assert post_json(modeller, "/procedures/drafts", {"xml": "<nope"}).status_code == 422
+
+
+def test_the_form_preview_is_the_task_pages_field_markup(browser, demo):
+    import json
+    modeller = browser("thietke")
+    schema = json.loads((FORMS / "tra_ket_qua.json").read_text(encoding="utf-8"))
+    answer = post_json(modeller, "/procedures/form-preview", {"schema": schema}).get_json()
+    assert answer["problems"] == []
+    for name, spec in schema["properties"].items():
+        assert f'name="{name}"' in answer["html"] and spec["title"] in answer["html"]
+    bad = post_json(modeller, "/procedures/form-preview", {"schema": {"type": "object", "properties": {"x": {"type": "nope"}}}})
+    assert bad.status_code == 422 and bad.get_json()["problems"]
+
+
+def test_a_new_procedure_starts_from_a_diagram_that_validates(browser, demo):
+    modeller = browser("thietke")
+    assert "Soạn thủ tục mới" in modeller.text("/procedures")
+    assert modeller.get("/procedures/new").status_code == 200
+    source = modeller.get("/procedures/_new/edit/source.json").get_json()
+    assert source["origin"] == "new"
+    saved = post_json(modeller, "/procedures/drafts", {"xml": source["xml"]}).get_json()
+    assert saved["key"] == "thu_tuc_moi" and saved["problems"] == []
+
+
+def test_try_runs_the_scenario_step_by_step_on_the_diagram(browser, demo):
+    modeller = browser("thietke")
+    response = modeller.post("/procedures/dang_ky_ho_kinh_doanh/try", {"source": "active"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Mọi bước đều đúng như kịch bản." in page
+    assert page.count("<svg") == 7 and "complete issue_certificate — đúng" in page
+    # A draft that breaks the procedure: the trial says why, and nothing ran.
+    broken = (FORMS.parent / "bpmn" / "dang_ky_ho_kinh_doanh.bpmn").read_text(encoding="utf-8").replace(
+        'isExecutable="true"', 'isExecutable="false"')
+    post_json(modeller, "/procedures/drafts", {"xml": broken})
+    page = modeller.post("/procedures/dang_ky_ho_kinh_doanh/try", {"source": "draft"}).get_data(as_text=True)
+    assert "Không chạy được" in page and "isExecutable" in page
+
+
+def test_an_administrator_previews_then_moves_open_dossiers(browser, demo, receive_dossier):
+    code, _item = receive_dossier()
+    publish(demo)
+    admin = browser("admin")
+    assert browser("thietke").get("/procedures/dang_ky_ket_hon/move?source=1&target=2").status_code == 404
+    assert "Chuyển hồ sơ sang phiên bản khác" in admin.text("/procedures/dang_ky_ket_hon")
+    preview = admin.text("/procedures/dang_ky_ket_hon/move?source=1&target=2")
+    assert "Sẽ chuyển (1)" in preview and code in preview and "Chuyển 1 hồ sơ" in preview
+    with demo.motcua.read_session() as s:
+        from engine.models import Dossier
+        assert s.query(Dossier).one().procedure_version.number == 1  # a preview changes nothing
+    response = admin.post("/procedures/dang_ky_ket_hon/move", {"source": "1", "target": "2"})
+    assert response.status_code == 302
+    page = admin.text("/procedures/dang_ky_ket_hon")
+    assert "Đã chuyển 1 hồ sơ sang phiên bản 2" in page and "Chuyển hồ sơ sang phiên bản khác 2" in page

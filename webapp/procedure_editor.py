@@ -1,0 +1,142 @@
+"""The editor (modellers only): bpmn-js Modeler with motcua's properties panel and the form
+editor (static/procedure_editor.js). The browser keeps the diagram; the server keeps drafts,
+validates (the same checks as ``motcua validate``), renders form previews with the task page's
+own field macro, and publishes. Routes of the procedures blueprint (webapp/procedures.py)."""
+from __future__ import annotations
+
+import json
+
+from flask import abort, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from engine import clock
+from engine.commands import procedures as lifecycle
+from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
+from engine.procedures.forms import check_schema
+from engine.procedures.starter import starter_xml
+from engine.queries import procedures as queries
+from webapp import forms_render, motcua
+from webapp.i18n import current_language, error_message
+from webapp.procedures import bp
+from webapp.vendor import installed
+
+
+def _modellers_only():
+    with motcua().read_session() as s:
+        if not lifecycle.is_modeller(s, current_user.id):
+            abort(404)
+
+
+def _folder_forms() -> dict:
+    forms = {}
+    for path in sorted(motcua().settings.forms_dir.glob("*.json")):
+        try:
+            forms[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue  # validation names a broken form when a diagram uses it
+    return forms
+
+
+@bp.get("/new")
+def new():
+    _modellers_only()
+    return render_template("procedures/editor.html", key=None, name=_("Thủ tục mới"),
+                           source_url=url_for(".editor_source", key="_new"), modeler=installed("bpmn-js"))
+
+
+@bp.get("/<key>/edit")
+def edit(key: str):
+    _modellers_only()
+    with motcua().read_session() as s:
+        detail = queries.procedure_detail(s, current_user.id, key)
+    return render_template("procedures/editor.html", key=key, name=detail.row.name,
+                           source_url=url_for(".editor_source", key=key), modeler=installed("bpmn-js"))
+
+
+@bp.get("/<key>/edit/source.json")
+def editor_source(key: str):
+    """What the editor opens: the draft if there is one, else the active version; every form."""
+    _modellers_only()
+    forms = _folder_forms()
+    with motcua().read_session() as s:
+        choices = queries.editor_choices(s, current_user.id)
+        if key == "_new":
+            xml, origin = starter_xml(), "new"
+        else:
+            draft = queries.draft_content(s, current_user.id, key)
+            if draft is not None:
+                (xml, draft_forms), origin = draft, "draft"
+                forms.update(draft_forms)
+            else:
+                detail = queries.procedure_detail(s, current_user.id, key)
+                xml, version_forms = queries.version_content(s, current_user.id, key, detail.row.active_number)
+                forms.update(version_forms)
+                origin = "version"
+    return jsonify(xml=xml, forms=forms, origin=origin, roles=choices.roles, agency_kinds=choices.agency_kinds,
+                   partner_codes=choices.partner_codes)
+
+
+def _posted() -> tuple[str, dict]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
+        raise FormInvalid({"bpmn": [_("Không nhận được sơ đồ.")]})
+    forms = body.get("forms") or {}
+    return body["xml"], forms
+
+
+def _problems(problems) -> list[dict]:
+    locale = current_language()
+    return [p.as_dict(locale) for p in problems]
+
+
+def _refusal(exc, status=422):
+    if isinstance(exc, FormInvalid):
+        messages = [m for ms in exc.field_errors.values() for m in ms]
+        return jsonify(problems=[{"element": "", "severity": "error", "message": m} for m in messages]), status
+    return jsonify(problems=[{"element": "", "severity": "error", "message": error_message(exc)}]), status
+
+
+@bp.post("/drafts")
+def save_draft():
+    """Save keeps a draft (whatever its state) and answers with every problem it has now."""
+    _modellers_only()
+    try:
+        xml, forms = _posted()
+        draft = lifecycle.save_draft(motcua().uow(), actor_id=current_user.id, bpmn_xml=xml, forms=forms)
+    except (FormInvalid, NotFound) as exc:
+        return _refusal(exc)
+    problems = lifecycle.check_draft(xml, motcua().settings.forms_dir, forms)
+    return jsonify(key=draft.procedure_key, saved_at=clock.now().isoformat(), problems=_problems(problems),
+                   edit_url=url_for(".edit", key=draft.procedure_key))
+
+
+@bp.post("/publish")
+def publish():
+    _modellers_only()
+    body = request.get_json(silent=True) or {}
+    try:
+        xml, forms = _posted()
+        version, warnings = lifecycle.publish(motcua().uow(), actor_id=current_user.id, bpmn_xml=xml, forms=forms,
+                                              forms_dir=motcua().settings.forms_dir, note=str(body.get("note") or ""))
+    except ProcedureInvalid as exc:
+        return jsonify(problems=_problems(exc.problems)), 422
+    except (FormInvalid, InvalidState, NotFound) as exc:
+        return _refusal(exc)
+    return jsonify(key=version.procedure.key, version=version.number, problems=_problems(warnings),
+                   url=url_for(".show", key=version.procedure.key))
+
+
+@bp.post("/form-preview")
+def form_preview():
+    """The form as the task page draws it (the same field macro), or why the schema is refused."""
+    _modellers_only()
+    body = request.get_json(silent=True) or {}
+    schema = body.get("schema")
+    if not isinstance(schema, dict):
+        return jsonify(html="", problems=[_("Biểu mẫu phải là một đối tượng JSON.")]), 422
+    problem = check_schema(schema)
+    if problem:
+        return jsonify(html="", problems=[problem]), 422
+    html = render_template("procedures/_form_preview.html", fields=forms_render.fields(schema, {}, {}))
+    return jsonify(html=html, problems=[])

@@ -1,0 +1,43 @@
+"""Moving open dossiers between versions (administrators): a dry run first, then the move.
+Routes of the procedures blueprint (webapp/procedures.py)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from engine.commands.version_moves import move_dossiers
+from engine.queries import procedures as queries
+from webapp import motcua
+from webapp.procedures import bp
+
+
+def _numbers() -> tuple[int, int]:
+    try:
+        return int(request.values.get("source", "")), int(request.values.get("target", ""))
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/<key>/move")
+def move_preview(key: str):
+    if not current_user.is_admin:
+        abort(404)
+    source, target = _numbers()
+    with motcua().read_session() as s:
+        detail = queries.procedure_detail(s, current_user.id, key)
+    plan = move_dossiers(motcua().uow, actor_id=current_user.id, procedure_key=key, source=source, target=target,
+                         dry_run=True)
+    return render_template("procedures/move.html", p=detail.row, plan=plan)
+
+
+@bp.post("/<key>/move")
+def move(key: str):
+    if not current_user.is_admin:
+        abort(404)
+    source, target = _numbers()
+    plan = move_dossiers(motcua().uow, actor_id=current_user.id, procedure_key=key, source=source, target=target,
+                         dry_run=False)
+    flash(_("Đã chuyển %(moved)s hồ sơ sang phiên bản %(target)s; %(blocked)s hồ sơ không chuyển được.",
+            moved=len(plan.moved), target=target, blocked=len(plan.blocked)), "success")
+    return redirect(url_for(".show", key=key))

@@ -1,0 +1,133 @@
+"""The procedures page, for modellers and administrators: every procedure with its versions,
+the active one, retiring, rolling back, comparing two versions, and (modellers) the editor.
+
+To anyone else these pages do not exist (404); the engine checks the same again in every
+command and query. The diagrams are drawn by bpmn-js from /vendor/ (static/procedures.js); the
+lists beside them say the same in words, so the page is complete without JavaScript.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from engine.commands import procedures as lifecycle
+from engine.queries import procedures as queries
+from webapp import motcua
+from webapp.vendor import installed
+
+bp = Blueprint("procedures", __name__, url_prefix="/procedures")
+
+EVENT_LABELS = {
+    "published": _l("Xuất bản"),
+    "retired": _l("Ngừng tiếp nhận"),
+    "reinstated": _l("Tiếp nhận lại"),
+    "rolled_back": _l("Quay về phiên bản cũ"),
+    "activated": _l("Chuyển sang phiên bản"),
+    "moved": _l("Chuyển hồ sơ sang phiên bản khác"),
+}
+
+
+@bp.before_request
+@login_required
+def _stewards_only():
+    with motcua().read_session() as s:
+        if not (current_user.is_admin or lifecycle.is_modeller(s, current_user.id)):
+            abort(404)
+
+
+@bp.app_context_processor
+def _steward_link():
+    """Whether the header links to the procedures page (administrators and modellers)."""
+    if not current_user or not current_user.is_authenticated:
+        return {}
+    if current_user.is_admin:
+        return {"is_steward": True}
+    with motcua().read_session() as s:
+        return {"is_steward": lifecycle.is_modeller(s, current_user.id)}
+
+
+@bp.app_template_filter("procedure_event")
+def procedure_event(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
+def _is_modeller() -> bool:
+    with motcua().read_session() as s:
+        return lifecycle.is_modeller(s, current_user.id)
+
+
+@bp.get("")
+def index():
+    with motcua().read_session() as s:
+        rows = queries.procedure_list(s, current_user.id)
+    return render_template("procedures/index.html", procedures=rows, is_modeller=_is_modeller())
+
+
+@bp.get("/<key>")
+def show(key: str):
+    with motcua().read_session() as s:
+        detail = queries.procedure_detail(s, current_user.id, key)
+    return render_template("procedures/show.html", p=detail.row, detail=detail, is_modeller=_is_modeller())
+
+
+@bp.post("/<key>/retire")
+def retire(key: str):
+    lifecycle.retire(motcua().uow(), actor_id=current_user.id, procedure_key=key, reason=request.form.get("reason", ""))
+    flash(_("Đã ngừng tiếp nhận hồ sơ mới cho thủ tục; hồ sơ đang giải quyết vẫn tiếp tục."), "success")
+    return redirect(url_for(".show", key=key))
+
+
+@bp.post("/<key>/reinstate")
+def reinstate(key: str):
+    lifecycle.reinstate(motcua().uow(), actor_id=current_user.id, procedure_key=key)
+    flash(_("Thủ tục tiếp nhận hồ sơ trở lại."), "success")
+    return redirect(url_for(".show", key=key))
+
+
+@bp.post("/<key>/versions/<int:number>/activate")
+def activate(key: str, number: int):
+    lifecycle.activate(motcua().uow(), actor_id=current_user.id, procedure_key=key, number=number,
+                       reason=request.form.get("reason", ""))
+    flash(_("Hồ sơ mới sẽ bắt đầu theo phiên bản %(number)s; hồ sơ đang giải quyết giữ phiên bản của mình.",
+            number=number), "success")
+    return redirect(url_for(".show", key=key))
+
+
+@bp.get("/<key>/versions/<int:number>.bpmn")
+def version_bpmn(key: str, number: int):
+    with motcua().read_session() as s:
+        xml, _forms = queries.version_content(s, current_user.id, key, number)
+    return Response(xml, mimetype="application/xml")
+
+
+def _number_arg(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
+@bp.get("/<key>/compare")
+def compare(key: str):
+    with motcua().read_session() as s:
+        detail = queries.procedure_detail(s, current_user.id, key)
+        numbers = [v.number for v in detail.versions]
+        if len(numbers) < 2:
+            flash(_("Thủ tục mới có một phiên bản, chưa có gì để so sánh."), "info")
+            return redirect(url_for(".show", key=key))
+        new = _number_arg("new", numbers[0])
+        old = _number_arg("old", next((n for n in numbers if n < new), numbers[-1]))
+        if old not in numbers or new not in numbers:
+            abort(404)
+        diff = queries.compare_versions(s, current_user.id, key, old, new)
+    return render_template("procedures/compare.html", p=detail.row, numbers=numbers, old=old, new=new, diff=diff,
+                           viewer=installed("bpmn-js"))
+
+
+from webapp import procedure_editor  # noqa: E402,F401  the editor's routes, on this blueprint
+
+
+from webapp import procedure_trial  # noqa: E402,F401  "chạy thử": the scenario, step by step
+from webapp import procedure_moves  # noqa: E402,F401  open dossiers to another version

@@ -1,0 +1,309 @@
+// The procedure editor: bpmn-js Modeler, motcua's properties panel, the form editor with a
+// preview rendered by the server (the task page's own field macro), save (draft + check, with
+// problems drawn on their elements) and publish. Texts come from the page (data-text-*,
+// #panel-labels) so they follow the officer's language; nothing here builds HTML from strings.
+(function () {
+  "use strict";
+  var SPIFF_URI = "http://spiffworkflow.org/bpmn/schema/1.0/core";
+  var SPIFF = {
+    name: "SpiffWorkflow", prefix: "spiffworkflow", uri: SPIFF_URI, xml: { tagAlias: "lowerCase" },
+    associations: [],
+    types: [
+      { name: "Properties", superClass: ["Element"], properties: [{ name: "properties", type: "Property", isMany: true }] },
+      { name: "Property", superClass: ["Element"], properties: [
+        { name: "name", isAttr: true, type: "String" }, { name: "value", isAttr: true, type: "String" }] },
+      { name: "MessagePayload", superClass: ["Element"], properties: [{ name: "value", isBody: true, type: "String" }] },
+      { name: "MessageVariable", superClass: ["Element"], properties: [{ name: "value", isBody: true, type: "String" }] }
+    ]
+  };
+  var root = document.getElementById("editor");
+  if (!root || !window.BpmnJS) { return; }
+  var labels = {};
+  document.getElementById("panel-labels").content.querySelectorAll("[data-k]").forEach(function (el) {
+    labels[el.getAttribute("data-k")] = el.textContent;
+  });
+  function text(name, values) {
+    var t = root.getAttribute("data-text-" + name) || "";
+    Object.keys(values || {}).forEach(function (k) { t = t.replace("{" + k + "}", values[k]); });
+    return t;
+  }
+  var modeler = new window.BpmnJS({ container: "#editor-canvas", moddleExtensions: { spiffworkflow: SPIFF } });
+  var moddle = modeler.get("moddle"), modeling = modeler.get("modeling"), canvas = modeler.get("canvas");
+  var registry = modeler.get("elementRegistry"), overlays = modeler.get("overlays");
+  var forms = {}, edited = {}, choices = { roles: [], agency_kinds: [], partner_codes: [] }, current = null;
+
+  // ---- spiffworkflow:properties on a business object -------------------------------------
+  function propsOf(bo, create) {
+    var ext = bo.extensionElements;
+    if (!ext) {
+      if (!create) { return null; }
+      ext = moddle.create("bpmn:ExtensionElements", { values: [] });
+      ext.$parent = bo; bo.extensionElements = ext;
+    }
+    var props = (ext.values || []).filter(function (v) { return v.$type === "spiffworkflow:Properties"; })[0];
+    if (!props && create) {
+      props = moddle.create("spiffworkflow:Properties", { properties: [] });
+      props.$parent = ext; ext.values = (ext.values || []).concat([props]);
+    }
+    return props;
+  }
+  function getProp(bo, name) {
+    var props = propsOf(bo, false);
+    var found = props && (props.properties || []).filter(function (p) { return p.name === name; })[0];
+    return found ? (found.value || "") : "";
+  }
+  function setProp(bo, name, value) {
+    var props = propsOf(bo, !!value);
+    if (!props) { return; }
+    var list = props.properties || [];
+    var found = list.filter(function (p) { return p.name === name; })[0];
+    if (!value) {
+      props.properties = list.filter(function (p) { return p !== found; });
+    } else if (found) {
+      found.value = value;
+    } else {
+      var p = moddle.create("spiffworkflow:Property", { name: name, value: value });
+      p.$parent = props; props.properties = list.concat([p]);
+    }
+    modeler.get("eventBus").fire("elements.changed", { elements: [] });
+  }
+
+  // ---- the properties panel ----------------------------------------------------------------
+  var panel = document.getElementById("panel-fields"), title = document.getElementById("panel-title");
+  var uid = 0;
+  function row(labelText, input) {
+    var div = document.createElement("div"); div.className = "field";
+    var label = document.createElement("label"); uid += 1; input.id = "pp-" + uid;
+    label.setAttribute("for", input.id); label.textContent = labelText;
+    div.appendChild(label); div.appendChild(input); panel.appendChild(div);
+    return input;
+  }
+  function textInput(key, value, onChange, list) {
+    var input = document.createElement("input"); input.type = "text"; input.value = value || "";
+    input.name = key;
+    if (list) { input.setAttribute("list", list); }
+    input.addEventListener("change", function () { onChange(input.value.trim()); });
+    return row(labels[key] || key, input);
+  }
+  function textArea(key, value, onChange) {
+    var input = document.createElement("textarea"); input.rows = 4; input.value = value || ""; input.name = key;
+    input.addEventListener("change", function () { onChange(input.value.trim()); });
+    return row(labels[key] || key, input);
+  }
+  function select(key, value, options, onChange) {
+    var input = document.createElement("select"); input.name = key;
+    options.forEach(function (o) {
+      var opt = document.createElement("option"); opt.value = o[0]; opt.textContent = o[1];
+      if (o[0] === (value || "")) { opt.selected = true; }
+      input.appendChild(opt);
+    });
+    input.addEventListener("change", function () { onChange(input.value); });
+    return row(labels[key] || key, input);
+  }
+  function checkbox(key, checked, onChange) {
+    var input = document.createElement("input"); input.type = "checkbox"; input.checked = !!checked; input.name = key;
+    input.addEventListener("change", function () { onChange(input.checked); });
+    return row(labels[key] || key, input);
+  }
+  function datalist(id, values) {
+    var dl = document.createElement("datalist"); dl.id = id;
+    values.forEach(function (v) { var o = document.createElement("option"); o.value = v; dl.appendChild(o); });
+    panel.appendChild(dl);
+    return id;
+  }
+  function propField(bo, key, list) {
+    return textInput(key, getProp(bo, key), function (v) { setProp(bo, key, v); }, list);
+  }
+  function nameField(element) {
+    return textInput("name", element.businessObject.name, function (v) { modeling.updateProperties(element, { name: v || undefined }); });
+  }
+  function procedureFields(bo) {
+    propField(bo, "nationalCode");
+    propField(bo, "timeLimit");
+    propField(bo, "receivedBy", datalist("dl-kinds", choices.agency_kinds));
+    select("supplementClock", getProp(bo, "supplementClock"),
+           [["", labels.none], ["restart", labels.restart], ["pause", labels.pause]],
+           function (v) { setProp(bo, "supplementClock", v); });
+    propField(bo, "completedStatus");
+    textArea("requiredDocuments", getProp(bo, "requiredDocuments"), function (v) { setProp(bo, "requiredDocuments", v); });
+  }
+  function processFields(process, inCollaboration) {
+    checkbox("isExecutable", process.isExecutable, function (v) { process.isExecutable = v; });
+    if (inCollaboration) {
+      propField(process, "agencyKind", datalist("dl-kinds2", choices.agency_kinds));
+      propField(process, "allotment");
+    }
+  }
+  function statusOptions() {
+    var o = [["", labels.none]];
+    for (var i = 1; i <= 10; i += 1) { o.push([String(i), String(i)]); }
+    return o;
+  }
+  function show(element) {
+    if (!element || !element.businessObject) { return; }  // during an import: nothing drawn yet
+    current = element;
+    panel.textContent = "";
+    var bo = element.businessObject, type = bo.$type;
+    title.textContent = (bo.name || bo.id) + " · " + type.replace("bpmn:", "");
+    var idInput = textInput("id", bo.id, function (v) {
+      if (v && v !== bo.id) { modeling.updateProperties(element, { id: v }); show(element); }
+    });
+    if (type === "bpmn:Process") {
+      nameField(element); processFields(bo, false); procedureFields(bo);
+    } else if (type === "bpmn:Collaboration") {
+      nameField(element); procedureFields(bo);
+    } else if (type === "bpmn:Participant") {
+      nameField(element);
+      if (bo.processRef) {
+        processFields(bo.processRef, true);
+      } else {
+        propField(bo, "partnerCode", datalist("dl-partners", choices.partner_codes));
+        propField(bo, "allotment");
+      }
+    } else if (type === "bpmn:Lane") {
+      textInput("role", bo.name, function (v) { modeling.updateProperties(element, { name: v || undefined }); },
+                datalist("dl-roles", choices.roles));
+    } else if (type === "bpmn:UserTask" || type === "bpmn:ManualTask") {
+      nameField(element);
+      if (type === "bpmn:UserTask") {
+        var names = Object.keys(forms).sort();
+        select("formJsonSchemaFilename", getProp(bo, "formJsonSchemaFilename"),
+               [["", labels.none]].concat(names.map(function (n) { return [n, n]; })),
+               function (v) { setProp(bo, "formJsonSchemaFilename", v); if (v) { pickForm(v); } });
+        var edit = document.createElement("button"); edit.type = "button"; edit.textContent = labels.editForm;
+        edit.addEventListener("click", function () {
+          var f = getProp(bo, "formJsonSchemaFilename"); if (f) { pickForm(f); formPick.focus(); }
+        });
+        panel.appendChild(edit);
+      }
+      select("dossierStatus", getProp(bo, "dossierStatus"), statusOptions(), function (v) { setProp(bo, "dossierStatus", v); });
+      propField(bo, "allotment");
+      propField(bo, "warnBefore");
+      checkbox("supplementRequest", getProp(bo, "supplementRequest") === "true",
+               function (v) { setProp(bo, "supplementRequest", v ? "true" : ""); });
+      textArea("sendBackData", getProp(bo, "sendBackData"), function (v) { setProp(bo, "sendBackData", v); });
+    } else if (bo.name !== undefined || type.indexOf("Task") >= 0 || type.indexOf("Event") >= 0 || type.indexOf("Gateway") >= 0) {
+      nameField(element);
+    }
+    idInput.setAttribute("autocomplete", "off");
+  }
+  modeler.on("selection.changed", function (e) { show(e.newSelection[0] || canvas.getRootElement()); });
+
+  // ---- the form editor ---------------------------------------------------------------------
+  var formPick = document.getElementById("form-pick"), schemaBox = document.getElementById("form-schema");
+  var preview = document.getElementById("form-preview"), schemaProblems = document.getElementById("form-schema-problems");
+  function fillFormPick(selected) {
+    formPick.textContent = "";
+    Object.keys(forms).sort().forEach(function (n) {
+      var o = document.createElement("option"); o.value = n; o.textContent = n + (edited[n] ? " *" : "");
+      if (n === selected) { o.selected = true; }
+      formPick.appendChild(o);
+    });
+  }
+  function pickForm(name) {
+    fillFormPick(name);
+    schemaBox.value = JSON.stringify(forms[name], null, 2);
+    renderPreview();
+  }
+  var previewTimer = null;
+  function renderPreview() {
+    var schema;
+    try { schema = JSON.parse(schemaBox.value); } catch (e) { schemaProblems.textContent = e.message; return; }
+    post(root.getAttribute("data-preview-url"), { schema: schema }).then(function (res) {
+      schemaProblems.textContent = (res.body.problems || []).join(" ");
+      // The server rendered this with the task page's own template (escaped by Jinja).
+      preview.innerHTML = res.body.html || "";
+      if (res.ok) {
+        var name = formPick.value;
+        if (name && JSON.stringify(forms[name]) !== JSON.stringify(schema)) { forms[name] = schema; edited[name] = true; }
+        preview.setAttribute("data-rendered", formPick.value);
+      }
+    });
+  }
+  formPick.addEventListener("change", function () { pickForm(formPick.value); });
+  schemaBox.addEventListener("input", function () {
+    clearTimeout(previewTimer); previewTimer = setTimeout(renderPreview, 300);
+  });
+  document.getElementById("form-new").addEventListener("click", function () {
+    var input = document.getElementById("form-new-name"), name = input.value.trim();
+    if (!/^[A-Za-z0-9_\-]+\.json$/.test(name) || forms[name]) { input.setAttribute("aria-invalid", "true"); return; }
+    input.removeAttribute("aria-invalid");
+    forms[name] = { type: "object", properties: { ghi_chu: { type: "string", title: "Ghi chú" } }, additionalProperties: false };
+    edited[name] = true; pickForm(name); if (current) { show(current); }
+  });
+
+  // ---- save, check, publish ----------------------------------------------------------------
+  var status = document.getElementById("editor-status"), list = document.getElementById("editor-problems");
+  var drawn = [];
+  function post(url, body) {
+    return fetch(url, { method: "POST", credentials: "same-origin",
+                        headers: { "Content-Type": "application/json", "X-CSRFToken": root.getAttribute("data-csrf") },
+                        body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); });
+  }
+  function editedForms() {
+    var out = {}; Object.keys(edited).forEach(function (n) { out[n] = forms[n]; }); return out;
+  }
+  function showProblems(problems) {
+    drawn.forEach(function (id) { canvas.removeMarker(id, "has-problem"); canvas.removeMarker(id, "has-warning"); });
+    overlays.remove({ type: "problem" });
+    drawn = []; list.textContent = "";
+    problems.forEach(function (p) {
+      var li = document.createElement("li"); li.className = p.severity;
+      li.textContent = (p.severity === "warning" ? text("warning") : text("error")) + (p.element ? " · " + p.element : "") + ": " + p.message;
+      list.appendChild(li);
+      if (p.element && registry.get(p.element)) {
+        canvas.addMarker(p.element, p.severity === "warning" ? "has-warning" : "has-problem");
+        var note = document.createElement("div"); note.className = "problem-note " + p.severity; note.textContent = p.message;
+        overlays.add(p.element, "problem", { position: { bottom: -4, left: 0 }, html: note });
+        drawn.push(p.element);
+        li.addEventListener("click", function () { modeler.get("selection").select(registry.get(p.element)); });
+      }
+    });
+  }
+  function save() {
+    return modeler.saveXML({ format: true }).then(function (out) {
+      return post(root.getAttribute("data-draft-url"), { xml: out.xml, forms: editedForms() });
+    }).then(function (res) {
+      var problems = res.body.problems || [];
+      showProblems(problems);
+      var errors = problems.filter(function (p) { return p.severity !== "warning"; }).length;
+      status.textContent = (res.ok ? text("saved", { at: new Date().toLocaleTimeString("vi-VN") }) + " " : "") +
+        (errors ? text("problems", { n: errors }) : text("clean"));
+      root.setAttribute("data-state", errors ? "problems" : "clean");
+    }).catch(function () { status.textContent = text("failed"); });
+  }
+  function publish() {
+    return modeler.saveXML({ format: true }).then(function (out) {
+      return post(root.getAttribute("data-publish-url"),
+                  { xml: out.xml, forms: editedForms(), note: document.getElementById("editor-note").value });
+    }).then(function (res) {
+      showProblems(res.body.problems || []);
+      if (res.ok) {
+        status.textContent = text("published", { n: res.body.version });
+        root.setAttribute("data-state", "published");
+        edited = {}; fillFormPick(formPick.value);
+      } else {
+        var errors = (res.body.problems || []).filter(function (p) { return p.severity !== "warning"; }).length;
+        status.textContent = text("problems", { n: errors });
+        root.setAttribute("data-state", "problems");
+      }
+    }).catch(function () { status.textContent = text("failed"); });
+  }
+  document.getElementById("editor-save").addEventListener("click", save);
+  document.getElementById("editor-publish").addEventListener("click", publish);
+
+  // ---- open --------------------------------------------------------------------------------
+  fetch(root.getAttribute("data-source-url"), { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (src) {
+      forms = src.forms || {}; choices = src;
+      return modeler.importXML(src.xml).then(function () {
+        canvas.zoom("fit-viewport");
+        show(canvas.getRootElement());
+        var first = Object.keys(forms).sort()[0]; if (first) { pickForm(first); }
+        root.setAttribute("data-ready", "true");
+      });
+    })
+    .catch(function () { status.textContent = text("failed"); });
+})();
