@@ -3,18 +3,30 @@ cause (the scheduler sends it). Vietnamese, in the words of the printed forms; n
 an applicant who gave no address."""
 from __future__ import annotations
 
-from engine import clock
+from engine import clock, contact
 from engine.models import OutgoingMail
 from engine.scheduler.notify import local_time
 
 TRACKING_HINT = "(Tra cứu hồ sơ bằng mã hồ sơ và số định danh hoặc số điện thoại trên giấy tiếp nhận.)"
 
 
+INVALID_ADDRESS = "the address is not a valid e-mail address; it was never sent"
+
+
 def mail_citizen(session, *, key: str, to: str, subject: str, body: str) -> None:
-    """Queue one mail; ``key`` makes it once-only (a retried command does not mail twice)."""
+    """Queue one mail; ``key`` makes it once-only (a retried command does not mail twice).
+
+    An address that is not one valid e-mail address (stored before reception checked addresses,
+    or by an import) is not tried at all: the mail is recorded as given up with the reason, so an
+    administrator sees on /admin/mail that the citizen was not told."""
     if not to:
         return
     now = clock.now()
+    if contact.email_problem(to):
+        session.add(OutgoingMail(dedupe_key=key[:120], to_address=to[:255], subject=subject[:255], body=body,
+                                 created_at=now, next_attempt_at=None, attempts=0, failed_at=now,
+                                 last_error=INVALID_ADDRESS))
+        return
     session.add(OutgoingMail(dedupe_key=key[:120], to_address=to, subject=subject[:255], body=body,
                              created_at=now, next_attempt_at=now, attempts=0))
 

@@ -362,6 +362,9 @@ class OutgoingMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Set when the outbox gave the message up (refused for good, or too many failed tries): the
+    # administrators' list of undelivered mail reads through this index.
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
 class Apology(Base):

@@ -5,6 +5,8 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
 
+from engine.ports import MailRefused
+
 
 class SmtpMailer:
     def __init__(self, host: str, port: int = 25, sender: str = "motcua@localhost", *,
@@ -15,16 +17,36 @@ class SmtpMailer:
 
     def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        try:
+            message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        except ValueError as exc:  # a header that cannot be written (CR/LF in the address)
+            raise MailRefused(f"invalid header: {exc}") from None
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = f"<{message_id}@motcua>"
         message.set_content(body)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            if self.starttls:
-                smtp.starttls()
-            if self.username:
-                smtp.login(self.username, self.password or "")
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            if all(500 <= code < 600 for code, _ in exc.recipients.values()):
+                raise MailRefused(_answers(exc.recipients)) from None
+            raise
+        except smtplib.SMTPDataError as exc:
+            if 500 <= exc.smtp_code < 600:
+                raise MailRefused(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+            raise
+
+
+def _text(answer) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def _answers(recipients: dict) -> str:
+    return "; ".join(f"{address}: {code} {_text(answer)}" for address, (code, answer) in recipients.items())
 
 
 class NullMailer:

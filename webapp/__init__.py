@@ -36,6 +36,8 @@ BLUEPRINTS = (
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
     settings = settings or Settings()
     app = Flask(__name__, instance_relative_config=True)
+    from webapp import params
+    params.init_app(app)  # before any route: <int:…> is bounded to 64 bits
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         # The session cookie carries the login: never readable by scripts, never sent on

@@ -19,14 +19,17 @@ from flask_login import current_user, login_required
 
 from engine import clock
 from engine.commands import calendar_admin
+from engine.commands import mail as mail_commands
 from engine.commands import partners as partner_commands
 from engine.commands import portal as portal_commands
 from engine.errors import FormInvalid
+from engine.queries import mail as mail_queries
 from engine.queries import partners as partner_queries
 from engine.queries import portal as portal_queries
 from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
 from webapp import motcua
 from webapp.errors import on_form_invalid
+from webapp.params import id_value
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,6 +44,11 @@ REJECT_REASONS = {
     "stale_timestamp": _l("Thời điểm gửi quá cũ hoặc ở tương lai"),
     "bad_body": _l("Nội dung không hợp lệ"),
     "replay": _l("Gửi lại cùng khóa với nội dung khác"),
+}
+MAIL_FAILURES = {
+    "invalid_address": _l("Địa chỉ email không hợp lệ, thư không được gửi"),
+    "refused": _l("Máy chủ thư từ chối nhận"),
+    "gave_up": _l("Không gửi được sau nhiều lần thử"),
 }
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -196,10 +204,7 @@ def _partners_page(failed: str = "", errors=None, values=None):
 
 
 def _posted_agency() -> int | None:
-    try:
-        return int(request.form.get("agency_id", "")) or None
-    except ValueError:
-        return None
+    return id_value(request.form.get("agency_id"))
 
 
 @bp.get("/partners")
@@ -288,3 +293,18 @@ def resend_portal_record(outbox_id: int):
     portal_commands.resend_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
     flash(_("Bản ghi sẽ được gửi lại lên Cổng Dịch vụ công quốc gia trong lần chạy tới."), "success")
     return redirect(url_for(".portal"))
+
+@bp.get("/mail")
+def mail():
+    """Mail to citizens and officers that was never delivered, with why; and how much still waits."""
+    with motcua().read_session() as s:
+        failed = mail_queries.undelivered(s, current_user.id)
+        waiting = mail_queries.waiting_count(s, current_user.id)
+    return render_template("admin/mail.html", failed=failed, waiting=waiting, reasons=MAIL_FAILURES)
+
+
+@bp.post("/mail/<int:mail_id>/resend")
+def resend_mail(mail_id: int):
+    mail_commands.resend(motcua().uow(), actor_id=current_user.id, mail_id=mail_id)
+    flash(_("Thư sẽ được gửi lại trong lần chạy tới."), "success")
+    return redirect(url_for(".mail"))

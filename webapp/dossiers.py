@@ -25,6 +25,7 @@ from engine.queries import results as result_queries
 from webapp import motcua
 from webapp.diagram import render_diagram
 from webapp.i18n import current_language, role_label
+from webapp.params import id_value
 from webapp.verdicts import verdict_label
 
 bp = Blueprint("dossiers", __name__)
@@ -123,10 +124,9 @@ def time_limit_label(limit) -> str:
 
 @bp.post("/dossiers/<int:dossier_id>/steps/<int:item_id>/reassign")
 def reassign_step(dossier_id: int, item_id: int):
-    try:
-        to_user_id = int(request.form.get("to_user_id", ""))
-    except ValueError:
-        raise FormInvalid({"to_user_id": [_("Vui lòng chọn cán bộ nhận việc.")]}) from None
+    to_user_id = id_value(request.form.get("to_user_id"))
+    if to_user_id is None:
+        raise FormInvalid({"to_user_id": [_("Vui lòng chọn cán bộ nhận việc.")]})
     item = reassign(motcua().uow(), actor_id=current_user.id, work_item_id=item_id, to_user_id=to_user_id)
     flash(_("Đã giao bước „%(step)s” cho cán bộ khác.", step=item.step_name), "success")
     return redirect(url_for(".show", dossier_id=item.dossier_id))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from engine.errors import FormInvalid, MotcuaError, NotFound, PermissionDenied
+from webapp.field_messages import translated
 from webapp.i18n import error_message
 
 
@@ -43,9 +44,10 @@ def _not_found(_exc=None):
 
 def _form_invalid(exc: FormInvalid):
     render = g.pop("form_invalid_render", None)
+    field_errors = translated(exc.field_errors)
     if render is not None:
-        return render(exc.field_errors), 422
-    first = next((m for messages in exc.field_errors.values() for m in messages), error_message(exc))
+        return render(field_errors), 422
+    first = next((m for messages in field_errors.values() for m in messages), error_message(exc))
     flash(first, "error")
     return redirect(back_url())
 

@@ -17,6 +17,7 @@ from engine.queries.tasks import step_form, task_view
 from webapp import forms_render, motcua
 from webapp.auth import safe_next
 from webapp.errors import on_form_invalid
+from webapp.params import page_number
 
 bp = Blueprint("inbox", __name__)
 
@@ -31,7 +32,7 @@ def _officers_only():
 def index():
     tab = request.args.get("tab", "mine")
     tab = tab if tab in TABS else "mine"
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     now = clock.now()
     with motcua().read_session() as s:
         listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page, now=now)

@@ -11,6 +11,7 @@ from engine.models import Membership
 from engine.queries.notifications import notifications, unread_count
 from webapp import motcua
 from webapp.auth import safe_next
+from webapp.params import page_number
 
 bp = Blueprint("notifications", __name__)
 
@@ -32,7 +33,7 @@ def _header_facts():
 @login_required
 def index():
     unread_only = request.args.get("unread") == "1"
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     with motcua().read_session() as s:
         listing = notifications(s, current_user.id, unread_only=unread_only, page=page)
     return render_template("notifications/list.html", listing=listing)

@@ -22,6 +22,7 @@ from engine.queries.reception import registered_dossier
 from engine.statuses import Channel
 from webapp import motcua
 from webapp.errors import on_form_invalid
+from webapp.params import id_value
 
 bp = Blueprint("reception", __name__)
 
@@ -117,7 +118,7 @@ def _render(counters_, *, values=None, rows=None, ticked=(), errors=None, regist
 def new():
     found = _counters()
     values = {key: request.args.get(key, "") for key in ("procedure_key", "agency_id")}
-    slip_id = request.args.get("from_slip", type=int)
+    slip_id = id_value(request.args.get("from_slip"))
     if slip_id:
         with motcua().read_session() as s:
             slip = guidance_slip(s, current_user.id, slip_id)
@@ -167,7 +168,7 @@ def _decision(outcome, form, ticked, documents, values) -> Decision:
     return Decision(outcome, checklist=ticked, documents=documents,
                     missing=form.get("missing", "").splitlines(),
                     note=form.get(NOTE_FIELD.get(outcome, ""), ""),
-                    guidance_id=int(guidance_id) if guidance_id.isdigit() else None)
+                    guidance_id=id_value(guidance_id))
 
 
 def _after(result):

@@ -15,6 +15,7 @@ from engine import clock
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
 from webapp import motcua
 from webapp.i18n import format_datetime, status_label
+from webapp.params import id_value
 
 bp = Blueprint("registers", __name__)
 
@@ -34,7 +35,7 @@ def _choice():
         abort(404)
     today = clock.now().astimezone(ZoneInfo(motcua().settings.timezone)).date()
     errors = {}
-    agency_id = request.args.get("agency_id", type=int) or agencies[0][0]
+    agency_id = id_value(request.args.get("agency_id")) or agencies[0][0]
     if agency_id not in {a for a, _name in agencies}:
         abort(404)
     try:

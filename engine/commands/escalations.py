@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from engine import audit, clock
 from engine.calendar.store import calendar_for
+from engine.citizen_notices import mail_citizen
 from engine.commands._steps import LEADER, SUPERVISOR, not_permitted, require_role
 from engine.deadlines import apology_check
 from engine.errors import FormInvalid, InvalidState
-from engine.models import Apology, Escalation, Notification, OutgoingMail
+from engine.models import Apology, Escalation, Notification
 from engine.scheduler.notify import local_time
 from engine.statuses import TERMINAL, DossierStatus
 
@@ -119,9 +120,8 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
                      issued_late=late)
         if dossier.applicant_email:
             subject, body = apology_mail(dossier, apology)
-            session.add(OutgoingMail(dedupe_key=f"apology-dossier-{dossier.id}", to_address=dossier.applicant_email,
-                                     subject=subject[:255], body=body, created_at=now, next_attempt_at=now,
-                                     attempts=0))
+            mail_citizen(session, key=f"apology-dossier-{dossier.id}", to=dossier.applicant_email, subject=subject,
+                         body=body)
         uow.commit()
         return apology
 

@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from sqlalchemy import update
 
-from engine import audit, clock
+from engine import audit, clock, contact
 from engine.citizen_notices import ending_mail, mail_citizen, supplement_mail
 from engine.commands._steps import RECEPTION, advance, mark_end_of_processing, require_role
 from engine.deadlines import set_dossier_due
@@ -52,14 +52,17 @@ class Applicant:
     email: str = ""
 
     def problems(self) -> dict[str, list[str]]:
-        errors = {}
+        """Each field's problem, by the form's field name (engine/contact.py says what is checked)."""
+        checks = {
+            "applicant_name": contact.text_problem(self.name, contact.MAX_NAME),
+            "applicant_id_number": contact.id_number_problem(self.id_number),
+            "applicant_address": contact.text_problem(self.address, contact.MAX_ADDRESS),
+            "applicant_phone": contact.phone_problem(self.phone),
+            "applicant_email": contact.email_problem(self.email),
+        }
         if not self.name.strip():
-            errors["applicant_name"] = ["Trường này là bắt buộc."]
-        if len(self.name) > 255:
-            errors["applicant_name"] = ["Tối đa 255 ký tự."]
-        if self.email and "@" not in self.email:
-            errors["applicant_email"] = ["Địa chỉ email không hợp lệ."]
-        return errors
+            checks["applicant_name"] = "Trường này là bắt buộc."
+        return {name: [problem] for name, problem in checks.items() if problem}
 
 
 class Outcome(StrEnum):
@@ -295,8 +298,9 @@ def _new_dossier(session, agency, version, applicant, channel, status, now) -> D
     """A walk-in's dossier record, with its code (AGENCYCODE-YYMMDD-NNNN) and no workflow yet."""
     return Dossier(
         code=next_code(session, agency, now), agency=agency, procedure_version=version, status=int(status),
-        channel=int(Channel(channel)), applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number,
-        applicant_address=applicant.address, applicant_phone=applicant.phone, applicant_email=applicant.email,
+        channel=int(Channel(channel)), applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.strip(), applicant_address=applicant.address.strip(),
+        applicant_phone=applicant.phone.strip(), applicant_email=applicant.email.strip(),
         received_at=now, workflow_state="", serializer_version="")
 
 
@@ -318,8 +322,8 @@ def _guide(session, actor_id, agency, version, applicant, dossier, missing, note
         stage="reception", agency_id=agency.id, procedure_id=version.procedure_id,
         dossier_id=dossier.id if dossier is not None else None,
         applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number.strip(),
-        applicant_address=applicant.address, applicant_phone=applicant.phone, applicant_email=applicant.email,
-        missing=missing, note=note, requested_by_id=actor_id, requested_at=now, outside_window=False)
+        applicant_address=applicant.address.strip(), applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(), missing=missing, note=note, requested_by_id=actor_id, requested_at=now, outside_window=False)
     session.add(slip)
     session.flush()
     if dossier is not None:

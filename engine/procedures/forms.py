@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
-from engine import clock
+from engine import clock, contact
 from engine.errors import FormInvalid
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -168,7 +168,8 @@ def _message_vi(error) -> str:
         return f"Giá trị không được vượt quá {value}."
     if v == "format":
         return {"date": "Ngày không hợp lệ (định dạng yyyy-mm-dd).",
-                "email": "Địa chỉ email không hợp lệ."}.get(value, f"Sai định dạng {value}.")
+                "email": contact.EMAIL_INVALID, "vn-id-number": contact.ID_NUMBER_INVALID,
+                "vn-phone": contact.PHONE_INVALID}.get(value, f"Sai định dạng {value}.")
     if v == "pattern":
         return "Giá trị không đúng định dạng."
     if v == "additionalProperties":
@@ -182,3 +183,20 @@ def _is_date(value) -> bool:
         return True
     date.fromisoformat(value)
     return len(value) == 10
+
+
+# The applicant's contact data in their Vietnamese forms (engine/contact.py), for form fields:
+# "format": "email", "vn-id-number" (personal ID, old identity card, passport), "vn-phone".
+@_FORMAT_CHECKER.checks("email")
+def _is_email(value) -> bool:
+    return not isinstance(value, str) or contact.email_problem(value) is None
+
+
+@_FORMAT_CHECKER.checks("vn-id-number")
+def _is_id_number(value) -> bool:
+    return not isinstance(value, str) or contact.id_number_problem(value) is None
+
+
+@_FORMAT_CHECKER.checks("vn-phone")
+def _is_phone(value) -> bool:
+    return not isinstance(value, str) or contact.phone_problem(value) is None

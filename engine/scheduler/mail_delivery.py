@@ -5,6 +5,11 @@ its own, then sent with no transaction open, then marked sent. Two schedulers ne
 message at once, and SMTP's slowness never holds a database lock. A crash after the server
 accepted a message and before it was marked sends it again when the lease runs out (at least
 once), with the same Message-ID so it can be recognised.
+
+Retries are bounded: a message the server refuses for good (``MailRefused``: a 5xx answer, an
+address it cannot take) is given up at once, any other failure after ``MAX_ATTEMPTS`` tries
+(about four hours with the back-off). A given-up message keeps its reason and the time it was
+given up (``failed_at``); administrators see it on /admin/mail and may send it again.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from datetime import timedelta
 
 from engine import clock
 from engine.models import OutgoingMail
+from engine.ports import MailRefused
 from engine.scheduler.lease import lease_due_row
 from engine.scheduler.notify import backoff
 
@@ -28,6 +34,8 @@ def deliver_mail(uow_factory, mailer) -> int:
             break
         try:
             mailer.send(to=mail.to_address, subject=mail.subject, body=mail.body, message_id=mail.dedupe_key)
+        except MailRefused as exc:
+            _record_failure(uow_factory(), mail, f"{type(exc).__name__}: {exc}", final=True)
         except Exception as exc:  # any failure of the outside world: retry later, keep the reason
             _record_failure(uow_factory(), mail, f"{type(exc).__name__}: {exc}")
         else:
@@ -51,9 +59,12 @@ def _record_sent(uow, mail) -> None:
         uow.commit()
 
 
-def _record_failure(uow, mail, error: str) -> None:
+def _record_failure(uow, mail, error: str, *, final: bool = False) -> None:
     with uow:
         row = uow.session.get(OutgoingMail, mail.id)
         row.last_error = error[:2000]
-        row.next_attempt_at = None if row.attempts >= MAX_ATTEMPTS else clock.now() + backoff(row.attempts)
+        if final or row.attempts >= MAX_ATTEMPTS:
+            row.next_attempt_at, row.failed_at = None, clock.now()
+        else:
+            row.next_attempt_at = clock.now() + backoff(row.attempts)
         uow.commit()
