@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.config import Settings
 from engine.db import is_sqlite, make_engine, make_read_session_factory, make_session_factory
+from engine.runtime import script_limits
 from engine.unit_of_work import UnitOfWork
 
 
@@ -16,7 +17,10 @@ class Motcua:
         self.portal_client = portal_client or _portal_client(self.settings)
         self.db = make_engine(self.settings.database_url, pool_size=self.settings.db_pool_size,
                               max_overflow=self.settings.db_max_overflow,
-                              connect_timeout=self.settings.db_connect_timeout)
+                              connect_timeout=self.settings.db_connect_timeout,
+                              lock_timeout=self.settings.db_lock_timeout,
+                              statement_timeout=self.settings.db_statement_timeout)
+        script_limits.configure(seconds=self.settings.script_seconds)
         self.sqlite = is_sqlite(self.db)
         self._sessions = make_session_factory(self.db)
         self.read_session = make_read_session_factory(self.db)

@@ -12,6 +12,11 @@ def default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'instance' / 'motcua.sqlite'}"
 
 
+def _seconds(name: str) -> float | None:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or default_database_url())
@@ -44,5 +49,12 @@ class Settings:
     # after the login whatever happens.
     session_idle_minutes: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SESSION_IDLE_MINUTES", "30")))
     session_lifetime_minutes: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SESSION_LIFETIME_MINUTES", "600")))
+    # Seconds a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy timeout; default
+    # 10 on PostgreSQL, 30 on SQLite where a writer waits for the whole database), and at most runs
+    # (PostgreSQL statement_timeout). Past them the request answers "busy, try again" (503).
+    db_lock_timeout: float | None = field(default_factory=lambda: _seconds("MOTCUA_DB_LOCK_TIMEOUT"))
+    db_statement_timeout: float = field(default_factory=lambda: _seconds("MOTCUA_DB_STATEMENT_TIMEOUT") or 60)
+    # Time budget of one BPMN script, condition or expression (engine/runtime/script_limits.py).
+    script_seconds: float = field(default_factory=lambda: _seconds("MOTCUA_SCRIPT_SECONDS") or 3)
     # BPMN files are small; anything bigger is a mistake or an attack.
     max_bpmn_bytes: int = 2 * 1024 * 1024

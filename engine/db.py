@@ -22,24 +22,35 @@ def is_sqlite(engine_or_url) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+POSTGRES_LOCK_TIMEOUT = 10  # seconds
+SQLITE_BUSY_TIMEOUT = 30
+STATEMENT_TIMEOUT = 60
+
+
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30, connect_timeout: int | None = None,
-                **kwargs) -> Engine:
+                lock_timeout: float | None = None, statement_timeout: float | None = None, **kwargs) -> Engine:
+    """Every wait is bounded: for a lock (``lock_timeout``) and, on PostgreSQL, for a statement
+    (``statement_timeout``); past them the statement fails and the web answers "busy, try again"."""
     if is_sqlite(url):
-        return _make_sqlite_engine(url, **kwargs)
+        return _make_sqlite_engine(url, busy_timeout=lock_timeout or SQLITE_BUSY_TIMEOUT, **kwargs)
     # A connection that died while idle (server restart, network cut) is replaced on checkout.
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", pool_size)
     kwargs.setdefault("max_overflow", max_overflow)
+    connect_args = kwargs.setdefault("connect_args", {})
     if connect_timeout:
-        kwargs.setdefault("connect_args", {"connect_timeout": connect_timeout})
+        connect_args.setdefault("connect_timeout", connect_timeout)
+    waits = (f"-c lock_timeout={int((lock_timeout or POSTGRES_LOCK_TIMEOUT) * 1000)} "
+             f"-c statement_timeout={int((statement_timeout or STATEMENT_TIMEOUT) * 1000)}")
+    connect_args["options"] = f"{connect_args.get('options', '')} {waits}".strip()
     return create_engine(url, **kwargs)
 
 
-def _make_sqlite_engine(url: str, **kwargs) -> Engine:
+def _make_sqlite_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT, **kwargs) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    kwargs.setdefault("connect_args", {"timeout": busy_timeout, "check_same_thread": False})
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -50,7 +61,7 @@ def _make_sqlite_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

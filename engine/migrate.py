@@ -19,6 +19,9 @@ def alembic_config(connection) -> Config:
 
 def upgrade(db_engine, revision: str = "head") -> None:
     with db_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A migration may rewrite a big table: the request-sized statement limit is not for it.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         command.upgrade(alembic_config(connection), revision)
 
 

@@ -486,6 +486,11 @@ class PartnerReject(Base):
     idempotency_key: Mapped[str] = mapped_column(String(80), default="")
     reason: Mapped[str] = mapped_column(String(60))
     remote_addr: Mapped[str] = mapped_column(String(60), default="")
+    # One row counts the refusals of a sender, partner code and reason within ten minutes
+    # (``at`` is the slice's start): engine/partners/refusals.py.
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    __table_args__ = (Index("uq_partner_rejects_bucket", "remote_addr", "partner_code", "reason", "at", unique=True),)
 
 
 class SupplementRequest(Base):

@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     settings = settings or Settings()
     app = Flask(__name__, instance_relative_config=True)
     from webapp import params
-    params.init_app(app)  # before any route: <int:…> is bounded to 64 bits
+    params.init_app(app)  # before any route: <int:…> is bounded to the id columns' range
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         # The session cookie carries the login: never readable by scripts, never sent on

@@ -44,6 +44,9 @@ REJECT_REASONS = {
     "stale_timestamp": _l("Thời điểm gửi quá cũ hoặc ở tương lai"),
     "bad_body": _l("Nội dung không hợp lệ"),
     "replay": _l("Gửi lại cùng khóa với nội dung khác"),
+    "bad_headers": _l("Tiêu đề yêu cầu sai định dạng"),
+    "bad_timestamp": _l("Thời điểm gửi sai định dạng"),
+    "bad_idempotency_key": _l("Khóa chống gửi trùng sai định dạng"),
 }
 MAIL_FAILURES = {
     "invalid_address": _l("Địa chỉ email không hợp lệ, thư không được gửi"),

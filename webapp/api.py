@@ -35,4 +35,5 @@ def partner_message():
             deliver_partner_message(m.uow(), inbox_id)
         except Exception:
             log.exception("partner message %s kept; handing it in failed", inbox_id)
-    return jsonify(answer.body), answer.status
+    headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else {}
+    return jsonify(answer.body), answer.status, headers

@@ -46,7 +46,12 @@ def _form_invalid(exc: FormInvalid):
     render = g.pop("form_invalid_render", None)
     field_errors = translated(exc.field_errors)
     if render is not None:
-        return render(field_errors), 422
+        try:
+            return render(field_errors), 422
+        except (NotFound, PermissionDenied):
+            return _not_found()  # the page behind the form is not this user's (or gone)
+        except MotcuaError as refused:
+            return _refused(refused)
     first = next((m for messages in field_errors.values() for m in messages), error_message(exc))
     flash(first, "error")
     return redirect(back_url())

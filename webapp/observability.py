@@ -68,8 +68,12 @@ def _unbind(_exc=None):
 
 
 def _database_unavailable(exc):
-    """The database is unreachable (restarting, network cut): say so and ask to retry, rather
-    than a 500. Anything else wrong with a statement is a bug and stays a 500."""
+    """The database is unreachable (restarting, network cut) or too busy to give a lock in time:
+    say so and ask to retry, rather than a 500. Anything else wrong with a statement is a bug and
+    stays a 500."""
+    if _is_busy(exc):
+        log.warning("database busy: %s", str(exc).splitlines()[0], extra={"event": "database_busy"})
+        return BUSY_PAGE, 503, {"Retry-After": "5", "Content-Type": "text/html; charset=utf-8"}
     if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
         raise exc
     log.warning("database unavailable: %s", str(exc).splitlines()[0], extra={"event": "database_unavailable"})
@@ -87,6 +91,28 @@ UNAVAILABLE_PAGE = """<!doctype html>
 <p lang="en">Service temporarily interrupted: the database cannot be reached. Please try again in a few minutes.</p>
 </main></body></html>
 """
+
+
+BUSY_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Hệ thống đang bận</title><link rel="stylesheet" href="/static/motcua.css"></head>
+<body><main class="container">
+<h1>Hệ thống đang bận</h1>
+<p>Hồ sơ này đang được xử lý ở nơi khác nên thao tác chưa thực hiện được; chưa có gì thay đổi. Vui lòng thử lại sau ít giây.</p>
+<p lang="en">The system is busy: this dossier is being worked on elsewhere, so nothing was changed. Please try again in a few seconds.</p>
+</main></body></html>
+"""
+
+# PostgreSQL: lock_timeout (55P03) and statement_timeout (57014); SQLite: its busy timeout ran out.
+_BUSY_SQLSTATES = {"55P03", "57014"}
+
+
+def _is_busy(exc) -> bool:
+    if not isinstance(exc, OperationalError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
 
 
 def _is_connection_error(exc) -> bool:

@@ -1,6 +1,7 @@
 """Numbers taken from URLs and forms, bounded before any query sees them.
 
-Database ids are 64-bit; a bigger number in a URL (``/tasks/99999999999999999999``) would make the
+Ids in URLs are 32-bit integer columns on PostgreSQL (only audit rows and archived workflow pieces
+have 64-bit ids, and no URL names them); a bigger number (``/tasks/2147483648``) would make the
 driver fail (a 500). The ``int`` URL converter of this app refuses such numbers, so the route does
 not match and the answer is the usual 404; query and form numbers go through ``id_value`` and
 ``page_number``.
@@ -10,12 +11,12 @@ from __future__ import annotations
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2 ** 63 - 1
+MAX_ID = 2 ** 31 - 1
 MAX_PAGE = 100_000
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` with a 64-bit ceiling (a rule's own ``max`` still wins)."""
+    """``<int:…>`` with the id columns' ceiling (a rule's own ``max`` still wins)."""
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
@@ -25,7 +26,7 @@ class BoundedIntConverter(IntegerConverter):
 def id_value(raw) -> int | None:
     """A database id typed or posted as text: None unless it is a whole number in the id range."""
     text = str(raw if raw is not None else "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 19:
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine import audit, clock
-from engine.models import Partner, PartnerInbox, PartnerReject
-from engine.partners import signing
+from engine.models import Partner, PartnerInbox
+from engine.partners import refusals, signing
 
 # A kept message is tried again this often by the scheduler; a dossier reaching the wait takes
 # it at once (advance()), so this is only the safety net.
@@ -25,6 +25,7 @@ RETRY_AFTER = timedelta(minutes=5)
 class Answer:
     status: int
     body: dict
+    retry_after: int | None = None  # seconds, for a sender turned away (429)
 
 
 def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, int | None]:
@@ -32,8 +33,18 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
     was recorded, its inbox id (to deliver after this transaction)."""
     code = headers.get(signing.PARTNER, "")
     key = headers.get(signing.IDEMPOTENCY_KEY, "")
+    address = refusals.printable(remote_addr, 60)
     with uow:
         session = uow.session
+        until = refusals.turned_away(session, address)
+        if until is not None:
+            return Answer(429, {"accepted": False, "error": "rate_limited"},
+                          retry_after=max(1, int((until - clock.now()).total_seconds()))), None
+        if refusals.header_problem(headers) is not None:
+            refusals.record(session, address=address, partner_code=code, idempotency_key=key, reason="bad_headers",
+                            status=400)
+            uow.commit()
+            return Answer(400, {"accepted": False, "error": "bad_headers"}), None
         partner = session.execute(select(Partner).where(Partner.code == code, Partner.active.is_(True))).scalar_one_or_none()
         problem = _problem(partner, headers, key, body)
         parsed = None
@@ -49,8 +60,8 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
                     return _recorded_answer(existing), None
         if problem is not None:
             reason, status = problem
-            session.add(PartnerReject(at=clock.now(), partner_code=code[:60], idempotency_key=key[:80],
-                                      reason=reason, remote_addr=(remote_addr or "")[:60]))
+            refusals.record(session, address=address, partner_code=code, idempotency_key=key, reason=reason,
+                            status=status)
             uow.commit()
             return Answer(status, {"accepted": False, "error": reason}), None
         row = PartnerInbox(partner_id=partner.id, idempotency_key=key, body_sha256=_sha256(body),

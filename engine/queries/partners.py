@@ -52,10 +52,12 @@ class WaitingMessage:
 
 @dataclass(frozen=True)
 class Reject:
-    at: datetime
+    at: datetime  # the start of the ten minutes the row counts
     partner_code: str
     reason: str
     remote_addr: str
+    count: int = 1
+    last_at: datetime | None = None
 
 
 KEY_TAIL = 4
@@ -108,4 +110,5 @@ def recent_rejects(session, actor_id: int, limit: int = 100) -> list[Reject]:
     """The last requests refused at our partner endpoint, newest first."""
     require_admin(session, actor_id)
     stmt = select(PartnerReject).order_by(PartnerReject.at.desc(), PartnerReject.id.desc()).limit(limit)
-    return [Reject(r.at, r.partner_code, r.reason, r.remote_addr) for r in session.execute(stmt).scalars()]
+    return [Reject(r.at, r.partner_code, r.reason, r.remote_addr, r.count, r.last_at or r.at)
+            for r in session.execute(stmt).scalars()]

@@ -17,6 +17,7 @@ from engine.errors import InvalidState, NotFound, ScriptError
 from engine.models import WorkflowArchive
 from engine.procedures.registry import SPEC_CACHE, database_of
 from engine.runtime.sandbox import SCRIPT_ENGINE
+from engine.runtime.script_limits import ScriptBudgetExceeded
 from engine.runtime.serializer import VERSION, archived_task_data, dump_compacted, load_state
 
 
@@ -151,13 +152,36 @@ def run_engine(workflow: BpmnWorkflow) -> StepOutcome:
 
 
 def _script_error(exc: SpiffWorkflowException) -> ScriptError:
+    """The failure as an officer and an administrator read it: which procedure, which element,
+    what went wrong (a script over its budget is said so plainly: the dossier is unchanged)."""
     task = getattr(exc, "task", None)
-    where = ""
+    where, procedure = "", ""
     if task is not None:
         where = f" [{task.task_spec.bpmn_id or task.task_spec.name}]"
+        workflow = getattr(task.workflow, "top_workflow", None) or task.workflow
+        spec = workflow.spec
+        procedure = f" «{spec.description or spec.name}» ({spec.name})"
+    over = _budget_exceeded(exc)
+    if over is not None:
+        return ScriptError(
+            f"Quy trình{procedure}: kịch bản ở phần tử{where} vượt giới hạn cho phép ({over.message_vi}). "
+            "Hồ sơ không thay đổi; hãy báo quản trị hệ thống.",
+            f"Procedure{procedure}: the script at element{where} went over its budget ({over}). "
+            "The dossier is unchanged; tell the system administrator.")
     detail = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    return ScriptError(f"Lỗi kịch bản trong quy trình{where}: {detail}",
-                       f"Script error in the procedure{where}: {detail}")
+    return ScriptError(f"Lỗi kịch bản trong quy trình{procedure}, phần tử{where}: {detail}",
+                       f"Script error in the procedure{procedure}, element{where}: {detail}")
+
+
+def _budget_exceeded(exc: BaseException) -> ScriptBudgetExceeded | None:
+    """The budget's own message, if a script's time or size limit is what failed underneath."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ScriptBudgetExceeded):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def ready_task(workflow: BpmnWorkflow, task_id: str):

@@ -21,11 +21,17 @@ from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getit
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from engine.runtime import script_limits
 from engine.runtime.calendar_scope import working_deadline
 
 
 class SandboxViolation(ValueError):
     """A script tried something the sandbox does not allow, or does not compile."""
+
+
+# Every script and expression runs on a time budget and builds no value too big
+# (engine/runtime/script_limits.py says how, and why this way).
+ScriptBudgetExceeded = script_limits.ScriptBudgetExceeded
 
 
 def _refuse_import(name, *args, **kwargs):
@@ -40,11 +46,9 @@ def _write_guard(obj):
 
 
 def _inplacevar(op, x, y):
-    ops = {"+=": lambda: x + y, "-=": lambda: x - y, "*=": lambda: x * y, "/=": lambda: x / y,
-           "//=": lambda: x // y, "%=": lambda: x % y}
-    if op not in ops:
+    if op not in ("+=", "-=", "*=", "/=", "//=", "%=", "**="):
         raise SandboxViolation(f"operator {op} is not allowed in BPMN scripts")
-    return ops[op]()
+    return script_limits.inplace(op, x, y)
 
 
 def _builtins() -> dict:
@@ -55,6 +59,8 @@ def _builtins() -> dict:
                  "filter", "reversed", "sorted", "zip"):
         allowed[name] = __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
     allowed["__import__"] = _refuse_import
+    allowed.update(range=script_limits.limited_range, pow=script_limits.limited_pow,
+                   bytes=script_limits.limited_bytes)
     # RestrictedPython's utility builtins include the whole `string`/`random` modules; keep math only.
     for name in ("string", "random", "whrandom", "same_type", "test", "reorder", "DateTime"):
         allowed.pop(name, None)
@@ -64,7 +70,8 @@ def _builtins() -> dict:
 def base_globals() -> dict:
     return {
         "__builtins__": _builtins(),
-        "_getattr_": safer_getattr,
+        "_getattr_": script_limits.guarded_getattr(safer_getattr),
+        "_op_": script_limits.op,
         "_getitem_": default_guarded_getitem,
         "_getiter_": default_guarded_getiter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -72,7 +79,7 @@ def base_globals() -> dict:
         "_write_": _write_guard,
         "_inplacevar_": _inplacevar,
         "_print_": None,
-        "math": math,
+        "math": script_limits.LimitedMath(),
     }
 
 
@@ -93,7 +100,7 @@ def default_helpers() -> dict:
 @lru_cache(maxsize=4096)
 def compile_script(source: str):
     """Compile a script once per distinct text; compiling costs far more than running."""
-    result = compile_restricted_exec(source, filename="<bpmn-script>")
+    result = compile_restricted_exec(source, filename="<bpmn-script>", policy=script_limits.LimitedTransformer)
     if result.errors:
         raise SandboxViolation("; ".join(result.errors))
     return result.code
@@ -101,7 +108,7 @@ def compile_script(source: str):
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str):
-    result = compile_restricted_eval(source, filename="<bpmn-expression>")
+    result = compile_restricted_eval(source, filename="<bpmn-expression>", policy=script_limits.LimitedTransformer)
     if result.errors:
         raise SandboxViolation("; ".join(result.errors))
     return result.code
@@ -121,7 +128,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         scope.update(self.globals)
         scope.update(external_context or {})
         scope.update(context)
-        return eval(code, scope)
+        with script_limits.budget():
+            return eval(code, scope)
 
     def execute(self, script, context, external_context=None):
         self.check_for_overwrite(context, external_context or {})
@@ -131,7 +139,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         scope.update(external_context or {})
         scope.update(context)
         before = set(scope)
-        exec(code, scope)
+        with script_limits.budget():
+            exec(code, scope)
         # Write back only what the script set or changed in task data, never our globals.
         for key in list(context):
             if key not in scope:

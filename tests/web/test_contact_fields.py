@@ -55,10 +55,13 @@ def test_an_over_long_applicant_field_is_a_message_not_a_500(browser, demo, fiel
     assert _dossiers(demo) == 0
 
 
-@pytest.mark.parametrize("url", ["/tasks/99999999999999999999", "/dossiers/99999999999999999999",
+@pytest.mark.parametrize("url", ["/tasks/99999999999999999999", "/tasks/2147483648", "/dossiers/99999999999999999999",
+                                 "/supervise/escalations/2147483648/acknowledge",
                                  "/dossiers/9223372036854775808/receipt", "/dossiers/99999999999999999999/refusal", "/supplement-requests/99999999999999999999"])
-def test_ids_beyond_64_bits_are_not_found(browser, demo, url):
-    assert browser("tiepnhan").get(url).status_code == 404
+def test_ids_beyond_the_id_columns_are_not_found(browser, demo, url):
+    b = browser("giamsat")
+    response = b.post(url) if url.endswith("/acknowledge") else b.get(url)
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("url", ["/inbox?page=99999999999999999999", "/inbox?page=-1", "/inbox?page=x",
