@@ -297,6 +297,7 @@ def resend_portal_record(outbox_id: int):
     flash(_("Bản ghi sẽ được gửi lại lên Cổng Dịch vụ công quốc gia trong lần chạy tới."), "success")
     return redirect(url_for(".portal"))
 
+
 @bp.get("/mail")
 def mail():
     """Mail to citizens and officers that was never delivered, with why; and how much still waits."""

@@ -1,16 +1,16 @@
 """Refused partner requests are stored as counts per sender address, partner code, reason and
 ten minutes (engine/partners/refusals.py), so a flood of forged requests cannot fill the disk.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0020
+Revises: 0019
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0017"
-down_revision = "0016"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """Mail the outbox gave up on carries when it was given up, so administrators can list it
 (/admin/mail) with its reason; rows given up before this keep NULL and are found by their state.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0016"
-down_revision = "0015"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
