@@ -160,3 +160,15 @@ def test_the_command_line_applies_the_same_checks(demo, tmp_path, monkeypatch):
     assert result.exit_code == 0
     with pytest.raises(InvalidState):
         receive(demo, "Trần Thị Bình")
+
+
+def test_deploying_an_older_versions_file_again_says_which_version_new_dossiers_start(demo, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from webapp.cli import main
+    monkeypatch.setenv("DATABASE_URL", demo.motcua.settings.database_url)
+    publish(demo)
+    result = CliRunner().invoke(main, ["deploy", str(REFERENCE)])
+    assert result.exit_code == 0
+    assert "dang_ky_ket_hon: version 1 (deployed already; new dossiers start version 2" in result.output
+    assert "motcua procedure activate dang_ky_ket_hon 1" in result.output
+    assert version_of(demo, receive(demo).id) == 2

@@ -104,7 +104,8 @@ def deploy(paths, forms_dir, deployed_by):
         with m.uow() as uow:
             warnings = []
             versions = check_and_deploy(uow, paths, forms_dir or m.settings.forms_dir, deployed_by, warnings)
-            summary = [(v.procedure.key, v.number) for v in versions]
+            # The version new dossiers start (a roll-back may have made an older one active).
+            summary = [(v.procedure.key, v.number, v.procedure.active_number or v.number) for v in versions]
             uow.commit()
     except ProcedureInvalid as exc:
         for problem in exc.problems:
@@ -113,8 +114,12 @@ def deploy(paths, forms_dir, deployed_by):
         sys.exit(1)
     for warning in warnings:
         click.echo(str(warning), err=True)
-    for key, number in summary:
-        click.echo(f"{key}: version {number}")
+    for key, number, active in summary:
+        if active == number:
+            click.echo(f"{key}: version {number}")
+        else:
+            click.echo(f"{key}: version {number} (deployed already; new dossiers start version {active}: "
+                       f"`motcua procedure activate {key} {number} --as USER` makes it the active one)")
 
 
 @main.command()

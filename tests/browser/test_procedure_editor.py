@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine.demo import DEMO_PASSWORD
+
 pytestmark = pytest.mark.slow
 
 
@@ -71,3 +73,21 @@ def test_edit_check_and_publish_in_the_browser(officer, live_server, demo):
     expect(page.locator("#diagram-new")).to_have_attribute("data-drawn", "true")
     expect(page.locator('#diagram-new [data-element-id="appraise"].diff-changed')).to_have_count(1)
     expect(page.get_by_text("sửa trường")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_procedures_pages_fit_the_screen(chromium, live_server, demo, width):
+    context = chromium.new_context(base_url=live_server, locale="vi-VN", viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.get_by_label("Tên đăng nhập").fill("thietke")
+        page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+        page.get_by_label("Mật khẩu").press("Enter")
+        page.wait_for_url("**/inbox")
+        for url in ("/procedures", "/procedures/dang_ky_ket_hon", "/procedures/dang_ky_ket_hon/edit"):
+            page.goto(url)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (url, width, overflow)
+    finally:
+        context.close()
