@@ -24,6 +24,8 @@ def test_every_shipped_procedure_declares_its_limit_receivers_and_documents(path
     assert meta["received_by"], path
     required = [d for d in meta["required_documents"] if not d["optional"]]
     assert required, path
+    # Statistics: the periodic report's sector, index 3.3's online level.
+    assert meta["sector"] and meta["online_level"] in ("full", "partial"), path
 
 
 def _with(prop: str, value: str | None) -> str:
@@ -52,6 +54,7 @@ def _with(prop: str, value: str | None) -> str:
     ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "listed twice"),
     ("requiredDocuments", '[{"kind": "copy"}]', "needs a name"),
     ("supplementClock", "sometimes", "supplementClock must be one of"),
+    ("onlineLevel", "level 4", "onlineLevel must be one of"),
 ])
 def test_validate_names_what_is_wrong_with_the_procedure_metadata(tmp_path, prop, value, words):
     path = write(tmp_path, "broken.bpmn", _with(prop, value.replace('"', "&quot;") if value else value))

@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "webapp.vendor",
     "webapp.observability",
     "webapp.procedures",
+    "webapp.statistics",
 )
 
 

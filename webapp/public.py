@@ -3,12 +3,16 @@ on the receipt (ID number or phone); the same "not found" for a wrong code and a
 a limit on lookups per client address."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
+from engine import clock
 from engine.queries.public import MAX_INPUT, track
+from engine.statistics import Period
+from engine.statistics.tables import public_shares
 from webapp import motcua
 from webapp.throttle import LoginThrottle
 
@@ -64,3 +68,17 @@ def lookup():
         result = track(s, code, factor)
     # The second factor is never echoed back: the page could be left open on a shared computer.
     return render_template("public/track.html", code=code, result=result, searched=True), (200 if result else 404)
+
+
+@bp.get("/thong-ke")
+def statistics():
+    """Each agency's in-time share this month and since the start of the year, as provincial
+    portals publish it: counts only, no dossier and no person."""
+    zone = motcua().settings.timezone
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
+    month = Period.month(today.year, today.month, zone)
+    year = Period(date(today.year, 1, 1), month.last, zone)
+    with motcua().read_session() as s:
+        tables = [(_("Tháng %(month)02d/%(year)d", month=today.month, year=today.year), month, public_shares(s, month)),
+                  (_("Từ đầu năm %(year)d", year=today.year), year, public_shares(s, year))]
+    return render_template("public/statistics.html", tables=tables)

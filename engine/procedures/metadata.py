@@ -12,6 +12,11 @@ properties (on the process, or on the collaboration; docs/MODELLING.md, "Procedu
   The counter ticks what it received; a required one missing blocks acceptance and goes on the
   guidance slip (form 02).
 - ``supplementClock``: ``restart`` (default) or ``pause`` (engine/deadlines.py).
+- ``sector``: the field (lĩnh vực) the procedure belongs to, e.g. ``Hộ tịch``: the periodic
+  report's rows.
+- ``onlineLevel``: ``full`` (full-process online: submission, processing, payment and result) or
+  ``partial`` (something happens in person); absent when the procedure is not offered online.
+  Index 3.3 counts the online share among the dossiers of procedures offered online.
 
 ``read`` is lenient (the manifest keeps what parses); ``problems`` is what ``motcua validate``
 reports.
@@ -27,6 +32,7 @@ from engine.documents import MAX_COPIES, DocumentKind
 
 NO_TIME_LIMIT = "none"
 SUPPLEMENT_CLOCKS = ("restart", "pause")
+ONLINE_LEVELS = ("full", "partial")
 # An agency kind (snake_case) or an agency code (digits, dots and letters, e.g. 000.31.21.H56).
 _RECEIVER = re.compile(r"^[A-Za-z0-9_.\-]{1,60}$")
 
@@ -50,6 +56,8 @@ def read(props: dict[str, str]) -> dict:
         "time_limit": (props.get("timeLimit") or "").strip() or None,
         "received_by": receivers(props.get("receivedBy")),
         "required_documents": [d.as_dict() for d in documents],
+        "sector": " ".join((props.get("sector") or "").split()),
+        "online_level": (props.get("onlineLevel") or "").strip() or None,
     }
 
 
@@ -78,6 +86,11 @@ def problems(props: dict[str, str]) -> list[str]:
     clock = props.get("supplementClock")
     if clock is not None and clock not in SUPPLEMENT_CLOCKS:
         found.append(f"supplementClock must be one of {', '.join(SUPPLEMENT_CLOCKS)}, not {clock!r}")
+    level = props.get("onlineLevel")
+    if level is not None and level.strip() not in ONLINE_LEVELS:
+        found.append(f"onlineLevel must be one of {', '.join(ONLINE_LEVELS)}, not {level!r}")
+    if len(props.get("sector") or "") > 200:
+        found.append("sector: longer than 200 characters")
     return found
 
 

@@ -125,6 +125,14 @@ class Row:
     supplement_count: int
     carried_over: bool
     klass: str
+    sector: str = ""  # the procedure's field (lĩnh vực), as its version declares it
+    online_level: str | None = None  # full / partial when the procedure is offered online
+
+
+def _version_metadata(session) -> dict[int, dict]:
+    """Each deployed version's metadata (a short table: one row per version)."""
+    return {vid: meta or {} for vid, meta in session.execute(
+        select(ProcedureVersion.id, ProcedureVersion.manifest["metadata"])).all()}
 
 
 def _rows(session, period: Period, agency_ids: Iterable[int] | None, procedure_ids: Iterable[int] | None,
@@ -135,7 +143,7 @@ def _rows(session, period: Period, agency_ids: Iterable[int] | None, procedure_i
     start = period.start
     stmt = (select(Dossier.id, Dossier.code, Dossier.agency_id, Agency.name, Procedure.id, Procedure.name,
                    Dossier.status, Dossier.channel, Dossier.received_at, Dossier.original_due_at,
-                   Dossier.finished_at, Dossier.supplement_count, Agency.timezone)
+                   Dossier.finished_at, Dossier.supplement_count, Agency.timezone, Dossier.procedure_version_id)
             .join(Agency, Agency.id == Dossier.agency_id)
             .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
@@ -146,12 +154,15 @@ def _rows(session, period: Period, agency_ids: Iterable[int] | None, procedure_i
         stmt = stmt.where(Dossier.agency_id.in_(list(agency_ids)))
     if procedure_ids is not None:
         stmt = stmt.where(Procedure.id.in_(list(procedure_ids)))
+    metadata = _version_metadata(session)
     for r in session.execute(stmt):
         klass = verdict(status=r.status, finished_at=r.finished_at, original_due_at=r.original_due_at,
                         supplement_count=r.supplement_count, timezone=r.timezone, at=at, current=current)
         if klass is None:
             continue
-        yield Row(*r[:12], carried_over=r.received_at < start, klass=klass)
+        meta = metadata.get(r.procedure_version_id, {})
+        yield Row(*r[:12], carried_over=r.received_at < start, klass=klass, sector=meta.get("sector") or "",
+                  online_level=meta.get("online_level"))
 
 
 def figures(session, period: Period, *, agency_ids: Iterable[int] | None = None,
@@ -178,6 +189,10 @@ def by_agency(row: Row) -> tuple:
 
 def by_procedure(row: Row) -> tuple:
     return (row.procedure_id, row.procedure_name)
+
+
+def by_sector(row: Row) -> tuple:
+    return (row.sector, row.sector)
 
 
 def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,

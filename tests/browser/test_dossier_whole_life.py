@@ -189,6 +189,20 @@ def test_the_whole_life_of_a_dossier_at_the_counter(officer, frozen_clock, artif
     reception.screenshot(path=str(artifacts / "form-06.png"), full_page=True)
     narrow(reception, reception.url)
 
+    # 8b. The leader's statistics for the quarter: the first dossier counted early or on time (its
+    # result was ready long before it was collected), the refused and the withdrawn apart.
+    leader = officer("lanhdao")
+    leader.goto("/statistics?period=quarter&year=2026&quarter=4")
+    commune = leader.locator("table.statistics tbody tr").filter(has_text="UBND xã Tân Phong")
+    figures = dict(zip(("received", "carried_over", "new", "counter", "online", "post", "early", "on_time", "late",
+                        "withdrawn", "stopped", "refused", "within_time", "overdue"),
+                       (int(n) for n in commune.locator("td").all_inner_texts()[:14])))
+    assert figures["received"] == 3 and figures["early"] + figures["on_time"] == 1 and figures["late"] == 0
+    assert (figures["withdrawn"], figures["refused"], figures["within_time"], figures["overdue"]) == (1, 1, 0, 0)
+    expect(commune.locator("td").last).to_have_text("100,0 %")
+    leader.goto(dossier_url)
+    expect(leader.locator("dl.facts dd.verdict")).to_have_text(re.compile("^(Trước hạn|Đúng hạn)$"))
+
     # 9. The same counter in English.
     reception.goto("/inbox")
     reception.get_by_role("button", name="English").click()

@@ -1,0 +1,89 @@
+"""The statistics tables a leader reads: a period's figures per agency or per procedure, with
+the total, the trend over months, and the public in-time shares. Scope: an officer reads the
+agencies where they are a leader or supervisor; an administrator reads every agency."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.commands._steps import LEADER, SUPERVISOR
+from engine.errors import NotFound
+from engine.models import Agency, Membership, User
+from engine.statistics.figures import (
+    Figures, Period, Row, by_agency, by_procedure, by_sector, dossiers_in, figures, figures_by,
+)
+
+READERS = (LEADER, SUPERVISOR)
+GROUPS = {"agency": by_agency, "procedure": by_procedure, "sector": by_sector}
+NOT_PERMITTED = ("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    key: int | str  # agency or procedure id; the sector itself
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Table:
+    group: str
+    period: Period
+    rows: list[TableRow]
+    total: Figures
+
+
+def readable_agencies(session, user_id: int) -> list[tuple[int, str]]:
+    """The agencies whose statistics this user may read, by name."""
+    stmt = select(Agency.id, Agency.name).order_by(Agency.name, Agency.id)
+    if not session.scalar(select(User.is_admin).where(User.id == user_id)):
+        stmt = stmt.where(Agency.id.in_(select(Membership.agency_id).where(
+            Membership.user_id == user_id, Membership.role.in_(READERS)))).distinct()
+    return [tuple(row) for row in session.execute(stmt).all()]
+
+
+def _scope(session, user_id: int, agency_ids: Iterable[int] | None) -> list[int]:
+    readable = [a for a, _name in readable_agencies(session, user_id)]
+    if agency_ids is None:
+        return readable
+    wanted = list(agency_ids)
+    if not wanted or not set(wanted) <= set(readable):
+        raise NotFound(*NOT_PERMITTED)
+    return wanted
+
+
+def table(session, user_id: int, period: Period, group: str, *, agency_ids: Iterable[int] | None = None,
+          now: datetime | None = None) -> Table:
+    """One row per agency (or procedure) with dossiers in the period, by name, and the total."""
+    scope = _scope(session, user_id, agency_ids)
+    groups = figures_by(session, period, GROUPS[group], agency_ids=scope, now=now)
+    rows = sorted((TableRow(key, label, f) for (key, label), f in groups.items()), key=lambda r: (r.label, str(r.key)))
+    total = Figures()
+    for row in rows:
+        total.counts.update(row.figures.counts)
+    return Table(group, period, rows, total)
+
+
+def trend(session, user_id: int, months: list[Period], *, agency_ids: Iterable[int] | None = None,
+          now: datetime | None = None) -> list[tuple[Period, Figures]]:
+    """The figures of each month (months not begun yet are left out)."""
+    scope = _scope(session, user_id, agency_ids)
+    now = now or clock.now()
+    return [(month, figures(session, month, agency_ids=scope, now=now)) for month in months if month.start <= now]
+
+
+def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
+               procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> list[Row]:
+    return dossiers_in(session, period, figure, agency_ids=_scope(session, user_id, agency_ids),
+                       procedure_ids=procedure_ids, now=now)
+
+
+def public_shares(session, period: Period, now: datetime | None = None) -> list[TableRow]:
+    """Every agency's figures for the period, as a provincial portal publishes them: counts only."""
+    groups = figures_by(session, period, by_agency, now=now)
+    agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name, Agency.id)).all()
+    return [TableRow(aid, name, groups.get((aid, name), Figures())) for aid, name in agencies]

@@ -1,0 +1,58 @@
+"""The statistics pages in a real browser: a leader reads November's table and chart, opens the
+dossiers behind a figure, prints the periodic report; the same in English; the public page; all at
+1280 px and 390 px wide."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.test_dossier_whole_life import narrow, no_page_scroll
+from tests.statistics_cases import at, write_cases
+
+NOVEMBER = "/statistics?period=month&year=2026&month=11"
+
+
+def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, artifacts):
+    frozen_clock.current = at(5, month=12)
+    write_cases(demo)
+    leader = officer("lanhdao")
+    leader.get_by_role("link", name="Thống kê").click()  # in the header
+    expect(leader.locator("h1")).to_have_text("Thống kê kết quả giải quyết hồ sơ")
+    leader.goto(NOVEMBER)
+    commune = leader.locator("table.statistics tbody tr").filter(has_text="UBND xã Tân Phong")
+    expect(commune.locator("td").nth(0)).to_have_text("20")
+    expect(commune.locator("td").last).to_have_text("62,5 %")
+    expect(leader.locator("figure.chart-box svg").first).to_be_visible()
+    leader.screenshot(path=str(artifacts / "statistics-november.png"), full_page=True)
+    no_page_scroll(leader)
+    narrow(leader, leader.url)
+
+    commune.locator("td").nth(8).get_by_role("link").click()  # late: 4
+    expect(leader.locator("h1")).to_contain_text("Trễ hạn: 4 hồ sơ")
+    expect(leader.locator("table.dossiers tbody tr")).to_have_count(4)
+    narrow(leader, leader.url)
+
+    leader.get_by_role("link", name="Quay lại thống kê").click()
+    with leader.expect_download() as download:
+        leader.get_by_role("link", name="Tải về (XLSX)").click()
+    assert download.value.suggested_filename == "thong-ke-20261101-20261130.xlsx"
+    leader.get_by_role("link", name="Báo cáo định kỳ (in)").click()
+    expect(leader.locator("article.periodic-report")).to_contain_text("BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT")
+    leader.emulate_media(media="print")
+    expect(leader.locator("header nav").first).to_be_hidden()  # the printed report is the report only
+    leader.emulate_media(media="screen")
+    narrow(leader, leader.url)
+
+    leader.goto("/inbox")
+    leader.get_by_role("button", name="English").click()
+    leader.goto(NOVEMBER + "&view=procedure")
+    expect(leader.locator("h1")).to_have_text("Statistics of dossier handling")
+    expect(leader.locator("table.statistics tfoot")).to_contain_text("62.5 %")
+    narrow(leader, leader.url)
+
+    public = leader.context.browser.new_context(base_url=leader.url.split("/statistics")[0], locale="vi-VN")
+    page = public.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/thong-ke")
+    expect(page.locator("h1")).to_have_text("Kết quả giải quyết hồ sơ của các cơ quan")
+    no_page_scroll(page)
+    public.close()

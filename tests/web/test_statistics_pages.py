@@ -1,0 +1,113 @@
+"""The statistics pages: a leader's table and chart for a period, the list behind a figure, the
+scope of each reader, bad input, and the public page without personal data."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.statistics_cases import at, write_cases
+
+NOVEMBER = "/statistics?period=month&year=2026&month=11"
+
+
+@pytest.fixture
+def cases(demo, frozen_clock):
+    frozen_clock.current = at(5, month=12)  # November is over
+    return write_cases(demo)
+
+
+def cells(page: str, label: str) -> list[str]:
+    """The cells of the table row headed ``label``, as text."""
+    row = re.search(r"<tr>\s*<th scope=\"row\">" + re.escape(label) + r"</th>(.*?)</tr>", page, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_a_leader_reads_the_month_by_agency_with_its_chart(browser, cases):
+    page = browser("lanhdao").text(NOVEMBER)
+    assert "01/11/2026" in page and "30/11/2026" in page
+    # received, carried over, new, counter, online, post, early, on time, late, withdrawn, stopped,
+    # refused, within time, overdue, supplement, obligation, no limit, share (the hand-counted table)
+    assert cells(page, "UBND xã Tân Phong") == ["20", "4", "16", "12", "3", "1", "4", "2", "4", "1", "1", "1",
+                                                "4", "2", "0", "0", "1", "62,5 %"]
+    assert "Công an xã Tân Phong" not in page  # not the leader's agency
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "<script" not in page
+    assert re.search(r"\son[a-z]+=", page) is None  # no inline handlers
+    assert "Diễn biến theo tháng" in page and "11/2026" in page
+
+
+def test_the_administrator_sees_every_agency_and_english_works(browser, cases):
+    admin = browser("admin")
+    admin.post("/language", {"locale": "en"})
+    page = admin.text(NOVEMBER)
+    assert "Carried over" in page and "Late" in page
+    assert cells(page, "Công an xã Tân Phong")[:1] == ["1"]
+    assert cells(page, "Total")[0] == "21"
+    assert cells(page, "UBND xã Tân Phong")[-1] == "62.5 %"
+
+
+def test_each_figure_opens_its_dossiers(browser, cases):
+    leader = browser("lanhdao")
+    page = leader.text(NOVEMBER)
+    link = re.search(r'href="(/statistics/dossiers\?[^"]*figure=late[^"]*)"', page).group(1).replace("&amp;", "&")
+    listed = leader.text(link)
+    assert sorted(re.findall(r'class="dossier-code"[^>]*>([A-Z0-9]+)<', listed)) == ["C3", "N3", "N7", "N9"]
+    by_procedure = leader.text(NOVEMBER + "&view=procedure")
+    assert "Thủ tục" in by_procedure and cells(by_procedure, "Tổng cộng")[0] == "20"
+
+
+def test_scope_and_bad_input(browser, cases, demo):
+    assert browser("chuyenvien").get(NOVEMBER).status_code == 404  # a specialist reads no statistics
+    leader = browser("lanhdao")
+    assert leader.get(f"{NOVEMBER}&agency_id={demo.police}").status_code == 404
+    assert leader.get("/statistics/dossiers?figure=everything").status_code == 404
+    page = leader.text("/statistics?period=custom&from=2026-12-01&to=2026-01-01")
+    assert "Khoảng thời gian phải từ 1 ngày đến 3 năm" in page
+    assert "Kỳ báo cáo không hợp lệ." in leader.text("/statistics?period=month&month=13")
+    assert leader.get("/statistics?period=custom&from=abc").status_code == 200
+
+
+def test_the_public_page_shows_shares_without_personal_data(browser, cases):
+    page = browser().text("/thong-ke")
+    assert "UBND xã Tân Phong" in page and "Công an xã Tân Phong" in page
+    assert "Người nộp" not in page and "C3" not in page  # no applicant, no dossier code
+
+
+def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    leader = browser("lanhdao")
+    response = leader.get("/statistics/export.csv?period=month&year=2026&month=11")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Cơ quan,Tổng số hồ sơ,Kỳ trước chuyển qua,Mới tiếp nhận")
+    assert lines[1].startswith("UBND xã Tân Phong,20,4,16,12,3,1,4,2,4,1,1,1,4,2,0,0,1,62.5")
+    monthly = leader.get("/statistics/export.csv?period=month&year=2026&month=11&table=trend").get_data(as_text=True)
+    assert "30/11/2026" not in monthly and "01/11/2026,20,4,16" in monthly
+
+    workbook = load_workbook(BytesIO(leader.get("/statistics/export.xlsx?period=month&year=2026&month=11").data))
+    assert workbook.sheetnames == ["Theo cơ quan", "Theo tháng"]
+    agencies = workbook["Theo cơ quan"]
+    assert agencies["A1"].value == "Cơ quan" and agencies["A1"].font.bold
+    assert [c.value for c in agencies[2]][:4] == ["UBND xã Tân Phong", 20, 4, 16]
+    share = agencies.cell(row=2, column=agencies.max_column)
+    assert share.value == pytest.approx(0.625) and share.number_format == "0.0%"
+    months = workbook["Theo tháng"]
+    november = [row for row in months.iter_rows(min_row=2) if row[0].value.month == 11][0]
+    assert november[0].is_date and november[0].number_format == "dd/mm/yyyy" and november[1].value == 20
+    assert leader.get("/statistics/export.pdf").status_code == 404
+
+
+def test_the_periodic_report_by_sector(browser, cases):
+    page = browser("lanhdao").text("/statistics/report?period=month&year=2026&month=11")
+    assert "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in page
+    # no., sector, received, online, counter+post, carried over, handled, early, on time, late,
+    # in progress, not yet due, overdue, withdrawn/stopped/refused.
+    # Business households: N1 (online, early), N2 (on time), N3 (late), N13 (online, within time).
+    def line(label):
+        row = re.search(r"<th scope=\"row\">" + re.escape(label) + r"</th>(.*?)</tr>", page, re.S).group(1)
+        return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert line("Thành lập và hoạt động của hộ kinh doanh") == ["4", "2", "2", "0", "3", "1", "1", "1", "1", "1", "0", "0"]
+    assert line("Hộ tịch") == ["16", "1", "11", "4", "7", "3", "1", "3", "5", "3", "2", "3"]
+    assert line("Tổng cộng") == ["20", "3", "13", "4", "10", "4", "2", "4", "6", "4", "2", "3"]

@@ -1,0 +1,212 @@
+"""Statistics pages for leaders, supervisors and administrators: a period's figures by agency or
+by procedure with a chart beside the table, the trend over twelve months, and the list of
+dossiers behind every figure. Printable (Ctrl+P); no script."""
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine import clock
+from engine import statistics as st
+from engine.models import Membership
+from engine.statistics.tables import READERS, drill_down, readable_agencies, table, trend
+from webapp import motcua
+from webapp.charts import share_columns, stacked_bars
+from webapp.i18n import current_language
+from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
+from webapp.verdicts import VERDICTS
+
+bp = Blueprint("statistics", __name__)
+
+MAX_DAYS = 3 * 366
+PERIOD_KINDS = ("month", "quarter", "year", "custom")
+FIGURE_WORDS = {
+    "received": _l("Tổng số hồ sơ"), "carried_over": _l("Kỳ trước chuyển qua"), "new": _l("Mới tiếp nhận"),
+    "counter": _l("Trực tiếp"), "online": _l("Trực tuyến"), "post": _l("Bưu chính công ích"), **VERDICTS,
+}
+LEGEND = (_l("Trước hạn"), _l("Đúng hạn"), _l("Trễ hạn"), _l("Đang xử lý, trong hạn"), _l("Đang xử lý, quá hạn"),
+          _l("Chờ công dân"), _l("Rút, dừng, từ chối, không thời hạn"))
+
+
+@bp.before_request
+@login_required
+def _readers_only():
+    """Every page here needs a login; the queries check the agencies."""
+
+
+def today() -> date:
+    return clock.now().astimezone(ZoneInfo(motcua().settings.timezone)).date()
+
+
+def chosen_period() -> tuple[st.Period, dict, dict]:
+    """The period asked for (default: this month), the arguments that name it, and what was wrong."""
+    zone, now, errors = motcua().settings.timezone, today(), {}
+    kind = request.args.get("period", "month")
+    if kind not in PERIOD_KINDS:
+        kind = "month"
+    year = request.args.get("year", type=int) or now.year
+    month = request.args.get("month", type=int) or now.month
+    quarter = request.args.get("quarter", type=int) or (now.month - 1) // 3 + 1
+    if not (2000 <= year <= 2100 and 1 <= month <= 12 and 1 <= quarter <= 4):
+        errors["period"] = _("Kỳ báo cáo không hợp lệ.")
+        kind, year, month = "month", now.year, now.month
+    if kind == "custom":
+        try:
+            first = date.fromisoformat(request.args.get("from") or now.replace(day=1).isoformat())
+            last = date.fromisoformat(request.args.get("to") or now.isoformat())
+            if last < first or (last - first).days >= MAX_DAYS:
+                raise ValueError
+            period = st.Period(first, last, zone)
+        except ValueError:
+            errors["period"] = _("Khoảng thời gian phải từ 1 ngày đến 3 năm, ngày bắt đầu không sau ngày kết thúc.")
+            kind, period = "month", st.Period.month(now.year, now.month, zone)
+    elif kind == "quarter":
+        period = st.Period.quarter(year, quarter, zone)
+    elif kind == "year":
+        period = st.Period.year(year, zone)
+    else:
+        period = st.Period.month(year, month, zone)
+    args = {"period": kind}
+    if kind == "custom":
+        args.update({"from": period.first.isoformat(), "to": period.last.isoformat()})
+    else:
+        args.update({"year": period.first.year, **({"month": period.first.month} if kind == "month" else {}),
+                     **({"quarter": (period.first.month - 1) // 3 + 1} if kind == "quarter" else {})})
+    return period, args, errors
+
+
+def _agency_filter(agencies) -> list[int] | None:
+    agency_id = request.args.get("agency_id", type=int)
+    if agency_id is None:
+        return None
+    if agency_id not in {a for a, _n in agencies}:
+        abort(404)
+    return [agency_id]
+
+
+def twelve_months(period: st.Period) -> list[st.Period]:
+    last = st.Period.month(period.last.year, period.last.month, period.zone)
+    first_year, first_month = divmod(last.first.year * 12 + last.first.month - 1 - 11, 12)
+    return st.Period(date(first_year, first_month + 1, 1), last.last, period.zone).months()
+
+
+VIEWS = ("agency", "procedure")
+
+
+def _load(group: str | None = None, with_trend: bool = True):
+    """What the page, its exports and the report read: the period, the table and the trend."""
+    period, args, errors = chosen_period()
+    if group is None:  # the page shows agencies or procedures; the report sectors
+        group = request.args.get("view", "agency")
+        group = group if group in VIEWS else "agency"
+    with motcua().read_session() as s:
+        agencies = readable_agencies(s, current_user.id)
+        if not agencies:
+            abort(404)
+        agency_ids = _agency_filter(agencies)
+        result = table(s, current_user.id, period, group, agency_ids=agency_ids)
+        months = trend(s, current_user.id, twelve_months(period), agency_ids=agency_ids) if with_trend else []
+    scope = {**args, **({"agency_id": agency_ids[0]} if agency_ids else {})}
+    return period, args, errors, agencies, agency_ids, group, result, months, scope
+
+
+@bp.get("/statistics")
+def index():
+    period, args, errors, agencies, agency_ids, group, result, months, scope = _load()
+    scope = {**scope, "view": group}
+    chart = stacked_bars([(row.label, row.figures) for row in result.rows],
+                         _("Kết quả giải quyết theo cơ quan") if group == "agency" else _("Kết quả giải quyết theo thủ tục"),
+                         [str(w) for w in LEGEND])
+    trend_chart = share_columns([(f"{m.first:%m/%Y}", f.on_time_share, f["received"]) for m, f in months],
+                                _("Tỷ lệ giải quyết đúng hạn 12 tháng"))
+    return render_template("statistics/index.html", table=result, chart=chart, months=months, trend_chart=trend_chart,
+                           agencies=agencies, agency_ids=agency_ids, group=group, args=args, scope=scope, errors=errors,
+                           figure_words=FIGURE_WORDS, period_kinds=PERIOD_KINDS, today=today())
+
+
+@bp.get("/statistics/dossiers")
+def dossiers():
+    period, args, errors = chosen_period()
+    figure = request.args.get("figure", "")
+    if figure not in st.FIGURES or errors:
+        abort(404)
+    procedure_id = request.args.get("procedure_id", type=int)
+    with motcua().read_session() as s:
+        agencies = readable_agencies(s, current_user.id)
+        if not agencies:
+            abort(404)
+        agency_ids = _agency_filter(agencies)
+        rows = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
+                          procedure_ids=[procedure_id] if procedure_id else None)
+    back = url_for("statistics.index", **args, **({"agency_id": agency_ids[0]} if agency_ids else {}))
+    return render_template("statistics/dossiers.html", rows=rows, figure=figure, period=period, back=back,
+                           figure_words=FIGURE_WORDS)
+
+
+@bp.app_template_filter("percent")
+def percent(share: float | None) -> str:
+    """62,5 % in Vietnamese, 62.5 % in English; — when nothing was judged."""
+    if share is None:
+        return "—"
+    text = f"{share * 100:.1f}"
+    return (text.replace(".", ",") if current_language() == "vi" else text) + " %"
+
+
+@bp.app_context_processor
+def _statistics_facts():
+    """The table's columns, and whether the header offers the statistics link."""
+    reads = False
+    if current_user and current_user.is_authenticated:
+        with motcua().read_session() as s:
+            reads = bool(current_user.is_admin) or bool(s.scalar(select(Membership.id).where(
+                Membership.user_id == current_user.id, Membership.role.in_(READERS)).limit(1)))
+    return {"columns": st.FIGURES, "reads_statistics": reads}
+
+
+def _figure_sheet(title: str, first: str, rows, total) -> Sheet:
+    header = [first, *(str(FIGURE_WORDS[name]) for name in st.FIGURES), _("Tỷ lệ đúng hạn")]
+    lines = [[label, *(f[name] for name in st.FIGURES), Share(f.on_time_share)] for label, f in rows]
+    if total is not None:
+        lines.append([_("Tổng cộng"), *(total[name] for name in st.FIGURES), Share(total.on_time_share)])
+    return Sheet(title, header, lines)
+
+
+def _sheets(group, result, months) -> list[Sheet]:
+    by = _("Theo cơ quan") if group == "agency" else _("Theo thủ tục")
+    main = _figure_sheet(by, _("Cơ quan") if group == "agency" else _("Thủ tục"),
+                         [(row.label, row.figures) for row in result.rows], result.total)
+    monthly = _figure_sheet(_("Theo tháng"), _("Tháng"), [(m.first, f) for m, f in months], None)
+    return [main, monthly]
+
+
+def _filename(period: st.Period, what: str, extension: str) -> str:
+    return f"{what}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.{extension}"
+
+
+@bp.get("/statistics/export.<extension>")
+def export(extension: str):
+    period, _args, errors, _agencies, _ids, group, result, months, _scope = _load()
+    if errors or extension not in ("csv", "xlsx"):
+        abort(404)
+    sheets = _sheets(group, result, months)
+    zone = motcua().settings.timezone
+    if extension == "xlsx":
+        return xlsx_download(sheets, _filename(period, "thong-ke", "xlsx"), zone)
+    sheet = sheets[1] if request.args.get("table") == "trend" else sheets[0]
+    return csv_download(sheet, _filename(period, "thong-ke" if sheet is sheets[0] else "thong-ke-theo-thang", "csv"),
+                        zone)
+
+
+@bp.get("/statistics/report")
+def report():
+    """The periodic report by sector, printable, for the chosen agency (or every agency in scope)."""
+    _period, _args, errors, agencies, agency_ids, _group, result, _months, scope = _load("sector", with_trend=False)
+    names = dict(agencies)
+    reporter = names[agency_ids[0]] if agency_ids else (agencies[0][1] if len(agencies) == 1 else _("Các cơ quan"))
+    return render_template("statistics/report.html", table=result, scope=scope, errors=errors, reporter=reporter)
