@@ -15,7 +15,7 @@ from sqlalchemy import select
 from engine import clock
 from engine import statistics as st
 from engine.models import Membership
-from engine.statistics.tables import READERS, drill_down, readable_agencies, table, trend
+from engine.statistics.tables import READERS, drill_down, service_indices, readable_agencies, table, trend
 from webapp import motcua
 from webapp.charts import share_columns, stacked_bars
 from webapp.i18n import current_language
@@ -29,6 +29,23 @@ PERIOD_KINDS = ("month", "quarter", "year", "custom")
 FIGURE_WORDS = {
     "received": _l("Tổng số hồ sơ"), "carried_over": _l("Kỳ trước chuyển qua"), "new": _l("Mới tiếp nhận"),
     "counter": _l("Trực tiếp"), "online": _l("Trực tuyến"), "post": _l("Bưu chính công ích"), **VERDICTS,
+}
+# Each index: what it measures, and how it is computed (shown on the page with the numbers).
+INDEX_WORDS = {
+    "2.1": (_l("Tỷ lệ hồ sơ giải quyết đúng hạn"),
+            _l("(trước hạn + đúng hạn + đang xử lý chưa quá hạn) ÷ (đã giải quyết + đang giải quyết)")),
+    "2.2": (_l("Thời gian giải quyết trung bình"),
+            _l("Trung bình số ngày làm việc từ tiếp nhận đến khi có kết quả, theo thủ tục; để theo dõi, không tính điểm")),
+    "3.3": (_l("Tỷ lệ hồ sơ nộp trực tuyến"),
+            _l("Hồ sơ nộp trực tuyến ÷ hồ sơ mới tiếp nhận của các thủ tục có dịch vụ công trực tuyến (toàn trình hoặc một phần)")),
+    "3.6": (_l("Tỷ lệ hồ sơ thanh toán trực tuyến"),
+            _l("Hồ sơ có phí, lệ phí được thanh toán trực tuyến ÷ hồ sơ có phí, lệ phí; hệ thống chưa ghi nhận thanh toán")),
+    "4.1": (_l("Tỷ lệ hồ sơ cấp kết quả điện tử"),
+            _l("Hồ sơ có kết quả điện tử ÷ hồ sơ đã giải quyết; hệ thống chưa ghi nhận kết quả điện tử")),
+    "4.2": (_l("Tỷ lệ số hóa hồ sơ"),
+            _l("Hồ sơ được số hóa thành phần ÷ hồ sơ tiếp nhận; hệ thống chưa ghi nhận việc số hóa")),
+    "5.4": (_l("Mức độ hài lòng"),
+            _l("100 % − (tỷ lệ trễ hạn + tỷ lệ có phản ánh, kiến nghị) trên hồ sơ đã giải quyết; chưa ghi nhận phản ánh nên tỷ lệ phản ánh là 0")),
 }
 LEGEND = (_l("Trước hạn"), _l("Đúng hạn"), _l("Trễ hạn"), _l("Đang xử lý, trong hạn"), _l("Đang xử lý, quá hạn"),
           _l("Chờ công dân"), _l("Rút, dừng, từ chối, không thời hạn"))
@@ -125,7 +142,8 @@ def index():
                          [str(w) for w in LEGEND])
     trend_chart = share_columns([(f"{m.first:%m/%Y}", f.on_time_share, f["received"]) for m, f in months],
                                 _("Tỷ lệ giải quyết đúng hạn 12 tháng"))
-    return render_template("statistics/index.html", table=result, chart=chart, months=months, trend_chart=trend_chart,
+    return render_template("statistics/index.html", table=result, period=period, choice_action=url_for("statistics.index"),
+                           chart=chart, months=months, trend_chart=trend_chart,
                            agencies=agencies, agency_ids=agency_ids, group=group, args=args, scope=scope, errors=errors,
                            figure_words=FIGURE_WORDS, period_kinds=PERIOD_KINDS, today=today())
 
@@ -210,3 +228,24 @@ def report():
     names = dict(agencies)
     reporter = names[agency_ids[0]] if agency_ids else (agencies[0][1] if len(agencies) == 1 else _("Các cơ quan"))
     return render_template("statistics/report.html", table=result, scope=scope, errors=errors, reporter=reporter)
+
+
+@bp.get("/statistics/indices")
+def service_indices_page():
+    period, args, errors = chosen_period()
+    with motcua().read_session() as s:
+        agencies = readable_agencies(s, current_user.id)
+        if not agencies:
+            abort(404)
+        agency_ids = _agency_filter(agencies)
+        result = service_indices(s, current_user.id, period, agency_ids=agency_ids)
+    scope = {**args, **({"agency_id": agency_ids[0]} if agency_ids else {})}
+    return render_template("statistics/indices.html", result=result, period=period, args=args, errors=errors,
+                           agencies=agencies, agency_ids=agency_ids, group=None, scope=scope, today=today(),
+                           choice_action=url_for("statistics.service_indices_page"), index_words=INDEX_WORDS)
+
+
+@bp.app_template_filter("days")
+def days(value: float) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if current_language() == "vi" else text

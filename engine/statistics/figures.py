@@ -135,8 +135,9 @@ def _version_metadata(session) -> dict[int, dict]:
         select(ProcedureVersion.id, ProcedureVersion.manifest["metadata"])).all()}
 
 
-def _rows(session, period: Period, agency_ids: Iterable[int] | None, procedure_ids: Iterable[int] | None,
-          now: datetime | None) -> Iterable[Row]:
+def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
+         procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> Iterable[Row]:
+    """Every dossier of the period with its class (see the module's docstring), oldest first."""
     now = now or clock.now()
     current = period.end > now
     at = now if current else period.end - timedelta(microseconds=1)
@@ -169,7 +170,7 @@ def figures(session, period: Period, *, agency_ids: Iterable[int] | None = None,
             procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> Figures:
     """The figures of the dossiers of the given agencies (all when None) in the period."""
     out = Figures()
-    for row in _rows(session, period, agency_ids, procedure_ids, now):
+    for row in rows(session, period, agency_ids=agency_ids, procedure_ids=procedure_ids, now=now):
         out.add(row.klass, row.carried_over, row.channel)
     return out
 
@@ -178,7 +179,7 @@ def figures_by(session, period: Period, key: Callable[[Row], tuple], *, agency_i
                procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[tuple, Figures]:
     """The figures per group (``key`` of a row, e.g. ``by_agency``), groups in first-seen order."""
     out: dict[tuple, Figures] = {}
-    for row in _rows(session, period, agency_ids, procedure_ids, now):
+    for row in rows(session, period, agency_ids=agency_ids, procedure_ids=procedure_ids, now=now):
         out.setdefault(key(row), Figures()).add(row.klass, row.carried_over, row.channel)
     return out
 
@@ -200,13 +201,13 @@ def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[in
     """The dossiers a figure counts (drill-down), oldest reception first."""
     if figure not in FIGURES:
         raise ValueError(figure)
-    rows = _rows(session, period, agency_ids, procedure_ids, now)
+    found = rows(session, period, agency_ids=agency_ids, procedure_ids=procedure_ids, now=now)
     if figure == RECEIVED:
-        return list(rows)
+        return list(found)
     if figure == CARRIED_OVER:
-        return [r for r in rows if r.carried_over]
+        return [r for r in found if r.carried_over]
     if figure == NEW:
-        return [r for r in rows if not r.carried_over]
+        return [r for r in found if not r.carried_over]
     if figure in CHANNELS.values():
-        return [r for r in rows if not r.carried_over and CHANNELS.get(r.channel, "counter") == figure]
-    return [r for r in rows if r.klass == figure]
+        return [r for r in found if not r.carried_over and CHANNELS.get(r.channel, "counter") == figure]
+    return [r for r in found if r.klass == figure]

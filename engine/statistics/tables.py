@@ -13,6 +13,7 @@ from engine import clock
 from engine.commands._steps import LEADER, SUPERVISOR
 from engine.errors import NotFound
 from engine.models import Agency, Membership, User
+from engine.statistics.indices import Indices, indices
 from engine.statistics.figures import (
     Figures, Period, Row, by_agency, by_procedure, by_sector, dossiers_in, figures, figures_by,
 )
@@ -87,3 +88,9 @@ def public_shares(session, period: Period, now: datetime | None = None) -> list[
     groups = figures_by(session, period, by_agency, now=now)
     agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name, Agency.id)).all()
     return [TableRow(aid, name, groups.get((aid, name), Figures())) for aid, name in agencies]
+
+
+def service_indices(session, user_id: int, period: Period, *, agency_ids: Iterable[int] | None = None,
+                    now: datetime | None = None) -> Indices:
+    """The Decision 766 indices of the agencies in the reader's scope."""
+    return indices(session, period, agency_ids=_scope(session, user_id, agency_ids), now=now)

@@ -48,6 +48,9 @@ def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, a
     expect(leader.locator("h1")).to_have_text("Statistics of dossier handling")
     expect(leader.locator("table.statistics tfoot")).to_contain_text("62.5 %")
     narrow(leader, leader.url)
+    leader.get_by_role("link", name="Service indices (Decision 766)").click()
+    expect(leader.locator("table.indices tbody tr").first).to_contain_text("10 / 16")
+    narrow(leader, leader.url)
 
     public = leader.context.browser.new_context(base_url=leader.url.split("/statistics")[0], locale="vi-VN")
     page = public.new_page()

@@ -111,3 +111,14 @@ def test_the_periodic_report_by_sector(browser, cases):
     assert line("Thành lập và hoạt động của hộ kinh doanh") == ["4", "2", "2", "0", "3", "1", "1", "1", "1", "1", "0", "0"]
     assert line("Hộ tịch") == ["16", "1", "11", "4", "7", "3", "1", "3", "5", "3", "2", "3"]
     assert line("Tổng cộng") == ["20", "3", "13", "4", "10", "4", "2", "4", "6", "4", "2", "3"]
+
+
+def test_the_service_indices_page_shows_numbers_formula_and_points(browser, cases):
+    page = browser("lanhdao").text("/statistics/indices?period=month&year=2026&month=11")
+    assert cells(page, "2.1")[2:] == ["10 / 16", "62,5 %", "100,0 %", "12.50 / 20"]
+    assert "(trước hạn + đúng hạn + đang xử lý chưa quá hạn)" in page
+    assert cells(page, "3.3")[2:5] == ["3 / 16", "18,8 %", "50,0 %"]
+    assert cells(page, "3.6")[2] == "Chưa có dữ liệu"
+    times = page[page.index('id="handling-times"'):]
+    household = re.search(r'<th scope="row">([^<]*hộ kinh doanh[^<]*)</th>', times).group(1)
+    assert cells(times, household) == ["3", "5,2"]  # 5.25 working days (tests/test_statistics_indices.py)
