@@ -140,6 +140,8 @@ class DossierCodeSequence(Base):
 
 class Dossier(Base):
     __tablename__ = "dossiers"
+    # Statistics read an agency's dossiers by reception (engine/statistics/figures.py).
+    __table_args__ = (Index("ix_dossiers_agency_received", "agency_id", "received_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
@@ -167,6 +169,8 @@ class Dossier(Base):
     # End of processing (docs/DOMAIN.md): the first moment the result was ready (status 9), else when
     # it was returned (10), else when it was refused, withdrawn or stopped (3, 7, 8).
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # How statistics count it once processing has ended (engine/statistics/verdict.py, outcome_of).
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # When the result was handed to the citizen (status 10): the tracking register's last column.
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Set when the workflow ended on an uncaught BPMN error or a script failed for good.

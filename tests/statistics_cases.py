@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from engine.models import Dossier, Procedure, ProcedureVersion
+from engine.statistics.verdict import outcome_of
 from tests.conftest import VN
 
 COUNTER, ONLINE, POST = 1, 2, 3
@@ -67,6 +68,7 @@ def write_cases(demo) -> dict[str, int]:
                                   original_due_at=due, due_at=moved or due, finished_at=finished,
                                   returned_at=at(28) if code == "N10" else None,
                                   supplement_count=supplements, workflow_state="", serializer_version="")
+                dossier.outcome = outcome_of(dossier, "Asia/Ho_Chi_Minh")  # as the commands keep it
                 s.add(dossier)
                 s.flush()
                 ids[code] = dossier.id

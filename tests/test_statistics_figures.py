@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from engine.queries.dossier import dossier_header
-from engine.statistics import Period, by_agency, dossiers_in, figures, figures_by
+from engine.statistics import BY_AGENCY, FIGURES, Period, dossiers_in, figures, figures_by
 from engine.statistics.verdict import timeliness
 from engine.queries.control_slip import judge as slip_judge
 from engine.calendar import WorkingCalendar
@@ -75,11 +75,23 @@ def test_each_figure_lists_its_dossiers(demo, dossiers):
     # All agencies: the police's dossier joins; the table adds up per agency.
     assert codes("on_time") == ["C2", "N2", "P1"]
     with demo.motcua.read_session() as s:
-        per_agency = figures_by(s, NOVEMBER, by_agency, now=at(5, month=12))
+        per_agency = figures_by(s, NOVEMBER, BY_AGENCY, now=at(5, month=12))
     assert {name: f["received"] for (_id, name), f in per_agency.items()} == {
         "UBND xã Tân Phong": 20, "Công an xã Tân Phong": 1}
     with pytest.raises(ValueError):
         codes("everything")
+
+
+@pytest.mark.parametrize("now", [at(5, month=12), at(30, 12), at(10, 12), at(4, 9), at(4, 9, 1)],
+                         ids=["after", "last-day", "mid-month", "at-C3-due", "C3-late"])
+def test_the_database_counts_as_the_verdict_judges(demo, dossiers, now):
+    """The figures are counted in SQL (kept outcomes, open classes by ``class_expression``); the
+    drill-down lists judge each dossier with ``verdict``: every figure agrees with its list."""
+    with demo.motcua.read_session() as s:
+        counted = figures(s, NOVEMBER, now=now)
+        listed = {name: len(dossiers_in(s, NOVEMBER, name, now=now)) for name in FIGURES}
+    assert {name: counted[name] for name in FIGURES} == listed
+    assert counted["received"] > 0
 
 
 def test_periods_are_whole_days_in_the_agencys_zone():

@@ -12,6 +12,7 @@ from engine.runtime import calendar_scope
 from engine.runtime.host import procedure_of, ready_human_tasks, run_engine, save_workflow
 from engine.runtime.timers import next_timer_at
 from engine.runtime.work_items import open_step_statuses, sync_work_items
+from engine.statistics.verdict import outcome_of
 from engine.statuses import CLOSED, DossierStatus
 
 SUPERVISOR = "supervisor"
@@ -65,6 +66,8 @@ def mark_end_of_processing(dossier, now) -> None:
     if dossier.status in ENDS_PROCESSING:
         dossier.finished_at = dossier.finished_at or now
         dossier.apology_check_at = None
+    if dossier.finished_at is not None:  # also when a finished dossier is stopped later
+        dossier.outcome = outcome_of(dossier, dossier.agency.timezone)
     if dossier.status == DossierStatus.RESULT_RETURNED:
         dossier.returned_at = dossier.returned_at or now
 

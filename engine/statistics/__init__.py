@@ -6,5 +6,5 @@ from engine.statistics.verdict import (  # noqa: F401
     SUPPLEMENT_PENDING, WAITING_OBLIGATION, WITHDRAWN, WITHIN_TIME, timeliness, verdict,
 )
 from engine.statistics.figures import (  # noqa: F401
-    FIGURES, Figures, Period, Row, by_agency, by_procedure, dossiers_in, figures, figures_by,
+    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, FIGURES, Figures, Period, Row, dossiers_in, figures, figures_by, rows,
 )

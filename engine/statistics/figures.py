@@ -10,17 +10,17 @@ the classes add up to what was received. Every figure can list its dossiers (``d
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from engine import clock
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion
 from engine.statistics.verdict import (
-    CLASSES, EARLY, LATE, ON_TIME, OVERDUE, SUPPLEMENT_PENDING, WAITING_OBLIGATION, WITHIN_TIME, verdict,
+    CLASSES, EARLY, class_expression, LATE, ON_TIME, OVERDUE, SUPPLEMENT_PENDING, WAITING_OBLIGATION, WITHIN_TIME, verdict,
 )
 from engine.statuses import Channel, DossierStatus
 
@@ -75,14 +75,14 @@ class Figures:
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
 
-    def add(self, row_class: str, carried_over: bool, channel: int) -> None:
-        self.counts[RECEIVED] += 1
+    def add(self, row_class: str, carried_over: bool, channel: int, count: int = 1) -> None:
+        self.counts[RECEIVED] += count
         if carried_over:
-            self.counts[CARRIED_OVER] += 1
+            self.counts[CARRIED_OVER] += count
         else:
-            self.counts[NEW] += 1
-            self.counts[CHANNELS.get(channel, "counter")] += 1
-        self.counts[row_class] += 1
+            self.counts[NEW] += count
+            self.counts[CHANNELS.get(channel, "counter")] += count
+        self.counts[row_class] += count
 
     @property
     def finished(self) -> int:
@@ -138,9 +138,7 @@ def _version_metadata(session) -> dict[int, dict]:
 def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
          procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> Iterable[Row]:
     """Every dossier of the period with its class (see the module's docstring), oldest first."""
-    now = now or clock.now()
-    current = period.end > now
-    at = now if current else period.end - timedelta(microseconds=1)
+    at, current = _moment(period, now)
     start = period.start
     stmt = (select(Dossier.id, Dossier.code, Dossier.agency_id, Agency.name, Procedure.id, Procedure.name,
                    Dossier.status, Dossier.channel, Dossier.received_at, Dossier.original_due_at,
@@ -166,34 +164,70 @@ def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
                   online_level=meta.get("online_level"))
 
 
+def _moment(period: Period, now: datetime | None) -> tuple[datetime, bool]:
+    """The instant the period is judged at (its end, or now while it runs) and whether that is now."""
+    now = now or clock.now()
+    current = period.end > now
+    return (now if current else period.end - timedelta(microseconds=1)), current
+
+
+# The groups a table can have: a dossier's column, counted by the database.
+BY_AGENCY, BY_PROCEDURE, BY_SECTOR = "agency", "procedure", "sector"
+_GROUP_COLUMNS = {None: None, BY_AGENCY: Dossier.agency_id, BY_PROCEDURE: ProcedureVersion.procedure_id,
+                  BY_SECTOR: Dossier.procedure_version_id}
+
+
+def _counted(session, period: Period, group: str | None, agency_ids, procedure_ids, now):
+    """(group column, class, carried over, channel, dossiers), counted by the database with the
+    class of ``verdict.class_expression``: one pass over the period's dossiers, no row fetched."""
+    at, current = _moment(period, now)
+    start = period.start
+    column = _GROUP_COLUMNS[group]
+    inner = select((column if column is not None else literal(0)).label("key"),
+                   class_expression(at, current).label("klass"),
+                   case((Dossier.received_at < start, 1), else_=0).label("carried"),
+                   Dossier.channel.label("channel"))
+    if group == BY_PROCEDURE or procedure_ids is not None:
+        inner = inner.join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+    inner = inner.where(Dossier.status != int(DossierStatus.NEWLY_REGISTERED), Dossier.received_at <= at,
+                        or_(Dossier.finished_at.is_(None), Dossier.finished_at >= start))
+    if agency_ids is not None:
+        inner = inner.where(Dossier.agency_id.in_(list(agency_ids)))
+    if procedure_ids is not None:
+        inner = inner.where(ProcedureVersion.procedure_id.in_(list(procedure_ids)))
+    inner = inner.subquery()
+    return session.execute(select(inner.c.key, inner.c.klass, inner.c.carried, inner.c.channel, func.count())
+                           .group_by(inner.c.key, inner.c.klass, inner.c.carried, inner.c.channel)).all()
+
+
 def figures(session, period: Period, *, agency_ids: Iterable[int] | None = None,
             procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> Figures:
     """The figures of the dossiers of the given agencies (all when None) in the period."""
     out = Figures()
-    for row in rows(session, period, agency_ids=agency_ids, procedure_ids=procedure_ids, now=now):
-        out.add(row.klass, row.carried_over, row.channel)
+    for _key, klass, carried, channel, count in _counted(session, period, None, agency_ids, procedure_ids, now):
+        out.add(klass, bool(carried), channel, count)
     return out
 
 
-def figures_by(session, period: Period, key: Callable[[Row], tuple], *, agency_ids: Iterable[int] | None = None,
+def figures_by(session, period: Period, group: str, *, agency_ids: Iterable[int] | None = None,
                procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[tuple, Figures]:
-    """The figures per group (``key`` of a row, e.g. ``by_agency``), groups in first-seen order."""
+    """The figures per agency, procedure or sector: {(id or sector, name): figures}."""
+    counted = _counted(session, period, group, agency_ids, procedure_ids, now)
+    keys = {row[0] for row in counted}
+    if group == BY_AGENCY:
+        names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(keys))).all()) if keys else {}
+        label = {k: (k, names[k]) for k in keys}
+    elif group == BY_PROCEDURE:
+        names = dict(session.execute(select(Procedure.id, Procedure.name).where(Procedure.id.in_(keys))).all()) \
+            if keys else {}
+        label = {k: (k, names[k]) for k in keys}
+    else:
+        metadata = _version_metadata(session)
+        label = {k: ((metadata.get(k, {}).get("sector") or ""),) * 2 for k in keys}
     out: dict[tuple, Figures] = {}
-    for row in rows(session, period, agency_ids=agency_ids, procedure_ids=procedure_ids, now=now):
-        out.setdefault(key(row), Figures()).add(row.klass, row.carried_over, row.channel)
+    for key, klass, carried, channel, count in counted:
+        out.setdefault(label[key], Figures()).add(klass, bool(carried), channel, count)
     return out
-
-
-def by_agency(row: Row) -> tuple:
-    return (row.agency_id, row.agency_name)
-
-
-def by_procedure(row: Row) -> tuple:
-    return (row.procedure_id, row.procedure_name)
-
-
-def by_sector(row: Row) -> tuple:
-    return (row.sector, row.sector)
 
 
 def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,

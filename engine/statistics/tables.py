@@ -15,11 +15,11 @@ from engine.errors import NotFound
 from engine.models import Agency, Membership, User
 from engine.statistics.indices import Indices, indices
 from engine.statistics.figures import (
-    Figures, Period, Row, by_agency, by_procedure, by_sector, dossiers_in, figures, figures_by,
+    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, dossiers_in, figures, figures_by,
 )
 
 READERS = (LEADER, SUPERVISOR)
-GROUPS = {"agency": by_agency, "procedure": by_procedure, "sector": by_sector}
+GROUPS = (BY_AGENCY, BY_PROCEDURE, BY_SECTOR)
 NOT_PERMITTED = ("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
 
 
@@ -61,7 +61,7 @@ def table(session, user_id: int, period: Period, group: str, *, agency_ids: Iter
           now: datetime | None = None) -> Table:
     """One row per agency (or procedure) with dossiers in the period, by name, and the total."""
     scope = _scope(session, user_id, agency_ids)
-    groups = figures_by(session, period, GROUPS[group], agency_ids=scope, now=now)
+    groups = figures_by(session, period, group, agency_ids=scope, now=now)
     rows = sorted((TableRow(key, label, f) for (key, label), f in groups.items()), key=lambda r: (r.label, str(r.key)))
     total = Figures()
     for row in rows:
@@ -85,7 +85,7 @@ def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids
 
 def public_shares(session, period: Period, now: datetime | None = None) -> list[TableRow]:
     """Every agency's figures for the period, as a provincial portal publishes them: counts only."""
-    groups = figures_by(session, period, by_agency, now=now)
+    groups = figures_by(session, period, BY_AGENCY, now=now)
     agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name, Agency.id)).all()
     return [TableRow(aid, name, groups.get((aid, name), Figures())) for aid, name in agencies]
 

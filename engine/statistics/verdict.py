@@ -16,12 +16,20 @@
   apart as waiting. Its current status is all we know, so "waiting" is only used when judging
   as of now; for a past moment the due date decides.
 - A dossier without a due date (the law sets no time limit) is counted apart.
+
+A finished dossier's class does not change with time: ``outcome_of`` computes it when processing
+ends (and on any later status change), and ``dossiers.outcome`` keeps it, so a period's figures
+are counted by the database (``class_expression``) over millions of dossiers. The expression is
+this module's rule in SQL; tests/test_statistics_figures.py checks that both agree on every case.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, case
+
+from engine.models import Dossier
 from engine.statuses import DossierStatus
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
@@ -70,3 +78,21 @@ def verdict(*, status: int, finished_at: datetime | None, original_due_at: datet
     if original_due_at is None:
         return NO_TIME_LIMIT
     return OVERDUE if at > original_due_at else WITHIN_TIME
+
+
+def outcome_of(dossier, timezone: str) -> str | None:
+    """The class of a dossier whose processing has ended (None while it has not)."""
+    if dossier.finished_at is None:
+        return None
+    return verdict(status=dossier.status, finished_at=dossier.finished_at, original_due_at=dossier.original_due_at,
+                   supplement_count=dossier.supplement_count or 0, timezone=timezone, at=dossier.finished_at)
+
+
+def class_expression(at: datetime, current: bool):
+    """``verdict`` as SQL over ``dossiers`` (newly registered dossiers must be filtered out):
+    the kept outcome once processing has ended by ``at``, otherwise the open classes."""
+    whens = [(and_(Dossier.finished_at.is_not(None), Dossier.finished_at <= at), Dossier.outcome)]
+    if current:
+        whens += [(Dossier.status == status, klass) for status, klass in _WAITING.items()]
+    whens += [(Dossier.original_due_at.is_(None), NO_TIME_LIMIT), (Dossier.original_due_at < at, OVERDUE)]
+    return case(*whens, else_=WITHIN_TIME)
