@@ -1,6 +1,7 @@
 """Statistics at provincial scale: each finished dossier keeps its class (``outcome``: early, on
 time, late, withdrawn, stopped, refused, no time limit), so a period's figures are counted by the
-database; and an index on (agency, reception) for one agency's period. Dossiers already finished
+database; and an index on (agency, reception) for one agency's period, carrying (on PostgreSQL)
+the columns the figures count so they are read from the index alone. Dossiers already finished
 get their outcome here, by the same rule the commands use (engine/statistics/verdict.py).
 
 Revision ID: 0016
@@ -18,7 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("dossiers", recreate="never") as batch:
         batch.add_column(sa.Column("outcome", sa.String(20), nullable=True))
-    op.create_index("ix_dossiers_agency_received", "dossiers", ["agency_id", "received_at"])
+    op.create_index("ix_dossiers_agency_received", "dossiers", ["agency_id", "received_at"],
+                    postgresql_include=["finished_at", "status", "original_due_at", "outcome", "channel"])
     from engine.statistics.outcomes import backfill_outcomes
     backfill_outcomes(op.get_bind())
 
