@@ -8,7 +8,7 @@ evenly over three years up to "now" (1/6/2026): 30 % online, 10 % by post; the n
 (some waiting for a supplement or a payment), 4 % withdrawn, 1 % stopped, 1.6 % refused, the rest
 returned, most in time, one in seven late, one in fifty asked twice for a supplement. Bulk SQL
 (INSERT … SELECT generate_series), then the outcome of every finished dossier is computed by
-``engine.statistics.outcomes.backfill_outcomes`` (what migration 0016 runs), then ANALYZE.
+``engine.statistics.outcomes.backfill_outcomes`` (what migration 0021 runs), then ANALYZE.
 
 Measures, with the clock frozen at "now", p50/p95 over the runs:
   - one agency's figures for one month (random agency and month), what the page's table reads;

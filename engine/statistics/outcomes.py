@@ -1,4 +1,4 @@
-"""Filling ``dossiers.outcome`` for dossiers that finished before it was kept (migration 0016,
+"""Filling ``dossiers.outcome`` for dossiers that finished before it was kept (migration 0021,
 and bench/statistics_bench.py for its bulk-loaded history): the same ``verdict`` as the commands."""
 from __future__ import annotations
 

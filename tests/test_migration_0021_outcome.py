@@ -1,4 +1,4 @@
-"""Migration 0016 keeps the statistics class of dossiers that finished before it existed, by the
+"""Migration 0021 keeps the statistics class of dossiers that finished before it existed, by the
 same rule the commands use: an early result, a late one, one asked for two supplements, a
 withdrawal; an open dossier keeps none."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ DUE = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)  # Friday 17:00 in Hà 
 def test_finished_dossiers_get_their_outcome(tmp_path):
     engine = _scratch_engine(tmp_path)
     try:
-        migrate.upgrade(engine, "0015")
+        migrate.upgrade(engine, "0020")
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO agencies (id, code, name, kind, area_code, timezone) VALUES "
                               "(1, '000.31.21.H56', 'UBND xã Tân Phong', 'commune_committee', 'H56.TP', 'Asia/Ho_Chi_Minh')"))
@@ -41,7 +41,7 @@ def test_finished_dossiers_get_their_outcome(tmp_path):
                 conn.execute(insert, {"id": id_, "code": f"D{id_}", "status": status, "received": received,
                                       "due": DUE, "finished": finished, "supplements": supplements})
 
-        migrate.upgrade(engine, "0016")
+        migrate.upgrade(engine, "0021")
 
         with engine.connect() as conn:
             outcomes = conn.execute(text("SELECT id, outcome FROM dossiers ORDER BY id")).all()

@@ -4,14 +4,14 @@ database; and an index on (agency, reception) for one agency's period, carrying 
 the columns the figures count so they are read from the index alone. Dossiers already finished
 get their outcome here, by the same rule the commands use (engine/statistics/verdict.py).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0021
+Revises: 0020
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0016"
-down_revision = "0015"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
