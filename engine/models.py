@@ -542,6 +542,19 @@ class SupplementRequest(Base):
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
 
 
+class AccountEvent(Base):
+    """Append-only history of accounts: who created, changed the roles of, reset the password of,
+    deactivated or reactivated whom (engine/commands/accounts.py). Passwords never appear."""
+    __tablename__ = "account_events"
+    __table_args__ = (Index("ix_account_events_user", "user_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # None: the shell
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class UserSession(Base):
     """One login of a user, kept on the server (engine/commands/sessions.py): the browser's cookie
     only names it, so ending it here ends it everywhere, whatever copies of the cookie exist."""

@@ -26,6 +26,8 @@ BLUEPRINTS = (
     "webapp.notifications",
     "webapp.public",
     "webapp.verification",
+    "webapp.users",
+    "webapp.account",
     "webapp.api",
     "webapp.vendor",
     "webapp.observability",

@@ -34,6 +34,7 @@ ROLE_LABELS = {
     "specialist": _l("Chuyên viên"),
     "leader": _l("Lãnh đạo"),
     "supervisor": _l("Giám sát"),
+    "modeller": _l("Thiết kế quy trình"),
 }
 
 ACTION_LABELS = {

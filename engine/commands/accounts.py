@@ -1,14 +1,26 @@
-"""Changing what lets a user in: the password and whether the account is active. Both end every
-session of the user in the same transaction (engine/commands/sessions.py), so a leaked cookie or
-a password someone else knew stops working at once."""
+"""Accounts: an administrator creates officers and sets the agencies and roles they hold; the
+password and whether the account is active decide who gets in. A password change and a
+deactivation end every session of the user in the same transaction (engine/commands/sessions.py),
+so a leaked cookie or a password someone else knew stops working at once. Every change is kept in
+``account_events`` (who did what to whom; never a password)."""
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
+from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
+from engine import clock
 from engine.accounts import verify_password
+from engine.commands.calendar_admin import require_admin
 from engine.commands.sessions import DEACTIVATED, PASSWORD_CHANGED, end_all_in
 from engine.errors import FormInvalid, NotFound
-from engine.models import User
+from engine.models import AccountEvent, Agency, Membership, User
+
+# The roles a lane of a procedure can name, and the modeller who edits procedures.
+ROLES = ("reception", "specialist", "leader", "supervisor", "modeller")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # hashing a megabyte per login attempt would be a cheap attack
@@ -32,10 +44,14 @@ def password_problems(user: User, password: str) -> list[str]:
     return problems
 
 
-def change_password(uow, *, user_id: int, current_password: str | None, new_password: str) -> int:
-    """Set a new password; ``current_password`` is checked unless None (an administrator's reset).
-    Returns how many sessions were ended (all of the user's, including the one asking)."""
+def change_password(uow, *, user_id: int, current_password: str | None, new_password: str,
+                    actor_id: int | None = None) -> int:
+    """Set a new password; ``current_password`` is checked unless None (an administrator's reset:
+    ``actor_id`` must then be an administrator, or None from the shell). Returns how many sessions
+    were ended (all of the user's, including the one asking)."""
     with uow:
+        if current_password is None and actor_id is not None:
+            require_admin(uow.session, actor_id)
         user = _user(uow, user_id)
         if current_password is not None and not verify_password(user, current_password):
             raise FormInvalid({"current_password": ["Mật khẩu hiện tại không đúng."]})
@@ -44,16 +60,91 @@ def change_password(uow, *, user_id: int, current_password: str | None, new_pass
             raise FormInvalid({"new_password": problems})
         user.password_hash = generate_password_hash(new_password)
         ended = end_all_in(uow.session, user.id, reason=PASSWORD_CHANGED)
+        _record(uow.session, user.id, actor_id if current_password is None else user.id,
+                "password_reset" if current_password is None else "password_changed", sessions_ended=ended)
         uow.commit()
         return ended
 
 
-def set_active(uow, *, user_id: int, active: bool) -> int:
-    """Activate or deactivate an account; deactivating ends every session of the user at once.
-    Returns how many sessions were ended."""
+def set_active(uow, *, user_id: int, active: bool, actor_id: int | None = None) -> int:
+    """Activate or deactivate an account (by an administrator, or from the shell when ``actor_id``
+    is None); deactivating ends every session of the user at once. Returns how many sessions
+    were ended."""
     with uow:
+        if actor_id is not None:
+            require_admin(uow.session, actor_id)
+            if actor_id == user_id and not active:
+                raise FormInvalid({"": ["Không thể tự khóa tài khoản của chính mình."]})
         user = _user(uow, user_id)
         user.is_active = active
         ended = 0 if active else end_all_in(uow.session, user.id, reason=DEACTIVATED)
+        _record(uow.session, user.id, actor_id, "activated" if active else "deactivated", sessions_ended=ended)
         uow.commit()
         return ended
+
+
+def create_officer(uow, *, actor_id: int, username: str, full_name: str, email: str, password: str,
+                   holdings: Collection[tuple[int, str]]) -> User:
+    """A new officer account holding ``holdings`` (agency id, role) pairs."""
+    with uow:
+        session = uow.session
+        require_admin(session, actor_id)
+        username = (username or "").strip().lower()
+        full_name = (full_name or "").strip()
+        problems = {}
+        if not USERNAME.match(username):
+            problems["username"] = ["Tên đăng nhập gồm 2–80 chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới."]
+        elif session.execute(select(User.id).where(User.username == username)).first():
+            problems["username"] = ["Tên đăng nhập này đã có người dùng."]
+        if not full_name or len(full_name) > 255:
+            problems["full_name"] = ["Hãy nhập họ và tên (tối đa 255 ký tự)."]
+        if len(email or "") > 255 or (email and ("@" not in email or any(c in email for c in "\r\n <>"))):
+            problems["email"] = ["Địa chỉ thư điện tử không hợp lệ."]
+        user = User(username=username, full_name=full_name, email=(email or "").strip(), is_active=True)
+        password_issues = password_problems(user, password or "")
+        if password_issues:
+            problems["password"] = password_issues
+        problems.update(_holding_problems(session, holdings))
+        if problems:
+            raise FormInvalid(problems)
+        user.password_hash = generate_password_hash(password)
+        session.add(user)
+        session.flush()
+        session.add_all(Membership(user_id=user.id, agency_id=a, role=r) for a, r in set(holdings))
+        _record(session, user.id, actor_id, "created", holdings=_described(session, holdings))
+        uow.commit()
+        return user
+
+
+def set_holdings(uow, *, actor_id: int, user_id: int, holdings: Collection[tuple[int, str]]) -> None:
+    """Replace the agencies and roles the user holds (what they see and may do from the next page on)."""
+    with uow:
+        session = uow.session
+        require_admin(session, actor_id)
+        user = _user(uow, user_id)
+        problems = _holding_problems(session, holdings)
+        if problems:
+            raise FormInvalid(problems)
+        before = sorted(session.execute(select(Membership.agency_id, Membership.role)
+                                        .where(Membership.user_id == user.id)).all())
+        session.execute(delete(Membership).where(Membership.user_id == user.id))
+        session.add_all(Membership(user_id=user.id, agency_id=a, role=r) for a, r in set(holdings))
+        _record(session, user.id, actor_id, "holdings_changed", before=_described(session, before),
+                after=_described(session, holdings))
+        uow.commit()
+
+
+def _holding_problems(session, holdings) -> dict[str, list[str]]:
+    agencies = set(session.execute(select(Agency.id)).scalars())
+    if any(role not in ROLES or agency not in agencies for agency, role in holdings):
+        return {"holdings": ["Cơ quan hoặc vai trò không hợp lệ."]}
+    return {}
+
+
+def _described(session, holdings) -> list[str]:
+    codes = dict(session.execute(select(Agency.id, Agency.code)).all())
+    return sorted(f"{codes.get(a, a)}:{r}" for a, r in holdings)
+
+
+def _record(session, user_id: int, actor_id: int | None, action: str, **detail) -> None:
+    session.add(AccountEvent(user_id=user_id, actor_id=actor_id, at=clock.now(), action=action, detail=detail))

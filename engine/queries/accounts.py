@@ -47,3 +47,67 @@ def holdings(session, user_id: int) -> list[Holding]:
         .where(Membership.user_id == user_id)
         .order_by(Agency.name, Membership.role)).all()
     return [Holding(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as the administration page lists them."""
+    id: int
+    username: str
+    full_name: str
+    email: str
+    is_active: bool
+    is_admin: bool
+    holdings: tuple[Holding, ...]
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    at: object
+    actor_name: str | None
+    action: str
+    detail: dict
+
+
+def accounts(session, actor_id: int, only: int | None = None) -> list[Account]:
+    """Every account (or only the one with id ``only``) with what it holds, by name; for
+    administrators only."""
+    from engine.commands.calendar_admin import require_admin
+    require_admin(session, actor_id)
+    users_stmt = select(User).order_by(User.full_name, User.username)
+    holdings_stmt = (select(Membership.user_id, Membership.agency_id, Agency.name, Membership.role)
+                     .join(Agency, Agency.id == Membership.agency_id).order_by(Agency.name, Membership.role))
+    if only is not None:
+        users_stmt = users_stmt.where(User.id == only)
+        holdings_stmt = holdings_stmt.where(Membership.user_id == only)
+    users = session.execute(users_stmt).scalars().all()
+    held: dict[int, list[Holding]] = {}
+    for user_id, agency_id, name, role in session.execute(holdings_stmt):
+        held.setdefault(user_id, []).append(Holding(agency_id, name, role))
+    return [Account(u.id, u.username, u.full_name, u.email, u.is_active, u.is_admin, tuple(held.get(u.id, ())))
+            for u in users]
+
+
+def account(session, actor_id: int, user_id: int) -> Account:
+    from engine.errors import NotFound
+    found = next(iter(accounts(session, actor_id, only=user_id)), None)
+    if found is None:
+        raise NotFound("Không tìm thấy người dùng.", "User not found.")
+    return found
+
+
+def account_history(session, actor_id: int, user_id: int) -> list[AccountChange]:
+    """Newest first: who created, changed, reset or (de)activated this account."""
+    from sqlalchemy.orm import aliased
+    from engine.commands.calendar_admin import require_admin
+    from engine.models import AccountEvent
+    require_admin(session, actor_id)
+    actor = aliased(User)
+    rows = session.execute(select(AccountEvent.at, actor.full_name, AccountEvent.action, AccountEvent.detail)
+                           .outerjoin(actor, actor.id == AccountEvent.actor_id)
+                           .where(AccountEvent.user_id == user_id).order_by(AccountEvent.id.desc()).limit(200))
+    return [AccountChange(*row) for row in rows]
+
+
+def agency_choices(session) -> list[tuple[int, str]]:
+    return [(a.id, a.name) for a in session.execute(select(Agency).order_by(Agency.name)).scalars()]

@@ -1,0 +1,32 @@
+"""The administrator's user pages and everyone's password page read well at a desk's and a
+phone's width, in Vietnamese and English; an officer is created with the keyboard and mouse."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.test_dossier_whole_life import no_page_scroll
+
+PAGES = ("/admin/users/", "/admin/users/new", "/account/password")
+
+
+def test_user_pages_at_both_widths_in_both_languages(officer, demo):
+    admin = officer("admin")
+    admin.goto("/admin/users/new")
+    admin.get_by_label("Tên đăng nhập").fill("can.bo.thu")
+    admin.get_by_label("Họ và tên").fill("Đinh Văn Thử")
+    admin.get_by_label("Mật khẩu ban đầu").fill("mat-khau-rat-dai-2026")
+    admin.get_by_role("group", name="UBND xã Tân Phong").get_by_label("Chuyên viên").check()
+    admin.get_by_role("button", name="Tạo tài khoản").click()
+    expect(admin.get_by_role("heading", level=1)).to_contain_text("Đinh Văn Thử")
+    expect(admin.locator(".account-history")).to_contain_text("Tạo tài khoản")
+    pages = PAGES + (admin.url.replace(admin.url.split("/admin/")[0], ""),)
+    for language in ("vi", "en"):
+        for width in (1280, 390):
+            admin.set_viewport_size({"width": width, "height": 844})
+            for url in pages:
+                admin.goto(url)
+                no_page_scroll(admin)
+        if language == "vi":
+            admin.get_by_role("button", name="English").click()
+    admin.goto("/admin/users/")
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Users")

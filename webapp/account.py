@@ -1,0 +1,36 @@
+"""What every signed-in officer does to their own account: change their password (which ends all
+their sessions, this one too: they sign in again with the new password)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine.commands.accounts import MIN_PASSWORD_LENGTH, change_password
+from webapp import motcua
+from webapp.errors import on_form_invalid
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    """Every page here is about the signed-in officer's own account."""
+
+
+@bp.get("/password")
+def password_form(errors=None):
+    return render_template("account/password.html", errors=errors or {}, minimum=MIN_PASSWORD_LENGTH)
+
+
+@bp.post("/password")
+def change():
+    on_form_invalid(lambda errors: password_form(errors))
+    new = request.form.get("new_password", "")[:1000]
+    if new != request.form.get("confirm_password", "")[:1000]:
+        return password_form({"confirm_password": [_("Hai lần nhập mật khẩu mới không giống nhau.")]}), 422
+    change_password(motcua().uow(), user_id=current_user.id,
+                    current_password=request.form.get("current_password", "")[:1000], new_password=new)
+    flash(_("Đã đổi mật khẩu. Hãy đăng nhập lại bằng mật khẩu mới."), "success")
+    return redirect(url_for("auth.login"))
