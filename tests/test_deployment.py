@@ -4,12 +4,11 @@ answers; the schedulers share the escalations without doubling any; /metrics add
 process; SIGTERM stops everything cleanly."""
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.demo import DEMO_PASSWORD
 from engine.models import AuditEvent, Escalation, WorkItem
@@ -32,10 +31,17 @@ def test_web_processes_and_schedulers_share_one_database(demo, settings, tmp_pat
 
         officer = Officer(deployment.base, "chuyenvien", DEMO_PASSWORD)
         assert officer.login() == 302
-        ids = [f"inbox-{n:04d}-check" for n in range(24)]
-        for request_id in ids:
-            status, _location, page = officer.get("/inbox?tab=unclaimed", request_id=request_id)
-            assert status == 200 and "Thẩm định hồ sơ" in page  # logged in, whichever process answered
+        # Which worker accepts a connection is the kernel's choice: on a busy machine one worker
+        # may take many in a row, so ask in rounds until both have answered (or give up).
+        ids = []
+        for round_ in range(20):
+            batch = [f"inbox-{round_:02d}-{n:04d}-check" for n in range(24)]
+            for request_id in batch:
+                status, _location, page = officer.get("/inbox?tab=unclaimed", request_id=request_id)
+                assert status == 200 and "Thẩm định hồ sơ" in page  # logged in, whichever process answered
+            ids += batch
+            if len(_served_by(deployment, ids)) == 2:
+                break
         with demo.motcua.read_session() as s:
             items = s.execute(select(WorkItem.id).where(WorkItem.dossier_id.in_(dossiers),
                                                         WorkItem.state == "open")).scalars().all()
@@ -45,9 +51,7 @@ def test_web_processes_and_schedulers_share_one_database(demo, settings, tmp_pat
                                                    request_id=f"complete-{n}-check")
             assert (status, location) == (302, "/inbox")
 
-        lines = [line for line in deployment.log_lines("web") if line.get("event") == "request"]
-        served_by = {line["pid"] for line in lines if line.get("request_id") in ids}
-        assert len(served_by) == 2, "both web processes answered"
+        assert len(_served_by(deployment, ids)) == 2, "both web processes answered"
         with demo.motcua.read_session() as s:
             completed = s.execute(select(AuditEvent.request_id).where(
                 AuditEvent.action == "completed", AuditEvent.dossier_id.in_(dossiers))).scalars().all()
@@ -73,3 +77,10 @@ def test_web_processes_and_schedulers_share_one_database(demo, settings, tmp_pat
     finally:
         codes = deployment.stop()
     assert codes == {"web": 0, "scheduler-1": 0, "scheduler-2": 0}, (codes, deployment.log("web")[-3000:])
+
+
+def _served_by(deployment, request_ids) -> set[int]:
+    """The web processes that answered these requests, from their request log lines."""
+    wanted = set(request_ids)
+    return {line["pid"] for line in deployment.log_lines("web")
+            if line.get("event") == "request" and line.get("request_id") in wanted}
