@@ -1,7 +1,7 @@
 """The whole life of a dossier at the counter, in a real browser: a citizen turned away with a
 guidance slip (form 02), back with the documents and received, a supplement asked and given during
-appraisal, the result ready, collected a week later and still counted as finished early; and a
-refused and a withdrawn dossier that end otherwise. The counter's pages are checked at 1280 px and
+appraisal, the result ready, collected a week later and still counted as finished in time; and a
+refused and a withdrawn dossier that end otherwise and are counted apart. The counter's pages are checked at 1280 px and
 390 px wide, in Vietnamese and in English."""
 from __future__ import annotations
 
@@ -149,6 +149,8 @@ def test_the_whole_life_of_a_dossier_at_the_counter(officer, frozen_clock, artif
     reception.goto(dossier_url)
     expect(reception.locator(".status-line .status")).to_contain_text("Đã trả kết quả")
     expect(reception.locator("dl.facts dt:has-text('Kết thúc xử lý') + dd")).to_have_text(ended)
+    # Counted by statistics as finished in time, early here: collecting later changes nothing.
+    expect(reception.locator("dd.verdict")).to_have_text(re.compile(r"^(Trước hạn|Đúng hạn)$"))
     expect(reception.get_by_role("region", name="Yêu cầu bổ sung, hoàn thiện hồ sơ")).to_contain_text("Đã bổ sung")
     reception.screenshot(path=str(artifacts / "whole-life-dossier.png"), full_page=True)
     narrow(reception, dossier_url)
@@ -163,6 +165,8 @@ def test_the_whole_life_of_a_dossier_at_the_counter(officer, frozen_clock, artif
     reception.wait_for_url(re.compile(r"/dossiers/\d+/refusal$"))
     expect(reception.locator("article")).to_contain_text("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
     refused = DOSSIER_CODE.search(reception.locator("article").inner_text()).group(0)
+    reception.goto(reception.url.removesuffix("/refusal"))
+    expect(reception.locator("dd.verdict")).to_have_text("Từ chối, không tiếp nhận")  # counted apart
 
     reception.goto("/reception/new")
     fill_applicant(reception)
@@ -173,10 +177,13 @@ def test_the_whole_life_of_a_dossier_at_the_counter(officer, frozen_clock, artif
     reception.wait_for_url(re.compile(r"/dossiers/\d+/receipt$"))
     withdrawn = DOSSIER_CODE.search(reception.get_by_role("status").first.inner_text()).group(0)
     reception.get_by_role("link", name="Xem hồ sơ").click()
+    withdrawn_url = reception.url
     reception.get_by_role("link", name="Rút hồ sơ").click()
     reception.get_by_label("Lý do").fill("Công dân đề nghị rút hồ sơ.")
     reception.get_by_role("button", name="Xác nhận rút hồ sơ").click()
     expect(reception.locator("article")).to_contain_text("PHIẾU XÁC NHẬN RÚT HỒ SƠ")
+    reception.goto(withdrawn_url)
+    expect(reception.locator("dd.verdict")).to_have_text("Công dân rút hồ sơ")  # counted apart
 
     # 8. The tracking register (form 06) counts them apart, with the moments of the first.
     reception.goto("/registers/tracking?from=2026-11-01&to=2026-12-31")
