@@ -15,6 +15,7 @@ from engine import clock
 from engine.accounts import verify_password
 from engine.commands.calendar_admin import require_admin
 from engine.commands.sessions import DEACTIVATED, PASSWORD_CHANGED, end_all_in
+from engine.contact import email_problem, normalized_email, text_problem
 from engine.errors import FormInvalid, NotFound
 from engine.models import AccountEvent, Agency, Membership, User
 
@@ -98,9 +99,13 @@ def create_officer(uow, *, actor_id: int, username: str, full_name: str, email: 
             problems["username"] = ["Tên đăng nhập này đã có người dùng."]
         if not full_name or len(full_name) > 255:
             problems["full_name"] = ["Hãy nhập họ và tên (tối đa 255 ký tự)."]
-        if len(email or "") > 255 or (email and ("@" not in email or any(c in email for c in "\r\n <>"))):
-            problems["email"] = ["Địa chỉ thư điện tử không hợp lệ."]
-        user = User(username=username, full_name=full_name, email=(email or "").strip(), is_active=True)
+        elif text_problem(full_name, 255):
+            problems["full_name"] = [text_problem(full_name, 255)]
+        email = (email or "").strip()
+        if email_problem(email):
+            problems["email"] = [email_problem(email)]
+        user = User(username=username, full_name=full_name, email=normalized_email(email) if not problems.get("email")
+                    else "", is_active=True)
         password_issues = password_problems(user, password or "")
         if password_issues:
             problems["password"] = password_issues
