@@ -16,19 +16,25 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 
 # A partner agency's own system next to the demo (README: "Partner systems"): bhxh or thue.
+# The main demo is on MAIN_PORT (PORT of `make run`), bhxh on the next port and thue on the one
+# after, unless BHXH_PORT / THUE_PORT say otherwise; `make run-partner` serves on PORT when given.
 PARTNER ?= bhxh
-PARTNER_PORT = $(if $(filter thue,$(PARTNER)),5002,5001)
+MAIN_PORT ?= $(PORT)
+BHXH_PORT ?= $(shell expr $(MAIN_PORT) + 1)
+THUE_PORT ?= $(shell expr $(MAIN_PORT) + 2)
+PARTNER_DEFAULT_PORT = $(if $(filter thue,$(PARTNER)),$(THUE_PORT),$(BHXH_PORT))
+PARTNER_PORT = $(if $(filter file,$(origin PORT)),$(PARTNER_DEFAULT_PORT),$(PORT))
 
 .PHONY: run run-partner test install install-test npm-install
 
 run: install npm-install
 	$(BIN)/motcua init-db
-	$(BIN)/motcua demo
+	$(BIN)/motcua demo --main-port $(PORT) --bhxh-port $(BHXH_PORT) --thue-port $(THUE_PORT)
 	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
 
 run-partner: install npm-install
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua init-db
-	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua demo --as $(PARTNER)
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua demo --as $(PARTNER) --main-port $(MAIN_PORT)
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua serve --host $(HOST) --port $(PARTNER_PORT)
 
 test: install-test npm-install

@@ -47,7 +47,6 @@ class PartnerDemo:
     ``motcua demo --as <name>`` loads it into a second instance (its own database)."""
     code: str  # how the main demo's diagrams name it (the pool's partnerCode)
     name: str
-    port: int  # where the main demo expects it: http://127.0.0.1:<port>/api/partner/messages
     agency: tuple[str, str, str, str]  # (code, name, kind, area) of its own agency
     users: tuple[tuple[str, str, str], ...]  # (username, full name, role)
     procedures: tuple[str, ...]  # its procedures, in workflows/partners/
@@ -55,10 +54,10 @@ class PartnerDemo:
 
 
 PARTNER_DEMOS = {
-    "bhxh": PartnerDemo("BHXH", "Bảo hiểm xã hội cơ sở Tân Phong", 5001,
+    "bhxh": PartnerDemo("BHXH", "Bảo hiểm xã hội cơ sở Tân Phong",
                         ("000.51.21.H56", "Bảo hiểm xã hội cơ sở Tân Phong", "social_insurance", "H56.TP"),
                         (("bhxh", "Hà Thị Lan", "specialist"),), ("bhxh_cap_the_bhyt.bpmn",), "000.31.21.H56"),
-    "thue": PartnerDemo("THUE", "Thuế cơ sở khu vực Tân Phong", 5002,
+    "thue": PartnerDemo("THUE", "Thuế cơ sở khu vực Tân Phong",
                         ("000.52.21.H56", "Thuế cơ sở khu vực Tân Phong", "tax_office", "H56.TP"),
                         (("thue", "Ngô Văn Tài", "specialist"),), ("thue_nghia_vu_tai_chinh.bpmn",), "000.40.21.H56"),
 }
@@ -71,13 +70,25 @@ DEMO_PARTNER_KEY = "motcua-demo-khoa-doi-tac-chi-dung-thu-0123456789"
 
 
 def _ensure_partner(session, *, code, name, our_code, port, agency_id=None) -> None:
+    """The demo's partner row, aimed at the port the other instance is served on this time: a
+    demo partner (still with the demo key) follows the ports used, one set up by hand is kept."""
     from sqlalchemy import select
     from engine.models import Partner
-    if session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none() is None:
-        session.add(Partner(code=code, name=name, our_code=our_code, agency_id=agency_id,
-                            endpoint=f"http://127.0.0.1:{port}/api/partner/messages",
+    endpoint = f"http://127.0.0.1:{port}/api/partner/messages"
+    partner = session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
+    if partner is None:
+        session.add(Partner(code=code, name=name, our_code=our_code, agency_id=agency_id, endpoint=endpoint,
                             key=DEMO_PARTNER_KEY, active=True))
-        session.flush()
+    elif partner.key == DEMO_PARTNER_KEY:
+        partner.endpoint = endpoint
+    session.flush()
+
+
+def partner_ports(main_port: int = MAIN_PORT, **given: int | None) -> dict[str, int]:
+    """Where each demo partner is served: as given, else next to the main demo (bhxh on the main
+    port + 1, thue on + 2, as `make run` and `make run-partner` arrange it)."""
+    defaults = {name: main_port + offset for offset, name in enumerate(PARTNER_DEMOS, 1)}
+    return {name: given.get(name) or port for name, port in defaults.items()}
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +97,9 @@ def _demo_password_hash() -> str:
     return generate_password_hash(DEMO_PASSWORD)
 
 
-def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
+def load_demo(uow, bpmn_dir: Path, forms_dir: Path, ports: dict[str, int] | None = None) -> dict:
+    """``ports``: where the partner instances are served (engine/demo.py ``partner_ports``)."""
+    ports = ports or partner_ports()
     with uow:
         session = uow.session
         seed_calendar(session)
@@ -97,9 +110,9 @@ def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
                                email=f"{username}@tanphong.example")
             for code, role in roles:
                 grant(session, user, agencies[code], role)
-        for partner in PARTNER_DEMOS.values():
+        for which, partner in PARTNER_DEMOS.items():
             _ensure_partner(session, code=partner.code, name=partner.name, our_code=partner.asked_by,
-                            port=partner.port)
+                            port=ports[which])
         ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
                     is_admin=True)
         versions = check_and_deploy(uow, sorted(Path(bpmn_dir).glob("*.bpmn")), forms_dir, deployed_by="demo")
@@ -107,7 +120,7 @@ def load_demo(uow, bpmn_dir: Path, forms_dir: Path) -> dict:
         return {"agencies": len(agencies), "users": len(USERS) + 1, "versions": len(versions)}
 
 
-def load_partner_demo(uow, which: str, partners_dir: Path, forms_dir: Path) -> dict:
+def load_partner_demo(uow, which: str, partners_dir: Path, forms_dir: Path, main_port: int = MAIN_PORT) -> dict:
     """A partner agency's own deployment (``motcua demo --as bhxh``): its agency, officers and
     procedures, and the main demo as its partner, so the two instances exchange hand-offs."""
     partner = PARTNER_DEMOS[which]
@@ -123,7 +136,7 @@ def load_partner_demo(uow, which: str, partners_dir: Path, forms_dir: Path) -> d
             grant(session, user, agency, role)
         ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
                     is_admin=True)
-        _ensure_partner(session, code=partner.asked_by, name=main_agency, our_code=partner.code, port=MAIN_PORT,
+        _ensure_partner(session, code=partner.asked_by, name=main_agency, our_code=partner.code, port=main_port,
                         agency_id=agency.id)
         versions = check_and_deploy(uow, [Path(partners_dir) / f for f in partner.procedures], forms_dir,
                                     deployed_by="demo")

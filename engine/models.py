@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
-    String, Text, UniqueConstraint, text,
+    String, Text, UniqueConstraint, event, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -34,6 +34,11 @@ class UtcDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     pass
+
+
+# Folded search text compared byte-wise on PostgreSQL too, so a prefix is an index range whatever
+# the database's collation (engine/folding.py prefix_bounds).
+SearchText = String(255).with_variant(String(255, collation="C"), "postgresql")
 
 
 class Agency(Base):
@@ -74,6 +79,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(10), default="vi")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Notices of ordinary work events (engine/officer_notices.py) also by mail, when there is an address.
+    notify_by_mail: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 
 
@@ -140,10 +147,17 @@ class DossierCodeSequence(Base):
 
 class Dossier(Base):
     __tablename__ = "dossiers"
-    # Statistics read an agency's dossiers by reception (engine/statistics/figures.py); on
-    # PostgreSQL the index carries what they count, so the heap is not read (index-only scans).
-    __table_args__ = (Index("ix_dossiers_agency_received", "agency_id", "received_at",
-                            postgresql_include=["finished_at", "status", "original_due_at", "outcome", "channel"]),)
+    __table_args__ = (
+        # Statistics read an agency's dossiers by reception (engine/statistics/figures.py); on
+        # PostgreSQL the index carries what they count, so the heap is not read (index-only scans).
+        # The dossier list (engine/queries/dossier_list.py) reads an agency's newest first through it.
+        Index("ix_dossiers_agency_received", "agency_id", "received_at",
+              postgresql_include=["finished_at", "status", "original_due_at", "outcome", "channel"]),
+        # The dossier list: newest first overall, by ID number, by status within an agency.
+        Index("ix_dossiers_received", "received_at", "id"),
+        Index("ix_dossiers_applicant_id_number", "applicant_id_number"),
+        Index("ix_dossiers_agency_status", "agency_id", "status", "received_at", "id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
@@ -155,6 +169,8 @@ class Dossier(Base):
     applicant_address: Mapped[str] = mapped_column(String(500), default="")
     applicant_phone: Mapped[str] = mapped_column(String(40), default="")
     applicant_email: Mapped[str] = mapped_column(String(255), default="")
+    # The applicant's name folded for search (engine/folding.py), kept in step by the events below.
+    search_name: Mapped[str] = mapped_column(SearchText, default="")
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # The due date set at reception: lateness is judged against it even after an apology moves due_at.
@@ -226,6 +242,61 @@ class DossierState(Base):
     dossier: Mapped[Dossier] = relationship(back_populates="state_row")
 
 
+class DossierSearchKey(Base):
+    """What the dossier list finds a dossier by, from the start of a key (engine/folding.py
+    ``search_keys``): every word-starting tail of the folded applicant name ("nguyen van an",
+    "van an", "an"), the code and the ID number, lower case. One index range per search, within
+    the receiving agency (``ix_dossier_search_keys_agency``): a common name costs what it costs in
+    one agency's dossiers, not in the whole country's."""
+    __tablename__ = "dossier_search_keys"
+    __table_args__ = (Index("ix_dossier_search_keys_agency", "agency_id", "key"),)
+    key: Mapped[str] = mapped_column(SearchText, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True, index=True)
+    # The dossier's receiving agency (it never changes).
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+
+
+class DossierStepAgency(Base):
+    """An agency with a step on a dossier received by another agency (the police on a commune's
+    dossier): they may see it, and the dossier list reads their part through this, newest first,
+    as it reads an agency's own dossiers through ``ix_dossiers_agency_received``."""
+    __tablename__ = "dossier_step_agencies"
+    __table_args__ = (Index("ix_dossier_step_agencies_received", "agency_id", "received_at", "dossier_id"),)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+@event.listens_for(Dossier, "before_insert")
+@event.listens_for(Dossier, "before_update")
+def _fold_applicant_name(_mapper, _connection, dossier: Dossier) -> None:
+    from engine.folding import fold
+    dossier.search_name = fold(dossier.applicant_name)[:255]
+
+
+@event.listens_for(Dossier, "after_insert")
+def _index_new_dossier(_mapper, connection, dossier: Dossier) -> None:
+    _write_search_keys(connection, dossier)
+
+
+@event.listens_for(Dossier, "after_update")
+def _index_changed_dossier(_mapper, connection, dossier: Dossier) -> None:
+    from sqlalchemy import inspect as sa_inspect
+    attrs = sa_inspect(dossier).attrs
+    if any(getattr(attrs, name).history.has_changes() for name in ("applicant_name", "applicant_id_number", "code")):
+        _write_search_keys(connection, dossier)
+
+
+def _write_search_keys(connection, dossier: Dossier) -> None:
+    from sqlalchemy import delete, insert
+    from engine.folding import search_keys
+    connection.execute(delete(DossierSearchKey).where(DossierSearchKey.dossier_id == dossier.id))
+    keys = [{"key": key[:255], "dossier_id": dossier.id, "agency_id": dossier.agency_id}
+            for key in search_keys(dossier.applicant_name, dossier.code, dossier.applicant_id_number)]
+    if keys:
+        connection.execute(insert(DossierSearchKey), keys)
+
+
 class WorkflowArchive(Base):
     """Parts of a dossier's workflow that finished (loop laps, sub-processes), taken out of the hot
     state so a dossier sent back 400 times costs what it cost on the first lap. Append-only; the
@@ -281,6 +352,19 @@ class WorkItem(Base):
     finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     dossier: Mapped[Dossier] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+@event.listens_for(WorkItem, "after_insert")
+def _note_step_agency(_mapper, connection, item: WorkItem) -> None:
+    """A step in another agency than the receiving one: that agency now sees the dossier."""
+    from sqlalchemy import exists, insert, literal, select
+    dossier = select(Dossier.agency_id, Dossier.received_at).where(Dossier.id == item.dossier_id).subquery()
+    connection.execute(insert(DossierStepAgency).from_select(
+        ["agency_id", "dossier_id", "received_at"],
+        select(literal(item.agency_id), literal(item.dossier_id), dossier.c.received_at)
+        .where(dossier.c.agency_id != item.agency_id,
+               ~exists().where(DossierStepAgency.agency_id == item.agency_id,
+                               DossierStepAgency.dossier_id == item.dossier_id))))
 
 
 class AuditEvent(Base):

@@ -58,7 +58,8 @@ def test_marriage_registration_from_reception_to_result(demo):
     assert state(demo, dossier.id) == (4, [("approve", "leader", c)], ("completed", "appraise", 2, 4, specialist.id))
 
     leader.send_back(dossier.id, "Đề nghị xác minh thêm tình trạng hôn nhân.")
-    assert state(demo, dossier.id) == (4, [("appraise", "specialist", c)], ("sent_back", "approve", 4, 4, leader.id))
+    # Back to the specialist who appraised it, in his own work (issue 12), not the unit's queue.
+    assert state(demo, dossier.id) == (4, [("appraise", "specialist", c)], ("reassigned", "appraise", 4, 4, leader.id))
 
     specialist.take_and_complete(dossier.id, APPRAISAL, expect_step="appraise")
     leader.take_and_complete(dossier.id, {"decision": "approve", "leader_opinion": "Đồng ý."}, expect_step="approve")
@@ -81,7 +82,7 @@ def test_marriage_registration_from_reception_to_result(demo):
         ("received", None), ("started", None),
         ("claimed", "appraise"), ("completed", "appraise"),
         ("claimed", "approve"), ("sent_back", "approve"),
-        ("claimed", "appraise"), ("completed", "appraise"),
+        ("reassigned", "appraise"), ("completed", "appraise"),
         ("claimed", "approve"), ("completed", "approve"),
         ("claimed", "record_marriage"), ("completed", "record_marriage"),
         ("claimed", "return_result"), ("completed", "return_result"),

@@ -52,16 +52,22 @@ def init_db():
 @click.option("--as", "partner", type=click.Choice(["bhxh", "thue"]), default=None,
               help="Load a partner agency's own system instead (social insurance or tax), for a second "
                    "instance with its own database: see docs/PARTNERS.md.")
-def demo(partner):
+@click.option("--main-port", type=int, default=None,
+              help="Port the main demo is served on (default 5000): partners send their answers there.")
+@click.option("--bhxh-port", type=int, default=None, help="Port of the social insurance instance (main + 1).")
+@click.option("--thue-port", type=int, default=None, help="Port of the tax instance (main + 2).")
+def demo(partner, main_port, bhxh_port, thue_port):
     """Load demo agencies, users and every procedure in workflows/bpmn/."""
     from engine import migrate
-    from engine.demo import DEMO_PASSWORD, PARTNER_BPMN_DIR, load_demo, load_partner_demo
+    from engine.demo import DEMO_PASSWORD, MAIN_PORT, PARTNER_BPMN_DIR, load_demo, load_partner_demo, partner_ports
     m = _motcua()
     migrate.upgrade(m.db)
+    main_port = main_port or MAIN_PORT
     if partner:
-        counts = load_partner_demo(m.uow(), partner, PARTNER_BPMN_DIR, m.settings.forms_dir)
+        counts = load_partner_demo(m.uow(), partner, PARTNER_BPMN_DIR, m.settings.forms_dir, main_port=main_port)
     else:
-        counts = load_demo(m.uow(), m.settings.bpmn_dir, m.settings.forms_dir)
+        ports = partner_ports(main_port, bhxh=bhxh_port, thue=thue_port)
+        counts = load_demo(m.uow(), m.settings.bpmn_dir, m.settings.forms_dir, ports=ports)
     if not m.settings.signing_p12.exists() and not m.settings.signing_passphrase:
         # Electronic results need a signing certificate: the demo makes its own CA and one for the agencies.
         from engine.results.pki import make_pki

@@ -16,14 +16,18 @@ from engine.commands import reassign
 from engine.commands.results import issue_result as issue_result_command
 from engine.errors import FormInvalid
 from engine.procedures.safe_xml import UnsafeXml
+from engine.statuses import DossierStatus
 from engine.queries.apologies import apology_state
 from engine.queries.control_slip import control_slip
-from engine.queries.dossier import dossier_page, receipt as receipt_query
+from engine.queries.dossier import dossier_page, receipt as receipt_query, recorded_results
+from engine.queries.dossier_list import dossier_list, filter_choices
+from engine.queries.hand_offs import stuck_hand_offs
 from engine.queries.notices import ending_rights
 from engine.queries.reception import counters, supplement_requests_of
 from engine.queries import results as result_queries
 from webapp import motcua
 from webapp.diagram import render_diagram
+from webapp.dossier_list import read_filters
 from webapp.i18n import current_language, role_label
 from webapp.params import id_value
 from webapp.verdicts import verdict_label
@@ -37,6 +41,19 @@ def _officers_only():
     """Every page here needs a login."""
 
 
+@bp.get("/dossiers")
+def index():
+    """Every dossier the officer may see, newest first, with search and filters."""
+    filters, errors = read_filters(request.args)
+    with motcua().read_session() as s:
+        listing = dossier_list(s, current_user.id, filters, after=request.args.get("after"),
+                               zone=motcua().settings.timezone)
+        agencies, procedures = filter_choices(s, current_user.id)
+    return render_template("dossiers/list.html", listing=listing, filters=filters, errors=errors,
+                           agencies=agencies, procedures=procedures, statuses=list(DossierStatus),
+                           args={k: v for k, v in request.args.items() if k != "after" and v})
+
+
 @bp.get("/dossiers/<int:dossier_id>")
 def show(dossier_id: int):
     with motcua().read_session() as s:
@@ -47,9 +64,11 @@ def show(dossier_id: int):
         supplements = supplement_requests_of(s, dossier_id)
         result = result_queries.result_of(s, dossier_id)
         may_issue_result = result_queries.may_issue(s, current_user.id, page.dossier.agency_id)
+        hand_offs = stuck_hand_offs(s, dossier_id)
+        results = recorded_results(s, dossier_id)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
                            slip=slip, endings=endings, supplements=supplements, result=result,
-                           may_issue_result=may_issue_result)
+                           may_issue_result=may_issue_result, hand_offs=hand_offs, results=results)
 
 
 @bp.post("/dossiers/<int:dossier_id>/result")
@@ -100,7 +119,8 @@ def receipt(dossier_id: int):
     with motcua().read_session() as s:
         slip = receipt_query(s, current_user.id, dossier_id)
         can_receive = bool(counters(s, current_user.id))
-    qr = segno.make(slip.dossier.code, error="m")
+    # A link, not only the code: a phone's camera opens the tracking page with the code filled in.
+    qr = segno.make(url_for("public.lookup_form", ma=slip.dossier.code, _external=True), error="m")
     received = slip.dossier.received_at.astimezone(ZoneInfo(motcua().settings.timezone))
     return render_template("dossiers/receipt.html", slip=slip, d=slip.dossier,
                            qr=Markup(qr.svg_inline(scale=3, border=2, omitsize=True, title=slip.dossier.code)),

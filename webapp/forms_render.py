@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 # A string longer than this is text to write, not a value to type: a textarea.
 TEXTAREA_FROM = 255
 CHECKED = frozenset({"on", "true", "1", "yes"})
@@ -102,6 +104,7 @@ def fields(schema: Mapping | None, values: Mapping | None = None,
         return []
     errors = errors or {}
     required = set(schema.get("required", []))
+    required_when = _required_when(schema)
     result = []
     for name, prop in schema.get("properties", {}).items():
         kind = _type(prop)
@@ -118,8 +121,28 @@ def fields(schema: Mapping | None, values: Mapping | None = None,
             # A checkbox left unticked is a valid "no": never mark it required in the browser.
             required=name in required and widget != "checkbox",
             value=value, errors=list(errors.get(name, [])), options=options,
-            attrs=_attrs(prop, kind, widget), description=prop.get("description", "")))
+            attrs=_attrs(prop, kind, widget),
+            description=" ".join(filter(None, (prop.get("description", ""), required_when.get(name, ""))))))
     return result
+
+
+def _required_when(schema: Mapping) -> dict[str, str]:
+    """Fields a schema makes required only for some choice ("if decision is refuse, then
+    leader_opinion"): the field says so in words, since no asterisk can (issue 12)."""
+    condition, then = schema.get("if") or {}, schema.get("then") or {}
+    if not then.get("required") or not isinstance(condition.get("properties"), Mapping):
+        return {}
+    properties = schema.get("properties", {})
+    parts = []
+    for name, rule in condition["properties"].items():
+        values = rule.get("enum") or ([rule["const"]] if "const" in rule else [])
+        labels = [label for value, label in _options(properties.get(name, {})) if value in {_text(v) for v in values}]
+        if not labels:
+            return {}  # every choice that needs it is offered elsewhere (the send-back control)
+        field_label = properties.get(name, {}).get("title") or name
+        parts.append(_("Bắt buộc khi „%(field)s” là: %(choices)s.", field=field_label, choices=" / ".join(labels)))
+    note = " ".join(parts)
+    return {name: note for name in then["required"] if name not in set(schema.get("required", []))}
 
 
 def form_errors(schema: Mapping | None, errors: Mapping[str, list[str]] | None) -> list[str]:

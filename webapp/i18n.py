@@ -134,6 +134,18 @@ def compile_translations(folder: Path) -> None:
         os.replace(target.name, mo)
 
 
+def return_path() -> str:
+    """Where the language switch comes back to: this page, or after a refused form (a POST
+    re-rendered) the page the form was on, never somewhere else."""
+    from flask import request
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return "/" + referrer[len(request.host_url):]
+    return ""
+
+
 def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
@@ -142,4 +154,5 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, status=status_label,
                                  role=role_label, action=action_label)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
-    app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
+                                 return_path=return_path)

@@ -26,7 +26,7 @@ def _header_facts():
         unread = unread_count(s, current_user.id)
         roles = set(s.execute(select(Membership.role).where(Membership.user_id == current_user.id)).scalars())
     return {"unread_notifications": unread, "is_supervisor": SUPERVISOR in roles,
-            "is_reception": RECEPTION in roles}
+            "is_reception": RECEPTION in roles, "has_memberships": bool(roles)}
 
 
 @bp.get("/notifications")

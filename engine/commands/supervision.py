@@ -10,6 +10,7 @@ from engine.commands._steps import (
 from engine.citizen_notices import ending_mail, mail_citizen
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import User, WorkItem
+from engine.officer_notices import tell
 from engine.runtime.host import load_workflow, save_workflow
 from engine.statuses import DossierStatus
 
@@ -30,8 +31,20 @@ def reassign(uow, *, actor_id: int, work_item_id: int, to_user_id: int) -> WorkI
         audit.record(session, item.dossier, "reassigned", actor_id=actor_id, status_before=item.dossier.status,
                      step_id=item.step_id, step_name=item.step_name, previous_assignee=previous,
                      new_assignee=to_user_id)
+        _tell_reassigned(session, item, target, previous)
         uow.commit()
         return item
+
+
+def _tell_reassigned(session, item, target: User, previous: int | None) -> None:
+    code, step, key = item.dossier.code, item.step_name, f"reassigned-{item.id}-{clock.now().isoformat()}"
+    tell(session, [target], dossier_id=item.dossier_id, key=key,
+         message_vi=f"Bạn được giao bước „{step}” của hồ sơ {code}.",
+         message_en=f"You were assigned step “{step}” of dossier {code}.")
+    if previous is not None and previous != target.id:
+        tell(session, [session.get(User, previous)], dossier_id=item.dossier_id, key=key + "-from",
+             message_vi=f"Bước „{step}” của hồ sơ {code} đã được giao cho {target.full_name}.",
+             message_en=f"Step “{step}” of dossier {code} was handed to {target.full_name}.")
 
 
 def withdraw(uow, *, actor_id: int, dossier_id: int, reason: str, requested_by: str = ""):

@@ -13,6 +13,7 @@ from engine.commands._steps import (
 )
 from engine.errors import AlreadyClaimed, FormInvalid, InvalidState, NotFound
 from engine.models import Dossier, User, WorkItem
+from engine.commands.returns import return_steps
 from engine.procedures.forms import validate_form
 from engine.runtime.host import complete_task, load_workflow, procedure_of, ready_task
 
@@ -57,7 +58,8 @@ def claim(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
                                        "now": clock.now()}).first()
         if won is None:
             session.rollback()
-            _explain_not_claimable(session, work_item_id, actor_id)
+            # Already theirs (a step sent back to them, a second click): nothing to do.
+            return _explain_not_claimable(session, work_item_id, actor_id)
         item, dossier_status = won
         audit.record(session, _DossierStatus(item.dossier_id, dossier_status), "claimed", actor_id=actor_id,
                      status_before=dossier_status, step_id=item.step_id, step_name=item.step_name)
@@ -71,14 +73,13 @@ class _DossierStatus(NamedTuple):
     status: int
 
 
-def _explain_not_claimable(session, work_item_id: int, actor_id: int):
+def _explain_not_claimable(session, work_item_id: int, actor_id: int) -> WorkItem:
     item = session.get(WorkItem, work_item_id)
     if item.state != "open":
         raise InvalidState("Công việc này đã kết thúc.", "This work item is finished.")
-    holder = session.get(User, item.assignee_id)
     if item.assignee_id == actor_id:
-        raise AlreadyClaimed("Bạn đang giữ công việc này.", "You already hold this work item.",
-                             holder=holder.full_name)
+        return item
+    holder = session.get(User, item.assignee_id)
     raise AlreadyClaimed(f"Công việc đã được {holder.full_name} nhận xử lý.",
                          f"Already claimed by {holder.full_name}.", holder=holder.full_name)
 
@@ -116,7 +117,19 @@ def send_back(uow, *, actor_id: int, work_item_id: int, reason: str) -> WorkItem
     """
     if not reason or not reason.strip():
         raise FormInvalid({"reason": ["Cần ghi rõ lý do trả lại."]})
-    return finish_step(uow, actor_id, work_item_id, None, action="sent_back", reason=reason.strip())
+    reason = reason.strip()
+    before_open: set[int] = set()
+
+    def remember_open(session, dossier, item, step, now):
+        before_open.update(session.execute(select(WorkItem.id).where(
+            WorkItem.dossier_id == dossier.id, WorkItem.state == "open")).scalars())
+
+    def return_to_finishers(session, dossier, item, now):
+        return_steps(session, dossier, sent_from=item, reason=reason, actor_id=actor_id, before_open=before_open,
+                     now=now)
+
+    return finish_step(uow, actor_id, work_item_id, None, action="sent_back", reason=reason,
+                       before=remember_open, after=return_to_finishers)
 
 
 def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, before=None, after=None) -> WorkItem:

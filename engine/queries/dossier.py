@@ -223,3 +223,18 @@ def receipt(session, user_id: int, dossier_id: int) -> Receipt:
         limit = None
     return Receipt(dossier=header, documents=documents_of(session, dossier_id), receiver_name=receiver or "",
                    time_limit=limit, no_time_limit=has_no_time_limit(manifest))
+
+
+def recorded_results(session, dossier_id: int) -> list:
+    """What reception, the steps and partner agencies recorded on the dossier (the register
+    number, the insurance card…), labelled as the task pages label it: the data of its latest step,
+    which carries everything recorded before it. Empty for a dossier without a workflow."""
+    from engine.queries.case_data import case_data
+    from engine.runtime.host import step_data
+    task_id = session.execute(select(WorkItem.task_id).where(
+        WorkItem.dossier_id == dossier_id, WorkItem.state != "cancelled").order_by(WorkItem.id.desc()).limit(1)).scalar()
+    if task_id is None:
+        return []
+    dossier = session.get(Dossier, dossier_id)
+    version = dossier.procedure_version
+    return case_data(version.manifest, version.forms, step_data(session, dossier, task_id))

@@ -26,6 +26,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from engine import clock
+from engine.folding import fold
 from engine.models import Agency, Dossier, Membership, Procedure, ProcedureVersion, User, WorkItem
 
 TABS = ("mine", "unclaimed", "due_soon", "overdue", "done")
@@ -103,9 +104,9 @@ def _tab_filter(tab: str, user_id: int, units, now: datetime):
 
 def _matches(search: str):
     needle = search.strip().lower()
-    # lower() on both sides: PostgreSQL folds Vietnamese capitals too; SQLite folds only ASCII.
+    # The name through its folded copy (engine/folding.py): "nguyen van an" finds "Nguyễn Văn An".
     return or_(func.lower(Dossier.code).contains(needle, autoescape=True),
-               func.lower(Dossier.applicant_name).contains(needle, autoescape=True))
+               Dossier.search_name.contains(fold(search), autoescape=True))
 
 
 def _order(tab: str, columns):

@@ -14,8 +14,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from engine.models import Agency, Dossier, Procedure, ProcedureVersion, WorkItem
+from engine.models import (
+    Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, Procedure, ProcedureVersion, WorkItem,
+)
 from engine.queries.control_slip import whereabouts
+from engine.queries.hand_offs import stuck_hand_offs
 
 MAX_INPUT = 80
 
@@ -27,6 +30,9 @@ class PublicStep:
     role: str
     started_at: datetime
     finished_at: datetime | None
+    # "step": one of our steps; "partner": the dossier was with a partner agency (its own system),
+    # from the hand-off until its answer came back.
+    kind: str = "step"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class PublicDossier:
     steps: list[PublicStep]
     holders: list[str]  # agencies (and partner agencies) holding the dossier now
     path: list[str]  # the agencies it went through, in order
+    # Hand-offs to partners that have not gone through (engine/queries/hand_offs.py).
+    stuck: tuple = ()
 
 
 def _digits(text: str) -> str:
@@ -84,10 +92,33 @@ def track(session, code: str, second_factor: str) -> PublicDossier | None:
         .join(Agency, Agency.id == WorkItem.agency_id)
         .where(WorkItem.dossier_id == row.id, WorkItem.state.in_(("open", "done")))
         .order_by(WorkItem.created_at, WorkItem.id)).all()
-    steps = [PublicStep(*item[:5]) for item in items]
+    steps = sorted([PublicStep(*item[:5]) for item in items] + _partner_steps(session, row.id),
+                   key=lambda step: step.started_at)
     current = [PublicStep(*item[:5]) for item in items if item.state == "open"]
     holders, path = whereabouts(session, row.id)
     return PublicDossier(code=row.code, procedure_name=row[2], status=row.status, agency_name=row[4],
                          received_at=row.received_at, due_at=row.due_at, original_due_at=row.original_due_at,
                          due_moved_at=row.apology_issued_at, finished_at=row.finished_at,
-                         current_steps=current, steps=steps, holders=holders, path=path)
+                         current_steps=current, steps=steps, holders=holders, path=path,
+                         stuck=tuple(stuck_hand_offs(session, row.id)))
+
+
+def _partner_steps(session, dossier_id: int) -> list[PublicStep]:
+    """The partner agency's part of the history: from each hand-off that reached it until its
+    answer was handed in here (still in progress until then)."""
+    sent = session.execute(
+        select(PartnerOutbox.partner_id, Partner.name, PartnerOutbox.delivered_at)
+        .join(Partner, Partner.id == PartnerOutbox.partner_id)
+        .where(PartnerOutbox.dossier_id == dossier_id, PartnerOutbox.delivered_at.is_not(None))
+        .order_by(PartnerOutbox.id)).all()
+    answers = session.execute(
+        select(PartnerInbox.partner_id, PartnerInbox.delivered_at)
+        .where(PartnerInbox.dossier_id == dossier_id, PartnerInbox.delivered_at.is_not(None))
+        .order_by(PartnerInbox.delivered_at)).all()
+    steps = []
+    for partner_id, name, delivered_at in sent:
+        answer = next((a.delivered_at for a in answers if a.partner_id == partner_id and a.delivered_at >= delivered_at),
+                      None)
+        steps.append(PublicStep(step_name="", agency_name=name, role="", started_at=delivered_at,
+                                finished_at=answer, kind="partner"))
+    return steps

@@ -1,6 +1,7 @@
 """The task page: one work item, its dossier and the step's form, for someone allowed to see it."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,11 +83,34 @@ def task_view(session, user_id: int, work_item_id: int) -> TaskView:
         agency_name=session.get(Agency, item.agency_id).name, state=item.state,
         assignee_id=item.assignee_id, assignee_name=assignee.full_name if assignee else None,
         created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
-        form=version.forms.get(form_name) if form_name else None,
+        form=completion_form(version.forms.get(form_name) if form_name else None, step),
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
         dossier=summary, data=case_data(version.manifest, version.forms, step_data(session, dossier, item.task_id)),
         documents=documents_of(session, dossier.id), history=history,
         people=people_in(session, history))
+
+
+def completion_form(form: dict | None, step: dict) -> dict | None:
+    """The step's form as the completion panel offers it: the choices that mean "send back" (the
+    values the step's ``sendBackData`` sets) are left out, since the page has one send-back control
+    of its own, with its one reason field (issue 12)."""
+    raw = step.get("properties", {}).get("sendBackData")
+    if not form or not raw:
+        return form
+    try:
+        send_back = json.loads(raw)
+    except ValueError:
+        return form
+    properties = dict(form.get("properties", {}))
+    for name, value in send_back.items():
+        prop = properties.get(name)
+        if not isinstance(prop, dict) or not isinstance(value, str):
+            continue
+        if "oneOf" in prop:
+            properties[name] = {**prop, "oneOf": [o for o in prop["oneOf"] if o.get("const") != value]}
+        elif "enum" in prop:
+            properties[name] = {**prop, "enum": [v for v in prop["enum"] if v != value]}
+    return {**form, "properties": properties}
 
 
 def step_form(session, user_id: int, work_item_id: int) -> dict | None:

@@ -32,10 +32,11 @@ def lease_due_row(session, model, lease: timedelta, *conditions):
     return None
 
 
-def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int) -> bool:
+def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int, on_failure=None) -> bool:
     """Record how an attempt on a leased row (a ``Delivery``) went: delivered, or failed with its
     reason and due again after a growing pause, or, after ``max_attempts``, given up (a dead
-    letter for an administrator). Returns True when the row just became a dead letter."""
+    letter for an administrator). Returns True when the row just became a dead letter.
+    ``on_failure(session, row, dead)`` runs in the same transaction after a failed attempt."""
     with uow:
         row = uow.session.get(model, row_id)
         now = clock.now()
@@ -47,6 +48,8 @@ def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int
         dead = row.attempts >= max_attempts
         row.next_attempt_at = None if dead else now + backoff(row.attempts)
         row.dead_at = now if dead else None
+        if on_failure is not None:
+            on_failure(uow.session, row, dead)
         uow.commit()
         if dead:
             logging.getLogger("motcua.scheduler").warning(

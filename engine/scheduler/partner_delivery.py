@@ -18,6 +18,7 @@ from engine import clock
 from engine.commands.partners import deliver_partner_message
 from engine.models import PartnerInbox, PartnerOutbox
 from engine.partners.outbox import request_body
+from engine.partners.trouble import tell_hand_off_trouble
 from engine.partners.signing import signed_headers
 from engine.scheduler.lease import lease_due_row, record_attempt
 
@@ -80,7 +81,13 @@ def _lease_one(uow):
 
 def _record(uow, row_id: int, error: str | None) -> bool:
     """Record an attempt; True when the message just became a dead letter."""
-    return record_attempt(uow, PartnerOutbox, row_id, error, MAX_ATTEMPTS)
+    return record_attempt(uow, PartnerOutbox, row_id, error, MAX_ATTEMPTS, on_failure=_tell_on_trouble)
+
+
+def _tell_on_trouble(session, row: PartnerOutbox, dead: bool) -> None:
+    """Supervisors hear of the first failed attempt and of the dead letter, not of every retry."""
+    if dead or row.attempts == 1:
+        tell_hand_off_trouble(session, row, dead=dead)
 
 
 def hand_in_kept(motcua, report: PartnerReport | None = None) -> PartnerReport:

@@ -65,6 +65,9 @@ def test_search_by_code_or_applicant_name(browser, receive_dossier):
     assert codes_on(b.text("/inbox?tab=unclaimed&q=" + code_a[-4:])) == [code_a]
     assert codes_on(b.text("/inbox?tab=unclaimed&q=nguyễn văn")) == [code_a]
     assert codes_on(b.text("/inbox?tab=unclaimed&q=Bình")) == [code_b]
+    # Accents and case are ignored, as officers type them (issue 12).
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=NGUYEN VAN")) == [code_a]
+    assert codes_on(b.text("/inbox?tab=unclaimed&q=binh")) == [code_b]
     empty = b.text("/inbox?tab=unclaimed&q=Lê Văn Không")
     assert codes_on(empty) == [] and "Không có công việc nào khớp với „Lê Văn Không”." in empty
     # LIKE wildcards in the search are taken literally.

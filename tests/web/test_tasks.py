@@ -176,7 +176,7 @@ def test_send_back_needs_a_reason_and_returns_the_dossier_to_appraisal(browser, 
     again = open_item(demo, dossier_id)
     page = minh.text(f"/tasks/{again}")
     assert "Thẩm định hồ sơ" in page and "Lý do: Thiếu giấy xác nhận tình trạng hôn nhân" in page
-    assert code in minh.text("/inbox?tab=unclaimed")
+    assert code in minh.text("/inbox?tab=mine")  # back to him, who appraised it (issue 12)
 
 
 def test_a_step_without_send_back_refuses_it_plainly(browser, receive_dossier, demo):

@@ -1,0 +1,22 @@
+"""Officers choose whether notices of their work also come by mail (on unless they turn it off).
+
+Revision ID: 0023
+Revises: 0022
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0023"
+down_revision = "0022"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("users", recreate="never") as batch:
+        batch.add_column(sa.Column("notify_by_mail", sa.Boolean, nullable=False, server_default=sa.text("true")))
+
+
+def downgrade():
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("notify_by_mail")

@@ -1,0 +1,49 @@
+"""Reading the dossier list's filters from the query string: a bad value is reported beside its
+field and left out, never a 500 (the list still shows, unfiltered by it)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from engine.queries.dossier_list import DossierFilters
+from engine.statuses import DossierStatus
+
+
+def read_filters(args) -> tuple[DossierFilters, dict[str, str]]:
+    errors: dict[str, str] = {}
+
+    def number(name: str, allowed=None) -> int | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or (allowed is not None and value not in allowed):
+            errors[name] = _("Giá trị không hợp lệ; bộ lọc này chưa được áp dụng.")
+            return None
+        return value
+
+    def day(name: str) -> date | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = _("Ngày không hợp lệ; bộ lọc này chưa được áp dụng.")
+            return None
+
+    filters = DossierFilters(
+        search=(args.get("q") or "").strip()[:200],
+        procedure_id=number("procedure_id"),
+        status=number("status", {int(s) for s in DossierStatus}),
+        agency_id=number("agency_id"),
+        received_from=day("from"),
+        received_to=day("to"))
+    if filters.received_from and filters.received_to and filters.received_from > filters.received_to:
+        errors["to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+        filters = DossierFilters(**{**filters.__dict__, "received_to": None})
+    return filters, errors
