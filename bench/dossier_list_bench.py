@@ -75,6 +75,7 @@ def load(motcua: Motcua, dossiers: int) -> float:
               "middles_f": [fold(x) for x in MIDDLES]}
     family, middle, given = "d * 7", "d / 3", "d * 13"
     with motcua.db.begin() as conn:
+        conn.execute(text("SET LOCAL statement_timeout = 0"))  # the bulk load is not a web request
         conn.execute(text(
             "INSERT INTO agencies (id, code, name, kind, area_code, timezone, calendar_code, office_hours) "
             "SELECT a, '000.00.' || lpad(a::text, 2, '0') || '.H56', 'UBND xã Số ' || a, 'commune_committee', "
@@ -148,6 +149,7 @@ def load(motcua: Motcua, dossiers: int) -> float:
         for table in ("agencies", "users", "memberships", "dossiers", "work_items"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     with motcua.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SET statement_timeout = 0"))
         conn.execute(text("VACUUM ANALYZE"))
     return time.perf_counter() - started
 

@@ -12,6 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from engine.supplements import FLAG
+
+
+# What the engine adds to the data for the diagram's own use (the supplement loop's flag): never
+# something a reader of the dossier needs, and it has no label.
+INTERNAL = frozenset({FLAG})
+
 
 @dataclass(frozen=True)
 class Datum:
@@ -52,7 +59,7 @@ def case_data(manifest: dict, forms: dict, data: dict) -> list[Datum]:
     received = manifest.get("message_variables", {})
     entries = []
     for name, value in data.items():
-        if name.startswith("_") or value is None:
+        if name.startswith("_") or value is None or name in INTERNAL:
             continue
         if name in received:
             inner = _Labels([forms.get(received[name]["form"])] + list(forms.values()))

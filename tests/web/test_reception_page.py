@@ -109,13 +109,14 @@ def test_the_receipt_gives_the_legal_time_limit_and_the_appointed_return(browser
     assert due == "23/11/2026 15:00"
 
 
-def test_the_receipt_carries_the_dossier_code_as_a_qr_code(browser, demo):
+def test_the_receipts_qr_code_links_to_tracking_that_dossier(browser, demo):
     b = browser("tiepnhan")
     location = b.post("/reception/new", FORM).headers["Location"]
     html = b.text(location)
     drawn = re.search(r'<figure class="qr"[^>]*>(<svg.*?</svg>)', html, re.S).group(1)
-    # The modules drawn are exactly those of a QR code holding the dossier code.
-    expected = segno.make("000.31.21.H56-261123-0001", error="m")
+    # The modules drawn are exactly those of a QR code holding the tracking link for the dossier
+    # (issue 12): a phone's camera opens the tracking page with the code filled in.
+    expected = segno.make("http://localhost/tra-cuu?ma=000.31.21.H56-261123-0001", error="m")
     path = re.search(r' d="([^"]+)"', drawn).group(1)
     assert path == re.search(r' d="([^"]+)"', expected.svg_inline(scale=3, border=2, omitsize=True)).group(1)
     assert "viewBox" in drawn  # scales to the printed size

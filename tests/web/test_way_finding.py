@@ -25,7 +25,7 @@ def test_the_receipts_qr_code_opens_the_tracking_page_for_that_dossier(browser, 
     expected = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True, title=code)
     assert expected in page  # the same symbols as the link's QR code: a camera opens the link
     form = browser().text(f"/tra-cuu?ma={code}")
-    assert re.search(rf'<input type="text" id="code" name="code" class="dossier-code-input" value="{re.escape(code)}"', form)
+    assert re.search(rf'<input type="text" id="code" name="code" value="{re.escape(code)}" class="dossier-code-input"', form)
     assert 'size="30"' in form and len(code) == 25
 
 
