@@ -58,8 +58,11 @@ def claim(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
                                        "now": clock.now()}).first()
         if won is None:
             session.rollback()
-            # Already theirs (a step sent back to them, a second click): nothing to do.
-            return _explain_not_claimable(session, work_item_id, actor_id)
+            # Already theirs (a step sent back to them, a second click): nothing to do. Detached
+            # with its values loaded, so the caller can still read them once the unit of work ends.
+            held = _explain_not_claimable(session, work_item_id, actor_id)
+            session.expunge(held)
+            return held
         item, dossier_status = won
         audit.record(session, _DossierStatus(item.dossier_id, dossier_status), "claimed", actor_id=actor_id,
                      status_before=dossier_status, step_id=item.step_id, step_name=item.step_name)

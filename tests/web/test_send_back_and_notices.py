@@ -135,3 +135,12 @@ def test_a_failed_then_dead_hand_off_is_told_to_the_supervisors_and_shown_plainl
     assert "Chưa chuyển được hồ sơ sang Công an xã Tân Phong: đã thử 8 lần" in page
     assert "Người xử lý: giám sát của UBND xã Tân Phong — giamsat." in page
     assert "Không có bước nào đang chờ xử lý." not in page and "Error" not in page
+
+
+def test_claiming_a_step_you_already_hold_is_harmless(browser, receive_dossier):
+    _code, item = receive_dossier()
+    minh = browser("chuyenvien")
+    assert minh.post(f"/tasks/{item}/claim").status_code == 302
+    again = minh.post(f"/tasks/{item}/claim")  # a second click, or a step sent back to him
+    assert again.status_code == 302
+    assert "Bạn đã nhận xử lý bước „Thẩm định hồ sơ”." in minh.text(again.location)
