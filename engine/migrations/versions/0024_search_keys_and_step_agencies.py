@@ -3,16 +3,16 @@ name's tails (dossier_name_keys becomes dossier_search_keys), the agencies with 
 agency's dossier get a table of their own to read newest first, and an agency's dossiers get an
 index by status.
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0023"
-down_revision = "0022"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Migration 0022 folds the names of dossiers already there, so the dossier list finds them too."""
+"""Migration 0023 folds the names of dossiers already there, so the dossier list finds them too."""
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -11,7 +11,7 @@ from tests.test_migration_0012_dossier_states import AT, _seed
 def test_upgrade_folds_existing_names_and_writes_their_keys(tmp_path):
     engine = _scratch_engine(tmp_path)
     try:
-        migrate.upgrade(engine, "0021")
+        migrate.upgrade(engine, "0022")
         with engine.begin() as conn:
             _seed(conn, "")
             for n, name in ((1, "Nguyễn Văn Ân"), (2, "ĐỖ  THỊ HÀ")):
@@ -20,23 +20,23 @@ def test_upgrade_folds_existing_names_and_writes_their_keys(tmp_path):
                     "applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, revision) "
                     "VALUES (:n, :code, 1, 1, 2, 1, :name, '', '', '', '', :at, 0)"),
                     {"n": n, "code": f"000.31.21.H56-261123-000{n}", "at": AT, "name": name})
-        migrate.upgrade(engine, "0022")
+        migrate.upgrade(engine, "0023")
         with engine.connect() as conn:
             assert conn.execute(text("SELECT search_name FROM dossiers ORDER BY id")).scalars().all() == [
                 "nguyen van an", "do thi ha"]
             keys = conn.execute(text("SELECT dossier_id, key FROM dossier_name_keys ORDER BY dossier_id, key")).all()
             assert [tuple(k) for k in keys] == [(1, "an"), (1, "nguyen van an"), (1, "van an"),
                                                 (2, "do thi ha"), (2, "ha"), (2, "thi ha")]
-        migrate.downgrade(engine, "0021")
+        migrate.downgrade(engine, "0022")
         migrate.upgrade(engine)
     finally:
         _drop_scratch(engine)
 
 
-def test_upgrade_to_0023_adds_code_and_id_keys_and_the_agencies_with_a_step(tmp_path):
+def test_upgrade_to_0024_adds_code_and_id_keys_and_the_agencies_with_a_step(tmp_path):
     engine = _scratch_engine(tmp_path)
     try:
-        migrate.upgrade(engine, "0022")
+        migrate.upgrade(engine, "0023")
         with engine.begin() as conn:
             _seed(conn, "")
             conn.execute(text("INSERT INTO agencies (id, code, name, kind, area_code, timezone) VALUES "
@@ -51,13 +51,13 @@ def test_upgrade_to_0023_adds_code_and_id_keys_and_the_agencies_with_a_step(tmp_
                     "INSERT INTO work_items (id, task_id, dossier_id, agency_id, role, step_id, step_name, state, "
                     "created_at, allotment) VALUES (:id, :task, 1, :agency, 'specialist', 's', 'Bước', 'done', :at, '')"),
                     {"id": item, "task": f"t{item}", "agency": agency, "at": AT})
-        migrate.upgrade(engine, "0023")
+        migrate.upgrade(engine, "0024")
         with engine.connect() as conn:
             keys = conn.execute(text("SELECT key FROM dossier_search_keys ORDER BY key")).scalars().all()
             assert keys == ["000.31.21.h56-261123-0001", "001099000123", "an", "le an"]
             assert [tuple(r) for r in conn.execute(text("SELECT agency_id, dossier_id FROM dossier_step_agencies"))] \
                 == [(2, 1)]
-        migrate.downgrade(engine, "0022")
+        migrate.downgrade(engine, "0023")
         migrate.upgrade(engine)
     finally:
         _drop_scratch(engine)

@@ -2,14 +2,14 @@
 per word-starting tail of it, and the indexes the list reads through (newest first, by ID number;
 per agency it reads the statistics' index). Existing dossiers are folded here, in batches.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
