@@ -22,6 +22,8 @@ class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or default_database_url())
     bpmn_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_BPMN_DIR", PROJECT_ROOT / "workflows" / "bpmn")))
     forms_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_FORMS_DIR", PROJECT_ROOT / "workflows" / "forms")))
+    # What citizens read about each procedure (engine/procedures/catalogue.py).
+    catalogue_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_CATALOGUE_DIR", PROJECT_ROOT / "workflows" / "catalogue")))
     timezone: str = field(default_factory=lambda: os.environ.get("MOTCUA_TIMEZONE", "Asia/Ho_Chi_Minh"))
     smtp_host: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMTP_HOST", ""))
     smtp_port: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SMTP_PORT", "25")))

@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "webapp.observability",
     "webapp.procedures",
     "webapp.statistics",
+    "webapp.citizen",
 )
 
 

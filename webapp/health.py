@@ -5,7 +5,7 @@ database answers within a second and its schema is the one this code expects (du
 new code on an old schema, or old code on a new one, is not ready). Both answer JSON; a failing
 readiness check is a 503, never a 500.
 """
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 bp = Blueprint("health", __name__)
@@ -38,8 +38,3 @@ def readyz():
     ready = all(value == "ok" for value in checks.values()) and "schema" in checks
     return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503
 
-
-@bp.get("/")
-def index():
-    # The officer's start page is the inbox (which sends anonymous visitors to the login).
-    return redirect(url_for("inbox.index"))

@@ -148,8 +148,10 @@ def return_path() -> str:
 
 def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    # The citizens' pages keep their own catalogue (translations_citizen), merged with the officers'.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations;translations_citizen")
     compile_translations(Path(app.root_path) / "translations")
+    compile_translations(Path(app.root_path) / "translations_citizen")
     Babel(app, locale_selector=locale)
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, status=status_label,
                                  role=role_label, action=action_label)

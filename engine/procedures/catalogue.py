@@ -1,0 +1,94 @@
+"""What a citizen reads about a procedure before applying: the catalogue entry beside its BPMN
+(workflows/catalogue/<procedure key>.json). The diagram already says what the counter needs (legal
+time limit, receiving agencies, required documents: engine/procedures/metadata.py); the entry adds
+what only a reader needs, in Vietnamese and English:
+
+- ``name``, ``field``, ``purpose``, ``who`` (who may apply and where): ``{"vi": …, "en": …}``;
+- ``fee``: ``{"amount": <VND, whole number>, "vi": …, "en": …}`` (the amount is what an online
+  payment will ask; the text explains it);
+- ``online_level``: ``full`` (submitted, paid and received online) or ``partial`` (submitted
+  online, the result collected at the counter);
+- ``documents_en``: English names of the required documents (the diagram names them in Vietnamese);
+- ``forms``: blank forms to download, ``{"id", "document", "title", "fields": [{"vi", "en"}]}``.
+
+``problems`` is what a test (and an operator editing the files) gets back; ``load`` keeps only the
+entries without problems, so a broken file hides one procedure, never the catalogue.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+ONLINE_LEVELS = ("full", "partial")
+_TEXT_KEYS = ("name", "field", "purpose", "who")
+_FORM_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,79}$")
+
+
+def _bilingual(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(k), str) and value[k].strip() for k in ("vi", "en"))
+
+
+def problems(entry) -> list[str]:
+    if not isinstance(entry, dict):
+        return ["must be a JSON object"]
+    found = [f"{key}: needs a Vietnamese and an English text" for key in _TEXT_KEYS if not _bilingual(entry.get(key))]
+    fee = entry.get("fee")
+    if not _bilingual(fee) or isinstance(fee.get("amount"), bool) or not isinstance(fee.get("amount"), int) \
+            or fee["amount"] < 0:
+        found.append("fee: needs an amount in VND (a whole number, 0 when free) and a text in vi and en")
+    if entry.get("online_level") not in ONLINE_LEVELS:
+        found.append(f"online_level must be one of {', '.join(ONLINE_LEVELS)}")
+    names = entry.get("documents_en", {})
+    if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+        found.append("documents_en: a map from the Vietnamese document name to its English name")
+    forms = entry.get("forms", [])
+    if not isinstance(forms, list):
+        return found + ["forms must be a list"]
+    seen = set()
+    for number, form in enumerate(forms, start=1):
+        if not isinstance(form, dict) or not _FORM_ID.match(str(form.get("id", ""))) or form["id"] in seen:
+            found.append(f"form {number}: needs a unique id of lowercase letters, digits and dashes")
+            continue
+        seen.add(form["id"])
+        if not _bilingual(form.get("title")):
+            found.append(f"form {form['id']}: title needs vi and en")
+        fields = form.get("fields")
+        if not isinstance(fields, list) or not fields or not all(_bilingual(f) for f in fields):
+            found.append(f"form {form['id']}: fields need a vi and an en label each")
+    return found
+
+
+def read_dir(directory: Path) -> dict[str, tuple[dict | None, list[str]]]:
+    """Every entry in ``directory`` by procedure key, with its problems (entry None if unreadable)."""
+    result = {}
+    for path in sorted(Path(directory).glob("*.json")):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            result[path.stem] = (None, [f"not readable JSON: {exc}"])
+            continue
+        result[path.stem] = (entry, problems(entry))
+    return result
+
+
+@lru_cache(maxsize=8)
+def _load(directory: str, stamp: tuple) -> dict[str, dict]:
+    return {key: entry for key, (entry, found) in read_dir(Path(directory)).items() if entry and not found}
+
+
+def load(directory: Path) -> dict[str, dict]:
+    """The valid entries by procedure key; re-read when a file changes (its name, size or time)."""
+    directory = Path(directory)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.json"))) \
+        if directory.is_dir() else ()
+    return _load(str(directory), stamp)
+
+
+def fold(text: str) -> str:
+    """Text for accent-insensitive search: "Đăng ký kết hôn" and "dang ky ket hon" fold alike."""
+    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())

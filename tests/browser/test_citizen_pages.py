@@ -1,0 +1,63 @@
+"""The citizens' public pages in a real browser: found by searching without accents, readable at
+a desktop's and a phone's width, in Vietnamese and English, with no serious accessibility fault."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.accessibility import horizontal_overflow, serious_violations
+from tests.browser.conftest import WAIT_LIMIT_MS
+
+PAGES = ["/", "/thu-tuc?q=ket+hon", "/thu-tuc/dang_ky_ket_hon", "/thu-tuc/lien_thong_khai_sinh", "/tra-cuu"]
+
+
+@pytest.fixture
+def citizen_page(chromium, live_server):
+    contexts = []
+
+    def open_page(width: int):
+        context = chromium.new_context(base_url=live_server, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                       viewport={"width": width, "height": 900}, bypass_csp=True)
+        context.set_default_timeout(WAIT_LIMIT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_a_citizen_finds_a_procedure_and_its_blank_form(citizen_page):
+    page = citizen_page(1280)
+    page.goto("/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dịch vụ công trực tuyến"
+    page.get_by_label("Tìm thủ tục").fill("dang ky ket hon")
+    page.get_by_label("Tìm thủ tục").press("Enter")
+    page.wait_for_url("**/thu-tuc?q=*")
+    page.get_by_role("link", name="Đăng ký kết hôn").click()
+    page.wait_for_url("**/thu-tuc/dang_ky_ket_hon")
+    assert "5 ngày làm việc" in page.locator("main").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải mẫu").first.click()
+    assert download.value.suggested_filename == "to-khai-dang-ky-ket-hon.html"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url("**/thu-tuc/dang_ky_ket_hon")
+    assert page.get_by_role("heading", level=1).inner_text() == "Marriage registration"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_public_pages_are_accessible_and_fit_a_phone(citizen_page, width, language):
+    page = citizen_page(width)
+    page.goto("/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+    problems = {}
+    for url in PAGES:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        found = serious_violations(page)
+        overflow = horizontal_overflow(page)
+        if found or overflow:
+            problems[url] = {"axe": found, "overflow_px": overflow}
+    assert problems == {}

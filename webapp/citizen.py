@@ -1,0 +1,87 @@
+"""The citizens' side (one blueprint for that audience): the start page and the catalogue of
+procedures, readable without signing in. The views only turn HTTP into catalogue queries."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+
+from engine.documents import DocumentKind
+from engine.queries.catalogue import MAX_QUERY, public_procedure, public_procedures
+from webapp import motcua
+from webapp.i18n import current_language, format_number
+
+bp = Blueprint("citizen", __name__)
+
+_UNITS = {
+    "working_days": ("ngày làm việc", "working days"),
+    "working_hours": ("giờ làm việc", "working hours"),
+    "calendar_days": ("ngày", "calendar days"),
+}
+
+
+def _catalogue_dir():
+    return motcua().settings.catalogue_dir
+
+
+def time_limit_text(limit) -> str:
+    """'5 ngày làm việc' / '5 working days'; the law may set none."""
+    english = current_language() == "en"
+    if limit is None:
+        return "No time limit set by law" if english else "Pháp luật không quy định thời hạn"
+    amount = format_number(limit.amount.normalize() if limit.amount % 1 else int(limit.amount))
+    return f"{amount} {_UNITS[limit.unit][1 if english else 0]}"
+
+
+def fee_text(procedure) -> str:
+    english = current_language() == "en"
+    amount = procedure.fee_amount
+    head = ("Free" if english else "Miễn phí") if amount == 0 else \
+        (f"VND {format_number(amount)}" if english else f"{format_number(amount)} đồng")
+    return head
+
+
+def kind_label(kind: str) -> str:
+    kind = DocumentKind(kind)
+    return kind.label_en if current_language() == "en" else kind.label_vi
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"time_limit_text": time_limit_text, "fee_text": fee_text, "kind_label": kind_label}
+
+
+@bp.get("/")
+def home():
+    with motcua().read_session() as s:
+        procedures = public_procedures(s, _catalogue_dir())
+    return render_template("citizen/home.html", procedures=procedures, query="")
+
+
+@bp.get("/thu-tuc")
+def catalogue():
+    query = request.args.get("q", "")[:MAX_QUERY]
+    with motcua().read_session() as s:
+        procedures = public_procedures(s, _catalogue_dir(), query)
+    return render_template("citizen/catalogue.html", procedures=procedures, query=query)
+
+
+@bp.get("/thu-tuc/<key>")
+def procedure(key: str):
+    with motcua().read_session() as s:
+        found = public_procedure(s, _catalogue_dir(), key[:120])
+    if found is None:
+        abort(404)
+    return render_template("citizen/procedure.html", procedure=found)
+
+
+@bp.get("/thu-tuc/<key>/mau/<form_id>")
+def blank_form(key: str, form_id: str):
+    """A blank form, ready to print and fill in by hand, downloaded as a file."""
+    with motcua().read_session() as s:
+        found = public_procedure(s, _catalogue_dir(), key[:120])
+    form = found.form(form_id) if found else None
+    if form is None:
+        abort(404)
+    response = make_response(render_template("citizen/blank_form.html", procedure=found, form=form))
+    response.headers["Content-Disposition"] = f'attachment; filename="{form["id"]}.html"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
