@@ -683,3 +683,36 @@ class ProcedureDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     saved_by: Mapped[User | None] = relationship()
+
+
+
+class Citizen(Base):
+    """A citizen's account on the online services: never an officer's (users). Signed in through
+    the identity provider (issuer + subject) or by a one-time code mailed to ``email``."""
+    __tablename__ = "citizens"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    full_name: Mapped[str] = mapped_column(String(255), default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    locale: Mapped[str] = mapped_column(String(10), default="vi")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the citizen last proved who they are (code or identity provider).
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CitizenSignInCode(Base):
+    """A one-time sign-in code mailed to an address: stored hashed, short-lived, few attempts."""
+    __tablename__ = "citizen_sign_in_codes"
+    __table_args__ = (Index("ix_citizen_sign_in_codes_email", "email", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

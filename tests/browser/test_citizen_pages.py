@@ -2,12 +2,20 @@
 a desktop's and a phone's width, in Vietnamese and English, with no serious accessibility fault."""
 from __future__ import annotations
 
+import re
+from email import message_from_string
+from email.policy import default
+
 import pytest
 
+from engine.scheduler.mail_delivery import deliver_mail
+from integrations.mail import SmtpMailer
+from tests.test_escalation import Inbox, smtp  # noqa: F401  (the loopback SMTP server fixture)
 from tests.browser.accessibility import horizontal_overflow, serious_violations
 from tests.browser.conftest import WAIT_LIMIT_MS
 
-PAGES = ["/", "/thu-tuc?q=ket+hon", "/thu-tuc/dang_ky_ket_hon", "/thu-tuc/lien_thong_khai_sinh", "/tra-cuu"]
+PAGES = ["/", "/thu-tuc?q=ket+hon", "/thu-tuc/dang_ky_ket_hon", "/thu-tuc/lien_thong_khai_sinh", "/tra-cuu",
+         "/dang-nhap"]
 
 
 @pytest.fixture
@@ -61,3 +69,29 @@ def test_public_pages_are_accessible_and_fit_a_phone(citizen_page, width, langua
         if found or overflow:
             problems[url] = {"axe": found, "overflow_px": overflow}
     assert problems == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_citizen_signs_in_with_a_mailed_code_and_fills_in_their_details(citizen_page, demo, smtp, width):
+    page = citizen_page(width)
+    page.goto("/")
+    page.get_by_role("link", name="Đăng nhập công dân").click()
+    page.get_by_label("Thư điện tử").fill("an.nguyen@example.vn")
+    page.get_by_role("button", name="Gửi mã đăng nhập").click()
+    page.wait_for_url("**/dang-nhap/ma")
+    assert serious_violations(page) == [] and horizontal_overflow(page) == 0
+    deliver_mail(demo.motcua.uow, SmtpMailer("127.0.0.1", smtp.port))
+    body = message_from_string(smtp.messages[-1][1], policy=default).get_content()
+    page.get_by_label("Mã đăng nhập").fill(re.search(r"\b(\d{6})\b", body).group(1))
+    page.get_by_label("Mã đăng nhập").press("Enter")
+    page.wait_for_url("**/cong-dan/thong-tin*")
+    page.get_by_label("Số định danh cá nhân").fill("12")
+    page.get_by_role("button", name="Lưu").click()
+    assert "Trường này là bắt buộc." in page.locator("main").inner_text()  # the name is missing
+    assert serious_violations(page) == [] and horizontal_overflow(page) == 0
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
+    page.get_by_label("Số định danh cá nhân").fill("001090012345")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url("**/cong-dan")
+    assert "Nguyễn Văn An" in page.locator("main").inner_text()
+    assert serious_violations(page) == [] and horizontal_overflow(page) == 0

@@ -36,8 +36,8 @@ class Browser:
         if csrf:
             data.setdefault("csrf_token", self.token())
         response = self.client.post(url, data=data, **kwargs)
-        if url in ("/login", "/logout"):
-            self._token = None  # the session is renewed: so is its token
+        if url in ("/login", "/logout", "/dang-nhap/ma", "/dang-xuat"):
+            self._token = None  # the session is renewed (officer or citizen): so is its token
         return response
 
     def login(self, username, password=DEMO_PASSWORD, **kwargs):

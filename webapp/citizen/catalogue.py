@@ -1,15 +1,13 @@
-"""The citizens' side (one blueprint for that audience): the start page and the catalogue of
-procedures, readable without signing in. The views only turn HTTP into catalogue queries."""
+"""The start page and the catalogue of procedures, readable without signing in."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import abort, make_response, render_template, request
 
 from engine.documents import DocumentKind
 from engine.queries.catalogue import MAX_QUERY, public_procedure, public_procedures
 from webapp import motcua
+from webapp.citizen import bp
 from webapp.i18n import current_language, format_number
-
-bp = Blueprint("citizen", __name__)
 
 _UNITS = {
     "working_days": ("ngày làm việc", "working days"),
