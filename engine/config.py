@@ -24,6 +24,8 @@ class Settings:
     forms_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_FORMS_DIR", PROJECT_ROOT / "workflows" / "forms")))
     # What citizens read about each procedure (engine/procedures/catalogue.py).
     catalogue_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_CATALOGUE_DIR", PROJECT_ROOT / "workflows" / "catalogue")))
+    # Files citizens upload, stored by content hash; outside the web root, served only through checks.
+    upload_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_UPLOAD_DIR", PROJECT_ROOT / "instance" / "uploads")))
     timezone: str = field(default_factory=lambda: os.environ.get("MOTCUA_TIMEZONE", "Asia/Ho_Chi_Minh"))
     smtp_host: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMTP_HOST", ""))
     smtp_port: int = field(default_factory=lambda: int(os.environ.get("MOTCUA_SMTP_PORT", "25")))

@@ -716,3 +716,38 @@ class CitizenSignInCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class OnlineApplication(Base):
+    """A citizen's online application: a draft (kept when they leave the page) until submitted,
+    then the dossier it became (status 1, waiting for the counter)."""
+    __tablename__ = "online_applications"
+    __table_args__ = (Index("ix_online_applications_citizen", "citizen_id", "submitted_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    # The intake form as typed so far (validated against the procedure's intake schema on submit).
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), nullable=True, index=True)
+    procedure: Mapped[Procedure] = relationship()
+    files: Mapped[list["ApplicationFile"]] = relationship(order_by="ApplicationFile.id")
+
+
+class ApplicationFile(Base):
+    """A scanned document uploaded with an online application: the bytes live outside the web root
+    under their SHA-256 (engine/file_store.py); the type was read from the content."""
+    __tablename__ = "application_files"
+    __table_args__ = (Index("ix_application_files_application", "application_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("online_applications.id"))
+    # The required document (its name in the procedure) this file is a scan of.
+    document_name: Mapped[str] = mapped_column(String(500))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "webapp.procedures",
     "webapp.statistics",
     "webapp.citizen",
+    "webapp.online_queue",
 )
 
 

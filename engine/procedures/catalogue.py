@@ -9,7 +9,9 @@ what only a reader needs, in Vietnamese and English:
 - ``online_level``: ``full`` (submitted, paid and received online) or ``partial`` (submitted
   online, the result collected at the counter);
 - ``documents_en``: English names of the required documents (the diagram names them in Vietnamese);
-- ``forms``: blank forms to download, ``{"id", "document", "title", "fields": [{"vi", "en"}]}``.
+- ``forms``: blank forms to download, ``{"id", "document", "title", "fields": [{"vi", "en"}]}``;
+- ``intake`` (optional): the file name, under ``intake/``, of the JSON Schema a citizen fills in to
+  submit online; a procedure without one is described but not submitted online.
 
 ``problems`` is what a test (and an operator editing the files) gets back; ``load`` keeps only the
 entries without problems, so a broken file hides one procedure, never the catalogue.
@@ -62,7 +64,8 @@ def problems(entry) -> list[str]:
 
 
 def read_dir(directory: Path) -> dict[str, tuple[dict | None, list[str]]]:
-    """Every entry in ``directory`` by procedure key, with its problems (entry None if unreadable)."""
+    """Every entry in ``directory`` by procedure key, with its problems (entry None if unreadable).
+    An entry's intake schema is read in: ``entry["intake_schema"]``."""
     result = {}
     for path in sorted(Path(directory).glob("*.json")):
         try:
@@ -70,8 +73,27 @@ def read_dir(directory: Path) -> dict[str, tuple[dict | None, list[str]]]:
         except (OSError, ValueError) as exc:
             result[path.stem] = (None, [f"not readable JSON: {exc}"])
             continue
-        result[path.stem] = (entry, problems(entry))
+        found = problems(entry)
+        if isinstance(entry, dict) and "intake" in entry:
+            found += _read_intake(Path(directory), entry)
+        result[path.stem] = (entry, found)
     return result
+
+
+def _read_intake(directory: Path, entry: dict) -> list[str]:
+    from engine.procedures.forms import check_schema
+    name = entry.get("intake")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+\.json", name):
+        return ["intake: the file name of a JSON Schema in intake/ (lowercase, .json)"]
+    try:
+        schema = json.loads((directory / "intake" / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"intake: {name} is not readable JSON: {exc}"]
+    problem = check_schema(schema)
+    if problem:
+        return [f"intake: {name}: {problem}"]
+    entry["intake_schema"] = schema
+    return []
 
 
 @lru_cache(maxsize=8)

@@ -116,6 +116,7 @@ def test_a_procedure_without_a_valid_catalogue_entry_is_not_offered(settings, de
     partial = tmp_path / "catalogue"
     partial.mkdir()
     shutil.copy(CATALOGUE_DIR / "dang_ky_ket_hon.json", partial)
+    shutil.copytree(CATALOGUE_DIR / "intake", partial / "intake")
     broken = json.loads((CATALOGUE_DIR / "dang_ky_ho_kinh_doanh.json").read_text(encoding="utf-8"))
     del broken["fee"]
     (partial / "dang_ky_ho_kinh_doanh.json").write_text(json.dumps(broken), encoding="utf-8")
@@ -140,6 +141,15 @@ def test_every_shipped_procedure_has_a_valid_catalogue_entry():
         keys.add(top.group(1))
     assert set(entries) == keys
     assert {key: found for key, (_entry, found) in entries.items() if found} == {}
+
+
+def test_an_unreadable_intake_form_is_a_problem(tmp_path):
+    entry = json.loads((CATALOGUE_DIR / "dang_ky_ket_hon.json").read_text(encoding="utf-8"))
+    (tmp_path / "dang_ky_ket_hon.json").write_text(json.dumps(entry), encoding="utf-8")
+    (tmp_path / "intake").mkdir()
+    (tmp_path / "intake" / entry["intake"]).write_text('{"type": "array"}', encoding="utf-8")
+    assert catalogue.read_dir(tmp_path)["dang_ky_ket_hon"][1] == [
+        f'intake: {entry["intake"]}: form schema must have "type": "object"']
 
 
 def test_catalogue_problems_are_reported():

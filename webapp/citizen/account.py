@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from engine.commands.citizens import request_sign_in_code, sign_in_with_identity, update_profile, verify_sign_in_code
 from engine.errors import FormInvalid, InvalidState
+from engine.queries.online import my_applications
 from integrations.oidc import from_config
 from webapp import motcua
 from webapp.auth import safe_next
@@ -114,7 +115,9 @@ def sign_out_view():
 @bp.get("/cong-dan")
 @citizen_required
 def my_page():
-    return render_template("citizen/my_page.html")
+    with motcua().read_session() as s:
+        applications = my_applications(s, current_citizen().id)
+    return render_template("citizen/my_page.html", applications=applications)
 
 
 @bp.route("/cong-dan/thong-tin", methods=["GET", "POST"])

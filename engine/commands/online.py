@@ -1,0 +1,155 @@
+"""Online submission: a citizen's draft (kept as typed, whatever its state), the scans uploaded
+with it, and the submission that turns it into a dossier in status 1 (newly registered) in the
+receiving agency's queue. The counter then decides on it with ``engine.commands.reception.decide``,
+exactly as for a walk-in.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from engine import audit, clock
+from engine.citizen_notices import mail_citizen
+from engine.dossier_codes import next_code
+from engine.errors import FormInvalid, InvalidState, NotFound
+from engine.file_store import EXTENSIONS, sniff
+from engine.models import Agency, ApplicationFile, Citizen, Dossier, OnlineApplication
+from engine.procedures.forms import validate_form
+from engine.procedures.metadata import may_receive, required_documents
+from engine.procedures.registry import latest_version
+from engine.runtime.host import new_workflow, save_workflow
+from engine.statuses import Channel, DossierStatus
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES = 20
+MAX_DRAFT_FIELD = 2000
+NOT_FOUND = ("Không tìm thấy hồ sơ nộp trực tuyến.", "Online application not found.")
+
+
+def _application(session, citizen_id: int, application_id: int, *, draft: bool = True) -> OnlineApplication:
+    row = session.get(OnlineApplication, application_id)
+    if row is None or row.citizen_id != citizen_id:
+        raise NotFound(*NOT_FOUND)
+    if draft and row.submitted_at is not None:
+        raise InvalidState("Hồ sơ này đã được nộp, không sửa được nữa.", "This application was submitted; it can no longer change.")
+    return row
+
+
+def save_draft(uow, *, citizen_id: int, procedure_key: str, schema: dict, data: dict,
+               agency_code: str = "") -> int:
+    """Keep what the citizen typed (only the intake form's fields, each of bounded size) in their
+    draft for this procedure, created on first save; returns the draft's id."""
+    kept = {key: value for key, value in (data or {}).items()
+            if key in schema.get("properties", {}) and len(str(value)) <= MAX_DRAFT_FIELD}
+    with uow:
+        session, now = uow.session, clock.now()
+        version = latest_version(session, procedure_key)
+        row = session.scalars(select(OnlineApplication).where(
+            OnlineApplication.citizen_id == citizen_id, OnlineApplication.procedure_id == version.procedure_id,
+            OnlineApplication.submitted_at.is_(None)).order_by(OnlineApplication.id.desc()).limit(1)).first()
+        if row is None:
+            row = OnlineApplication(citizen_id=citizen_id, procedure_id=version.procedure_id, data={},
+                                    created_at=now, updated_at=now)
+            session.add(row)
+        row.data, row.updated_at = kept, now
+        agency = session.scalars(select(Agency).where(Agency.code == agency_code[:40])).first() if agency_code else None
+        row.agency_id = agency.id if agency is not None else None
+        session.flush()
+        uow.commit()
+        return row.id
+
+
+def add_file(uow, store, *, citizen_id: int, application_id: int, document_name: str, filename: str,
+             content: bytes) -> int:
+    """Attach a scan to a draft: PDF, JPEG or PNG by its content, at most 10 MiB, at most 20 files."""
+    problems = []
+    kind = sniff(content)
+    if not content:
+        problems.append("Tệp rỗng.")
+    elif len(content) > MAX_FILE_BYTES:
+        problems.append(f"Tệp «{filename[:80]}» lớn hơn 10 MB.")
+    elif kind is None:
+        problems.append(f"Tệp «{filename[:80]}» không phải PDF, JPEG hoặc PNG.")
+    with uow:
+        session = uow.session
+        row = _application(session, citizen_id, application_id)
+        names = {d.name for d in required_documents(latest_version(session, row.procedure.key).manifest)}
+        if document_name not in names:
+            problems.append("Giấy tờ không có trong danh mục của thủ tục.")
+        count = session.scalar(select(func.count()).select_from(ApplicationFile)
+                               .where(ApplicationFile.application_id == row.id))
+        if count >= MAX_FILES:
+            problems.append(f"Mỗi hồ sơ tối đa {MAX_FILES} tệp.")
+        if problems:
+            raise FormInvalid({"files": problems})
+        sha256 = store.put(content)
+        stem = re.sub(r"[^\w\-. ]", "_", (filename or "tep").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:120].strip() or "tep"
+        stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+        file = ApplicationFile(application_id=row.id, document_name=document_name, filename=stem + EXTENSIONS[kind],
+                               content_type=kind, size=len(content), sha256=sha256, created_at=clock.now())
+        session.add(file)
+        session.flush()
+        uow.commit()
+        return file.id
+
+
+def remove_file(uow, *, citizen_id: int, application_id: int, file_id: int) -> None:
+    with uow:
+        row = _application(uow.session, citizen_id, application_id)
+        file = uow.session.get(ApplicationFile, file_id)
+        if file is None or file.application_id != row.id:
+            raise NotFound(*NOT_FOUND)
+        uow.session.delete(file)  # the bytes stay: another upload may share them
+        uow.commit()
+
+
+def submit(uow, *, citizen_id: int, application_id: int, schema: dict) -> Dossier:
+    """The draft becomes a dossier in status 1 at the chosen agency, with its code; the intake data
+    is the workflow's starting data (the workflow starts when the counter accepts). Everything
+    missing is reported at once and nothing changes."""
+    with uow:
+        session, now = uow.session, clock.now()
+        row = _application(session, citizen_id, application_id)
+        citizen = session.get(Citizen, citizen_id)
+        version = latest_version(session, row.procedure.key)
+        problems: dict[str, list[str]] = {}
+        try:
+            data = validate_form(schema, row.data)
+        except FormInvalid as exc:
+            problems.update(exc.field_errors)
+            data = {}
+        agency = session.get(Agency, row.agency_id) if row.agency_id else None
+        if agency is None or not may_receive(version.manifest, agency.kind, agency.code):
+            problems["agency_id"] = ["Hãy chọn cơ quan tiếp nhận hồ sơ."]
+        uploaded = {f.document_name for f in row.files}
+        missing = [d.name for d in required_documents(version.manifest) if not d.optional and d.name not in uploaded]
+        if missing:
+            problems["files"] = ["Chưa tải lên: " + "; ".join(missing) + "."]
+        if not citizen.full_name:
+            problems["profile"] = ["Hãy bổ sung họ và tên trong thông tin cá nhân trước khi nộp."]
+        if problems:
+            raise FormInvalid(problems)
+        dossier = Dossier(code=next_code(session, agency, now), agency=agency, procedure_version=version,
+                          status=int(DossierStatus.NEWLY_REGISTERED), channel=int(Channel.ONLINE),
+                          applicant_name=citizen.full_name, applicant_id_number=citizen.id_number,
+                          applicant_address=citizen.address, applicant_phone=citizen.phone,
+                          applicant_email=citizen.email or "", received_at=now, workflow_state="",
+                          serializer_version="")
+        session.add(dossier)
+        session.flush()
+        workflow = new_workflow(version)
+        workflow.data.update(data)
+        workflow.task_tree.data.update(data)
+        save_workflow(dossier, workflow)
+        row.submitted_at, row.dossier_id, row.data = now, dossier.id, data
+        audit.record(session, dossier, "registered_online", status_before=None, procedure=version.procedure.key,
+                     version=version.number, channel=dossier.channel, files=len(row.files))
+        mail_citizen(session, key=f"registered-online-{dossier.id}", to=dossier.applicant_email,
+                     subject=f"[Một cửa] Đã nhận hồ sơ trực tuyến {dossier.code}",
+                     body=(f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"
+                           f"Hồ sơ «{version.procedure.name}» của Ông/Bà đã được gửi đến {agency.name} "
+                           f"với mã hồ sơ {dossier.code}. Cán bộ Bộ phận một cửa sẽ kiểm tra và thông báo "
+                           "kết quả tiếp nhận.\n\nXin trân trọng cảm ơn.\n"))
+        uow.commit()
+        return dossier

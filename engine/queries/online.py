@@ -1,0 +1,102 @@
+"""Reading online applications: the citizen's own (drafts and dossiers), the files each side may
+open, and the counter's queue of dossiers submitted online and waiting for reception."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+
+from engine.commands._steps import RECEPTION
+from engine.models import (
+    Agency, ApplicationFile, Dossier, Membership, OnlineApplication, Procedure, ProcedureVersion,
+)
+from engine.statuses import DossierStatus
+
+
+@dataclass(frozen=True)
+class MyApplication:
+    id: int
+    procedure_key: str
+    procedure_name: str
+    updated_at: datetime
+    submitted_at: datetime | None
+    dossier_id: int | None
+    code: str | None
+    status: int | None
+    agency_name: str | None
+    due_at: datetime | None
+
+
+def my_applications(session, citizen_id: int) -> list[MyApplication]:
+    rows = session.execute(
+        select(OnlineApplication.id, Procedure.key, Procedure.name, OnlineApplication.updated_at,
+               OnlineApplication.submitted_at, Dossier.id, Dossier.code, Dossier.status, Agency.name, Dossier.due_at)
+        .join(Procedure, Procedure.id == OnlineApplication.procedure_id)
+        .outerjoin(Dossier, Dossier.id == OnlineApplication.dossier_id)
+        .outerjoin(Agency, Agency.id == Dossier.agency_id)
+        .where(OnlineApplication.citizen_id == citizen_id)
+        .order_by(OnlineApplication.updated_at.desc(), OnlineApplication.id.desc())).all()
+    return [MyApplication(*row) for row in rows]
+
+
+def draft_for(session, citizen_id: int, procedure_key: str) -> OnlineApplication | None:
+    return session.scalars(
+        select(OnlineApplication).join(Procedure, Procedure.id == OnlineApplication.procedure_id)
+        .where(OnlineApplication.citizen_id == citizen_id, Procedure.key == procedure_key,
+               OnlineApplication.submitted_at.is_(None))
+        .order_by(OnlineApplication.id.desc()).limit(1)).first()
+
+
+def files_of(session, application_id: int) -> list[ApplicationFile]:
+    return list(session.scalars(select(ApplicationFile).where(ApplicationFile.application_id == application_id)
+                                .order_by(ApplicationFile.id)))
+
+
+def file_for_citizen(session, citizen_id: int, file_id: int) -> ApplicationFile | None:
+    return session.scalars(
+        select(ApplicationFile).join(OnlineApplication, OnlineApplication.id == ApplicationFile.application_id)
+        .where(ApplicationFile.id == file_id, OnlineApplication.citizen_id == citizen_id)).first()
+
+
+def _member(user_id: int, agency_column):
+    return exists().where(Membership.user_id == user_id, Membership.agency_id == agency_column)
+
+
+def file_for_officer(session, user_id: int, file_id: int) -> ApplicationFile | None:
+    """A file of a submitted dossier, for an officer of the dossier's agency (any role there)."""
+    return session.scalars(
+        select(ApplicationFile).join(OnlineApplication, OnlineApplication.id == ApplicationFile.application_id)
+        .join(Dossier, Dossier.id == OnlineApplication.dossier_id)
+        .where(ApplicationFile.id == file_id, _member(user_id, Dossier.agency_id))).first()
+
+
+@dataclass(frozen=True)
+class QueuedDossier:
+    procedure_key: str
+    dossier_id: int
+    code: str
+    procedure_name: str
+    agency_name: str
+    applicant_name: str
+    applicant_id_number: str
+    submitted_at: datetime
+    data: dict
+    files: list[ApplicationFile]
+
+
+def online_queue(session, user_id: int) -> list[QueuedDossier]:
+    """Dossiers submitted online (status 1) at the agencies where this officer receives, oldest first."""
+    rows = session.execute(
+        select(Procedure.key, Dossier.id, Dossier.code, Procedure.name, Agency.name, Dossier.applicant_name,
+               Dossier.applicant_id_number, OnlineApplication.submitted_at, OnlineApplication.data,
+               OnlineApplication.id)
+        .join(OnlineApplication, OnlineApplication.dossier_id == Dossier.id)
+        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        .join(Agency, Agency.id == Dossier.agency_id)
+        .where(Dossier.status == int(DossierStatus.NEWLY_REGISTERED),
+               exists().where(Membership.user_id == user_id, Membership.agency_id == Dossier.agency_id,
+                              Membership.role == RECEPTION))
+        .order_by(OnlineApplication.submitted_at, Dossier.id)).all()
+    return [QueuedDossier(*row[:9], files=files_of(session, row[9])) for row in rows]
