@@ -63,14 +63,7 @@ def save_draft(uow, *, citizen_id: int, procedure_key: str, schema: dict, data: 
 def add_file(uow, store, *, citizen_id: int, application_id: int, document_name: str, filename: str,
              content: bytes) -> int:
     """Attach a scan to a draft: PDF, JPEG or PNG by its content, at most 10 MiB, at most 20 files."""
-    problems = []
-    kind = sniff(content)
-    if not content:
-        problems.append("Tệp rỗng.")
-    elif len(content) > MAX_FILE_BYTES:
-        problems.append(f"Tệp «{filename[:80]}» lớn hơn 10 MB.")
-    elif kind is None:
-        problems.append(f"Tệp «{filename[:80]}» không phải PDF, JPEG hoặc PNG.")
+    problems, kind = _file_problems(filename, content)
     with uow:
         session = uow.session
         row = _application(session, citizen_id, application_id)
@@ -83,15 +76,32 @@ def add_file(uow, store, *, citizen_id: int, application_id: int, document_name:
             problems.append(f"Mỗi hồ sơ tối đa {MAX_FILES} tệp.")
         if problems:
             raise FormInvalid({"files": problems})
-        sha256 = store.put(content)
-        stem = re.sub(r"[^\w\-. ]", "_", (filename or "tep").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:120].strip() or "tep"
-        stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-        file = ApplicationFile(application_id=row.id, document_name=document_name, filename=stem + EXTENSIONS[kind],
-                               content_type=kind, size=len(content), sha256=sha256, created_at=clock.now())
-        session.add(file)
-        session.flush()
+        file = _stored(session, store, row, document_name, filename, content, kind)
         uow.commit()
         return file.id
+
+
+def _file_problems(filename: str, content: bytes) -> tuple[list[str], str | None]:
+    problems, kind = [], sniff(content)
+    if not content:
+        problems.append("Tệp rỗng.")
+    elif len(content) > MAX_FILE_BYTES:
+        problems.append(f"Tệp «{filename[:80]}» lớn hơn 10 MB.")
+    elif kind is None:
+        problems.append(f"Tệp «{filename[:80]}» không phải PDF, JPEG hoặc PNG.")
+    return problems, kind
+
+
+def _stored(session, store, application, document_name, filename, content, kind) -> ApplicationFile:
+    sha256 = store.put(content)
+    stem = re.sub(r"[^\w\-. ]", "_", (filename or "tep").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:120].strip() or "tep"
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    file = ApplicationFile(application_id=application.id, document_name=document_name[:500],
+                           filename=stem + EXTENSIONS[kind], content_type=kind, size=len(content), sha256=sha256,
+                           created_at=clock.now())
+    session.add(file)
+    session.flush()
+    return file
 
 
 def remove_file(uow, *, citizen_id: int, application_id: int, file_id: int) -> None:
@@ -153,3 +163,96 @@ def submit(uow, *, citizen_id: int, application_id: int, schema: dict) -> Dossie
                            "kết quả tiếp nhận.\n\nXin trân trọng cảm ơn.\n"))
         uow.commit()
         return dossier
+
+
+# --- after submission: answering form 02, asking to withdraw ---------------------------------------
+
+def _own_dossier(uow, citizen_id: int, dossier_id: int):
+    """The citizen's own submitted dossier, locked; (dossier, application)."""
+    application = uow.session.scalars(select(OnlineApplication).where(
+        OnlineApplication.dossier_id == dossier_id, OnlineApplication.citizen_id == citizen_id)).first()
+    if application is None:
+        raise NotFound(*NOT_FOUND)
+    return uow.lock_dossier(dossier_id), application
+
+
+def _tell_the_counter(session, dossier, message_vi: str, message_en: str) -> None:
+    """A notification to every one-stop officer of the dossier's agency."""
+    from engine.commands._steps import RECEPTION
+    from engine.models import Membership, Notification
+    now = clock.now()
+    for user_id in session.scalars(select(Membership.user_id).where(
+            Membership.agency_id == dossier.agency_id, Membership.role == RECEPTION).distinct()):
+        session.add(Notification(user_id=user_id, dossier_id=dossier.id, created_at=now,
+                                 message_vi=message_vi, message_en=message_en))
+
+
+def add_supplement_file(uow, store, *, citizen_id: int, dossier_id: int, item_name: str, filename: str,
+                        content: bytes) -> int:
+    """A scan answering the open supplement request (form 02) on the citizen's dossier."""
+    problems, kind = _file_problems(filename, content)
+    with uow:
+        session = uow.session
+        dossier, application = _own_dossier(uow, citizen_id, dossier_id)
+        request = _open_request(session, dossier.id)
+        if request is None:
+            raise InvalidState("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", "No supplement is being asked for.")
+        if item_name not in [m["name"] for m in request.missing]:
+            problems.append("Nội dung không có trong phiếu yêu cầu bổ sung.")
+        count = session.scalar(select(func.count()).select_from(ApplicationFile)
+                               .where(ApplicationFile.application_id == application.id))
+        if count >= MAX_FILES * 2:
+            problems.append(f"Mỗi hồ sơ tối đa {MAX_FILES * 2} tệp.")
+        if problems:
+            raise FormInvalid({"files": problems})
+        file = _stored(session, store, application, item_name, filename, content, kind)
+        uow.commit()
+        return file.id
+
+
+def _open_request(session, dossier_id: int):
+    from engine.models import SupplementRequest
+    return session.scalars(select(SupplementRequest).where(
+        SupplementRequest.dossier_id == dossier_id, SupplementRequest.fulfilled_at.is_(None))
+        .order_by(SupplementRequest.requested_at.desc(), SupplementRequest.id.desc()).limit(1)).first()
+
+
+def send_supplement(uow, *, citizen_id: int, dossier_id: int) -> None:
+    """The citizen says the supplement is complete: every item asked has a scan uploaded since the
+    request. The counter is told; it checks the scans and records the supplement as usual."""
+    with uow:
+        session = uow.session
+        dossier, application = _own_dossier(uow, citizen_id, dossier_id)
+        request = _open_request(session, dossier.id)
+        if request is None:
+            raise InvalidState("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", "No supplement is being asked for.")
+        given = {f.document_name for f in application.files if f.created_at >= request.requested_at}
+        missing = [m["name"] for m in request.missing if m["name"] not in given]
+        if missing:
+            raise FormInvalid({"files": ["Chưa tải lên: " + "; ".join(missing) + "."]})
+        dossier.revision += 1
+        audit.record(session, dossier, "supplement_sent_online", status_before=dossier.status, request_id=request.id,
+                     items=[m["name"] for m in request.missing])
+        _tell_the_counter(session, dossier, f"Công dân đã gửi bổ sung trực tuyến cho hồ sơ {dossier.code}.",
+                          f"The citizen sent the supplement online for dossier {dossier.code}.")
+        uow.commit()
+
+
+def request_withdrawal(uow, *, citizen_id: int, dossier_id: int, reason: str) -> None:
+    """The citizen asks to withdraw: recorded in the history and sent to the counter, which records
+    the withdrawal (status 7) with the existing command."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise FormInvalid({"reason": ["Cần ghi rõ lý do rút hồ sơ."]})
+    if len(reason) > 2000:
+        raise FormInvalid({"reason": ["Tối đa 2000 ký tự."]})
+    with uow:
+        session = uow.session
+        dossier, _application = _own_dossier(uow, citizen_id, dossier_id)
+        if DossierStatus(dossier.status).is_terminal or dossier.status == DossierStatus.RESULT_READY:
+            raise InvalidState("Hồ sơ đã kết thúc, không rút được nữa.", "This dossier has ended; it cannot be withdrawn.")
+        dossier.revision += 1
+        audit.record(session, dossier, "withdrawal_requested", status_before=dossier.status, reason=reason)
+        _tell_the_counter(session, dossier, f"Công dân đề nghị rút hồ sơ {dossier.code}: {reason[:200]}",
+                          f"The citizen asks to withdraw dossier {dossier.code}: {reason[:200]}")
+        uow.commit()

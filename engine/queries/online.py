@@ -100,3 +100,68 @@ def online_queue(session, user_id: int) -> list[QueuedDossier]:
                               Membership.role == RECEPTION))
         .order_by(OnlineApplication.submitted_at, Dossier.id)).all()
     return [QueuedDossier(*row[:9], files=files_of(session, row[9])) for row in rows]
+
+
+@dataclass(frozen=True)
+class CitizenEvent:
+    at: datetime
+    action: str
+    status_after: int | None
+
+
+@dataclass(frozen=True)
+class OpenSupplement:
+    requested_at: datetime
+    missing: list[str]
+    note: str
+    uploaded: dict  # item name -> files uploaded for it since the request
+    sent_at: datetime | None  # when the citizen said it was complete
+
+
+@dataclass(frozen=True)
+class MyDossier:
+    id: int
+    view: object  # engine.queries.public.PublicDossier
+    files: list[ApplicationFile]
+    supplement: OpenSupplement | None
+    withdrawal_requested_at: datetime | None
+    events: list[CitizenEvent]
+
+
+# What the citizen's history shows: their own actions and the decisions that concern them.
+CITIZEN_ACTIONS = ("registered_online", "received", "refused", "guidance_issued", "supplement_requested",
+                   "supplement_sent_online", "supplement_recorded", "withdrawal_requested", "withdrawn", "stopped",
+                   "apology_issued", "completed")
+
+
+def my_dossier(session, citizen_id: int, dossier_id: int) -> MyDossier | None:
+    from engine.models import AuditEvent, SupplementRequest
+    from engine.queries.public import dossier_for_reader
+    application = session.scalars(select(OnlineApplication).where(
+        OnlineApplication.dossier_id == dossier_id, OnlineApplication.citizen_id == citizen_id)).first()
+    if application is None:
+        return None
+    files = files_of(session, application.id)
+    events = [CitizenEvent(*row) for row in session.execute(
+        select(AuditEvent.at, AuditEvent.action, AuditEvent.status_after)
+        .where(AuditEvent.dossier_id == dossier_id, AuditEvent.action.in_(CITIZEN_ACTIONS))
+        .order_by(AuditEvent.id))]
+    # A completed step is history only when it moved the status (the citizen follows statuses).
+    shown, last = [], None
+    for event in events:
+        if event.action != "completed" or event.status_after != last:
+            shown.append(event)
+        last = event.status_after
+    request = session.scalars(select(SupplementRequest).where(
+        SupplementRequest.dossier_id == dossier_id, SupplementRequest.fulfilled_at.is_(None))
+        .order_by(SupplementRequest.requested_at.desc(), SupplementRequest.id.desc()).limit(1)).first()
+    supplement = None
+    if request is not None:
+        names = [m["name"] for m in request.missing]
+        uploaded = {name: [f for f in files if f.document_name == name and f.created_at >= request.requested_at]
+                    for name in names}
+        sent = [e.at for e in events if e.action == "supplement_sent_online" and e.at >= request.requested_at]
+        supplement = OpenSupplement(request.requested_at, names, request.note, uploaded, sent[-1] if sent else None)
+    asked = [e.at for e in events if e.action == "withdrawal_requested"]
+    return MyDossier(id=dossier_id, view=dossier_for_reader(session, dossier_id), files=files, supplement=supplement,
+                     withdrawal_requested_at=asked[-1] if asked else None, events=shown)

@@ -70,22 +70,33 @@ def _same(given: str, stored: str) -> bool:
     return bool(stored) and hmac.compare_digest(given.encode(), stored.encode())
 
 
+def _rows():
+    return (select(Dossier.id, Dossier.code, Procedure.name, Dossier.status, Agency.name, Dossier.received_at,
+                   Dossier.due_at, Dossier.original_due_at, Dossier.apology_issued_at, Dossier.finished_at,
+                   Dossier.applicant_id_number, Dossier.applicant_phone)
+            .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+            .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+            .join(Agency, Agency.id == Dossier.agency_id))
+
+
 def track(session, code: str, second_factor: str) -> PublicDossier | None:
     code, given = (code or "").strip().upper()[:MAX_INPUT], _digits((second_factor or "")[:MAX_INPUT])
     if not code or not given:
         return None
-    row = session.execute(
-        select(Dossier.id, Dossier.code, Procedure.name, Dossier.status, Agency.name, Dossier.received_at,
-               Dossier.due_at, Dossier.original_due_at, Dossier.apology_issued_at, Dossier.finished_at,
-               Dossier.applicant_id_number, Dossier.applicant_phone)
-        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
-        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-        .join(Agency, Agency.id == Dossier.agency_id)
-        .where(func.upper(Dossier.code) == code)).one_or_none()
+    row = session.execute(_rows().where(func.upper(Dossier.code) == code)).one_or_none()
     # Both comparisons always run: the answer takes the same path whichever factor was given.
     matches = [_same(given, row.applicant_id_number if row else ""), _same(given, row.applicant_phone if row else "")]
     if row is None or not any(matches):
         return None
+    return _public(session, row)
+
+
+def dossier_for_reader(session, dossier_id: int) -> PublicDossier:
+    """The same view for a reader already known to be allowed (the citizen on their own page)."""
+    return _public(session, session.execute(_rows().where(Dossier.id == dossier_id)).one())
+
+
+def _public(session, row) -> PublicDossier:
     items = session.execute(
         select(WorkItem.step_name, Agency.name, WorkItem.role, WorkItem.created_at, WorkItem.finished_at,
                WorkItem.state)

@@ -136,6 +136,12 @@ def test_a_citizen_submits_online_and_the_counter_sees_it(citizen_page, officer,
     mine = page.locator("main").inner_text()
     assert "Mới đăng ký" in mine and "Đã nộp hồ sơ, mã hồ sơ 000.31.21.H56-" in mine
     assert serious_violations(page) == [] and horizontal_overflow(page) == 0
+    page.locator("a.dossier-code").click()
+    page.wait_for_url("**/cong-dan/ho-so/*")
+    assert "Nộp hồ sơ trực tuyến" in page.locator("main").inner_text()  # its history
+    page.get_by_role("button", name="Đề nghị rút hồ sơ").click()
+    assert "Cần ghi rõ lý do rút hồ sơ." in page.locator("main").inner_text()
+    assert serious_violations(page) == [] and horizontal_overflow(page) == 0
     counter = officer("tiepnhan")
     counter.get_by_role("link", name="Hồ sơ trực tuyến").click()
     assert "Lê Thị Cúc" in counter.locator("main").inner_text()

@@ -1,0 +1,99 @@
+"""The citizen's own dossier: where it is, its history, the supplement asked for (answered online
+with scans) and the request to withdraw it."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine.commands.online import add_supplement_file, request_withdrawal, send_supplement
+from engine.errors import FormInvalid, MotcuaError
+from engine.queries.online import my_dossier
+from webapp import motcua
+from webapp.citizen import bp
+from webapp.citizen.apply import file_store
+from webapp.citizen.session import citizen_required, current_citizen
+from webapp.i18n import error_message
+
+EVENT_LABELS = {
+    "registered_online": _l("Nộp hồ sơ trực tuyến"),
+    "received": _l("Hồ sơ được tiếp nhận"),
+    "refused": _l("Hồ sơ không được tiếp nhận"),
+    "guidance_issued": _l("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),
+    "supplement_sent_online": _l("Gửi bổ sung trực tuyến"),
+    "supplement_recorded": _l("Hồ sơ bổ sung được tiếp nhận"),
+    "withdrawal_requested": _l("Đề nghị rút hồ sơ"),
+    "withdrawn": _l("Hồ sơ được rút theo đề nghị"),
+    "stopped": _l("Dừng xử lý hồ sơ"),
+    "apology_issued": _l("Thư xin lỗi và hẹn lại ngày trả kết quả"),
+    "completed": _l("Chuyển bước xử lý"),
+}
+
+
+def _mine(dossier_id: int):
+    with motcua().read_session() as s:
+        found = my_dossier(s, current_citizen().id, dossier_id)
+        if found is not None:
+            for f in found.files:
+                s.expunge(f)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render(found, errors=None, status=200):
+    return render_template("citizen/dossier.html", d=found, v=found.view, errors=errors or {},
+                           event_label=lambda action: str(EVENT_LABELS.get(action, action))), status
+
+
+@bp.get("/cong-dan/ho-so/<int:dossier_id>")
+@citizen_required
+def my_dossier_page(dossier_id: int):
+    return _render(_mine(dossier_id))
+
+
+@bp.post("/cong-dan/ho-so/<int:dossier_id>/bo-sung")
+@citizen_required
+def supplement(dossier_id: int):
+    found = _mine(dossier_id)
+    if found.supplement is None:
+        abort(404)
+    errors: dict[str, list[str]] = {}
+    for index, name in enumerate(found.supplement.missing):
+        for upload in request.files.getlist(f"sup-{index}"):
+            if not upload.filename:
+                continue
+            try:
+                add_supplement_file(motcua().uow(), file_store(), citizen_id=current_citizen().id,
+                                    dossier_id=dossier_id, item_name=name, filename=upload.filename,
+                                    content=upload.read())
+            except FormInvalid as exc:
+                errors.setdefault("files", []).extend(exc.field_errors.get("files", []))
+    if not errors and request.form.get("action") == "send":
+        try:
+            send_supplement(motcua().uow(), citizen_id=current_citizen().id, dossier_id=dossier_id)
+        except FormInvalid as exc:
+            errors.update(exc.field_errors)
+        else:
+            flash(_("Đã gửi bổ sung. Bộ phận một cửa sẽ kiểm tra và báo cho bạn."), "success")
+            return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
+    if errors:
+        return _render(_mine(dossier_id), errors, 400)
+    return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
+
+
+@bp.post("/cong-dan/ho-so/<int:dossier_id>/rut")
+@citizen_required
+def withdraw(dossier_id: int):
+    found = _mine(dossier_id)
+    try:
+        request_withdrawal(motcua().uow(), citizen_id=current_citizen().id, dossier_id=dossier_id,
+                           reason=request.form.get("reason", "")[:2100])
+    except FormInvalid as exc:
+        return _render(found, exc.field_errors, 400)
+    except MotcuaError as exc:
+        flash(error_message(exc), "error")
+        return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
+    flash(_("Đã gửi đề nghị rút hồ sơ đến Bộ phận một cửa."), "success")
+    return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
