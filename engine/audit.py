@@ -21,4 +21,7 @@ def record(session, dossier, action: str, *, actor_id=None, status_before=None, 
     if portal_sync.status_changed(status_before, dossier.status):
         # The national portal hears of every status change, from the same transaction (outbox).
         portal_sync.queue_status_change(session, dossier, event)
+    # The citizen hears of the changes they care about, in this same transaction (outboxes).
+    from engine.citizen_alerts import on_event
+    on_event(session, dossier, action, status_before)
     return event

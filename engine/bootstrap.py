@@ -9,9 +9,11 @@ from engine.unit_of_work import UnitOfWork
 
 
 class Motcua:
-    def __init__(self, settings: Settings | None = None, *, mailer=None, partner_client=None, portal_client=None):
+    def __init__(self, settings: Settings | None = None, *, mailer=None, partner_client=None, portal_client=None,
+                 sms_gateway=None):
         self.settings = settings or Settings()
         self.mailer = mailer or _mailer(self.settings)
+        self.sms_gateway = sms_gateway or _sms_gateway(self.settings)
         self.partner_client = partner_client or _partner_client()
         # None when no national portal is configured: its records then wait in the outbox.
         self.portal_client = portal_client or _portal_client(self.settings)
@@ -49,3 +51,10 @@ def _portal_client(settings: Settings):
         return None
     from integrations.national_portal import HttpPortalClient
     return HttpPortalClient(settings.portal_url, settings.portal_session)
+
+
+def _sms_gateway(settings: Settings):
+    from integrations.sms import HttpSmsGateway, NullSmsGateway
+    if not settings.sms_url:
+        return NullSmsGateway()
+    return HttpSmsGateway(settings.sms_url, settings.sms_key, settings.sms_sender)

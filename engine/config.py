@@ -24,6 +24,10 @@ class Settings:
     forms_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_FORMS_DIR", PROJECT_ROOT / "workflows" / "forms")))
     # What citizens read about each procedure (engine/procedures/catalogue.py).
     catalogue_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_CATALOGUE_DIR", PROJECT_ROOT / "workflows" / "catalogue")))
+    # The SMS operator's gateway (integrations/sms.py); without a URL texts wait in the outbox.
+    sms_url: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMS_URL", ""))
+    sms_key: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMS_KEY", ""))
+    sms_sender: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMS_SENDER", "MOTCUA"))
     # Files citizens upload, stored by content hash; outside the web root, served only through checks.
     upload_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_UPLOAD_DIR", PROJECT_ROOT / "instance" / "uploads")))
     timezone: str = field(default_factory=lambda: os.environ.get("MOTCUA_TIMEZONE", "Asia/Ho_Chi_Minh"))

@@ -751,3 +751,22 @@ class ApplicationFile(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutgoingSms(Base):
+    """A text message to a citizen, written in the same transaction as its cause and sent once by
+    the scheduler through the operator's gateway (integrations/sms.py); like the mail outbox."""
+    __tablename__ = "sms_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    to_number: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(String(480))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # NULL once sent (or given up): the delivery job reads only rows due now, through this index.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The operator's id for the message, once accepted.
+    operator_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

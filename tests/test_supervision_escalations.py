@@ -171,7 +171,7 @@ def test_apology_moves_the_due_date_keeps_the_original_and_mails_the_applicant(t
         [event] = s.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,
                                                      AuditEvent.action == "apology_issued")).scalars()
         assert event.detail["reason"] == "Cần xác minh thêm với cơ quan khác."
-        [mail] = s.execute(select(OutgoingMail)).scalars()
+        [mail] = s.execute(select(OutgoingMail).where(~OutgoingMail.dedupe_key.like("status-%"))).scalars()  # not the receipt's
     assert mail.to_address == "an@example.vn" and mail.dedupe_key == f"apology-dossier-{dossier.id}"
     assert dossier.code in mail.subject and "xin lỗi" in mail.subject.lower()
     assert "Lý do: Cần xác minh thêm với cơ quan khác." in mail.body
@@ -189,7 +189,7 @@ def test_the_return_date_moves_only_once(timed, frozen_clock):
     assert read(timed, Dossier, dossier.id).due_at == at(30, 17)
     with timed.motcua.read_session() as s:
         assert s.scalar(select(func.count()).select_from(Apology)) == 1
-        assert s.scalar(select(func.count()).select_from(OutgoingMail)) == 1
+        assert s.scalar(select(func.count()).select_from(OutgoingMail).where(~OutgoingMail.dedupe_key.like("status-%"))) == 1
 
 
 def test_the_database_itself_refuses_a_second_apology(timed, frozen_clock):

@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "webapp.statistics",
     "webapp.citizen",
     "webapp.online_queue",
+    "webapp.admin_outbox",
 )
 
 

@@ -10,6 +10,7 @@ from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from engine.scheduler.mail_delivery import deliver_mail
 from engine.scheduler.partner_delivery import run_partner_jobs
 from engine.scheduler.portal_delivery import deliver_portal
+from engine.scheduler.sms_delivery import deliver_sms
 from engine.scheduler.timers import sweep_timers
 
 log = logging.getLogger("motcua.scheduler")
@@ -31,6 +32,9 @@ def run_tick(motcua) -> TickReport:
     steps = sweep_steps(motcua.uow())
     dossiers = sweep_late_dossiers(motcua.uow())
     sent = deliver_mail(motcua.uow, motcua.mailer)
+    texts = deliver_sms(motcua.uow, motcua.sms_gateway)
+    if texts:
+        log.info("tick: %d SMS sent", texts)
     partners = run_partner_jobs(motcua)
     if any(vars(partners).values()):
         log.info("tick: partners %s", partners)
