@@ -770,3 +770,18 @@ class OutgoingSms(Base):
     # The operator's id for the message, once accepted.
     operator_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ServiceRating(Base):
+    """The citizen's rating of the service once the result was returned: one per dossier. The
+    statistics read it for the satisfaction index (5.4)."""
+    __tablename__ = "service_ratings"
+    __table_args__ = (Index("ix_service_ratings_agency", "agency_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    # 1 (very dissatisfied) … 5 (very satisfied)
+    score: Mapped[int] = mapped_column(SmallInteger)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -256,3 +256,37 @@ def request_withdrawal(uow, *, citizen_id: int, dossier_id: int, reason: str) ->
         _tell_the_counter(session, dossier, f"Công dân đề nghị rút hồ sơ {dossier.code}: {reason[:200]}",
                           f"The citizen asks to withdraw dossier {dossier.code}: {reason[:200]}")
         uow.commit()
+
+
+def rate_service(uow, *, citizen_id: int, dossier_id: int, score, comment: str = "") -> None:
+    """The citizen rates the service (1 to 5) once the result was returned; once per dossier."""
+    from sqlalchemy.exc import IntegrityError
+
+    from engine.models import ServiceRating
+    problems = {}
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        problems["score"] = ["Hãy chọn một mức từ 1 đến 5."]
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        problems["comment"] = ["Tối đa 1000 ký tự."]
+    if problems:
+        raise FormInvalid(problems)
+    already = InvalidState("Bạn đã đánh giá hồ sơ này.", "You have already rated this dossier.")
+    with uow:
+        session = uow.session
+        dossier, _application = _own_dossier(uow, citizen_id, dossier_id)
+        if dossier.status != DossierStatus.RESULT_RETURNED:
+            raise InvalidState("Chỉ đánh giá được sau khi đã nhận kết quả.",
+                               "You can rate the service once you have received the result.")
+        if session.scalars(select(ServiceRating.id).where(ServiceRating.dossier_id == dossier.id)).first():
+            raise already
+        session.add(ServiceRating(dossier_id=dossier.id, agency_id=dossier.agency_id, citizen_id=citizen_id,
+                                  score=score, comment=comment, created_at=clock.now()))
+        try:
+            uow.commit()
+        except IntegrityError:  # rated at the same moment from another window
+            raise already from None

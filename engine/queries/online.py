@@ -126,6 +126,7 @@ class MyDossier:
     supplement: OpenSupplement | None
     withdrawal_requested_at: datetime | None
     events: list[CitizenEvent]
+    rating: tuple[int, str] | None = None  # (score, comment) once rated
 
 
 # What the citizen's history shows: their own actions and the decisions that concern them.
@@ -163,5 +164,8 @@ def my_dossier(session, citizen_id: int, dossier_id: int) -> MyDossier | None:
         sent = [e.at for e in events if e.action == "supplement_sent_online" and e.at >= request.requested_at]
         supplement = OpenSupplement(request.requested_at, names, request.note, uploaded, sent[-1] if sent else None)
     asked = [e.at for e in events if e.action == "withdrawal_requested"]
+    from engine.queries.ratings import rating_of
+    rated = rating_of(session, dossier_id)
     return MyDossier(id=dossier_id, view=dossier_for_reader(session, dossier_id), files=files, supplement=supplement,
-                     withdrawal_requested_at=asked[-1] if asked else None, events=shown)
+                     withdrawal_requested_at=asked[-1] if asked else None, events=shown,
+                     rating=(rated.score, rated.comment) if rated else None)

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.commands.online import add_supplement_file, request_withdrawal, send_supplement
+from engine.commands.online import add_supplement_file, rate_service, request_withdrawal, send_supplement
 from engine.errors import FormInvalid, MotcuaError
 from engine.queries.online import my_dossier
 from webapp import motcua
@@ -96,4 +96,20 @@ def withdraw(dossier_id: int):
         flash(error_message(exc), "error")
         return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
     flash(_("Đã gửi đề nghị rút hồ sơ đến Bộ phận một cửa."), "success")
+    return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
+
+
+@bp.post("/cong-dan/ho-so/<int:dossier_id>/danh-gia")
+@citizen_required
+def rate(dossier_id: int):
+    found = _mine(dossier_id)
+    try:
+        rate_service(motcua().uow(), citizen_id=current_citizen().id, dossier_id=dossier_id,
+                     score=request.form.get("score", "")[:3], comment=request.form.get("comment", "")[:1100])
+    except FormInvalid as exc:
+        return _render(found, exc.field_errors, 400)
+    except MotcuaError as exc:
+        flash(error_message(exc), "error")
+        return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
+    flash(_("Cảm ơn bạn đã đánh giá."), "success")
     return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
