@@ -115,9 +115,24 @@ def load_demo(uow, bpmn_dir: Path, forms_dir: Path, ports: dict[str, int] | None
                             port=ports[which])
         ensure_user(session, username="admin", full_name="Quản trị hệ thống", password_hash=_demo_password_hash(),
                     is_admin=True)
+        _ensure_demo_citizen(session)
         versions = check_and_deploy(uow, sorted(Path(bpmn_dir).glob("*.bpmn")), forms_dir, deployed_by="demo")
         uow.commit()
         return {"agencies": len(agencies), "users": len(USERS) + 1, "versions": len(versions)}
+
+
+DEMO_CITIZEN_EMAIL = "congdan@example.vn"
+
+
+def _ensure_demo_citizen(session) -> None:
+    """A citizen's account with its details filled in (docs/CITIZENS.md): sign in with its address."""
+    from engine import clock
+    from engine.models import Citizen
+    if session.query(Citizen).filter(Citizen.email == DEMO_CITIZEN_EMAIL).first() is None:
+        session.add(Citizen(email=DEMO_CITIZEN_EMAIL, full_name="Nguyễn Văn An", id_number="001090012345",
+                            phone="0912345678", address="Thôn Đông, xã Tân Phong", locale="vi",
+                            created_at=clock.now(), verified_at=clock.now()))
+        session.flush()
 
 
 def load_partner_demo(uow, which: str, partners_dir: Path, forms_dir: Path, main_port: int = MAIN_PORT) -> dict:
