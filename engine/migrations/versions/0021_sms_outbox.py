@@ -1,15 +1,15 @@
 """Text messages to citizens, queued with their cause and sent once by the scheduler.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0018"
-down_revision = "0017"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

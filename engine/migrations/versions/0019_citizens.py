@@ -1,16 +1,16 @@
 """Citizens' accounts for the online services (apart from officers' users) and their one-time
 sign-in codes.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0016"
-down_revision = "0015"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

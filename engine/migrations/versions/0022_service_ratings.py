@@ -1,15 +1,15 @@
 """Citizens' ratings of the service after the result was returned (one per dossier).
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0022
+Revises: 0021
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0019"
-down_revision = "0018"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
