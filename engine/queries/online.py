@@ -127,6 +127,7 @@ class MyDossier:
     withdrawal_requested_at: datetime | None
     events: list[CitizenEvent]
     rating: tuple[int, str] | None = None  # (score, comment) once rated
+    result: object | None = None  # engine.queries.results.IssuedResult once issued
 
 
 # What the citizen's history shows: their own actions and the decisions that concern them.
@@ -165,7 +166,23 @@ def my_dossier(session, citizen_id: int, dossier_id: int) -> MyDossier | None:
         supplement = OpenSupplement(request.requested_at, names, request.note, uploaded, sent[-1] if sent else None)
     asked = [e.at for e in events if e.action == "withdrawal_requested"]
     from engine.queries.ratings import rating_of
+    from engine.queries.results import result_of
     rated = rating_of(session, dossier_id)
     return MyDossier(id=dossier_id, view=dossier_for_reader(session, dossier_id), files=files, supplement=supplement,
                      withdrawal_requested_at=asked[-1] if asked else None, events=shown,
-                     rating=(rated.score, rated.comment) if rated else None)
+                     rating=(rated.score, rated.comment) if rated else None,
+                     result=result_of(session, dossier_id))
+
+
+def my_result(session, citizen_id: int, dossier_id: int):
+    """(the issued electronic result, its signed PDF) of the citizen's own dossier, or None."""
+    from engine.models import ResultDocument
+    from engine.queries.results import result_of
+    owned = session.scalars(select(OnlineApplication.id).where(
+        OnlineApplication.dossier_id == dossier_id, OnlineApplication.citizen_id == citizen_id)).first()
+    if owned is None:
+        return None
+    issued = result_of(session, dossier_id)
+    if issued is None:
+        return None
+    return issued, session.scalar(select(ResultDocument.pdf).where(ResultDocument.id == issued.id))

@@ -2,13 +2,13 @@
 with scans) and the request to withdraw it."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.commands.online import add_supplement_file, rate_service, request_withdrawal, send_supplement
 from engine.errors import FormInvalid, MotcuaError
-from engine.queries.online import my_dossier
+from engine.queries.online import my_dossier, my_result
 from webapp import motcua
 from webapp.citizen import bp
 from webapp.citizen.apply import file_store
@@ -113,3 +113,16 @@ def rate(dossier_id: int):
         return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
     flash(_("Cảm ơn bạn đã đánh giá."), "success")
     return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
+
+
+@bp.get("/cong-dan/ho-so/<int:dossier_id>/ket-qua.pdf")
+@citizen_required
+def my_result_pdf(dossier_id: int):
+    """The signed electronic result, downloaded (never shown in our origin)."""
+    with motcua().read_session() as s:
+        found = my_result(s, current_citizen().id, dossier_id)
+    if found is None:
+        abort(404)
+    issued, pdf = found
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ket-qua-{dossier_id}.pdf"', "X-Content-Type-Options": "nosniff"})
