@@ -1,15 +1,15 @@
 """Online applications (drafts, then the dossier they became) and their uploaded files.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0027
+Revises: 0026
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0020"
-down_revision = "0019"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Text messages to citizens, queued with their cause and sent once by the scheduler.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0028
+Revises: 0027
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0021"
-down_revision = "0020"
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Citizens' ratings of the service after the result was returned (one per dossier).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0029
+Revises: 0028
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0022"
-down_revision = "0021"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

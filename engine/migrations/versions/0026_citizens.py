@@ -1,16 +1,16 @@
 """Citizens' accounts for the online services (apart from officers' users) and their one-time
 sign-in codes.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0026
+Revises: 0025
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0019"
-down_revision = "0018"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
