@@ -121,8 +121,14 @@ def smtp():
 
 
 def _received(demo, email="an@example.vn") -> int:
-    return commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
-                            procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An", email=email)).id
+    dossier_id = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                                  procedure_key="dang_ky_ket_hon",
+                                  applicant=Applicant(name="Nguyễn Văn An", email=email)).id
+    # The receipt's own mail (engine/citizen_alerts.py) went out before: these tests are about the next one.
+    with demo.motcua.uow() as uow:
+        uow.session.execute(update(OutgoingMail).values(sent_at=OutgoingMail.created_at, next_attempt_at=None))
+        uow.commit()
+    return dossier_id
 
 
 def _withdraw(demo, dossier_id):
@@ -132,7 +138,7 @@ def _withdraw(demo, dossier_id):
 
 def _mail(demo) -> OutgoingMail:
     with demo.motcua.read_session() as s:
-        return s.execute(select(OutgoingMail)).scalar_one()
+        return s.execute(select(OutgoingMail).where(~OutgoingMail.dedupe_key.like("status-%"))).scalar_one()
 
 
 def test_an_address_with_a_line_break_stored_earlier_is_never_tried_and_the_admin_sees_why(demo, smtp):
