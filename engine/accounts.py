@@ -1,6 +1,8 @@
 """Agencies, users and memberships: creating them and checking passwords."""
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,3 +40,21 @@ def grant(session, user, agency, role) -> None:
 
 def verify_password(user: User, password: str) -> bool:
     return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+# What a login checks when there is no hash to check (no such user, an account without a
+# password): made like every real hash (same method and cost), so that every failed login costs
+# one full check and the answer's timing does not tell which accounts exist or are inactive.
+_STAND_IN_HASH = generate_password_hash(secrets.token_urlsafe(24))
+
+
+def authenticate(session, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None. Exactly one password-hash check
+    on every path: unknown user, inactive account, no password set, wrong or right password."""
+    name = (username or "").strip().lower()
+    user = session.execute(select(User).where(User.username == name)).scalar_one_or_none() if name else None
+    stored = user.password_hash if user is not None and user.password_hash else _STAND_IN_HASH
+    matches = check_password_hash(stored, password)
+    if user is None or not user.password_hash or not user.is_active or not matches:
+        return None
+    return user

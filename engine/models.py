@@ -785,3 +785,13 @@ class ServiceRating(Base):
     score: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LoginAttempt(Base):
+    """Login attempts per (username, client address) in the current window: the shared brake on
+    password guessing (engine/commands/login_throttle.py)."""
+    __tablename__ = "login_attempts"
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)

@@ -9,22 +9,17 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash, generate_password_hash
-
-from engine.accounts import verify_password
+from engine.accounts import authenticate
+from engine.commands import login_throttle
 from engine.commands import sessions as server_sessions
 from engine.commands.preferences import set_locale
-from engine.queries.accounts import officer, user_for_login
+from engine.queries.accounts import officer
 from webapp.i18n import LOCALES
-from webapp.throttle import LoginThrottle
 
 bp = Blueprint("auth", __name__)
 
 # Where the signed cookie keeps the token of the server-side session (engine/commands/sessions.py).
 SESSION_TOKEN = "sid"
-
-# Checked when the username does not exist, so both failures cost the same time.
-_DUMMY_HASH = generate_password_hash("motcua-no-such-user")
 
 
 class CurrentOfficer(UserMixin):
@@ -64,7 +59,7 @@ def init_app(app) -> None:
             row = officer(s, live_user)
         return CurrentOfficer(row) if row and row.is_active else None
 
-    app.extensions["login_throttle"] = LoginThrottle(
+    app.extensions["login_throttle"] = login_throttle.ThrottlePolicy(
         app.config["LOGIN_MAX_FAILURES"], timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
 
 
@@ -85,24 +80,22 @@ def login():
     username = request.form.get("username", "").strip().lower()
     password = request.form.get("password", "")
     next_url = request.form.get("next", "")
-    throttle: LoginThrottle = current_app.extensions["login_throttle"]
+    from webapp import motcua
     address = request.remote_addr or ""
-    wait = throttle.retry_after(username, address)
+    # The try is counted before the password is looked at: concurrent guesses cannot all slip
+    # in under the limit, in this process or any other.
+    wait = login_throttle.reserve(motcua().uow(), username, address, current_app.extensions["login_throttle"])
     if wait is not None:
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         flash(_("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.", minutes=minutes),
               "error")
         return render_template("auth/login.html", username=username, next=next_url), 429
-    from webapp import motcua
     with motcua().read_session() as s:
-        user = user_for_login(s, username)
+        user = authenticate(s, username, password)  # one full hash check whatever the account
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-    if user is None or not user.is_active or not verify_password(user, password):
-        throttle.failed(username, address)
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         return render_template("auth/login.html", username=username, next=next_url), 401
-    throttle.succeeded(username, address)
+    login_throttle.succeeded(motcua().uow(), username, address)
     token = server_sessions.start(motcua().uow(), user_id=user.id, address=address,
                                   user_agent=request.headers.get("User-Agent", ""))
     session.clear()  # a fresh session at login: nothing planted before it survives

@@ -1,11 +1,11 @@
-"""A small limit on failed logins: N failures per (username, client address) within a window.
+"""A small in-memory limit: N events per (key, client address) within a window. The public
+lookup (webapp/public.py) uses it; officers' logins use the database-backed, atomic
+engine/commands/login_throttle.py instead, shared by every process.
 
 Time comes from engine.clock, so tests move it instead of waiting.
 
 Limitation, on purpose: the counts live in this process's memory. Behind several web workers
-each worker counts on its own (an attacker gets up to N × workers tries per window), and a
-restart forgets them. That is still a hard brake on password guessing; a shared store
-(the database or Redis) can replace this class without touching the login view.
+each worker counts on its own, and a restart forgets them.
 """
 from __future__ import annotations
 
