@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    from webapp import security
+    security.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(name).bp)
     return app
