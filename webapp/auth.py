@@ -75,7 +75,7 @@ def safe_next(target: str | None, default: str) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (a link checker): never a login attempt
         return render_template("auth/login.html", username="", next=request.args.get("next", ""))
     username = request.form.get("username", "").strip().lower()
     password = request.form.get("password", "")

@@ -95,3 +95,13 @@ def test_a_window_starts_again_after_it_ends_and_old_rows_are_swept(motcua, froz
     login_throttle.reserve(motcua.uow(), "c", "1.1.1.1", policy)
     with motcua.read_session() as s:
         assert s.execute(select(LoginAttempt.username)).scalars().all() == ["c"]
+
+
+def test_looking_at_the_login_page_is_not_a_login_attempt(browser, demo):
+    b = browser()
+    for _ in range(6):
+        assert b.client.head("/login").status_code == 200
+        assert b.get("/login").status_code == 200
+    with demo.motcua.read_session() as s:
+        assert s.execute(select(LoginAttempt)).first() is None
+    assert b.login("chuyenvien").status_code == 302
