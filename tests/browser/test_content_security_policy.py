@@ -72,7 +72,7 @@ def test_no_page_is_blocked_by_its_own_policy(watched, demo, width):
     item = open_item(demo, dossier.id)
     open_window, violations = watched
     anonymous = open_window(None, width)
-    for url in ("/login", "/tra-cuu", "/tasks/999999"):
+    for url in ("/login", "/tra-cuu", "/xac-minh/khong-co", "/tasks/999999"):
         visit(anonymous, url, violations)
     counter = open_window("tiepnhan", width)
     for url in ("/inbox", "/reception/new", "/reception/lookup", f"/dossiers/{dossier.id}",
@@ -94,6 +94,7 @@ def test_no_page_is_blocked_by_its_own_policy(watched, demo, width):
     supervisor = open_window("giamsat", width)
     visit(supervisor, "/supervise", violations)
     admin = open_window("admin", width)
-    for url in ("/admin/", "/admin/agencies", "/admin/calendar", "/admin/partners", "/admin/partners/messages"):
+    for url in ("/admin/", "/admin/agencies", "/admin/calendar", "/admin/partners", "/admin/partners/messages",
+                "/admin/portal"):
         visit(admin, url, violations)
     assert violations == []
