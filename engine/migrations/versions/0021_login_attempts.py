@@ -1,16 +1,16 @@
 """Failed-login counts in the database, so every web process and host shares one brake on
 password guessing, counted atomically (engine/commands/login_throttle.py).
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0019"
-down_revision = "0018"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
