@@ -1,16 +1,16 @@
 """Failed-login counts in the database, so every web process and host shares one brake on
 password guessing, counted atomically (engine/commands/login_throttle.py).
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
