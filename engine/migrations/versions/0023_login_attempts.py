@@ -1,16 +1,16 @@
 """Failed-login counts in the database, so every web process and host shares one brake on
 password guessing, counted atomically (engine/commands/login_throttle.py).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
