@@ -1,16 +1,16 @@
 """Failed-login counts in the database, so every web process and host shares one brake on
 password guessing, counted atomically (engine/commands/login_throttle.py).
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0030
+Revises: 0029
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0026"
-down_revision = "0025"
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
