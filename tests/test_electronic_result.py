@@ -160,3 +160,16 @@ def test_an_officer_of_another_agency_cannot_download_it(demo, signing_settings,
     police = Browser(web)
     police.login("congan")
     assert police.get(f"/dossiers/{dossier_id}/result.pdf").status_code == 404
+
+
+def test_signing_and_checking_work_inside_a_thread_that_runs_an_event_loop(demo, signing_settings, pki):
+    """As under an async server, or after Playwright's sync API started its loop in this thread."""
+    import asyncio
+    ours, _forger = pki
+    dossier_id = result_ready(demo)
+
+    async def inside_a_loop():
+        result = issue(demo, signing_settings, dossier_id)
+        return check(result.pdf, [ours.ca_pem])
+
+    assert asyncio.run(inside_a_loop()).genuine

@@ -3,7 +3,9 @@ someone shows us: is it signed by a certificate we trust, and is the signature i
 whole file."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -33,7 +35,23 @@ def load_signer(p12: Path, passphrase: bytes):
     return signer
 
 
+def _off_any_event_loop(work):
+    """pyHanko's synchronous calls run their own event loop (asyncio.run), which fails in a thread
+    that already runs one (an async server, Playwright's sync API in tests): there, the work gets
+    a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
 def sign(pdf: bytes, signer, *, reason: str, location: str) -> bytes:
+    return _off_any_event_loop(lambda: _sign(pdf, signer, reason=reason, location=location))
+
+
+def _sign(pdf: bytes, signer, *, reason: str, location: str) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
@@ -68,6 +86,10 @@ NOT_SIGNED = SignatureCheck(False, False, False, False)
 
 def check(pdf: bytes, trust_roots: list[Path]) -> SignatureCheck:
     """Never raises on what a visitor uploads: an unreadable file is simply not signed."""
+    return _off_any_event_loop(lambda: _check(pdf, trust_roots))
+
+
+def _check(pdf: bytes, trust_roots: list[Path]) -> SignatureCheck:
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
