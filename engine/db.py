@@ -42,7 +42,14 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 30, connec
         connect_args.setdefault("connect_timeout", connect_timeout)
     waits = (f"-c lock_timeout={int((lock_timeout or POSTGRES_LOCK_TIMEOUT) * 1000)} "
              f"-c statement_timeout={int((statement_timeout or STATEMENT_TIMEOUT) * 1000)}")
-    connect_args["options"] = f"{connect_args.get('options', '')} {waits}".strip()
+    # The URL may carry its own server options (e.g. ?options=-csearch_path%3Dx): connect_args
+    # would replace them, so they are moved there and kept, with the waits added.
+    parsed = make_url(url)
+    from_url = parsed.query.get("options", "")
+    from_url = " ".join(from_url) if isinstance(from_url, tuple) else from_url
+    if from_url:
+        url = parsed.difference_update_query(["options"])
+    connect_args["options"] = " ".join(part for part in (from_url, connect_args.get("options", ""), waits) if part)
     return create_engine(url, **kwargs)
 
 
