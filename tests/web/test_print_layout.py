@@ -37,3 +37,26 @@ def test_receipt_and_apology_carry_the_same_heading_in_the_readers_language(brow
     supervisor.post("/language", {"locale": "en"})
     assert heading(supervisor.text(f"/dossiers/{late.id}/apology/print")) == (
         "SOCIALIST REPUBLIC OF VIET NAM", "Independence - Freedom - Happiness", "25/11/2026")
+
+
+def stylesheets(b, html: str) -> list[tuple[str, str]]:
+    """The page's stylesheets in the order it links them: (file name, text served)."""
+    hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    return [(href.rsplit("/", 1)[1].split("?")[0], b.get(href).get_data(as_text=True)) for href in hrefs]
+
+
+def test_the_a4_forms_share_their_sheet_and_each_sets_its_own_paper(browser, late):  # noqa: F811
+    """The control slip (form 05) and the tracking register (form 06) print with one shared sheet
+    (heading, tables, the toolbar hidden) and each its own paper: A4 portrait and A4 landscape."""
+    b = browser("tiepnhan")
+    slip = stylesheets(b, b.text(f"/dossiers/{late.id}/control-slip"))
+    register = stylesheets(b, b.text("/registers/tracking?from=2026-11-01&to=2026-11-30"))
+    assert [name for name, _ in slip] == ["a4_form.css", "control_slip.css"]
+    assert [name for name, _ in register] == ["a4_form.css", "register.css"]
+    shared = slip[0][1]
+    assert shared == register[0][1] and "@page" not in shared
+    assert re.search(r"@media print\s*\{[^@]*\.no-print\s*\{\s*display:\s*none", shared)
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4 portrait", slip[1][1])
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4 landscape", register[1][1])
+    for _, own in (slip[1], register[1]):  # what is shared is written once
+        assert ".toolbar" not in own and ".heading p" not in own and "th, td" not in own
