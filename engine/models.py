@@ -1,6 +1,7 @@
 """The tables. Schema changes go through Alembic (engine/migrations); a test checks the two agree."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -55,6 +56,13 @@ class Agency(Base):
     # Which holiday calendar the agency follows, and its office hours ("07:00-11:30,13:30-17:00").
     calendar_code: Mapped[str] = mapped_column(String(40), default="VN")
     office_hours: Mapped[str] = mapped_column(String(80), default="07:00-11:30,13:30-17:00")
+    # Names the agency's working calendar as it stands: database triggers set a new random value
+    # whenever its calendar days change (migration 0031), so a process that cached the calendar
+    # (engine/calendar/store.py calendar_for) sees another process's change on its next read of the
+    # agency. Random rather than counted: another database under the same URL (a test database
+    # reset, a restored backup) never repeats a value that names other days.
+    calendar_revision: Mapped[int] = mapped_column(BigInteger, default=lambda: secrets.randbits(62),
+                                                   server_default=text("0"))
 
 
 class CalendarDay(Base):

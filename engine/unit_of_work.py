@@ -22,11 +22,13 @@ def _lock_statements(stmt) -> dict[bool, object]:
     but it lets a claim or a release (which lock their work item first) insert their audit row,
     whose foreign-key check takes KEY SHARE on this dossier; plain FOR UPDATE would deadlock.
     """
-    stmt = stmt.options(joinedload(Dossier.state_row)).execution_options(populate_existing=True)
+    stmt = stmt.options(joinedload(Dossier.state_row), joinedload(Dossier.agency, innerjoin=True)) \
+        .execution_options(populate_existing=True)
     return {False: stmt, True: stmt.with_for_update(of=Dossier, key_share=True)}
 
 
-# The workflow state (its own table) comes along in the same statement: the command loads it next.
+# The workflow state (its own table) comes along in the same statement: the command loads it next;
+# so does the agency (its time zone, and the calendar revision its cached calendar is keyed by).
 _DOSSIER = _lock_statements(select(Dossier).where(Dossier.id == bindparam("dossier_id")))
 # A work item never changes dossier: its dossier is found and locked in the same statement.
 _DOSSIER_OF_WORK_ITEM = _lock_statements(select(Dossier).where(
