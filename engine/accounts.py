@@ -6,7 +6,7 @@ import secrets
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine.models import Agency, Membership, User
+from engine.models import Agency, Membership, Unit, UnitRole, User
 
 
 def ensure_agency(session, *, code, name, kind="", area_code="", timezone="Asia/Ho_Chi_Minh") -> Agency:
@@ -30,12 +30,27 @@ def ensure_user(session, *, username, full_name, password=None, password_hash=No
     return user
 
 
-def grant(session, user, agency, role) -> None:
+def grant(session, user, agency, role, unit: Unit | None = None) -> None:
     exists = session.execute(select(Membership).where(
         Membership.user_id == user.id, Membership.agency_id == agency.id, Membership.role == role)).scalar_one_or_none()
     if exists is None:
-        session.add(Membership(user_id=user.id, agency_id=agency.id, role=role))
+        session.add(Membership(user_id=user.id, agency_id=agency.id, role=role, unit_id=unit.id if unit else None))
         session.flush()
+    elif exists.unit_id is None and unit is not None:
+        exists.unit_id = unit.id
+
+
+def ensure_unit(session, agency, *, code, name, name_en="", roles=()) -> Unit:
+    """A unit of the agency answering for ``roles`` (those no unit answers for yet)."""
+    unit = session.execute(select(Unit).where(Unit.agency_id == agency.id, Unit.code == code)).scalar_one_or_none()
+    if unit is None:
+        unit = Unit(agency_id=agency.id, code=code, name=name, name_en=name_en)
+        session.add(unit)
+        session.flush()
+    taken = set(session.execute(select(UnitRole.role).where(UnitRole.agency_id == agency.id)).scalars())
+    session.add_all(UnitRole(agency_id=agency.id, role=role, unit_id=unit.id) for role in roles if role not in taken)
+    session.flush()
+    return unit
 
 
 def verify_password(user: User, password: str) -> bool:

@@ -1,7 +1,7 @@
 """Demo data: a commune with its People's Committee and police, the area's land registration
-branch, officers for each role, and every procedure in workflows/bpmn/ deployed; and the partner
-agencies that run their own motcua (social insurance, tax), each loadable into a second instance.
-Safe to run twice."""
+branch, the units inside each (one-stop desk, civil status officers…), officers for each role,
+and every procedure in workflows/bpmn/ deployed; and the partner agencies that run their own
+motcua (social insurance, tax), each loadable into a second instance. Safe to run twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from engine.accounts import ensure_agency, ensure_user, grant
+from engine.accounts import ensure_agency, ensure_unit, ensure_user, grant
 from engine.calendar.store import seed_calendar
 from engine.config import PROJECT_ROOT
 from engine.procedures.registry import check_and_deploy
@@ -24,7 +24,22 @@ AGENCIES = [
     ("000.40.21.H56", "Chi nhánh Văn phòng đăng ký đất đai khu vực Tân Phong", "land_registration_office", "H56.TP"),
 ]
 
-# (username, full name, [(agency code, role), …])
+# The units inside each agency and the lanes (roles) each answers for:
+# (agency code, unit code, name, English name, roles).
+UNITS = [
+    ("000.31.21.H56", "MC", "Bộ phận Một cửa", "One-stop desk", ("reception",)),
+    ("000.31.21.H56", "TPHT", "Công chức Tư pháp – Hộ tịch", "Justice and civil status officers", ("specialist",)),
+    ("000.31.21.H56", "VP", "Văn phòng UBND xã", "Office of the People's Committee", ("supervisor",)),
+    ("000.31.21.H56", "LD", "Lãnh đạo UBND xã", "Commune leadership", ("leader",)),
+    ("000.32.21.H56", "CT", "Tổ Đăng ký, quản lý cư trú", "Residence registration team", ("specialist",)),
+    ("000.40.21.H56", "MC", "Bộ phận Một cửa", "One-stop desk", ("reception",)),
+    ("000.40.21.H56", "DK", "Tổ Đăng ký – Cấp giấy chứng nhận", "Registration and certificates team",
+     ("specialist",)),
+    ("000.40.21.H56", "GD", "Ban Giám đốc", "Branch management", ("leader",)),
+]
+
+# (username, full name, [(agency code, role), …]); an officer sits in the unit of the first role
+# they hold at an agency.
 USERS = [
     ("tiepnhan", "Nguyễn Thị Hoa", [("000.31.21.H56", "reception")]),
     ("chuyenvien", "Trần Văn Minh", [("000.31.21.H56", "specialist")]),
@@ -105,11 +120,17 @@ def load_demo(uow, bpmn_dir: Path, forms_dir: Path, ports: dict[str, int] | None
         seed_calendar(session)
         agencies = {code: ensure_agency(session, code=code, name=name, kind=kind, area_code=area)
                     for code, name, kind, area in AGENCIES}
+        unit_of = {}
+        for code, unit_code, name, name_en, unit_roles in UNITS:
+            unit = ensure_unit(session, agencies[code], code=unit_code, name=name, name_en=name_en, roles=unit_roles)
+            unit_of.update({(code, role): unit for role in unit_roles})
         for username, full_name, roles in USERS:
             user = ensure_user(session, username=username, full_name=full_name, password_hash=_demo_password_hash(),
                                email=f"{username}@tanphong.example")
+            sits = {}
             for code, role in roles:
-                grant(session, user, agencies[code], role)
+                sits.setdefault(code, unit_of.get((code, role)))
+                grant(session, user, agencies[code], role, sits[code])
         for which, partner in PARTNER_DEMOS.items():
             _ensure_partner(session, code=partner.code, name=partner.name, our_code=partner.asked_by,
                             port=ports[which])

@@ -100,8 +100,45 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     role: Mapped[str] = mapped_column(String(60))
+    # Where the user sits in the agency (a unit of that agency), when the administrator said so.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     user: Mapped[User] = relationship(back_populates="memberships")
     agency: Mapped[Agency] = relationship()
+
+
+class Unit(Base):
+    """An organisational unit inside an agency (phòng, ban, bộ phận: "Bộ phận Một cửa",
+    "Công chức Tư pháp – Hộ tịch"). It answers for one or more roles (BPMN lanes) of its agency
+    (``UnitRole``), so every step of a dossier belongs to the unit of its lane
+    (docs/STATISTICS.md, "Units")."""
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("agency_id", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+
+
+class UnitRole(Base):
+    """A role (lane) of an agency and the one unit that answers for it."""
+    __tablename__ = "unit_roles"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(60), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+
+class UnitEvent(Base):
+    """Append-only history of units: who created, changed or removed which unit of which agency
+    (engine/commands/units.py)."""
+    __tablename__ = "unit_events"
+    __table_args__ = (Index("ix_unit_events_agency", "agency_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # None: the shell
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class Procedure(Base):
@@ -335,6 +372,10 @@ class WorkItem(Base):
         # number of open steps, however much history the table holds.
         Index("ix_work_items_open_due", "due_at", postgresql_where=text("state = 'open'"),
               sqlite_where=text("state = 'open'")),
+        # Statistics by unit read an agency's steps by arrival (engine/statistics/steps.py); on
+        # PostgreSQL the index carries what they judge, so the heap is not read.
+        Index("ix_work_items_agency_created", "agency_id", "created_at",
+              postgresql_include=["role", "state", "due_at", "finished_at"]),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True)

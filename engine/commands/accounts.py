@@ -6,7 +6,7 @@ so a leaked cookie or a password someone else knew stops working at once. Every 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
@@ -17,7 +17,7 @@ from engine.commands.calendar_admin import require_admin
 from engine.commands.sessions import DEACTIVATED, PASSWORD_CHANGED, end_all_in
 from engine.contact import email_problem, normalized_email, text_problem
 from engine.errors import FormInvalid, NotFound
-from engine.models import AccountEvent, Agency, Membership, User
+from engine.models import AccountEvent, Agency, Membership, Unit, User
 
 # The roles a lane of a procedure can name, and the modeller who edits procedures.
 ROLES = ("reception", "specialist", "leader", "supervisor", "modeller")
@@ -85,8 +85,9 @@ def set_active(uow, *, user_id: int, active: bool, actor_id: int | None = None) 
 
 
 def create_officer(uow, *, actor_id: int, username: str, full_name: str, email: str, password: str,
-                   holdings: Collection[tuple[int, str]]) -> User:
-    """A new officer account holding ``holdings`` (agency id, role) pairs."""
+                   holdings: Collection[tuple[int, str]], units: Mapping[int, int] | None = None) -> User:
+    """A new officer account holding ``holdings`` (agency id, role) pairs, sitting in ``units``
+    (agency id → unit id of that agency)."""
     with uow:
         session = uow.session
         require_admin(session, actor_id)
@@ -109,46 +110,71 @@ def create_officer(uow, *, actor_id: int, username: str, full_name: str, email: 
         password_issues = password_problems(user, password or "")
         if password_issues:
             problems["password"] = password_issues
-        problems.update(_holding_problems(session, holdings))
+        problems.update(_holding_problems(session, holdings, units or {}))
         if problems:
             raise FormInvalid(problems)
         user.password_hash = generate_password_hash(password)
         session.add(user)
         session.flush()
-        session.add_all(Membership(user_id=user.id, agency_id=a, role=r) for a, r in set(holdings))
-        _record(session, user.id, actor_id, "created", holdings=_described(session, holdings))
+        _hold(session, user.id, holdings, units or {})
+        _record(session, user.id, actor_id, "created", holdings=_described(session, holdings),
+                units=_units_described(session, units or {}))
         uow.commit()
         return user
 
 
-def set_holdings(uow, *, actor_id: int, user_id: int, holdings: Collection[tuple[int, str]]) -> None:
-    """Replace the agencies and roles the user holds (what they see and may do from the next page on)."""
+def set_holdings(uow, *, actor_id: int, user_id: int, holdings: Collection[tuple[int, str]],
+                 units: Mapping[int, int] | None = None) -> None:
+    """Replace the agencies and roles the user holds (what they see and may do from the next page
+    on) and the unit they sit in at each agency (``units``: agency id → unit id)."""
+    units = units or {}
     with uow:
         session = uow.session
         require_admin(session, actor_id)
         user = _user(uow, user_id)
-        problems = _holding_problems(session, holdings)
+        problems = _holding_problems(session, holdings, units)
         if problems:
             raise FormInvalid(problems)
-        before = sorted(session.execute(select(Membership.agency_id, Membership.role)
-                                        .where(Membership.user_id == user.id)).all())
+        rows = session.execute(select(Membership.agency_id, Membership.role, Membership.unit_id)
+                               .where(Membership.user_id == user.id)).all()
+        before = sorted((a, r) for a, r, _u in rows)
+        units_before = {a: u for a, _r, u in rows if u is not None}
         session.execute(delete(Membership).where(Membership.user_id == user.id))
-        session.add_all(Membership(user_id=user.id, agency_id=a, role=r) for a, r in set(holdings))
+        _hold(session, user.id, holdings, units)
         _record(session, user.id, actor_id, "holdings_changed", before=_described(session, before),
-                after=_described(session, holdings))
+                after=_described(session, holdings),
+                **({"units_before": _units_described(session, units_before),
+                    "units_after": _units_described(session, units)} if units_before != dict(units) else {}))
         uow.commit()
 
 
-def _holding_problems(session, holdings) -> dict[str, list[str]]:
+def _hold(session, user_id: int, holdings, units: Mapping[int, int]) -> None:
+    session.add_all(Membership(user_id=user_id, agency_id=a, role=r, unit_id=units.get(a)) for a, r in set(holdings))
+
+
+def _holding_problems(session, holdings, units: Mapping[int, int]) -> dict[str, list[str]]:
     agencies = set(session.execute(select(Agency.id)).scalars())
     if any(role not in ROLES or agency not in agencies for agency, role in holdings):
         return {"holdings": ["Cơ quan hoặc vai trò không hợp lệ."]}
+    held = {agency for agency, _role in holdings}
+    unit_agency = dict(session.execute(select(Unit.id, Unit.agency_id).where(Unit.id.in_(list(units.values())))).all()) \
+        if units else {}
+    if any(agency not in held or unit_agency.get(unit) != agency for agency, unit in units.items()):
+        return {"holdings": ["Bộ phận phải thuộc cơ quan mà người dùng có vai trò."]}
     return {}
 
 
 def _described(session, holdings) -> list[str]:
     codes = dict(session.execute(select(Agency.id, Agency.code)).all())
     return sorted(f"{codes.get(a, a)}:{r}" for a, r in holdings)
+
+
+def _units_described(session, units: Mapping[int, int]) -> list[str]:
+    if not units:
+        return []
+    rows = session.execute(select(Unit.id, Agency.code, Unit.code).join(Agency, Agency.id == Unit.agency_id)
+                           .where(Unit.id.in_(list(units.values())))).all()
+    return sorted(f"{agency}:{unit}" for _id, agency, unit in rows)
 
 
 def _record(session, user_id: int, actor_id: int | None, action: str, **detail) -> None:

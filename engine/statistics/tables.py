@@ -1,5 +1,5 @@
 """The statistics tables a leader reads: a period's figures per agency or per procedure, with
-the total, the trend over months, and the public in-time shares. Scope: an officer reads the
+the total, the trend over months, the steps of one agency's units, and the public in-time shares. Scope: an officer reads the
 agencies where they are a leader or supervisor; an administrator reads every agency."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from engine.commands._steps import LEADER, SUPERVISOR
 from engine.errors import NotFound
 from engine.models import Agency, Membership, User
 from engine.statistics.indices import Indices, indices
+from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, figures_by_unit, steps_in, units_of
 from engine.statistics.figures import (
     BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, dossiers_in, figures, figures_by,
 )
@@ -94,3 +95,35 @@ def service_indices(session, user_id: int, period: Period, *, agency_ids: Iterab
                     now: datetime | None = None) -> Indices:
     """The Decision 766 indices of the agencies in the reader's scope."""
     return indices(session, period, agency_ids=_scope(session, user_id, agency_ids), now=now)
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The steps of one agency's units in a period (engine/statistics/steps.py): one row per unit
+    of the agency, by code, then the steps of lanes no unit answers for (if any), and the total."""
+    agency_id: int
+    agency_name: str
+    period: Period
+    rows: list[tuple[UnitInfo | None, Figures]]  # None: no unit answers for the lane
+    total: Figures
+
+
+def unit_table(session, user_id: int, period: Period, agency_id: int, *, now: datetime | None = None) -> UnitTable:
+    """Every unit of the agency, with or without steps in the period (a unit with none shows zeros)."""
+    _scope(session, user_id, [agency_id])
+    by_unit = figures_by_unit(session, period, agency_id, now=now)
+    rows: list[tuple[UnitInfo | None, Figures]] = [(u, by_unit.get(u.id, Figures()))
+                                                   for u in units_of(session, [agency_id])]
+    if NO_UNIT in by_unit:
+        rows.append((None, by_unit[NO_UNIT]))
+    total = Figures()
+    for _unit, f in rows:
+        total.counts.update(f.counts)
+    name = session.scalar(select(Agency.name).where(Agency.id == agency_id))
+    return UnitTable(agency_id, name, period, rows, total)
+
+
+def unit_drill_down(session, user_id: int, period: Period, agency_id: int, figure: str, *,
+                    unit_id: int | None = None, now: datetime | None = None) -> list[StepRow]:
+    _scope(session, user_id, [agency_id])
+    return steps_in(session, period, agency_id, figure, unit_id=unit_id, now=now)

@@ -1,0 +1,128 @@
+"""Statistics by unit against a table worked out by hand (issue 11, point 2: "by agency and its
+units").
+
+Sixteen steps of the demo commune (tests/statistics_step_cases.py) in its units' lanes: carried
+over from October, early, on time on the due day and at the due instant, late by one minute and
+later the due day, cancelled when the dossier was withdrawn, open within time, overdue, done only
+in December, without a time limit, one before and one after November; then a unit removed, whose
+lane's steps are counted under "no unit". The expected figures are counted by hand in the comments.
+"""
+from __future__ import annotations
+
+import pytest
+
+from engine.commands import units as unit_commands
+from engine.errors import NotFound
+from engine.statistics import Period
+from engine.statistics.steps import NO_UNIT, STEP_FIGURES, figures_by_unit, steps_in, units_of
+from engine.statistics.tables import unit_drill_down, unit_table
+from tests.statistics_cases import at
+from tests.statistics_step_cases import write_steps
+
+NOVEMBER = Period.month(2026, 11)
+
+
+@pytest.fixture
+def steps(demo):
+    return write_steps(demo)
+
+
+def by_code(table):
+    return {(unit.code if unit else None): f for unit, f in table.rows}
+
+
+def row(f):
+    return [f[name] for name in STEP_FIGURES]
+
+
+def test_november_by_unit_as_counted_by_hand(demo, steps):
+    with demo.motcua.read_session() as s:
+        table = unit_table(s, demo.users["lanhdao"], NOVEMBER, demo.commune, now=at(5, month=12))
+    units = by_code(table)
+    # The commune's units by code; every lane has a unit, so no "no unit" row.
+    assert list(units) == ["LD", "MC", "TPHT", "VP"]
+    # received, carried over, new, early, on time, late, cancelled, within time, overdue, no limit
+    # MC: R1-R5; R1 from October (early), R2 on time, R3 late, R5 cancelled, R4 still open.
+    assert row(units["MC"]) == [5, 1, 4, 1, 1, 1, 1, 1, 0, 0]
+    # TPHT: T1 (October, open, overdue) T2 on time, T3 late, T4 early, T5 done in December (overdue
+    # on 30/11), T7 no time limit; T6 arrived in December.
+    assert row(units["TPHT"]) == [6, 1, 5, 1, 1, 1, 0, 0, 2, 1]
+    assert row(units["LD"]) == [2, 0, 2, 0, 1, 0, 0, 1, 0, 0]  # L1 on time at the due instant; L2 open
+    assert row(units["VP"]) == [1, 0, 1, 1, 0, 0, 0, 0, 0, 0]  # V1, the supervisor's lane
+    assert row(table.total) == [14, 2, 12, 3, 3, 2, 1, 2, 2, 1]
+    # In-time share: (early + on time + within time) ÷ (finished + open); cancelled and no limit apart.
+    assert units["MC"].on_time_share == pytest.approx(3 / 4)
+    assert units["TPHT"].on_time_share == pytest.approx(2 / 5)
+    assert units["VP"].on_time_share == 1
+    assert table.total.on_time_share == pytest.approx(8 / 12)
+
+
+def test_during_the_month_a_step_is_judged_as_it_stood(demo, steps):
+    """On 10/11 at noon: R5 was not cancelled yet (within time), T3 not done and past its 10:00
+    due (overdue), L1 not arrived."""
+    with demo.motcua.read_session() as s:
+        units = figures_by_unit(s, NOVEMBER, demo.commune, now=at(10, 12))
+    mc, tpht = units[unit_id(demo, "MC")], units[unit_id(demo, "TPHT")]
+    assert row(mc) == [4, 1, 3, 1, 1, 1, 0, 1, 0, 0]
+    assert row(tpht) == [3, 1, 2, 0, 1, 0, 0, 0, 2, 0]
+    assert unit_id(demo, "LD") not in units
+
+
+def unit_id(demo, code):
+    with demo.motcua.read_session() as s:
+        return next(u.id for u in units_of(s, [demo.commune]) if u.code == code)
+
+
+@pytest.mark.parametrize("now", [at(5, month=12), at(30, 12), at(10, 12), at(5, 17), at(5, 17, 1)],
+                         ids=["after", "last-day", "mid-month", "at-R3-due", "R3-late"])
+def test_each_figure_lists_the_steps_it_counts(demo, steps, now):
+    with demo.motcua.read_session() as s:
+        counted = figures_by_unit(s, NOVEMBER, demo.commune, now=now)
+        for unit, f in counted.items():
+            listed = {name: len(steps_in(s, NOVEMBER, demo.commune, name, unit_id=unit, now=now))
+                      for name in STEP_FIGURES}
+            assert {name: f[name] for name in STEP_FIGURES} == listed
+    assert sum(f["received"] for f in counted.values()) > 0
+
+
+def test_the_drill_down_names_the_dossiers_and_officers(demo, steps):
+    with demo.motcua.read_session() as s:
+        late = unit_drill_down(s, demo.users["lanhdao"], NOVEMBER, demo.commune, "late", now=at(5, month=12))
+        overdue = steps_in(s, NOVEMBER, demo.commune, "overdue", now=at(5, month=12))
+        supervision = steps_in(s, NOVEMBER, demo.commune, "received", unit_id=unit_id(demo, "VP"), now=at(5, month=12))
+    assert [(r.step_name, r.dossier_code, r.finished_by) for r in late] == [
+        ("Bước R3", "N2", "Nguyễn Thị Hoa"), ("Bước T3", "N3", "Lê Thị Thu")]
+    assert [r.step_name for r in overdue] == ["Bước T1", "Bước T5"]
+    assert [r.step_name for r in supervision] == ["Bước V1"]
+    with pytest.raises(ValueError):
+        steps_in(None, NOVEMBER, demo.commune, "everything")
+
+
+def test_a_leader_reads_only_their_agencys_units(demo, steps):
+    with demo.motcua.read_session() as s, pytest.raises(NotFound):
+        unit_table(s, demo.users["lanhdao"], NOVEMBER, demo.police)
+    with demo.motcua.read_session() as s, pytest.raises(NotFound):
+        unit_table(s, demo.users["chuyenvien"], NOVEMBER, demo.commune)  # a specialist reads no statistics
+    with demo.motcua.read_session() as s:
+        police = unit_table(s, demo.users["admin"], NOVEMBER, demo.police)
+    assert [u.code for u, _f in police.rows] == ["CT"] and police.total["received"] == 0
+
+
+def test_a_lane_without_a_unit_is_counted_apart_and_units_follow_their_lanes(demo, steps):
+    """The unit a step belongs to is read from the lanes as they are now. The office (VP) is
+    removed: V1 is counted under "no unit"; the leadership (LD) takes the supervisor's lane: V1 is
+    counted there. The total never changes."""
+    admin, now = demo.users["admin"], at(5, month=12)
+    unit_commands.delete_unit(demo.motcua.uow(), actor_id=admin, unit_id=unit_id(demo, "VP"))
+    with demo.motcua.read_session() as s:
+        table = unit_table(s, admin, NOVEMBER, demo.commune, now=now)
+        apart = steps_in(s, NOVEMBER, demo.commune, "early", unit_id=NO_UNIT, now=now)
+    assert list(by_code(table)) == ["LD", "MC", "TPHT", None]
+    assert row(by_code(table)[None]) == [1, 0, 1, 1, 0, 0, 0, 0, 0, 0]
+    assert [r.step_name for r in apart] == ["Bước V1"] and table.total["received"] == 14
+    unit_commands.update_unit(demo.motcua.uow(), actor_id=admin, unit_id=unit_id(demo, "LD"), code="LD",
+                              name="Lãnh đạo UBND xã", name_en="Commune leadership", roles=["leader", "supervisor"])
+    with demo.motcua.read_session() as s:
+        table = unit_table(s, admin, NOVEMBER, demo.commune, now=now)
+    assert list(by_code(table)) == ["LD", "MC", "TPHT"]
+    assert row(by_code(table)["LD"]) == [3, 0, 3, 1, 1, 0, 0, 1, 0, 0] and table.total["received"] == 14
