@@ -33,9 +33,11 @@ BLUEPRINTS = (
     "webapp.observability",
     "webapp.procedures",
     "webapp.statistics",
+    "webapp.statistics_units",
     "webapp.citizen",
     "webapp.online_queue",
     "webapp.admin_outbox",
+    "webapp.admin_units",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from engine import statistics as st
+from engine.statistics.steps import CANCELLED
 
 # (figure(s), colour) for the stacked bars, in reading order.
 SEGMENTS = (
@@ -12,6 +13,11 @@ SEGMENTS = (
     ((st.WITHIN_TIME,), "#4393c3"), ((st.OVERDUE,), "#f4a582"),
     ((st.SUPPLEMENT_PENDING, st.WAITING_OBLIGATION), "#d1e5f0"),
     ((st.WITHDRAWN, st.STOPPED, st.REFUSED, st.NO_TIME_LIMIT), "#bababa"),
+)
+# The same for the steps of the units' table (engine/statistics/steps.py).
+STEP_SEGMENTS = (
+    ((st.EARLY,), "#1b7837"), ((st.ON_TIME,), "#7fbf7b"), ((st.LATE,), "#b2182b"),
+    ((st.WITHIN_TIME,), "#4393c3"), ((st.OVERDUE,), "#f4a582"), ((CANCELLED, st.NO_TIME_LIMIT), "#bababa"),
 )
 WIDTH, LABEL, ROW = 640, 200, 26
 
@@ -25,11 +31,11 @@ def _short(label: str, limit: int = 30) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 
-def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str]) -> Markup:
-    """One bar per row, split by class (``legend``: the words for SEGMENTS, in order)."""
-    biggest = max([sum(f[n] for names, _c in SEGMENTS for n in names) for _l, f in rows] + [1])
+def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str], segments=SEGMENTS) -> Markup:
+    """One bar per row, split by class (``legend``: the words for ``segments``, in order)."""
+    biggest = max([sum(f[n] for names, _c in segments for n in names) for _l, f in rows] + [1])
     scale = (WIDTH - LABEL - 50) / biggest
-    height = 30 + ROW * len(rows) + 22 * ((len(SEGMENTS) + 2) // 3) + 10
+    height = 30 + ROW * len(rows) + 22 * ((len(segments) + 2) // 3) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
            f'aria-label="{escape(title)}" class="chart">', f"<title>{escape(title)}</title>",
            _text(0, 16, title, size=13, weight="bold")]
@@ -37,7 +43,7 @@ def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str]) 
         y = 30 + i * ROW
         out.append(_text(LABEL - 6, y + 15, _short(label), anchor="end"))
         x = LABEL
-        for names, colour in SEGMENTS:
+        for names, colour in segments:
             value = sum(f[n] for n in names)
             if value:
                 w = value * scale
@@ -46,9 +52,9 @@ def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str]) 
                 if w >= 16:
                     out.append(_text(x + w / 2, y + 15, str(value), anchor="middle", size=10))
                 x += w
-        out.append(_text(x + 4, y + 15, str(int(sum(f[n] for names, _c in SEGMENTS for n in names))), size=11))
+        out.append(_text(x + 4, y + 15, str(int(sum(f[n] for names, _c in segments for n in names))), size=11))
     y = 30 + ROW * len(rows) + 8
-    for i, ((_names, colour), words) in enumerate(zip(SEGMENTS, legend)):
+    for i, ((_names, colour), words) in enumerate(zip(segments, legend)):
         lx, ly = (i % 3) * (WIDTH // 3), y + (i // 3) * 22
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour}" stroke="#555" stroke-width="0.5"/>')
         out.append(_text(lx + 16, ly + 10, words, size=11))

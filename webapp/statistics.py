@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -135,6 +135,8 @@ def _load(group: str | None = None, with_trend: bool = True):
 
 @bp.get("/statistics")
 def index():
+    if request.args.get("view") == "unit":  # one agency's units: webapp/statistics_units.py
+        return redirect(url_for("statistics_units.index", **request.args))
     period, args, errors, agencies, agency_ids, group, result, months, scope = _load()
     scope = {**scope, "view": group}
     chart = stacked_bars([(row.label, row.figures) for row in result.rows],

@@ -1,5 +1,5 @@
-"""User administration (administrators): every account with the agencies and roles it holds;
-create an officer, change what they hold, reset their password, deactivate or reactivate them
+"""User administration (administrators): every account with the agencies, units and roles it
+holds; create an officer, change what they hold and the unit they sit in, reset their password, deactivate or reactivate them
 (their sessions end at once); each account's history. Everyone changes their own password at
 /account/password (webapp/account.py)."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from engine.commands import accounts as account_commands
 from engine.queries import accounts as account_queries
+from engine.queries.units import unit_choices
 from webapp import motcua
 from webapp.errors import on_form_invalid
 
@@ -18,7 +19,7 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 ACCOUNT_ACTIONS = {
     "created": _l("Tạo tài khoản"),
-    "holdings_changed": _l("Đổi cơ quan và vai trò"),
+    "holdings_changed": _l("Đổi cơ quan, bộ phận và vai trò"),
     "password_reset": _l("Đặt lại mật khẩu"),
     "password_changed": _l("Tự đổi mật khẩu"),
     "deactivated": _l("Khóa tài khoản"),
@@ -49,9 +50,20 @@ def _posted_holdings() -> list[tuple[int, str]]:
     return pairs
 
 
+def _posted_units() -> dict[int, int]:
+    """Selects named ``unit-<agency id>`` with a unit id (empty: no unit); the command checks
+    that the unit is the agency's."""
+    units = {}
+    for name, value in list(request.form.items())[:400]:
+        agency = name.removeprefix("unit-")
+        if name.startswith("unit-") and agency.isdigit() and len(agency) < 10 and value.isdigit() and len(value) < 10:
+            units[int(agency)] = int(value)
+    return units
+
+
 def _choices():
     with motcua().read_session() as s:
-        return account_queries.agency_choices(s), account_commands.ROLES
+        return account_queries.agency_choices(s), account_commands.ROLES, unit_choices(s)
 
 
 @bp.get("/")
@@ -63,9 +75,9 @@ def index():
 
 @bp.get("/new")
 def new(errors=None, values=None):
-    agencies, roles = _choices()
-    return render_template("admin/user_new.html", agencies=agencies, roles=roles, errors=errors or {},
-                           values=values or {}, chosen=set(_posted_holdings()))
+    agencies, roles, units = _choices()
+    return render_template("admin/user_new.html", agencies=agencies, roles=roles, units=units, errors=errors or {},
+                           values=values or {}, chosen=set(_posted_holdings()), chosen_units=_posted_units())
 
 
 @bp.post("/new")
@@ -74,28 +86,29 @@ def create():
     on_form_invalid(lambda errors: new(errors, values))
     user = account_commands.create_officer(
         motcua().uow(), actor_id=current_user.id, password=request.form.get("password", "")[:1000],
-        holdings=_posted_holdings(), **values)
+        holdings=_posted_holdings(), units=_posted_units(), **values)
     flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
     return redirect(url_for(".show", user_id=user.id))
 
 
 @bp.get("/<int:user_id>")
 def show(user_id: int, errors=None):
-    agencies, roles = _choices()
+    agencies, roles, units = _choices()
     with motcua().read_session() as s:
         account = account_queries.account(s, current_user.id, user_id)
         history = account_queries.account_history(s, current_user.id, user_id)
     held = {(h.agency_id, h.role) for h in account.holdings}
+    sits = {h.agency_id: h.unit_id for h in account.holdings if h.unit_id}
     return render_template("admin/user.html", account=account, history=history, agencies=agencies, roles=roles,
-                           held=held, errors=errors or {})
+                           held=held, units=units, sits=sits, errors=errors or {})
 
 
 @bp.post("/<int:user_id>/holdings")
 def set_holdings(user_id: int):
     on_form_invalid(lambda errors: show(user_id, errors))
     account_commands.set_holdings(motcua().uow(), actor_id=current_user.id, user_id=user_id,
-                                  holdings=_posted_holdings())
-    flash(_("Đã cập nhật cơ quan và vai trò."), "success")
+                                  holdings=_posted_holdings(), units=_posted_units())
+    flash(_("Đã cập nhật cơ quan, bộ phận và vai trò."), "success")
     return redirect(url_for(".show", user_id=user_id))
 
 

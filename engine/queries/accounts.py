@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine.models import Agency, Membership, User
+from engine.models import Agency, Membership, Unit, User
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,8 @@ class Holding:
     agency_id: int
     agency_name: str
     role: str
+    unit_id: int | None = None  # the unit of the agency the user sits in, if set
+    unit_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,17 @@ def accounts(session, actor_id: int, only: int | None = None) -> list[Account]:
     from engine.commands.calendar_admin import require_admin
     require_admin(session, actor_id)
     users_stmt = select(User).order_by(User.full_name, User.username)
-    holdings_stmt = (select(Membership.user_id, Membership.agency_id, Agency.name, Membership.role)
-                     .join(Agency, Agency.id == Membership.agency_id).order_by(Agency.name, Membership.role))
+    holdings_stmt = (select(Membership.user_id, Membership.agency_id, Agency.name, Membership.role, Membership.unit_id,
+                            Unit.name)
+                     .join(Agency, Agency.id == Membership.agency_id).outerjoin(Unit, Unit.id == Membership.unit_id)
+                     .order_by(Agency.name, Membership.role))
     if only is not None:
         users_stmt = users_stmt.where(User.id == only)
         holdings_stmt = holdings_stmt.where(Membership.user_id == only)
     users = session.execute(users_stmt).scalars().all()
     held: dict[int, list[Holding]] = {}
-    for user_id, agency_id, name, role in session.execute(holdings_stmt):
-        held.setdefault(user_id, []).append(Holding(agency_id, name, role))
+    for user_id, agency_id, name, role, unit_id, unit_name in session.execute(holdings_stmt):
+        held.setdefault(user_id, []).append(Holding(agency_id, name, role, unit_id, unit_name or ""))
     return [Account(u.id, u.username, u.full_name, u.email, u.is_active, u.is_admin, tuple(held.get(u.id, ())))
             for u in users]
 

@@ -1,19 +1,20 @@
 """The statistics pages in a real browser: a leader reads November's table and chart, opens the
-dossiers behind a figure, prints the periodic report; the same in English; the public page; all at
-1280 px and 390 px wide."""
+dossiers behind a figure, reads the steps of the agency's units and opens those behind a figure,
+prints the periodic report; the same in English; the public page; all at 1280 px and 390 px wide."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
 from tests.browser.test_dossier_whole_life import narrow, no_page_scroll
-from tests.statistics_cases import at, write_cases
+from tests.statistics_cases import at
+from tests.statistics_step_cases import write_steps
 
 NOVEMBER = "/statistics?period=month&year=2026&month=11"
 
 
 def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, artifacts):
     frozen_clock.current = at(5, month=12)
-    write_cases(demo)
+    write_steps(demo)  # the dossiers of tests/statistics_cases.py and steps of the commune's units
     leader = officer("lanhdao")
     leader.get_by_role("link", name="Thống kê").click()  # in the header
     expect(leader.locator("h1")).to_have_text("Thống kê kết quả giải quyết hồ sơ")
@@ -32,6 +33,25 @@ def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, a
     narrow(leader, leader.url)
 
     leader.get_by_role("link", name="Quay lại thống kê").click()
+    # The agency's units: chosen in the same chooser, one agency at a time.
+    leader.locator("#view").select_option("unit")
+    leader.get_by_role("button", name="Xem").click()
+    expect(leader.locator("h1")).to_have_text("Thống kê theo bộ phận")
+    desk = leader.locator("table.units tbody tr").filter(has_text="Bộ phận Một cửa")
+    expect(desk.locator("td").nth(0)).to_have_text("5")
+    expect(desk.locator("td").last).to_have_text("75,0 %")
+    expect(leader.locator("table.units tfoot td").last).to_have_text("66,7 %")
+    expect(leader.locator("figure.chart-box svg")).to_be_visible()
+    leader.screenshot(path=str(artifacts / "statistics-units.png"), full_page=True)
+    no_page_scroll(leader)
+    narrow(leader, leader.url)
+    desk.locator("td").nth(5).get_by_role("link").click()  # late: 1 (R3, a minute late)
+    expect(leader.locator("h1")).to_contain_text("Trễ hạn: 1 bước")
+    expect(leader.locator("table.steps tbody tr")).to_have_count(1)
+    expect(leader.locator("table.steps tbody tr")).to_contain_text("Nguyễn Thị Hoa")
+    narrow(leader, leader.url)
+    leader.get_by_role("link", name="Quay lại thống kê").click()
+    leader.get_by_role("link", name="Theo cơ quan").click()
     with leader.expect_download() as download:
         leader.get_by_role("link", name="Tải về (XLSX)").click()
     assert download.value.suggested_filename == "thong-ke-20261101-20261130.xlsx"
@@ -50,6 +70,9 @@ def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, a
     narrow(leader, leader.url)
     leader.get_by_role("link", name="Service indices (Decision 766)").click()
     expect(leader.locator("table.indices tbody tr").first).to_contain_text("10 / 16")
+    narrow(leader, leader.url)
+    leader.goto(NOVEMBER.replace("/statistics?", "/statistics/units?"))
+    expect(leader.locator("table.units")).to_contain_text("Justice and civil status officers")
     narrow(leader, leader.url)
 
     public = leader.context.browser.new_context(base_url=leader.url.split("/statistics")[0], locale="vi-VN")
