@@ -45,7 +45,7 @@ def _posted_holdings() -> list[tuple[int, str]]:
     pairs = []
     for value in request.form.getlist("holding")[:200]:
         agency, _sep, role = value.partition(":")
-        if agency.isdigit() and len(agency) < 10:
+        if agency.isascii() and agency.isdigit() and len(agency) < 10:
             pairs.append((int(agency), role[:60]))
     return pairs
 
@@ -56,7 +56,7 @@ def _posted_units() -> dict[int, int]:
     units = {}
     for name, value in list(request.form.items())[:400]:
         agency = name.removeprefix("unit-")
-        if name.startswith("unit-") and agency.isdigit() and len(agency) < 10 and value.isdigit() and len(value) < 10:
+        if name.startswith("unit-") and all(v.isascii() and v.isdigit() and len(v) < 10 for v in (agency, value)):
             units[int(agency)] = int(value)
     return units
 

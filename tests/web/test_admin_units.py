@@ -115,6 +115,10 @@ def test_the_administrator_sets_the_unit_an_officer_sits_in(browser, demo):
         response = admin.post(f"/admin/users/{user_id}/holdings", form)
         assert response.status_code == 422 and "Bộ phận phải thuộc cơ quan mà người dùng có vai trò." in page_text(response)
     assert sits(demo, "chuyenvien2") == ["LD"]
+    # What is not a number is not a unit (nor an agency): dropped, the form still saves.
+    response = admin.post(f"/admin/users/{user_id}/holdings", {
+        "holding": [f"{demo.commune}:specialist", "²:leader"], f"unit-{demo.commune}": "²", "unit-²": "1"})
+    assert response.status_code == 302 and sits(demo, "chuyenvien2") == []
     # A new officer sits in a unit from the start.
     response = admin.post("/admin/users/new", {"username": "motcua2", "full_name": "Phan Thị Hai",
                                                "password": "mat-khau-moi-2026", "holding": [f"{demo.commune}:reception"],
