@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from engine.queries.dossier import dossier_header
-from engine.statistics import BY_AGENCY, FIGURES, Period, dossiers_in, figures, figures_by
+from engine.statistics import BY_AGENCY, FIGURES, Period, dossiers_in, figures, figures_by, figures_by_month
 from engine.statistics.verdict import timeliness
 from engine.queries.control_slip import judge as slip_judge
 from engine.calendar import WorkingCalendar
@@ -114,3 +114,22 @@ def test_the_dossier_page_and_the_control_slip_judge_like_the_statistics(demo, d
         assert slip_judge(ended, due, calendar) == timeliness(ended, due, "Asia/Ho_Chi_Minh")
     assert [timeliness(e, d, "Asia/Ho_Chi_Minh") for e, d in ((at(9, 23, 59), at(10, 0, 0)), (at(10, 0), at(10, 17)))] \
         == ["early", "on_time"]
+
+
+@pytest.mark.parametrize("now", [at(5, month=12), at(30, 12), at(10, 12), at(1, 10, month=12)],
+                         ids=["after", "last-day", "mid-month", "december-running"])
+def test_the_months_of_a_trend_are_counted_in_one_pass_as_each_alone(demo, dossiers, now):
+    """The trend counts every month in one statement (``figures_by_month``): each month's figures
+    are those of ``figures`` for that month alone, judged at its own end (or now while it runs)."""
+    months = Period(date(2026, 9, 1), date(2026, 12, 31)).months()
+    begun = [m for m in months if m.start <= now]
+    with demo.motcua.read_session() as s:
+        together = figures_by_month(s, begun, now=now)
+        commune = figures_by_month(s, begun, agency_ids=[demo.commune], now=now)
+        for month, counted, counted_commune in zip(begun, together, commune):
+            alone = figures(s, month, now=now)
+            assert {n: counted[n] for n in FIGURES} == {n: alone[n] for n in FIGURES}, month
+            alone = figures(s, month, agency_ids=[demo.commune], now=now)
+            assert {n: counted_commune[n] for n in FIGURES} == {n: alone[n] for n in FIGURES}, month
+    if now >= at(5, month=12):  # the hand-counted November: 20 of the commune, 1 of the police
+        assert together[begun.index(NOVEMBER)]["received"] == 21

@@ -20,7 +20,8 @@ from sqlalchemy import case, func, literal, or_, select
 from engine import clock
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion
 from engine.statistics.verdict import (
-    CLASSES, EARLY, class_expression, LATE, ON_TIME, OVERDUE, SUPPLEMENT_PENDING, WAITING_OBLIGATION, WITHIN_TIME, verdict,
+    _WAITING, CLASSES, EARLY, class_expression, LATE, NO_TIME_LIMIT, ON_TIME, OVERDUE, SUPPLEMENT_PENDING,
+    WAITING_OBLIGATION, WITHIN_TIME, verdict,
 )
 from engine.statuses import Channel, DossierStatus
 
@@ -227,6 +228,54 @@ def figures_by(session, period: Period, group: str, *, agency_ids: Iterable[int]
     out: dict[tuple, Figures] = {}
     for key, klass, carried, channel, count in counted:
         out.setdefault(label[key], Figures()).add(klass, bool(carried), channel, count)
+    return out
+
+
+def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int] | None = None,
+                     now: datetime | None = None) -> list[Figures]:
+    """The figures of each of consecutive ``months`` (as ``figures`` counts each month alone,
+    judged at its own end, or now while it runs), in one pass over the dossiers of the span.
+
+    What decides a dossier's class in every month of the span is which month it was received in,
+    which month it finished in, from which month on it is past its due instant, its kept outcome,
+    its channel and status: the database counts the dossiers by these (one scan, a few thousand
+    groups), and each group is then spread over the months it belongs to here, by the rule of
+    ``verdict.class_expression``."""
+    if not months:
+        return []
+    if any(a.last + timedelta(days=1) != b.first for a, b in zip(months, months[1:])):
+        raise ValueError("months must follow each other")
+    moments = [_moment(month, now) for month in months]
+    n, first, last = len(months), months[0].start, moments[-1][0]
+
+    def first_month(condition) -> object:
+        """The index of the first month whose moment satisfies ``condition(at)`` (n: none)."""
+        return case(*((condition(at), i) for i, (at, _current) in enumerate(moments)), else_=n)
+
+    received = first_month(lambda at: Dossier.received_at <= at)
+    finished = case((Dossier.finished_at.is_(None), n), else_=first_month(lambda at: Dossier.finished_at <= at))
+    due = case((Dossier.original_due_at.is_(None), -1), else_=first_month(lambda at: Dossier.original_due_at < at))
+    inner = (select(received.label("r"), case((Dossier.received_at < first, 1), else_=0).label("before"),
+                    finished.label("f"), due.label("d"), Dossier.outcome, Dossier.status, Dossier.channel)
+             .where(Dossier.status != int(DossierStatus.NEWLY_REGISTERED), Dossier.received_at <= last,
+                    or_(Dossier.finished_at.is_(None), Dossier.finished_at >= first)))
+    if agency_ids is not None:
+        inner = inner.where(Dossier.agency_id.in_(list(agency_ids)))
+    inner = inner.subquery()
+    keys = (inner.c.r, inner.c.before, inner.c.f, inner.c.d, inner.c.outcome, inner.c.status, inner.c.channel)
+    out = [Figures() for _month in months]
+    for r, before, f, d, outcome, status, channel, count in session.execute(
+            select(*keys, func.count()).group_by(*keys)):
+        for m in range(r, min(f, n - 1) + 1):  # the months it belongs to: received by, not finished before
+            if m >= f:
+                klass = outcome
+            elif moments[m][1] and status in _WAITING:
+                klass = _WAITING[status]
+            elif d == -1:
+                klass = NO_TIME_LIMIT
+            else:
+                klass = OVERDUE if m >= d else WITHIN_TIME
+            out[m].add(klass, bool(before) or m > r, channel, count)
     return out
 
 

@@ -16,7 +16,7 @@ from engine.models import Agency, Membership, User
 from engine.statistics.indices import Indices, indices
 from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, figures_by_unit, steps_in, units_of
 from engine.statistics.figures import (
-    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, dossiers_in, figures, figures_by,
+    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, dossiers_in, figures_by, figures_by_month,
 )
 
 READERS = (LEADER, SUPERVISOR)
@@ -75,7 +75,8 @@ def trend(session, user_id: int, months: list[Period], *, agency_ids: Iterable[i
     """The figures of each month (months not begun yet are left out)."""
     scope = _scope(session, user_id, agency_ids)
     now = now or clock.now()
-    return [(month, figures(session, month, agency_ids=scope, now=now)) for month in months if month.start <= now]
+    begun = [month for month in months if month.start <= now]
+    return list(zip(begun, figures_by_month(session, begun, agency_ids=scope, now=now)))
 
 
 def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,

@@ -90,7 +90,8 @@ def outcome_of(dossier, timezone: str) -> str | None:
 
 def class_expression(at: datetime, current: bool):
     """``verdict`` as SQL over ``dossiers`` (newly registered dossiers must be filtered out):
-    the kept outcome once processing has ended by ``at``, otherwise the open classes."""
+    the kept outcome once processing has ended by ``at``, otherwise the open classes
+    (``figures.figures_by_month`` spreads the same rule over months)."""
     whens = [(and_(Dossier.finished_at.is_not(None), Dossier.finished_at <= at), Dossier.outcome)]
     if current:
         whens += [(Dossier.status == status, klass) for status, klass in _WAITING.items()]
