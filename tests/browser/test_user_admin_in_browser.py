@@ -1,5 +1,6 @@
-"""The administrator's user pages and everyone's password page read well at a desk's and a
-phone's width, in Vietnamese and English; an officer is created with the keyboard and mouse."""
+"""The administrator's user pages, an agency's units and everyone's password page read well at a
+desk's and a phone's width, in Vietnamese and English; an officer is created with the keyboard and
+mouse, in the unit where they sit."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -15,11 +16,14 @@ def test_user_pages_at_both_widths_in_both_languages(officer, demo):
     admin.get_by_label("Tên đăng nhập").fill("can.bo.thu")
     admin.get_by_label("Họ và tên").fill("Đinh Văn Thử")
     admin.get_by_label("Mật khẩu ban đầu").fill("mat-khau-rat-dai-2026")
-    admin.get_by_role("group", name="UBND xã Tân Phong").get_by_label("Chuyên viên").check()
+    commune = admin.get_by_role("group", name="UBND xã Tân Phong")
+    commune.get_by_label("Chuyên viên").check()
+    commune.get_by_label("Bộ phận").select_option(label="Công chức Tư pháp – Hộ tịch")
     admin.get_by_role("button", name="Tạo tài khoản").click()
     expect(admin.get_by_role("heading", level=1)).to_contain_text("Đinh Văn Thử")
     expect(admin.locator(".account-history")).to_contain_text("Tạo tài khoản")
-    pages = PAGES + (admin.url.replace(admin.url.split("/admin/")[0], ""),)
+    expect(admin.locator(f"#unit-{demo.commune} option:checked")).to_have_text("Công chức Tư pháp – Hộ tịch")
+    pages = PAGES + (admin.url.replace(admin.url.split("/admin/")[0], ""), f"/admin/agencies/{demo.commune}/units")
     for language in ("vi", "en"):
         for width in (1280, 390):
             admin.set_viewport_size({"width": width, "height": 844})
