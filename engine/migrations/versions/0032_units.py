@@ -1,16 +1,16 @@
 """Units inside an agency (phòng, ban, bộ phận), the roles (lanes) each answers for, the unit a
 membership names, their history, and the index statistics by unit read an agency's steps through.
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0031"
-down_revision = "0030"
+revision = "0032"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
