@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -406,14 +407,27 @@ class WorkItem(Base):
 @event.listens_for(WorkItem, "after_insert")
 def _note_step_agency(_mapper, connection, item: WorkItem) -> None:
     """A step in another agency than the receiving one: that agency now sees the dossier."""
-    from sqlalchemy import exists, insert, literal, select
-    dossier = select(Dossier.agency_id, Dossier.received_at).where(Dossier.id == item.dossier_id).subquery()
-    connection.execute(insert(DossierStepAgency).from_select(
+    from sqlalchemy.orm import object_session
+    from sqlalchemy.orm.util import identity_key
+    session = object_session(item)
+    dossier = session.identity_map.get(identity_key(Dossier, item.dossier_id)) if session is not None else None
+    if dossier is not None and dossier.agency_id == item.agency_id:
+        return  # the usual case: a step of the receiving agency, which sees the dossier already
+    connection.execute(_step_agency_insert(), {"agency_id": item.agency_id, "dossier_id": item.dossier_id})
+
+
+@lru_cache(maxsize=1)
+def _step_agency_insert():
+    """Built once (a reused statement keeps its compiled form)."""
+    from sqlalchemy import bindparam, exists, insert, select
+    agency_id, dossier_id = bindparam("agency_id", type_=Integer), bindparam("dossier_id", type_=Integer)
+    dossier = select(Dossier.agency_id, Dossier.received_at).where(Dossier.id == dossier_id).subquery()
+    return insert(DossierStepAgency).from_select(
         ["agency_id", "dossier_id", "received_at"],
-        select(literal(item.agency_id), literal(item.dossier_id), dossier.c.received_at)
-        .where(dossier.c.agency_id != item.agency_id,
-               ~exists().where(DossierStepAgency.agency_id == item.agency_id,
-                               DossierStepAgency.dossier_id == item.dossier_id))))
+        select(agency_id, dossier_id, dossier.c.received_at)
+        .where(dossier.c.agency_id != agency_id,
+               ~exists().where(DossierStepAgency.agency_id == agency_id,
+                               DossierStepAgency.dossier_id == dossier_id)))
 
 
 class AuditEvent(Base):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 
 from engine import clock
 from engine.models import AuditEvent, PortalOutbox, User
@@ -49,23 +49,34 @@ def status_changed(status_before, status_after) -> bool:
     return status_before != status_after
 
 
-def queue_status_change(session, dossier, event: AuditEvent) -> PortalOutbox:
-    """Queue the dossier's sync record after ``event`` changed its status (called by audit.record,
-    inside the command's transaction)."""
-    session.flush()  # the event (and a new dossier) get their ids
-    covered = session.execute(select(func.max(PortalOutbox.audit_upto))
-                              .where(PortalOutbox.dossier_id == dossier.id)).scalar() or 0
+# The dossier's processing entries not yet sent: those after the last event its previous record
+# covered, up to the event that changed the status. One statement, built once.
+_ENTRIES = (
+    select(AuditEvent.at, AuditEvent.action, AuditEvent.step_name, AuditEvent.status_after, User.full_name)
+    .outerjoin(User, User.id == AuditEvent.actor_id)
+    .where(AuditEvent.dossier_id == bindparam("dossier_id"), AuditEvent.id <= bindparam("upto"),
+           AuditEvent.id > func.coalesce(select(func.max(PortalOutbox.audit_upto))
+                                         .where(PortalOutbox.dossier_id == bindparam("dossier_id"))
+                                         .scalar_subquery(), 0))
+    .order_by(AuditEvent.id))
+_INSERT = insert(PortalOutbox.__table__)
+
+
+def queue_status_change(session, dossier, event_id: int) -> None:
+    """Queue the dossier's sync record after the audit event ``event_id`` changed its status
+    (called by audit.record, inside the command's transaction, once the event's row is written).
+
+    Plain statements on the command's connection: the history rows it reads are written at once
+    (engine/audit.py), so nothing else of the command needs flushing first.
+    """
+    connection = session.connection()
+    entries = connection.execute(_ENTRIES, {"dossier_id": dossier.id, "upto": event_id}).all()
     zone = ZoneInfo(dossier.agency.timezone)
-    entries = session.execute(
-        select(AuditEvent.at, AuditEvent.action, AuditEvent.step_name, AuditEvent.status_after, User.full_name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.dossier_id == dossier.id, AuditEvent.id > covered, AuditEvent.id <= event.id)
-        .order_by(AuditEvent.id)).all()
-    row = PortalOutbox(dossier_id=dossier.id, status=dossier.status, audit_upto=event.id,
-                       payload=sync_record(dossier, [e for e in entries if e.action not in NOT_PROCESSING], zone),
-                       created_at=clock.now(), next_attempt_at=clock.now(), attempts=0)
-    session.add(row)
-    return row
+    now = clock.now()
+    connection.execute(_INSERT, {
+        "dossier_id": dossier.id, "status": dossier.status, "audit_upto": event_id,
+        "payload": sync_record(dossier, [e for e in entries if e.action not in NOT_PROCESSING], zone),
+        "created_at": now, "next_attempt_at": now, "attempts": 0})
 
 
 def sync_record(dossier, entries, zone: ZoneInfo) -> dict:
