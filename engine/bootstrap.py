@@ -10,10 +10,11 @@ from engine.unit_of_work import UnitOfWork
 
 class Motcua:
     def __init__(self, settings: Settings | None = None, *, mailer=None, partner_client=None, portal_client=None,
-                 sms_gateway=None):
+                 sms_gateway=None, payment_gateway=None):
         self.settings = settings or Settings()
         self.mailer = mailer or _mailer(self.settings)
         self.sms_gateway = sms_gateway or _sms_gateway(self.settings)
+        self.payment_gateway = payment_gateway or _payment_gateway(self.settings)
         self.partner_client = partner_client or _partner_client()
         # None when no national portal is configured: its records then wait in the outbox.
         self.portal_client = portal_client or _portal_client(self.settings)
@@ -58,3 +59,8 @@ def _sms_gateway(settings: Settings):
     if not settings.sms_url:
         return NullSmsGateway()
     return HttpSmsGateway(settings.sms_url, settings.sms_key, settings.sms_sender)
+
+
+def _payment_gateway(settings: Settings):
+    from integrations.payment import gateway_from_settings
+    return gateway_from_settings(settings)

@@ -25,6 +25,10 @@ _SMS = {
     "apology_issued": ("bị chậm; cơ quan xin lỗi và hẹn lại ngày trả kết quả {due}", None),
     "withdrawn": ("đã được rút theo đề nghị", None),
     "stopped": ("đã được dừng xử lý", None),
+    int(DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION): (
+        "đang chờ Ông/Bà thực hiện nghĩa vụ tài chính (phí, lệ phí, thuế). Xem chi tiết tại trang Dịch vụ công",
+        "đang chờ thực hiện nghĩa vụ tài chính"),
+    "fee_paid_online": ("đã được ghi nhận thanh toán phí, lệ phí", None),
     int(DossierStatus.RESULT_READY): ("đã có kết quả, mời Ông/Bà nhận kết quả", "đã có kết quả"),
     int(DossierStatus.RESULT_RETURNED): ("đã trả kết quả. Cảm ơn Ông/Bà đã sử dụng dịch vụ", "đã trả kết quả"),
 }

@@ -28,6 +28,11 @@ class Settings:
     sms_url: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMS_URL", ""))
     sms_key: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMS_KEY", ""))
     sms_sender: str = field(default_factory=lambda: os.environ.get("MOTCUA_SMS_SENDER", "MOTCUA"))
+    # The payment gateway (integrations/payment.py): its payment page, our merchant code and the
+    # shared hash secret; with one missing, online payment is refused with the missing names.
+    payment_url: str = field(default_factory=lambda: os.environ.get("MOTCUA_PAYMENT_URL", ""))
+    payment_tmn_code: str = field(default_factory=lambda: os.environ.get("MOTCUA_PAYMENT_TMN_CODE", ""))
+    payment_hash_secret: str = field(default_factory=lambda: os.environ.get("MOTCUA_PAYMENT_HASH_SECRET", ""), repr=False)
     # Files citizens upload, stored by content hash; outside the web root, served only through checks.
     upload_dir: Path = field(default_factory=lambda: Path(os.environ.get("MOTCUA_UPLOAD_DIR", PROJECT_ROOT / "instance" / "uploads")))
     timezone: str = field(default_factory=lambda: os.environ.get("MOTCUA_TIMEZONE", "Asia/Ho_Chi_Minh"))

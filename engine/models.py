@@ -835,6 +835,42 @@ class OutgoingSms(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class Payment(Base):
+    """One attempt to pay a dossier's fee online through the payment gateway (integrations/payment.py):
+    ``txn_ref`` is the order reference the gateway knows it by; the gateway's signed server-to-server
+    notice (IPN) turns it from pending into paid or failed, once (engine/commands/payments.py)."""
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_dossier", "dossier_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), nullable=True)
+    txn_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    order_info: Mapped[str] = mapped_column(String(255))
+    step_id: Mapped[str] = mapped_column(String(255))  # the payment step it pays (the BPMN id)
+    state: Mapped[str] = mapped_column(String(12))  # pending | paid | failed
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Filled from the gateway's notice.
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    response_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    transaction_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    bank_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pay_date: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    receipt_number: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
+
+
+class PaymentNoticeLog(Base):
+    """Every notice the gateway's IPN address received, with our answer: a forged or mistaken one
+    is refused and kept here for the administrator (nothing else changes)."""
+    __tablename__ = "payment_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    txn_ref: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(2))  # RspCode: 00, 01, 02, 04, 97, 99
+    reason: Mapped[str] = mapped_column(String(200))
+    client_address: Mapped[str] = mapped_column(String(45))
+    params: Mapped[dict] = mapped_column(JSON)
+
 class ServiceRating(Base):
     """The citizen's rating of the service once the result was returned: one per dossier. The
     statistics read it for the satisfaction index (5.4)."""

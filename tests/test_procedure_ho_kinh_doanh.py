@@ -20,6 +20,9 @@ APPRAISAL = {
     "name_available": True, "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn.",
 }
 CERTIFICATE = {"registration_number": "27A8001234", "issued_on": "2026-11-23", "tax_info_sent": True}
+# Paid in cash at the counter (online payment: tests/web/test_fee_payment.py).
+FEE_AT_COUNTER = {"receipt_numbers": "BL-0001234", "paid_amount": 100_000, "paid_on": "2026-11-23",
+                  "payment_method": "counter"}
 RETURN = {"returned_to": "Trần Minh Anh", "return_method": "counter"}
 
 
@@ -69,6 +72,7 @@ def test_the_procedure_is_deployed_with_its_national_code(demo):
         "return_result": ("reception", "tra_ket_qua.json"),
         "return_refusal": ("reception", "tra_ket_qua.json"),
         "wait_supplement": ("reception", "nhan_bo_sung.json"),
+        "pay_fee": ("reception", "nop_phi_le_phi.json"),
     }
 
 
@@ -91,8 +95,11 @@ def test_household_business_registration_with_a_send_back(demo):
                                   expect_step="appraise")
     leader.take_and_complete(dossier.id, {"decision": "approve", "leader_opinion": "Đồng ý cấp."},
                              expect_step="approve")
+    # The registration fee is due: the dossier waits for it in status 6, its clock stopped.
+    assert state(demo, dossier.id) == (6, [("pay_fee", "reception")], ("completed", "approve", 4, 6, leader.id))
+    reception.take_and_complete(dossier.id, FEE_AT_COUNTER, expect_step="pay_fee")
     assert state(demo, dossier.id) == (4, [("issue_certificate", "specialist")],
-                                       ("completed", "approve", 4, 4, leader.id))
+                                       ("completed", "pay_fee", 6, 4, reception.id))
 
     item = specialist.claim_current(dossier.id, "issue_certificate")
     with pytest.raises(FormInvalid) as invalid:  # the registration number is mandatory
@@ -118,6 +125,7 @@ def test_household_business_registration_with_a_send_back(demo):
         ("claimed", "approve", leader.id), ("sent_back", "approve", leader.id),
         ("reassigned", "appraise", leader.id), ("completed", "appraise", specialist.id),
         ("claimed", "approve", leader.id), ("completed", "approve", leader.id),
+        ("claimed", "pay_fee", reception.id), ("completed", "pay_fee", reception.id),
         ("claimed", "issue_certificate", specialist.id), ("completed", "issue_certificate", specialist.id),
         ("claimed", "return_result", reception.id), ("completed", "return_result", reception.id),
     ]

@@ -62,5 +62,5 @@ def test_motcua_test_procedure_runs_in_a_database_of_its_own(monkeypatch, tmp_pa
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/never-created.sqlite")
     result = CliRunner().invoke(main, ["test-procedure", str(scenarios.SCENARIOS_DIR / "dang_ky_ho_kinh_doanh.toml")])
     assert result.exit_code == 0, result.output
-    assert "dang_ky_ho_kinh_doanh: OK" in result.output and "7. complete return_result: ok (status 10" in result.output
+    assert "dang_ky_ho_kinh_doanh: OK" in result.output and "8. complete return_result: ok (status 10" in result.output
     assert not Path(tmp_path / "never-created.sqlite").exists()

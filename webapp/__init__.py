@@ -29,6 +29,7 @@ BLUEPRINTS = (
     "webapp.users",
     "webapp.account",
     "webapp.api",
+    "webapp.payments",
     "webapp.vendor",
     "webapp.observability",
     "webapp.procedures",

@@ -23,6 +23,7 @@ from engine.queries.dossier import dossier_page, receipt as receipt_query, recor
 from engine.queries.dossier_list import dossier_list, filter_choices
 from engine.queries.hand_offs import stuck_hand_offs
 from engine.queries.notices import ending_rights
+from engine.queries.payments import dossier_payments
 from engine.queries.reception import counters, supplement_requests_of
 from engine.queries import results as result_queries
 from webapp import motcua
@@ -66,9 +67,10 @@ def show(dossier_id: int):
         may_issue_result = result_queries.may_issue(s, current_user.id, page.dossier.agency_id)
         hand_offs = stuck_hand_offs(s, dossier_id)
         results = recorded_results(s, dossier_id)
+        pay = dossier_payments(s, dossier_id, motcua().settings.catalogue_dir)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
                            slip=slip, endings=endings, supplements=supplements, result=result,
-                           may_issue_result=may_issue_result, hand_offs=hand_offs, results=results)
+                           may_issue_result=may_issue_result, hand_offs=hand_offs, results=results, pay=pay)
 
 
 @bp.post("/dossiers/<int:dossier_id>/result")

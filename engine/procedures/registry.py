@@ -203,6 +203,9 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
             problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}"))
         if "allotment" in props:
             _check_time_limit(props["allotment"], filename, step_id, "allotment", problems)
+        if "payment" in props and (props["payment"] not in _payment_kinds() or status != "6"):
+            problems.append(Problem(filename, step_id, "payment must be one of " + ", ".join(_payment_kinds())
+                                    + " on a step with dossierStatus 6 (where the dossier waits for the payment)"))
         if "sendBackData" in props:
             try:
                 if not isinstance(json.loads(props["sendBackData"]), dict):
@@ -227,6 +230,11 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
             if schema is not None:
                 forms[form] = schema
     return forms
+
+
+def _payment_kinds() -> tuple[str, ...]:
+    from engine.payments import KINDS  # engine.payments reads the runtime, which reads this module
+    return KINDS
 
 
 def _check_supplement_pattern(manifest, filename, problems):

@@ -133,7 +133,7 @@ class MyDossier:
 # What the citizen's history shows: their own actions and the decisions that concern them.
 CITIZEN_ACTIONS = ("registered_online", "received", "refused", "guidance_issued", "supplement_requested",
                    "supplement_sent_online", "supplement_recorded", "withdrawal_requested", "withdrawn", "stopped",
-                   "apology_issued", "completed")
+                   "apology_issued", "completed", "fee_paid_online")
 
 
 def my_dossier(session, citizen_id: int, dossier_id: int) -> MyDossier | None:

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from webapp.citizen import account, apply, catalogue, dossier  # noqa: E402,F401  (their views register on bp)
+from webapp.citizen import account, apply, catalogue, dossier, payment  # noqa: E402,F401  (their views register on bp)

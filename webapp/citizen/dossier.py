@@ -2,7 +2,7 @@
 with scans) and the request to withdraw it."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -28,6 +28,7 @@ EVENT_LABELS = {
     "stopped": _l("Dừng xử lý hồ sơ"),
     "apology_issued": _l("Thư xin lỗi và hẹn lại ngày trả kết quả"),
     "completed": _l("Chuyển bước xử lý"),
+    "fee_paid_online": _l("Thanh toán phí, lệ phí trực tuyến"),
 }
 
 
@@ -43,8 +44,12 @@ def _mine(dossier_id: int):
 
 
 def _render(found, errors=None, status=200):
-    return render_template("citizen/dossier.html", d=found, v=found.view, errors=errors or {},
-                           event_label=lambda action: str(EVENT_LABELS.get(action, action))), status
+    from webapp.citizen.payment import allow_gateway_form, money, payments_for_page
+    pay = payments_for_page(found.id)
+    page = render_template("citizen/dossier.html", d=found, v=found.view, errors=errors or {}, pay=pay, money=money,
+                           event_label=lambda action: str(EVENT_LABELS.get(action, action)))
+    response = make_response(page, status)
+    return allow_gateway_form(response) if pay.due else response
 
 
 @bp.get("/cong-dan/ho-so/<int:dossier_id>")
