@@ -30,7 +30,7 @@ PARTNER_PORT = $(if $(filter file,$(origin PORT)),$(PARTNER_DEFAULT_PORT),$(PORT
 run: install npm-install
 	$(BIN)/motcua init-db
 	$(BIN)/motcua demo --main-port $(PORT) --bhxh-port $(BHXH_PORT) --thue-port $(THUE_PORT)
-	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
+	$(BIN)/motcua serve --host $(HOST) --port $(PORT) --demo-stand-ins
 
 run-partner: install npm-install
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/$(PARTNER).sqlite $(BIN)/motcua init-db

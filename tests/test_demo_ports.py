@@ -24,6 +24,10 @@ def _endpoints(url) -> dict[str, str]:
 def test_the_main_demo_aims_at_the_partners_ports_and_follows_them_when_they_change(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'main.sqlite'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    # The demo citizen's scans and the demo signing certificate go to the test's own folder.
+    monkeypatch.setenv("MOTCUA_UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("MOTCUA_SIGNING_P12", str(tmp_path / "signing" / "agency.p12"))
+    monkeypatch.setenv("MOTCUA_SIGNING_TRUST", str(tmp_path / "signing" / "ca.pem"))
     result = CliRunner().invoke(main, ["demo", "--main-port", "7000"])
     assert result.exit_code == 0, result.output
     assert _endpoints(url) == {"BHXH": "http://127.0.0.1:7001/api/partner/messages",
@@ -53,6 +57,6 @@ def test_make_run_partner_honours_port_and_make_run_hands_its_port_to_the_partne
     assert "serve --host 127.0.0.1 --port 5002" in _make("run-partner", "PARTNER=thue")
     main_run = _make("run", "PORT=8080")
     assert "demo --main-port 8080 --bhxh-port 8081 --thue-port 8082" in main_run
-    assert "serve --host 127.0.0.1 --port 8080" in main_run
+    assert "serve --host 127.0.0.1 --port 8080 --demo-stand-ins" in main_run  # the gateway and SMS stand-ins
     partner_run = _make("run-partner", "PARTNER=bhxh", "MAIN_PORT=8080")
     assert "demo --as bhxh --main-port 8080" in partner_run and "--port 8081" in partner_run

@@ -75,6 +75,14 @@ def demo(partner, main_port, bhxh_port, thue_port):
         click.echo(f"demo signing certificate: {pki.p12} (trust root {pki.ca_pem})")
     click.echo(f"demo loaded: {counts['agencies']} agencies, {counts['users']} users, "
                f"{counts['versions']} procedure versions; password for every demo user: {DEMO_PASSWORD}")
+    if not partner:
+        from engine.demo import DEMO_CITIZEN_EMAIL
+        from engine.demo_citizen import load_citizen_dossiers
+        made = load_citizen_dossiers(m, email=DEMO_CITIZEN_EMAIL,
+                                     link=lambda token: f"http://127.0.0.1:{main_port}/xac-minh/{token}")
+        if made:
+            click.echo(f"demo citizen {DEMO_CITIZEN_EMAIL}: {made} dossiers submitted online "
+                       "(one paid online with its signed result, one waiting for its fee)")
 
 
 @main.command()
@@ -132,7 +140,10 @@ def deploy(paths, forms_dir, deployed_by):
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--no-scheduler", is_flag=True, help="Do not run the scheduler in this process.")
-def serve(host, port, no_scheduler):
+@click.option("--demo-stand-ins", is_flag=True,
+              help="Run loopback stand-ins of the payment gateway and the SMS operator where none is "
+                   "configured (the demo, `make run`): never where citizens pay real fees.")
+def serve(host, port, no_scheduler, demo_stand_ins):
     """Serve the web app (waitress), with the scheduler in-process unless told otherwise."""
     from waitress import serve as waitress_serve
     from engine.logging_setup import configure_logging
@@ -142,6 +153,10 @@ def serve(host, port, no_scheduler):
     configure_logging()  # text lines on a terminal unless MOTCUA_LOG_FORMAT=json
     if not os.environ.get("MOTCUA_PORTAL_URL"):
         _national_portal_stand_in()
+    if demo_stand_ins:
+        from integrations.standins.demo import start_demo_stand_ins
+        for line in start_demo_stand_ins(port):  # the payment gateway and the SMS operator, when not configured
+            click.echo(line)
     try:
         app = create_app()
     except SecretKeyError as exc:
