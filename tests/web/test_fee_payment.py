@@ -24,7 +24,7 @@ from engine.commands import online
 from engine.commands.reception import accept
 from engine.config import PROJECT_ROOT
 from engine.file_store import FileStore
-from engine.models import AuditEvent, Dossier, OutgoingMail, OutgoingSms, Payment, PaymentNoticeLog, WorkItem
+from engine.models import AuditEvent, Citizen, Dossier, OutgoingMail, OutgoingSms, Payment, PaymentNoticeLog, WorkItem
 from engine.ports import PaymentNotConfigured
 from engine.procedures import catalogue
 from engine.procedures.metadata import required_documents
@@ -33,6 +33,7 @@ from engine.statuses import DossierStatus
 from integrations.payment import VnpayGateway, canonical, gateway_from_settings, sign
 from integrations.standins.payment_gateway import running_gateway
 from tests.test_procedure_ho_kinh_doanh import APPRAISAL, Officer
+from tests.conftest import lasting_sessions
 from tests.web.conftest import Browser, page_text
 from tests.web.test_citizen_online_submission import citizen  # noqa: F401  (signed-in citizen fixture)
 from webapp import create_app
@@ -58,14 +59,16 @@ def paying_settings(settings, gateway, tmp_path):
 
 @pytest.fixture
 def app(settings, gateway, tmp_path):
-    app = create_app(paying_settings(settings, gateway, tmp_path), {"TESTING": True, "SECRET_KEY": "test"})
+    # Sign-ins that outlast the days a test lets pass while the citizen waits to pay.
+    app = create_app(lasting_sessions(paying_settings(settings, gateway, tmp_path)),
+                     {"TESTING": True, "SECRET_KEY": "test"})
     yield app
     app.extensions["motcua"].dispose()
 
 
-def citizen_id_of(b) -> int:
-    with b.client.session_transaction() as s:
-        return s["citizen_id"]
+def citizen_id_of(demo, email: str) -> int:
+    with demo.motcua.read_session() as s:
+        return s.scalar(select(Citizen.id).where(Citizen.email == email))
 
 
 def dossier_waiting_for_fee(demo, citizen_id: int, upload_dir) -> int:
@@ -124,7 +127,8 @@ def ipn(b, params) -> dict:
 def waiting(app, demo, gateway, citizen):
     """(citizen's browser, dossier id) for a dossier waiting for its fee."""
     b = citizen("vneid-anh", "Trần Minh Anh", "minhanh@example.vn")
-    return b, dossier_waiting_for_fee(demo, citizen_id_of(b), app.extensions["motcua"].settings.upload_dir)
+    return b, dossier_waiting_for_fee(demo, citizen_id_of(demo, "minhanh@example.vn"),
+                                      app.extensions["motcua"].settings.upload_dir)
 
 
 # --- the protocol ------------------------------------------------------------------------------
@@ -150,25 +154,20 @@ def test_the_stand_in_shows_a_genuine_order_and_refuses_a_tampered_one(gateway, 
     assert tampered.status_code == 400 and "Sai chữ ký" in tampered.text
 
 
-def test_without_the_gateways_settings_payment_is_refused_with_the_missing_names(settings, demo, tmp_path, citizen):
+def test_without_the_gateways_settings_payment_is_refused_with_the_missing_names(settings, app, waiting, demo):
     unconfigured = gateway_from_settings(replace(settings, payment_url="http://gw", payment_tmn_code="",
                                                  payment_hash_secret=""))
     with pytest.raises(PaymentNotConfigured) as refused:
         unconfigured.checkout_url(txn_ref="x", amount_vnd=1, order_info="x", return_url="x", client_ip="",
                                   created_at=None)
     assert "MOTCUA_PAYMENT_TMN_CODE, MOTCUA_PAYMENT_HASH_SECRET" in refused.value.message_en
-    app = create_app(replace(settings, upload_dir=tmp_path / "up"), {"TESTING": True, "SECRET_KEY": "test"})
-    b = Browser(app)  # signed in as the citizen the other browser made
-    b.get("/")
-    with b.client.session_transaction() as s:
-        s["citizen_id"] = citizen_id_of(citizen())
-    dossier_id = dossier_waiting_for_fee(demo, citizen_id_of(b), tmp_path / "up")
+    app.extensions["motcua"].payment_gateway = unconfigured  # as the app builds it from such settings
+    b, dossier_id = waiting
     response = b.post(f"/cong-dan/ho-so/{dossier_id}/thanh-toan", follow_redirects=True)
     assert "Thanh toán trực tuyến chưa sẵn sàng. Vui lòng nộp phí, lệ phí tại Bộ phận một cửa." in page_text(response)
     assert snapshot(demo, dossier_id)["payments"] == []
     answer = b.client.get("/thanh-toan/ipn", query_string={"vnp_TxnRef": "x"}).get_json()
     assert answer == {"RspCode": "99", "Message": "Unknown error"}
-    app.extensions["motcua"].dispose()
 
 
 # --- the citizen pays ----------------------------------------------------------------------------
