@@ -1,9 +1,12 @@
 """Taking one due row of an outbox (mail, partner messages) so that of several schedulers exactly
-one works on it, without holding a database lock while it talks to the outside world."""
+one works on it, without holding a database lock while it talks to the outside world; and the
+loop that sends an outbox of ``Delivery`` rows (partner messages, national portal records) that way."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Callable
 
 from sqlalchemy import select, update
 
@@ -55,3 +58,50 @@ def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int
             logging.getLogger("motcua.scheduler").warning(
                 "%s %s of dossier %s is a dead letter: %s", model.__tablename__, row.id, row.dossier_id, error)
         return dead
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass over an outbox did: rows delivered, attempts that failed, and how many of
+    those failures made a dead letter."""
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+
+
+def describe(exc: Exception) -> str:
+    """An attempt's failure as kept on the row: the exception's kind and message."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def send_due(uow_factory, model, report: DeliveryReport, *, prepare: Callable[[Any, Any], Any],
+             send: Callable[[Any], str | None], lease: timedelta, max_attempts: int, batch: int,
+             conditions=(), explain: Callable[[Exception], str] = describe, on_failure=None) -> DeliveryReport:
+    """Send up to ``batch`` due rows of an outbox of ``Delivery`` rows, one at a time:
+
+    1. in a short transaction, lease the next due row (``conditions`` narrow which rows may go,
+       e.g. none of a dossier while an earlier one of it waits) and ``prepare(session, row)``
+       everything sending needs (the row's relations are not loaded after the commit);
+    2. with no transaction open, ``send(prepared)``: None when the other side took it, else the
+       reason it refused; an exception (unreachable, refused) is kept as ``explain(exc)``;
+    3. ``record_attempt``: delivered, or due again after a growing pause, or a dead letter after
+       ``max_attempts`` (``on_failure`` runs in that transaction).
+    Counts go to ``report``, which is returned."""
+    for _ in range(batch):
+        with uow_factory() as uow:
+            row = lease_due_row(uow.session, model, lease, *conditions)
+            if row is None:
+                break
+            row_id, prepared = row.id, prepare(uow.session, row)
+            uow.commit()
+        try:
+            error = send(prepared)
+        except Exception as exc:  # the other side refused or is unreachable: retry later, keep the reason
+            error = explain(exc)
+        if record_attempt(uow_factory(), model, row_id, error, max_attempts, on_failure):
+            report.dead += 1
+        if error is None:
+            report.sent += 1
+        else:
+            report.failed += 1
+    return report

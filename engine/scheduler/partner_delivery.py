@@ -1,10 +1,11 @@
 """Sending the partner outbox, and handing kept inbox messages to their dossiers.
 
-The outbox follows the mail pattern (mail_delivery.py): lease a row in a short transaction, POST
-with no transaction open, then record the outcome. A partner that does not answer 2xx is tried
-again with growing pauses; after ``MAX_ATTEMPTS`` the message is a dead letter (``dead_at``),
-listed for a supervisor, who can send it again. The partner records each idempotency key once,
-so a resend after a crash (at least once) has one effect.
+The outbox is sent by the loop it shares with the national portal's (``send_due`` in lease.py):
+lease a row in a short transaction, POST with no transaction open, then record the outcome. A
+partner that does not answer 2xx is tried again with growing pauses; after ``MAX_ATTEMPTS`` the
+message is a dead letter (``dead_at``), listed for a supervisor, who can send it again. The
+partner records each idempotency key once, so a resend after a crash (at least once) has one
+effect.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from engine.models import PartnerInbox, PartnerOutbox
 from engine.partners.outbox import request_body
 from engine.partners.trouble import tell_hand_off_trouble
 from engine.partners.signing import signed_headers
-from engine.scheduler.lease import lease_due_row, record_attempt
+from engine.scheduler.lease import DeliveryReport, send_due
 
 log = logging.getLogger("motcua.scheduler")
 BATCH = 100
@@ -29,10 +30,7 @@ LEASE = timedelta(minutes=5)
 
 
 @dataclass
-class PartnerReport:
-    sent: int = 0
-    failed: int = 0
-    dead: int = 0
+class PartnerReport(DeliveryReport):
     handed_in: int = 0  # kept inbox messages handed to their dossiers
 
 
@@ -44,44 +42,22 @@ def run_partner_jobs(motcua) -> PartnerReport:
 
 
 def send_outbox(uow_factory, client, report: PartnerReport | None = None) -> PartnerReport:
-    report = report or PartnerReport()
-    for _ in range(BATCH):
-        leased = _lease_one(uow_factory())
-        if leased is None:
-            break
-        row_id, url, headers, body = leased
-        try:
-            status, answer = client.post(url, body, headers)
-            error = None if 200 <= status < 300 else f"HTTP {status}: {answer[:500].decode('utf-8', 'replace')}"
-        except Exception as exc:  # the partner is down or unreachable: retry later, keep the reason
-            error = f"{type(exc).__name__}: {exc}"
-        if _record(uow_factory(), row_id, error):
-            report.dead += 1
-        if error is None:
-            report.sent += 1
-        else:
-            report.failed += 1
-    return report
+    def post(request) -> str | None:
+        url, headers, body = request
+        status, answer = client.post(url, body, headers)
+        return None if 200 <= status < 300 else f"HTTP {status}: {answer[:500].decode('utf-8', 'replace')}"
+
+    return send_due(uow_factory, PartnerOutbox, report or PartnerReport(), prepare=_signed_request, send=post,
+                    lease=LEASE, max_attempts=MAX_ATTEMPTS, batch=BATCH, on_failure=_tell_on_trouble)
 
 
-def _lease_one(uow):
-    with uow:
-        row = lease_due_row(uow.session, PartnerOutbox, LEASE)
-        if row is None:
-            return None
-        body = request_body(row)
-        # Signed at each attempt: the timestamp is the sending moment, the key is the message's.
-        headers = signed_headers(our_code=row.partner.our_code, key=row.partner.key,
-                                 timestamp=str(int(clock.now().timestamp())), idempotency_key=row.idempotency_key,
-                                 body=body)
-        url = row.partner.endpoint
-        uow.commit()
-        return row.id, url, headers, body
-
-
-def _record(uow, row_id: int, error: str | None) -> bool:
-    """Record an attempt; True when the message just became a dead letter."""
-    return record_attempt(uow, PartnerOutbox, row_id, error, MAX_ATTEMPTS, on_failure=_tell_on_trouble)
+def _signed_request(session, row: PartnerOutbox):
+    body = request_body(row)
+    # Signed at each attempt: the timestamp is the sending moment, the key is the message's.
+    headers = signed_headers(our_code=row.partner.our_code, key=row.partner.key,
+                             timestamp=str(int(clock.now().timestamp())), idempotency_key=row.idempotency_key,
+                             body=body)
+    return row.partner.endpoint, headers, body
 
 
 def _tell_on_trouble(session, row: PartnerOutbox, dead: bool) -> None:
