@@ -6,8 +6,8 @@ from functools import lru_cache
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
-    String, Text, UniqueConstraint, event, text,
+    JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
+    SmallInteger, String, Text, UniqueConstraint, event, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -703,17 +703,22 @@ class AccountEvent(Base):
 
 
 class UserSession(Base):
-    """One login of a user, kept on the server (engine/commands/sessions.py): the browser's cookie
-    only names it, so ending it here ends it everywhere, whatever copies of the cookie exist."""
+    """One sign-in, kept on the server (engine/commands/sessions.py): an officer's login or a
+    citizen's, never both. The browser's cookie only names it, so ending it here ends it
+    everywhere, whatever copies of the cookie exist."""
     __tablename__ = "user_sessions"
+    __table_args__ = (CheckConstraint("(user_id IS NULL) <> (citizen_id IS NULL)",
+                                      name="ck_user_sessions_one_holder"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # SHA-256 of the random token in the cookie: a stolen copy of this table opens nothing.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Whose it is: an officer (users) or a citizen (citizens), exactly one of the two.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    # logout · password_changed · deactivated · idle · expired · ended_by_admin
+    # logout · password_changed · deactivated · idle · expired · ended_by_admin · replaced
     end_reason: Mapped[str] = mapped_column(String(20), default="")
     address: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")

@@ -14,12 +14,10 @@ from engine.commands import login_throttle
 from engine.commands import sessions as server_sessions
 from engine.commands.preferences import set_locale
 from engine.queries.accounts import officer
+from webapp import browser_session
 from webapp.i18n import LOCALES
 
 bp = Blueprint("auth", __name__)
-
-# Where the signed cookie keeps the token of the server-side session (engine/commands/sessions.py).
-SESSION_TOKEN = "sid"
 
 
 class CurrentOfficer(UserMixin):
@@ -44,14 +42,13 @@ def init_app(app) -> None:
     manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     manager.login_message_category = "info"
     manager.session_protection = "basic"
-
-    policy = server_sessions.SessionPolicy.from_settings(app.extensions["motcua"].settings)
+    browser_session.init_app(app)
 
     @manager.user_loader
     def load(user_id: str):
-        """The cookie names a server-side session; only a live one logs the request in."""
+        """The cookie names a server-side session; only a live one of an officer logs the request in."""
         from webapp import motcua
-        live_user = server_sessions.resume(motcua(), session.get(SESSION_TOKEN), policy)
+        live_user = browser_session.holder(server_sessions.OFFICER)
         if live_user is None or str(live_user) != user_id:
             session.clear()  # ended, expired or forged: nothing of it stays in the browser either
             return None
@@ -96,10 +93,7 @@ def login():
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         return render_template("auth/login.html", username=username, next=next_url), 401
     login_throttle.succeeded(motcua().uow(), username, address)
-    token = server_sessions.start(motcua().uow(), user_id=user.id, address=address,
-                                  user_agent=request.headers.get("User-Agent", ""))
-    session.clear()  # a fresh session at login: nothing planted before it survives
-    session[SESSION_TOKEN] = token
+    browser_session.begin(user_id=user.id)  # a fresh session at login: nothing planted before it survives
     login_user(CurrentOfficer(user))
     return redirect(safe_next(next_url, url_for("inbox.index")))
 

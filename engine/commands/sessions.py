@@ -1,18 +1,23 @@
-"""Sessions kept on the server: the one place where a login starts, stays alive and ends.
+"""Sessions kept on the server: the one place where a sign-in starts, stays alive and ends.
 
 A session is a row in ``user_sessions``; the browser's cookie holds only a random token naming
-it (the table keeps the token's SHA-256). Ending the row ends the login wherever the cookie was
-copied to. Every audience that signs people in uses this module: officers (webapp/auth.py), and
-later user administration and citizens.
+it (the table keeps the token's SHA-256). Ending the row ends the sign-in wherever the cookie was
+copied to. Both audiences that sign people in use this module: officers (webapp/auth.py) and
+citizens (webapp/citizen/session.py), through webapp/browser_session.py. A row belongs to an
+officer (``user_id``) or to a citizen (``citizen_id``), never both, and ``resume`` answers only
+for the audience asked: an officer's session is never a citizen's, nor the other way round.
 
     token = start(uow, user_id=..., address=..., user_agent=...)    # at login: always a new token
+    token = start(uow, citizen_id=..., address=..., user_agent=...)  # a citizen's sign-in
     user_id = resume(motcua, token, policy)      # every request: the user, or None (then log out)
+    citizen_id = resume(motcua, token, policy, audience=CITIZEN)     # the same for a citizen
     end(uow, token, reason="logout")                                 # this session only
     end_all_for_user(uow, user_id, reason="password_changed")        # every session of the user
     end_all_in(session, user_id, reason=...)     # the same inside another command's transaction
 
-Limits (``SessionPolicy.from_settings``): an idle timeout (no request for that long) and an
-absolute lifetime (since login), both configurable; an inactive user's sessions are dead.
+Limits (``SessionPolicy.from_settings``), the same for both audiences: an idle timeout (no request
+for that long) and an absolute lifetime (since sign-in), both configurable; an inactive officer's
+sessions are dead.
 """
 from __future__ import annotations
 
@@ -31,6 +36,10 @@ PASSWORD_CHANGED = "password_changed"
 DEACTIVATED = "deactivated"
 IDLE = "idle"
 EXPIRED = "expired"
+REPLACED = "replaced"  # the same browser signed in again (either side): its old session ends
+
+OFFICER = "officer"
+CITIZEN = "citizen"
 
 
 @dataclass(frozen=True)
@@ -50,30 +59,38 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start(uow, *, user_id: int, address: str = "", user_agent: str = "") -> str:
-    """Open a session and return its token (for the cookie). Always a new token: an identifier
-    planted before the login never becomes a logged-in one."""
+def start(uow, *, user_id: int | None = None, citizen_id: int | None = None, address: str = "",
+          user_agent: str = "") -> str:
+    """Open a session of an officer (``user_id``) or of a citizen (``citizen_id``) and return its
+    token (for the cookie). Always a new token: an identifier planted before the sign-in never
+    becomes a signed-in one."""
+    if (user_id is None) == (citizen_id is None):
+        raise ValueError("a session belongs to exactly one officer or one citizen")
     token = secrets.token_urlsafe(32)
     now = clock.now()
     with uow:
-        uow.session.add(UserSession(token_hash=token_hash(token), user_id=user_id, started_at=now,
-                                    last_seen_at=now, end_reason="", address=(address or "")[:45],
+        uow.session.add(UserSession(token_hash=token_hash(token), user_id=user_id, citizen_id=citizen_id,
+                                    started_at=now, last_seen_at=now, end_reason="", address=(address or "")[:45],
                                     user_agent=(user_agent or "")[:255]))
         uow.commit()
     return token
 
 
-def resume(motcua, token: str | None, policy: SessionPolicy) -> int | None:
-    """The user id of the live session this token names, or None. Reads only, unless the session
-    must be touched (at most once per ``touch_every``) or has just died (then it is ended)."""
+def resume(motcua, token: str | None, policy: SessionPolicy, *, audience: str = OFFICER) -> int | None:
+    """The officer's user id (or, for ``audience=CITIZEN``, the citizen's id) of the live session
+    this token names, or None; a session of the other audience is None and left alone. Reads
+    only, unless the session must be touched (at most once per ``touch_every``) or has just died
+    (then it is ended)."""
     if not token:
         return None
+    holder = {OFFICER: UserSession.user_id, CITIZEN: UserSession.citizen_id}[audience]
     digest, now = token_hash(token), clock.now()
     with motcua.read_session() as s:
-        row = s.execute(select(UserSession.id, UserSession.user_id, UserSession.started_at,
+        # A citizen has no account switch: only an officer's session dies with the account.
+        row = s.execute(select(UserSession.id, holder.label("holder"), UserSession.started_at,
                                UserSession.last_seen_at, UserSession.ended_at, User.is_active)
-                        .join(User, User.id == UserSession.user_id)
-                        .where(UserSession.token_hash == digest)).one_or_none()
+                        .outerjoin(User, User.id == UserSession.user_id)
+                        .where(UserSession.token_hash == digest, holder.is_not(None))).one_or_none()
     if row is None or row.ended_at is not None:
         return None
     reason = _dead(row, policy, now)
@@ -82,11 +99,11 @@ def resume(motcua, token: str | None, policy: SessionPolicy) -> int | None:
         return None
     if now - row.last_seen_at >= policy.touch_every:
         touch(motcua.uow(), token)
-    return row.user_id
+    return row.holder
 
 
 def _dead(row, policy: SessionPolicy, now: datetime) -> str:
-    if not row.is_active:
+    if row.is_active is False:
         return DEACTIVATED
     if now >= row.started_at + policy.lifetime:
         return EXPIRED

@@ -10,13 +10,15 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from engine.commands import sessions
 from engine.commands.citizens import sign_in_with_identity
 from engine.commands.reception import Decision, Outcome, accept, decide
 from engine.models import ApplicationFile, Dossier, OutgoingMail
 from engine.runtime.host import load_workflow
 from engine.statuses import Channel, DossierStatus
+from tests.conftest import lasting_sessions
 from tests.web.conftest import Browser, page_text
-from webapp import create_app
+from webapp import browser_session, create_app
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -28,7 +30,8 @@ FORM = {"agency_code": "000.31.21.H56", "bride_name": "Lê Thị Cúc", "bride_b
 
 @pytest.fixture
 def app(settings, tmp_path):
-    app = create_app(replace(settings, upload_dir=tmp_path / "uploads"), {"TESTING": True, "SECRET_KEY": "test"})
+    app = create_app(lasting_sessions(replace(settings, upload_dir=tmp_path / "uploads")),
+                     {"TESTING": True, "SECRET_KEY": "test"})
     yield app
     app.extensions["motcua"].dispose()
 
@@ -41,8 +44,8 @@ def citizen(app, demo):
                                            claims={"name": name, "email": email, "phone_number": "0912345678"})
         b = Browser(app)
         b.get("/")
-        with b.client.session_transaction() as s:
-            s["citizen_id"] = citizen_id
+        with b.client.session_transaction() as s:  # as the sign-in leaves it: a server-side session's token
+            s[browser_session.TOKEN] = sessions.start(demo.motcua.uow(), citizen_id=citizen_id)
         return b
     return make
 

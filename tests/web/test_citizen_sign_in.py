@@ -121,6 +121,7 @@ def test_a_citizen_never_sees_officers_pages_and_an_officer_login_is_not_a_citiz
     officer = browser("tiepnhan")
     response = officer.get("/cong-dan")
     assert response.status_code == 302 and response.headers["Location"].startswith("/dang-nhap")
+    assert officer.get("/inbox").status_code == 200  # not a citizen, and still an officer
     # An officer who signs in as a citizen on the same browser leaves the officers' side.
     ask_code(officer, "hoa@example.vn")
     officer.post("/dang-nhap/ma", {"code": mailed_code(demo, smtp, "hoa@example.vn")})

@@ -1,25 +1,27 @@
-"""Who the citizen is, for this request: ``session["citizen_id"]``, set only by a citizen sign-in.
+"""Who the citizen is, for this request: the citizen of the live server-side session the cookie
+names (webapp/browser_session.py), set only by a citizen sign-in.
 
-An officer's login (flask-login's key in the same session) is never read here, and signing in on
-either side starts a fresh session, so one browser is never both at once.
+An officer's session is never a citizen's (engine/commands/sessions.py answers for one audience),
+and signing in on either side starts a fresh session, so one browser is never both at once.
 """
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, redirect, request, session, url_for
+from flask import g, redirect, request, url_for
 
+from engine.commands.sessions import CITIZEN
 from engine.queries.citizens import citizen as citizen_row
-from webapp import motcua
+from webapp import browser_session, motcua
 
-KEY = "citizen_id"
+KEPT = ("locale",)  # the language chosen before signing in or out stays
 
 
 def current_citizen():
     if "citizen" not in g:
-        citizen_id = session.get(KEY)
+        citizen_id = browser_session.holder(CITIZEN)
         row = None
-        if isinstance(citizen_id, int):
+        if citizen_id is not None:
             with motcua().read_session() as s:
                 row = citizen_row(s, citizen_id)
                 if row is not None:
@@ -29,19 +31,14 @@ def current_citizen():
 
 
 def sign_in(citizen_id: int) -> None:
-    locale = session.get("locale")
-    session.clear()  # nothing planted before the sign-in survives it, an officer's login neither
-    session[KEY] = citizen_id
-    if locale:
-        session["locale"] = locale
+    """A new session with a new token, whatever the browser held (an officer's login included)."""
+    browser_session.begin(citizen_id=citizen_id, keep=KEPT)
     g.pop("citizen", None)
 
 
 def sign_out() -> None:
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    """The session ends on the server: a copy of the cookie is worth nothing after it."""
+    browser_session.finish(keep=KEPT)
     g.pop("citizen", None)
 
 
