@@ -35,4 +35,7 @@ def record(session, dossier, action: str, *, actor_id=None, status_before=None, 
     # The citizen hears of the changes they care about, in this same transaction (outboxes).
     from engine.citizen_alerts import on_event
     on_event(session, dossier, action, status_before)
+    # So do the officers who worked on it, when its result has been returned.
+    from engine.officer_notices import on_status_change
+    on_status_change(session, dossier, status_before, actor_id)
     return event_id

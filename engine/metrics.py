@@ -12,18 +12,16 @@ Two kinds:
   and the backlog and dead letters of every outbox. Counting in the database is the only count
   that is right with any number of processes; the queries go through indexes.
 
-An outbox is one line in ``OUTBOXES``: its table, what "waiting to be sent" and "given up" mean
-there.
+The database counts are engine/queries/system_state.py's, the ones the administrator's start page
+shows (an outbox is one line in its ``OUTBOXES``).
 """
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import text
 
 log = logging.getLogger("motcua.metrics")
 
@@ -42,24 +40,6 @@ SCHEDULER_TICK_FAILURES = Counter(
     "motcua_scheduler_tick_failures", "Scheduler ticks that ended on an error")
 
 
-@dataclass(frozen=True)
-class Outbox:
-    name: str
-    table: str
-    pending: str  # SQL condition: waiting for (another) delivery attempt
-    dead: str  # SQL condition: given up, waiting for an administrator
-    created: str = "created_at"
-
-
-OUTBOXES = (
-    Outbox("partner", "partner_outbox", "next_attempt_at IS NOT NULL", "dead_at IS NOT NULL"),
-    Outbox("partner_inbox", "partner_inbox", "next_attempt_at IS NOT NULL AND delivered_at IS NULL", "1 = 0",
-           created="received_at"),
-    Outbox("portal", "portal_outbox", "next_attempt_at IS NOT NULL", "dead_at IS NOT NULL"),
-    Outbox("mail", "mail_outbox", "next_attempt_at IS NOT NULL", "next_attempt_at IS NULL AND sent_at IS NULL"),
-)
-
-
 def observe_command(actions: list[str] | None, outcome: str, seconds: float) -> None:
     COMMAND_SECONDS.labels(actions[0] if actions else "other", outcome).observe(seconds)
 
@@ -72,20 +52,13 @@ class DatabaseCollector:
 
     def collect(self):
         from engine import clock
+        from engine.queries.system_state import outbox_backlogs, work_counts
         up = GaugeMetricFamily("motcua_database_up", "1 when the database answered this scrape")
         try:
             with self._motcua.read_session() as session:
                 now = clock.now()
-                open_items, overdue = session.execute(text(
-                    "SELECT count(*), count(*) FILTER (WHERE due_at < :now) FROM work_items WHERE state = 'open'")
-                    if not self._motcua.sqlite else text(
-                    "SELECT count(*), coalesce(sum(CASE WHEN due_at < :now THEN 1 ELSE 0 END), 0) "
-                    "FROM work_items WHERE state = 'open'"), {"now": now}).one()
-                backlog = [(box, *session.execute(text(
-                    f"SELECT (SELECT count(*) FROM {box.table} WHERE {box.pending}), "
-                    f"(SELECT count(*) FROM {box.table} WHERE {box.dead}), "
-                    f"(SELECT min({box.created}) FROM {box.table} WHERE {box.pending})")).one())
-                    for box in OUTBOXES if _exists(session, box.table)]
+                open_items, overdue = work_counts(session, now)
+                backlog = outbox_backlogs(session)
         except Exception:  # the scrape still answers, and says the database did not
             log.warning("metrics: database not reachable", exc_info=True)
             up.add_metric([], 0)
@@ -103,25 +76,12 @@ class DatabaseCollector:
         dead = GaugeMetricFamily("motcua_outbox_dead", "Messages given up on (dead letters)", labels=["outbox"])
         age = GaugeMetricFamily("motcua_outbox_oldest_pending_seconds", "Age of the oldest waiting message",
                                 labels=["outbox"])
-        for box, waiting, given_up, oldest in backlog:
-            pending.add_metric([box.name], waiting)
-            dead.add_metric([box.name], given_up)
-            age.add_metric([box.name], _age(oldest, now))
+        for name, box in backlog.items():
+            pending.add_metric([name], box.waiting)
+            dead.add_metric([name], box.dead)
+            age.add_metric([name], 0.0 if box.oldest_waiting_at is None
+                           else max(0.0, (now - box.oldest_waiting_at).total_seconds()))
         yield from (pending, dead, age)
-
-
-def _exists(session, table: str) -> bool:
-    return session.get_bind().dialect.has_table(session.connection(), table)
-
-
-def _age(oldest, now) -> float:
-    if oldest is None:
-        return 0.0
-    if isinstance(oldest, str):  # SQLite hands back text
-        from datetime import datetime, timezone
-        oldest = datetime.fromisoformat(oldest)
-        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=timezone.utc)
-    return max(0.0, (now - oldest).total_seconds())
 
 
 def exposition(motcua) -> bytes:

@@ -295,9 +295,12 @@ class DossierSearchKey(Base):
     the receiving agency (``ix_dossier_search_keys_agency``): a common name costs what it costs in
     one agency's dossiers, not in the whole country's."""
     __tablename__ = "dossier_search_keys"
-    __table_args__ = (Index("ix_dossier_search_keys_agency", "agency_id", "key"),)
+    __table_args__ = (Index("ix_dossier_search_keys_agency", "agency_id", "key"),
+                      # One dossier's keys, and whether one starts with a text: the check the list makes
+                      # on each dossier it walks newest first (a common name, many agencies).
+                      Index("ix_dossier_search_keys_dossier_key", "dossier_id", "key"))
     key: Mapped[str] = mapped_column(SearchText, primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True, index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
     # The dossier's receiving agency (it never changes).
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
 
@@ -899,3 +902,14 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(45), primary_key=True)
     window_started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer)
+
+
+class SchedulerTick(Base):
+    """How the scheduler's last tick went (engine/scheduler/runner.py): one row, ``scheduler``,
+    created by the migration and updated by every scheduler process after each tick."""
+    __tablename__ = "scheduler_ticks"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

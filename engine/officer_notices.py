@@ -1,5 +1,6 @@
 """Telling officers about ordinary events of their work (issue 12): a step assigned or reassigned
-to them, sent back to them, a dossier they handled sent back, a partner hand-off that failed.
+to them, sent back to them, a dossier they handled sent back or returned to the citizen, a
+partner hand-off that failed.
 
 A notification in the app for each; a mail too when the officer has an address and wants mail
 (``users.notify_by_mail``). Written in the caller's transaction, so a notice exists exactly when
@@ -12,7 +13,8 @@ from collections.abc import Iterable
 from sqlalchemy import insert, select
 
 from engine import clock
-from engine.models import Membership, Notification, OutgoingMail, User
+from engine.models import Membership, Notification, OutgoingMail, User, WorkItem
+from engine.statuses import DossierStatus
 
 
 def tell(session, users: Iterable[User], *, dossier_id: int | None, key: str, message_vi: str,
@@ -57,3 +59,23 @@ def supervisors(session, agency_id: int) -> list[User]:
 def holds(session, user_id: int, agency_id: int, role: str) -> bool:
     return session.execute(select(Membership.id).where(
         Membership.user_id == user_id, Membership.agency_id == agency_id, Membership.role == role)).first() is not None
+
+
+def handlers(session, dossier_id: int) -> list[User]:
+    """The officers who finished a step of the dossier."""
+    ids = set(session.execute(select(WorkItem.finished_by_id).where(
+        WorkItem.dossier_id == dossier_id, WorkItem.finished_by_id.is_not(None))).scalars())
+    return list(session.execute(select(User).where(User.id.in_(ids)).order_by(User.id)).scalars()) if ids else []
+
+
+def on_status_change(session, dossier, status_before: int | None, actor_id: int | None) -> None:
+    """Called with every entry of the dossier's history (engine/audit.py): when the result has just
+    been returned to the citizen (status 10), everyone who finished a step of it hears so, except
+    the officer who handed it over."""
+    if dossier.status != DossierStatus.RESULT_RETURNED or status_before == DossierStatus.RESULT_RETURNED:
+        return
+    tell(session, [u for u in handlers(session, dossier.id) if u.id != actor_id], dossier_id=dossier.id,
+         key=f"returned-{dossier.id}",
+         message_vi=f"Hồ sơ {dossier.code} bạn đã xử lý đã được trả kết quả cho công dân.",
+         message_en=f"Dossier {dossier.code}, which you worked on, has been returned to the citizen "
+                    f"(result handed over).")

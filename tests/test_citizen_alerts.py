@@ -61,7 +61,8 @@ def test_every_status_the_citizen_cares_about_is_texted_and_mailed(demo, frozen_
     assert texts[2] == f"Ho so {dossier.code} da tra ket qua. Cam on Ong/Ba da su dung dich vu."
     assert all(m["from"] == "MOTCUA" for m in operator.messages)
     deliver_mail(demo.motcua.uow, SmtpMailer("127.0.0.1", smtp.port))
-    subjects = [str(message_from_string(content, policy=default)["Subject"]) for _to, content in smtp.messages]
+    subjects = [str(message_from_string(content, policy=default)["Subject"]) for _to, content in smtp.messages
+                if "an@example.vn" in _to]  # the officers who worked on it hear of the return too
     assert subjects == [f"[Một cửa] Hồ sơ {dossier.code} đã được tiếp nhận",
                         f"[Một cửa] Hồ sơ {dossier.code} đã có kết quả",
                         f"[Một cửa] Hồ sơ {dossier.code} đã trả kết quả"]
@@ -110,16 +111,16 @@ def test_a_failing_operator_is_retried_and_shown_to_the_administrator(app, demo,
     assert failed.sent_at is None and "503" in failed.last_error and failed.next_attempt_at > frozen_clock()
     admin = Browser(app)
     admin.login("admin")
-    page = admin.text("/admin/outbox")
+    page = admin.text("/admin/mail")
     assert "84912345678" not in page and "0912345678" in page and "503" in page
     officer = Browser(app)
     officer.login("tiepnhan")
-    assert officer.get("/admin/outbox").status_code == 404
+    assert officer.get("/admin/mail").status_code == 404
     operator.failing = False
     assert texts_sent(demo, operator) == []  # not before its next attempt
     frozen_clock.advance(timedelta(hours=1))
     assert len(texts_sent(demo, operator)) == 1
-    assert "0912345678" not in admin.text("/admin/outbox")
+    assert "0912345678" not in admin.text("/admin/mail")
 
 
 def test_a_wrong_key_is_an_error_not_a_silent_loss(demo, operator):

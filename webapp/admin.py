@@ -1,7 +1,9 @@
-"""System administration: the working-time calendar (days off, worked weekends, re-seeding from
-the holidays package), each agency's office hours and time zone, partner agencies' systems
-(their addresses and keys, messages that failed, requests we refused) and the national portal's
-sync (backlog, last error, records that gave up).
+"""System administration: the start page with the system's state (what waits to go out, what
+gave up, open escalations and overdue work, the scheduler's last run), the working-time calendar
+(days off, worked weekends, re-seeding from the holidays package), each agency's office hours and
+time zone, partner agencies' systems (their addresses and keys, messages that failed, requests we
+refused), the national portal's sync (backlog, last error, records that gave up) and the messages
+to citizens and officers that did not go out.
 
 Only system administrators see these pages; to anyone else they do not exist (404). The engine
 checks the same again in every command and query.
@@ -27,6 +29,7 @@ from engine.queries import mail as mail_queries
 from engine.queries import partners as partner_queries
 from engine.queries import portal as portal_queries
 from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
+from engine.queries.system_state import system_state
 from webapp import motcua
 from webapp.errors import on_form_invalid
 from webapp.params import id_value
@@ -95,7 +98,10 @@ def _known_code(code: str) -> str:
 
 @bp.get("/")
 def index():
-    return redirect(url_for(".calendar"))
+    """The administrator's start page: the system's state, each count leading to its page."""
+    with motcua().read_session() as s:
+        state = system_state(s, current_user.id)
+    return render_template("admin/index.html", state=state)
 
 
 @bp.get("/calendar")
@@ -300,11 +306,14 @@ def resend_portal_record(outbox_id: int):
 
 @bp.get("/mail")
 def mail():
-    """Mail to citizens and officers that was never delivered, with why; and how much still waits."""
+    """Messages that did not go out: mail never delivered, with why (it may be sent again); mail
+    and SMS that failed and are retried, or SMS given up; and how much mail still waits."""
     with motcua().read_session() as s:
         failed = mail_queries.undelivered(s, current_user.id)
+        failing = mail_queries.failing_messages(s, current_user.id)
         waiting = mail_queries.waiting_count(s, current_user.id)
-    return render_template("admin/mail.html", failed=failed, waiting=waiting, reasons=MAIL_FAILURES)
+    return render_template("admin/mail.html", failed=failed, failing=failing, waiting=waiting,
+                           reasons=MAIL_FAILURES)
 
 
 @bp.post("/mail/<int:mail_id>/resend")

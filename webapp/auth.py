@@ -68,10 +68,16 @@ def safe_next(target: str | None, default: str) -> str:
     return target if not parts.scheme and not parts.netloc else default
 
 
+def home_url() -> str:
+    """Where a logged-in user starts: administrators on the system's state (/admin/), everyone
+    else on their inbox."""
+    return url_for("admin.index") if current_user.is_admin else url_for("inbox.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("inbox.index"))
+        return redirect(home_url())
     if request.method != "POST":  # GET, and HEAD (a link checker): never a login attempt
         return render_template("auth/login.html", username="", next=request.args.get("next", ""))
     username = request.form.get("username", "").strip().lower()
@@ -95,7 +101,7 @@ def login():
     login_throttle.succeeded(motcua().uow(), username, address)
     browser_session.begin(user_id=user.id)  # a fresh session at login: nothing planted before it survives
     login_user(CurrentOfficer(user))
-    return redirect(safe_next(next_url, url_for("inbox.index")))
+    return redirect(safe_next(next_url, home_url()))
 
 
 @bp.post("/logout")

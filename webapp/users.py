@@ -24,6 +24,8 @@ ACCOUNT_ACTIONS = {
     "password_changed": _l("Tự đổi mật khẩu"),
     "deactivated": _l("Khóa tài khoản"),
     "activated": _l("Mở lại tài khoản"),
+    "mail_notices_on": _l("Tự bật nhận thông báo qua thư điện tử"),
+    "mail_notices_off": _l("Tự tắt nhận thông báo qua thư điện tử"),
 }
 
 

@@ -1,8 +1,9 @@
 """Accounts: an administrator creates officers and sets the agencies and roles they hold; the
 password and whether the account is active decide who gets in. A password change and a
 deactivation end every session of the user in the same transaction (engine/commands/sessions.py),
-so a leaked cookie or a password someone else knew stops working at once. Every change is kept in
-``account_events`` (who did what to whom; never a password)."""
+so a leaked cookie or a password someone else knew stops working at once. Every user chooses
+whether notices of their work also come by mail. Every change is kept in ``account_events`` (who
+did what to whom; never a password)."""
 from __future__ import annotations
 
 import re
@@ -65,6 +66,18 @@ def change_password(uow, *, user_id: int, current_password: str | None, new_pass
                 "password_reset" if current_password is None else "password_changed", sessions_ended=ended)
         uow.commit()
         return ended
+
+
+def set_notices_by_mail(uow, *, user_id: int, by_mail: bool) -> bool:
+    """The user's own choice: notices of their work (engine/officer_notices.py) by mail as well as
+    in the app, or in the app only. A change is kept in the account's history."""
+    with uow:
+        user = _user(uow, user_id)
+        if user.notify_by_mail != by_mail:
+            user.notify_by_mail = by_mail
+            _record(uow.session, user.id, user.id, "mail_notices_on" if by_mail else "mail_notices_off")
+        uow.commit()
+        return by_mail
 
 
 def set_active(uow, *, user_id: int, active: bool, actor_id: int | None = None) -> int:

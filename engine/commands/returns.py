@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.models import User, WorkItem
-from engine.officer_notices import holds, tell, unit
+from engine.officer_notices import handlers, holds, tell, unit
 
 
 def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id: int, before_open: set[int],
@@ -41,7 +41,7 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
                  message_en=f"Dossier {dossier.code} was sent back to step “{item.step_name}” in your unit's "
                             f"queue (the officer who did it is no longer in the role). Reason: {reason}")
             told.update(u.id for u in queue)
-    others = [u for u in _handlers(session, dossier.id) if u.id not in told]
+    others = [u for u in handlers(session, dossier.id) if u.id not in told]
     tell(session, others, dossier_id=dossier.id, key=f"handled-sent-back-{dossier.id}-{dossier.revision}",
          message_vi=f"Hồ sơ {dossier.code} bạn đã xử lý bị trả lại từ bước „{sent_from.step_name}”. Lý do: {reason}",
          message_en=f"Dossier {dossier.code}, which you worked on, was sent back from step "
@@ -61,8 +61,3 @@ def _last_finisher(session, dossier_id: int, item: WorkItem) -> User | None:
         return None
     return user
 
-
-def _handlers(session, dossier_id: int) -> list[User]:
-    ids = set(session.execute(select(WorkItem.finished_by_id).where(
-        WorkItem.dossier_id == dossier_id, WorkItem.finished_by_id.is_not(None))).scalars())
-    return list(session.execute(select(User).where(User.id.in_(ids)).order_by(User.id)).scalars()) if ids else []

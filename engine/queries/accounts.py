@@ -28,6 +28,23 @@ class Officer:
     is_admin: bool
 
 
+@dataclass(frozen=True)
+class OwnSettings:
+    """What a user sees and sets on their own account page."""
+    username: str
+    full_name: str
+    email: str
+    notify_by_mail: bool
+
+
+def own_settings(session, user_id: int) -> OwnSettings:
+    user = session.get(User, user_id)
+    if user is None:
+        from engine.errors import NotFound
+        raise NotFound("Không tìm thấy người dùng.", "User not found.")
+    return OwnSettings(user.username, user.full_name, user.email or "", bool(user.notify_by_mail))
+
+
 def user_for_login(session, username: str) -> User | None:
     """The user row with its password hash, or None; usernames compare case-insensitively."""
     name = (username or "").strip().lower()

@@ -8,15 +8,18 @@ agency. Pages are keyset pages over (received_at, id): the next page starts afte
 this one, so page 400 costs what page 1 costs.
 
 How it stays fast at a million dossiers (bench/dossier_list_bench.py, docs/PERFORMANCE.md): the
-list is one branch per agency of the officer, each read newest first through an index that starts
-with the agency, and merged (UNION ALL, each branch at most a page):
- - the agency's own dossiers through ``ix_dossiers_agency_received`` (``ix_dossiers_agency_status``
-   when a status is asked for);
- - the dossiers of other agencies it has a step on, through ``dossier_step_agencies``.
+list is a few branches, each read newest first and cut at a page, then merged (UNION ALL):
+ - the dossiers the officer's agencies received, through ``ix_dossiers_agency_received``
+   (``ix_dossiers_agency_status`` when a status is asked for);
+ - the dossiers of other agencies they have a step on, through ``dossier_step_agencies``.
+An officer of up to ``BRANCHES_UP_TO`` agencies gets that pair per agency, each through an index
+that starts with the agency. More agencies (a district's supervisor, an administrator member of
+every agency) get one pair over all of them: a hundred branches cost more to plan than to read,
+and with most dossiers in scope the newest ones (``ix_dossiers_received``) fill a page at once.
 A search text is a range over ``dossier_search_keys`` (the name's word-starting tails, the code,
-the ID number; engine/folding.py) within the branch's agency (``ix_dossier_search_keys_agency``),
-so even "nguyen" costs at most one agency's matches; on the few dossiers of the other branch the
-text is checked on each row.
+the ID number; engine/folding.py): within the branch's agencies (``ix_dossier_search_keys_agency``),
+or, when the dossiers are walked newest first, one probe per dossier
+(``ix_dossier_search_keys_dossier_key``); the other agencies' dossiers are matched the same way.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, or_, select, tuple_, union_all
+from sqlalchemy import and_, literal, select, tuple_, union_all
 
 from engine.folding import fold, prefix_bounds
 from engine.models import (
@@ -32,6 +35,9 @@ from engine.models import (
 )
 
 PER_PAGE = 25
+# Up to this many agencies, one branch per agency; more (a district's supervisor, an administrator
+# member of every agency), one branch over them all (see the module's docstring).
+BRANCHES_UP_TO = 4
 
 
 @dataclass(frozen=True)
@@ -118,23 +124,29 @@ def dossier_list(session, user_id: int, filters: DossierFilters, *, after: str |
         return [tuple_(received_at, ident) < tuple_(literal(cursor[0], Dossier.received_at.type), literal(cursor[1]))]
 
     newest = (Dossier.received_at.desc(), Dossier.id.desc())
-    branches = []
     search = fold(filters.search)[:255]
-    for agency_id in agencies:
-        own = [Dossier.agency_id == agency_id, *conditions, *after_cursor(Dossier.received_at, Dossier.id)]
+    dialect = session.get_bind().dialect.name
+    # An agency of its own for each branch while there are few; past that, the planning of the
+    # branches costs more than reading them, and one branch over all the agencies is cheaper.
+    groups = [[a] for a in agencies] if len(agencies) <= BRANCHES_UP_TO else [agencies]
+    branches = []
+    for group in groups:
+        own = [_in(Dossier.agency_id, group), *conditions, *after_cursor(Dossier.received_at, Dossier.id)]
         if search:
-            own.append(Dossier.id.in_(_keys_in(search, agency_id)))
+            own.append(Dossier.id.in_(_keys_in(search, group, dialect)))
         branches.append(select(Dossier.id, Dossier.received_at).where(*own).order_by(*newest).limit(per_page + 1))
         if filters.agency_id is None:
-            # Dossiers of other agencies with a step here (none of them is in the branch above),
-            # newest first through the step agencies' own index.
+            # Dossiers of other agencies with a step here, newest first through the step
+            # agencies' own index (the same dossier may come from both branches: merged below).
             step = DossierStepAgency
-            others = [step.agency_id == agency_id, *conditions, *after_cursor(step.received_at, step.dossier_id)]
+            others = [_in(step.agency_id, group), *conditions, *after_cursor(step.received_at, step.dossier_id)]
             if search:
-                others.append(_matches_row(search))
-            branches.append(select(Dossier.id, Dossier.received_at)
-                            .join(step, step.dossier_id == Dossier.id).where(*others)
-                            .order_by(step.received_at.desc(), step.dossier_id.desc()).limit(per_page + 1))
+                others.append(_has_key(search, step.dossier_id, dialect))
+            theirs = select(step.dossier_id, step.received_at).join(Dossier, Dossier.id == step.dossier_id) \
+                .where(*others)
+            if len(group) > 1:  # a dossier with steps at two of the agencies counts once
+                theirs = theirs.distinct()
+            branches.append(theirs.order_by(step.received_at.desc(), step.dossier_id.desc()).limit(per_page + 1))
     merged = union_all(*(b.subquery().select() for b in branches)).subquery() if len(branches) > 1 \
         else branches[0].subquery()
     page_ids = (select(merged.c.id).group_by(merged.c.id, merged.c.received_at)
@@ -168,17 +180,35 @@ def _filters(filters: DossierFilters, zone: ZoneInfo) -> list:
     return conditions
 
 
-def _keys_in(folded: str, agency_id: int):
-    """The agency's dossiers with a key starting with the folded search text."""
-    low, high = prefix_bounds(folded)
+def _in(column, agencies: list[int]):
+    return column == agencies[0] if len(agencies) == 1 else column.in_(agencies)
+
+
+def _keys_in(folded: str, agencies: list[int], dialect: str):
+    """The agencies' dossiers with a key starting with the folded search text."""
+    return select(DossierSearchKey.dossier_id).where(_in(DossierSearchKey.agency_id, agencies),
+                                                     _key_starts_with(folded, dialect))
+
+
+def _has_key(folded: str, dossier_id, dialect: str):
+    """The dossier has a key starting with the folded search text (the rule of ``_keys_in``, asked
+    of one dossier at a time: for the few dossiers of another agency's branch). A subquery with
+    LIMIT 1, not EXISTS: PostgreSQL would turn EXISTS into a join that first hashes every key
+    starting with the text (134,000 for "van"); this way each dossier, newest first, is one probe of
+    ``ix_dossier_search_keys_dossier_key`` and the walk stops at a page."""
     return select(DossierSearchKey.dossier_id).where(
-        DossierSearchKey.agency_id == agency_id, DossierSearchKey.key >= low, DossierSearchKey.key < high)
+        DossierSearchKey.dossier_id == dossier_id, _key_starts_with(folded, dialect)).limit(1) \
+        .scalar_subquery().is_not(None)
 
 
-def _matches_row(folded: str):
-    """The keys' rule on the row itself: a word's start in the name, the code's or the ID number's
-    start (the code is stored in capitals)."""
-    return or_(Dossier.search_name.startswith(folded, autoescape=True),
-               Dossier.search_name.contains(" " + folded, autoescape=True),
-               func.lower(Dossier.code).startswith(folded, autoescape=True),
-               Dossier.applicant_id_number.startswith(folded, autoescape=True))
+def _key_starts_with(folded: str, dialect: str):
+    """One index range over the keys either way. PostgreSQL is given it as LIKE 'text%' (the
+    column's C collation makes that the same range): its estimate of how many keys start so is then
+    right, where the two bounds of a range, estimated apart, cancel out to "1 row" for a common
+    name and the planner picks a plan that is a thousand times slower (docs/PERFORMANCE.md).
+    SQLite uses an index for the range, not for LIKE."""
+    if dialect == "postgresql":
+        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return DossierSearchKey.key.like(escaped + "%", escape="\\")
+    low, high = prefix_bounds(folded)
+    return and_(DossierSearchKey.key >= low, DossierSearchKey.key < high)

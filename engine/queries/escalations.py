@@ -57,7 +57,7 @@ def supervised_agencies(session, user_id: int) -> list[int]:
         Membership.user_id == user_id, Membership.role == SUPERVISOR).order_by(Membership.agency_id)).scalars())
 
 
-def _still_open():
+def still_open():
     """SQL: the escalation's cause is still there."""
     later = aliased(Escalation)
     step_open = and_(Escalation.work_item_id.is_not(None), WorkItem.state == "open",
@@ -87,7 +87,7 @@ def open_escalations(session, user_id: int, *, now: datetime | None = None, limi
         .outerjoin(WorkItem, WorkItem.id == Escalation.work_item_id)
         .outerjoin(holder, holder.id == WorkItem.assignee_id)
         .outerjoin(acknowledger, acknowledger.id == Escalation.acknowledged_by_id)
-        .where(Escalation.agency_id.in_(agencies), _still_open())
+        .where(Escalation.agency_id.in_(agencies), still_open())
         # The database picks the most urgent `limit` rows; lateness refines the order below.
         .order_by(Escalation.acknowledged_at.is_not(None), severity, due.asc(), Escalation.created_at.desc(),
                   Escalation.id.desc())

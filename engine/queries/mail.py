@@ -1,4 +1,7 @@
-"""What administrators see of the mail outbox: messages given up (never delivered), with why."""
+"""What administrators see of the messages that did not go out (/admin/mail): mail given up
+(never delivered), with why, which they may send again; and mail and SMS that failed and are
+still being retried, or SMS given up, with the mail server's or the operator's answer, so the
+cause can be fixed while the scheduler keeps trying."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +11,7 @@ from sqlalchemy import func, select
 
 from engine.citizen_notices import INVALID_ADDRESS
 from engine.commands.calendar_admin import require_admin
-from engine.models import OutgoingMail
+from engine.models import OutgoingMail, OutgoingSms
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,32 @@ def waiting_count(session, actor_id: int) -> int:
     require_admin(session, actor_id)
     return session.scalar(select(func.count()).select_from(OutgoingMail)
                           .where(OutgoingMail.next_attempt_at.is_not(None)))
+
+
+@dataclass(frozen=True)
+class FailingMessage:
+    channel: str  # mail · sms
+    to: str
+    what: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime | None  # None: given up
+    last_error: str
+
+
+def failing_messages(session, actor_id: int, limit: int = 200) -> list[FailingMessage]:
+    """SMS that failed at least once and were not sent (retrying or given up), and mail that failed
+    and is still retried (mail given up is ``undelivered``), newest first."""
+    require_admin(session, actor_id)
+    mails = session.execute(
+        select(OutgoingMail.to_address, OutgoingMail.subject, OutgoingMail.created_at, OutgoingMail.attempts,
+               OutgoingMail.next_attempt_at, OutgoingMail.last_error)
+        .where(OutgoingMail.next_attempt_at.is_not(None), OutgoingMail.last_error.is_not(None))
+        .order_by(OutgoingMail.id.desc()).limit(limit)).all()
+    texts = session.execute(
+        select(OutgoingSms.to_number, OutgoingSms.body, OutgoingSms.created_at, OutgoingSms.attempts,
+               OutgoingSms.next_attempt_at, OutgoingSms.last_error)
+        .where(OutgoingSms.sent_at.is_(None), OutgoingSms.last_error.is_not(None))
+        .order_by(OutgoingSms.id.desc()).limit(limit)).all()
+    rows = [FailingMessage("mail", *row) for row in mails] + [FailingMessage("sms", *row) for row in texts]
+    return sorted(rows, key=lambda r: r.created_at, reverse=True)[:limit]

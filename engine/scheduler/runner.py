@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from engine import context
+from engine import clock, context
 from engine.metrics import SCHEDULER_TICK_FAILURES, SCHEDULER_TICK_SECONDS
+from engine.models import SchedulerTick
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from engine.scheduler.mail_delivery import deliver_mail
 from engine.scheduler.partner_delivery import run_partner_jobs
@@ -15,6 +16,7 @@ from engine.scheduler.timers import sweep_timers
 
 log = logging.getLogger("motcua.scheduler")
 TICK_SECONDS = 60
+TICK_ROW = "scheduler"
 
 
 @dataclass
@@ -50,11 +52,34 @@ def run_tick(motcua) -> TickReport:
 def _safe_tick(motcua):
     # One id per tick, like a web request's: its log lines and the audit rows it writes share it.
     with context.bound_request_id(context.new_request_id(prefix="tick-")), SCHEDULER_TICK_SECONDS.time():
+        started = clock.now()
         try:
             run_tick(motcua)
-        except Exception:  # a bad tick must not stop the next one
+        except Exception as exc:  # a bad tick must not stop the next one
             SCHEDULER_TICK_FAILURES.inc()
             log.exception("scheduler tick failed")
+            _record_tick(motcua, started, f"{type(exc).__name__}: {exc}")
+        else:
+            _record_tick(motcua, started, None)
+
+
+def _record_tick(motcua, started, error: str | None) -> None:
+    """When this tick ran and how it ended, for the administrator's start page. A database that
+    cannot take even this is already in the log; the next tick tries again."""
+    try:
+        with motcua.uow() as uow:
+            row = uow.session.get(SchedulerTick, TICK_ROW)
+            if row is None:
+                row = SchedulerTick(name=TICK_ROW)
+                uow.session.add(row)
+            row.last_started_at = started
+            if error is None:
+                row.last_finished_at = clock.now()
+            else:
+                row.last_failed_at, row.last_error = clock.now(), error[:2000]
+            uow.commit()
+    except Exception:
+        log.warning("could not record the scheduler tick", exc_info=True)
 
 
 def start_background(motcua, seconds: int = TICK_SECONDS):
