@@ -1,16 +1,16 @@
 """When the scheduler last ran, and how its last tick ended: the administrator's start page shows
 it (a scheduler that stopped sends no mail, fires no timer and raises no escalation, silently).
 
-Revision ID: 0034
-Revises: 0033
+Revision ID: 0035
+Revises: 0034
 """
 from alembic import op
 import sqlalchemy as sa
 
 from engine.models import UtcDateTime
 
-revision = "0034"
-down_revision = "0033"
+revision = "0035"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 

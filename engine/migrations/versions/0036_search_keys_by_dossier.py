@@ -3,13 +3,13 @@ with the searched text: an index on (dossier_id, key) answers that in one probe,
 on dossier_id alone (which it replaces) made PostgreSQL prefer a walk of every key starting with
 the text, once per dossier (docs/PERFORMANCE.md, the dossier list).
 
-Revision ID: 0035
-Revises: 0034
+Revision ID: 0036
+Revises: 0035
 """
 from alembic import op
 
-revision = "0035"
-down_revision = "0034"
+revision = "0036"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
