@@ -108,6 +108,34 @@ def machine_line(when: str = "at the start") -> str:
             f"load average {when}: {load}")
 
 
+def prioritise(db_engine, niceness: int) -> None:
+    """Run this process, and each PostgreSQL backend ``db_engine`` connects to from now on, at
+    ``niceness`` (negative: ahead of the other work on a shared machine; needs root). Measures the
+    code, not the queue for a CPU behind other people's test suites."""
+    import os
+    os.setpriority(os.PRIO_PROCESS, 0, niceness)
+
+    @event.listens_for(db_engine, "connect")
+    def _renice_backend(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+        cursor.close()
+        dbapi_connection.rollback()  # leave the connection as the pool expects it: no transaction open
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+
+
+def round_trips(motcua, runs: int) -> Samples:
+    """SELECT 1 through a read session: what any query costs here before it does anything (on a
+    loaded machine, mostly the wait for a CPU)."""
+    samples = Samples()
+    with motcua.read_session() as s:
+        for _ in range(runs):
+            with timed(samples):
+                s.execute(text("SELECT 1")).scalar()
+    return samples
+
+
 def database_url(kind: str, postgres_url: str) -> str:
     if kind == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="motcua-bench-"))

@@ -379,7 +379,7 @@ class WorkItem(Base):
         # Statistics by unit read an agency's steps by arrival (engine/statistics/steps.py); on
         # PostgreSQL the index carries what they judge, so the heap is not read.
         Index("ix_work_items_agency_created", "agency_id", "created_at",
-              postgresql_include=["role", "state", "due_at", "finished_at"]),
+              postgresql_include=["role", "state", "due_at", "finished_at", "outcome"]),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -403,8 +403,34 @@ class WorkItem(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # How statistics by unit count it once it has ended (engine/statistics/steps.py, step_outcome;
+    # kept by ``_keep_step_outcome`` below).
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
     dossier: Mapped[Dossier] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+@event.listens_for(WorkItem, "before_insert")
+@event.listens_for(WorkItem, "before_update")
+def _keep_step_outcome(_mapper, connection, item: WorkItem) -> None:
+    """When a step ends (whichever command ends it), its class is kept, as a dossier's outcome is:
+    it never changes after, and the statistics by unit then count a period's steps in the database
+    instead of judging each in Python. The agency's time zone (early or on time) is taken from the
+    session when the agency is loaded, as it is in the commands, and read only when needed."""
+    if item.finished_at is None or item.outcome is not None:
+        return
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+    from sqlalchemy.orm.util import identity_key
+    from engine.statistics.steps import step_outcome
+
+    def zone() -> str:
+        session = object_session(item)
+        agency = session.identity_map.get(identity_key(Agency, item.agency_id)) if session is not None else None
+        if agency is not None:
+            return agency.timezone
+        return connection.execute(select(Agency.timezone).where(Agency.id == item.agency_id)).scalar_one()
+    item.outcome = step_outcome(state=item.state, finished_at=item.finished_at, due_at=item.due_at, timezone=zone)
 
 
 @event.listens_for(WorkItem, "after_insert")

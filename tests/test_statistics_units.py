@@ -9,12 +9,17 @@ lane's steps are counted under "no unit". The expected figures are counted by ha
 """
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select, update
+
+from engine import commands
 from engine.commands import units as unit_commands
 from engine.errors import NotFound
+from engine.models import Agency, WorkItem
 from engine.statistics import Period
-from engine.statistics.steps import NO_UNIT, STEP_FIGURES, figures_by_unit, steps_in, units_of
+from engine.statistics.steps import NO_UNIT, STEP_FIGURES, figures_by_unit, step_verdict, steps_in, units_of
 from engine.statistics.tables import unit_drill_down, unit_table
 from tests.statistics_cases import at
 from tests.statistics_step_cases import write_steps
@@ -126,3 +131,63 @@ def test_a_lane_without_a_unit_is_counted_apart_and_units_follow_their_lanes(dem
         table = unit_table(s, admin, NOVEMBER, demo.commune, now=now)
     assert list(by_code(table)) == ["LD", "MC", "TPHT"]
     assert row(by_code(table)["LD"]) == [3, 0, 3, 1, 1, 0, 0, 1, 0, 0] and table.total["received"] == 14
+
+
+def kept_and_judged(demo):
+    """Each ended step's kept class, and its class judged by ``step_verdict`` at its end."""
+    with demo.motcua.read_session() as s:
+        zones = dict(s.execute(select(Agency.id, Agency.timezone)).all())
+        return [(w.step_id, w.outcome, step_verdict(state=w.state, finished_at=w.finished_at, due_at=w.due_at,
+                                                     timezone=zones[w.agency_id], at=w.finished_at))
+                for w in s.query(WorkItem).filter(WorkItem.finished_at.is_not(None)).order_by(WorkItem.id)]
+
+
+def test_a_step_keeps_the_class_it_ended_with(demo, steps):
+    """Kept when written (the hand-counted steps): the class ``step_verdict`` gives at its end."""
+    kept = kept_and_judged(demo)
+    assert len(kept) == 12 and all(outcome == judged for _step, outcome, judged in kept)
+    assert {outcome for _step, outcome, _judged in kept} == {"early", "on_time", "late", "cancelled", "no_time_limit"}
+    with demo.motcua.read_session() as s:
+        assert s.query(WorkItem).filter(WorkItem.finished_at.is_(None), WorkItem.outcome.is_not(None)).count() == 0
+
+
+def test_the_commands_keep_the_class_of_the_steps_they_end(demo, frozen_clock):
+    """A birth registration's steps, the last one at the police (another agency), whose lanes
+    declare no time limit; a marriage registration appraised on the day it arrived (early: due in
+    two working days), approved a week later (late: due in one); another withdrawn while its
+    appraisal is open (cancelled): each step keeps the class it ended with."""
+    from tests import test_commands, test_lien_thong_khai_sinh as birth
+    born = birth.receive(demo)
+    birth.through_committee(demo, frozen_clock, born.id)  # Monday 23/11, 10:00 to 14:30
+    birth.Officer(demo, "congan").take_and_complete(born.id, birth.REGISTER, expect_step="register_residence")
+    marriage = test_commands.receive(demo)
+    test_commands.claim(demo, "chuyenvien", test_commands.item_of(demo, marriage.id))
+    commands.complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"],
+                      work_item_id=test_commands.item_of(demo, marriage.id).id, data=test_commands.APPRAISAL)
+    frozen_clock.advance(timedelta(days=7))
+    birth.Officer(demo, "lanhdao").take_and_complete(marriage.id, {"decision": "approve", "leader_opinion": "Đồng ý."},
+                                                     expect_step="approve")
+    withdrawn = test_commands.receive(demo, name="Trần Văn Chín")
+    commands.withdraw(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], dossier_id=withdrawn.id,
+                      reason="Công dân rút hồ sơ.")
+    kept = kept_and_judged(demo)
+    assert [(step, outcome) for step, outcome, _judged in kept] == [
+        ("appraise", "no_time_limit"), ("approve", "no_time_limit"), ("record_birth", "no_time_limit"),
+        ("register_residence", "no_time_limit"), ("appraise", "early"), ("approve", "late"), ("appraise", "cancelled")]
+    assert all(outcome == judged for _step, outcome, judged in kept)
+
+
+def test_steps_ended_without_their_class_kept_are_judged_all_the_same(demo, steps):
+    """Steps written by SQL of their own (a bulk load) have no kept class: the table judges them
+    one by one, by the same rule, and shows the same figures."""
+    now = at(5, month=12)
+    with demo.motcua.read_session() as s:
+        kept = figures_by_unit(s, NOVEMBER, demo.commune, now=now)
+    with demo.motcua.uow() as uow:
+        uow.session.execute(update(WorkItem).where(WorkItem.step_id.in_(["Step_R1", "Step_T3", "Step_R5"]))
+                            .values(outcome=None))
+        uow.commit()
+    with demo.motcua.read_session() as s:
+        judged = figures_by_unit(s, NOVEMBER, demo.commune, now=now)
+    assert {unit: row(f) for unit, f in judged.items()} == {unit: row(f) for unit, f in kept.items()}
+    assert row(judged[unit_id(demo, "MC")]) == [5, 1, 4, 1, 1, 1, 1, 1, 0, 0]

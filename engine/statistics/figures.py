@@ -10,12 +10,13 @@ the classes add up to what was received. Every figure can list its dossiers (``d
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select, text
 
 from engine import clock
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion
@@ -264,8 +265,9 @@ def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int]
     inner = inner.subquery()
     keys = (inner.c.r, inner.c.before, inner.c.f, inner.c.d, inner.c.outcome, inner.c.status, inner.c.channel)
     out = [Figures() for _month in months]
-    for r, before, f, d, outcome, status, channel, count in session.execute(
-            select(*keys, func.count()).group_by(*keys)):
+    with _few_groups(session):
+        counted = session.execute(select(*keys, func.count()).group_by(*keys)).all()
+    for r, before, f, d, outcome, status, channel, count in counted:
         for m in range(r, min(f, n - 1) + 1):  # the months it belongs to: received by, not finished before
             if m >= f:
                 klass = outcome
@@ -277,6 +279,34 @@ def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int]
                 klass = OVERDUE if m >= d else WITHIN_TIME
             out[m].add(klass, bool(before) or m > r, channel, count)
     return out
+
+
+# What the statement of ``figures_by_month`` is given on PostgreSQL, for its transaction only.
+_FEW_GROUPS = {"jit": "off", "work_mem": "64MB"}
+
+
+@contextmanager
+def _few_groups(session):
+    """PostgreSQL, around one aggregate over hundreds of thousands of dossiers into a few hundred
+    groups: it cannot know that the groups are few (its estimate for a GROUP BY of computed
+    values is one group per row, 400,000 for the province's year), so with the default memory it
+    sorts them, spilling to disk, and compiles the plan (JIT, half a second) for a statement that
+    runs once. Given the memory for that estimate it hashes them, and without JIT it starts at
+    once (docs/PERFORMANCE.md). The settings are the transaction's (``SET LOCAL``), and the values
+    before are put back right after, so the rest of the request runs as configured."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    names = list(_FEW_GROUPS)
+    before = session.execute(text("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))).one()
+    _set_local(session, _FEW_GROUPS)
+    yield  # a failed statement aborts the transaction, and with it the settings: nothing to put back
+    _set_local(session, dict(zip(names, before)))
+
+
+def _set_local(session, settings: dict[str, str]) -> None:
+    session.execute(text("SELECT " + ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)),
+                    settings)
 
 
 def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,

@@ -18,11 +18,11 @@ The in-time share is ``Figures.on_time_share``: (early + on time + within time) 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from engine.models import Agency, Dossier, Unit, UnitRole, User, WorkItem
@@ -36,18 +36,38 @@ STEP_FIGURES = (RECEIVED, CARRIED_OVER, NEW, *STEP_CLASSES)
 NO_UNIT = 0  # the key of the steps whose lane no unit answers for
 
 
-def step_verdict(*, state: str, finished_at: datetime | None, due_at: datetime | None, timezone: str,
-                 at: datetime) -> str:
-    """The class of one step as of the instant ``at`` (the step arrived before it)."""
+def step_verdict(*, state: str, finished_at: datetime | None, due_at: datetime | None,
+                 timezone: str | Callable[[], str], at: datetime) -> str:
+    """The class of one step as of the instant ``at`` (the step arrived before it). ``timezone``
+    (the step's agency's) may be given as a function: it is then asked only to tell early from
+    on time."""
     if finished_at is not None and finished_at <= at:
         if state == "cancelled":
             return CANCELLED
         if due_at is None:
             return NO_TIME_LIMIT
-        return timeliness(finished_at, due_at, timezone)
+        return timeliness(finished_at, due_at, timezone() if callable(timezone) else timezone)
     if due_at is None:
         return NO_TIME_LIMIT
     return OVERDUE if at > due_at else WITHIN_TIME
+
+
+def step_outcome(*, state: str, finished_at: datetime | None, due_at: datetime | None,
+                 timezone: str | Callable[[], str]) -> str | None:
+    """The class of a step that has ended (None while it has not): ``step_verdict`` as of its end,
+    which no later instant changes. Kept in ``work_items.outcome`` when the step ends (models.py),
+    as ``dossiers.outcome`` is, so the database counts a period's steps (``class_expression``)."""
+    if finished_at is None:
+        return None
+    return step_verdict(state=state, finished_at=finished_at, due_at=due_at, timezone=timezone, at=finished_at)
+
+
+def class_expression(at: datetime):
+    """``step_verdict`` as SQL over ``work_items`` (the steps arrived by ``at``): the kept outcome
+    once the step has ended by ``at``, otherwise the open classes. NULL for a step that ended
+    without its outcome kept (written by SQL of its own): ``figures_by_unit`` judges those here."""
+    return case((and_(WorkItem.finished_at.is_not(None), WorkItem.finished_at <= at), WorkItem.outcome),
+                (WorkItem.due_at.is_(None), NO_TIME_LIMIT), (WorkItem.due_at < at, OVERDUE), else_=WITHIN_TIME)
 
 
 @dataclass(frozen=True)
@@ -84,18 +104,30 @@ def _in_period(stmt, period: Period, agency_id: int, at: datetime):
 
 
 def figures_by_unit(session, period: Period, agency_id: int, *, now: datetime | None = None) -> dict[int, Figures]:
-    """{unit id (``NO_UNIT`` for lanes without one): figures of its steps in the period}. Reads
-    only the columns the index carries, one row per step of the period."""
+    """{unit id (``NO_UNIT`` for lanes without one): figures of its steps in the period}. The
+    database counts them by lane, class (``class_expression``) and carried-over flag, reading only
+    the columns the index carries: a few rows come back, whatever the number of steps."""
     at, _current = _moment(period, now)
-    zone = session.scalar(select(Agency.timezone).where(Agency.id == agency_id))
-    unit_of = _unit_of_role(session, agency_id)
-    stmt = _in_period(select(WorkItem.role, WorkItem.state, WorkItem.created_at, WorkItem.due_at,
-                             WorkItem.finished_at), period, agency_id, at)
-    out: dict[int, Figures] = {}
     start = period.start
-    for role, state, created_at, due_at, finished_at in session.execute(stmt):
-        klass = step_verdict(state=state, finished_at=finished_at, due_at=due_at, timezone=zone, at=at)
-        count(out.setdefault(unit_of.get(role, NO_UNIT), Figures()), klass, created_at < start)
+    unit_of = _unit_of_role(session, agency_id)
+    klass, carried = class_expression(at), case((WorkItem.created_at < start, 1), else_=0)
+    stmt = _in_period(select(WorkItem.role, klass, carried, func.count()), period, agency_id, at) \
+        .group_by(WorkItem.role, klass, carried)
+    out: dict[int, Figures] = {}
+    unkept = False
+    for role, step_class, carried_over, n in session.connection().execute(stmt):
+        if step_class is None:
+            unkept = True
+            continue
+        count(out.setdefault(unit_of.get(role, NO_UNIT), Figures()), step_class, bool(carried_over), n)
+    if unkept:  # steps that ended without their outcome kept: judged one by one, by the same rule
+        zone = session.scalar(select(Agency.timezone).where(Agency.id == agency_id))
+        stmt = _in_period(select(WorkItem.role, WorkItem.state, WorkItem.created_at, WorkItem.due_at,
+                                 WorkItem.finished_at), period, agency_id, at) \
+            .where(WorkItem.finished_at <= at, WorkItem.outcome.is_(None))
+        for role, state, created_at, due_at, finished_at in session.connection().execute(stmt):
+            step_class = step_verdict(state=state, finished_at=finished_at, due_at=due_at, timezone=zone, at=at)
+            count(out.setdefault(unit_of.get(role, NO_UNIT), Figures()), step_class, created_at < start)
     return out
 
 
