@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from lxml import etree
 
 from engine.procedures.safe_xml import parse_untrusted
@@ -94,6 +95,18 @@ class Layout:
     shapes: list[Shape]
     edges: list[Edge]
     bounds: tuple[float, float, float, float]  # min x, min y, max x, max y
+
+
+def _unnamed(kind: str) -> str:
+    if kind in START_EVENTS:
+        return _("Điểm bắt đầu")
+    if kind in END_EVENTS:
+        return _("Điểm kết thúc")
+    if kind in INTERMEDIATE_EVENTS:
+        return _("Sự kiện")
+    if kind in GATEWAYS:
+        return _("Rẽ nhánh")
+    return _("Bước") if kind in TASKS else _("Phần tử của sơ đồ")
 
 
 def _as_is(name: str) -> str:
@@ -300,9 +313,10 @@ def _draw_shape(svg, s: Shape, done, current, floor: float | None = None):
     state = _state_of(s, done, current)
     classes = " ".join(c for c in ("shape", s.kind, state, "non-interrupting" if s.non_interrupting else "") if c)
     group = _el(svg, "g", class_=classes, data_element_id=s.element_id)
-    tooltip = s.name or s.element_id
+    # An unnamed element is told by its kind: its id is the modeller's key, not a word for a reader.
+    tooltip = s.name or _unnamed(s.kind)
     if state:
-        tooltip += " — " + ("đang xử lý" if state == "current" else "đã xử lý")
+        tooltip += " — " + (_("đang xử lý") if state == "current" else _("đã xử lý"))
     _el(group, "title").text = tooltip
     if s.kind in ("participant", "lane"):
         _pool_or_lane(group, s)

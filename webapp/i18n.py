@@ -59,6 +59,14 @@ ACTION_LABELS = {
     "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),
     "supplement_recorded": _l("Nhận hồ sơ bổ sung"),
     "portal_resend": _l("Gửi lại lên Cổng Dịch vụ công quốc gia"),
+    "registered_online": _l("Nộp hồ sơ trực tuyến"),
+    "supplement_sent_online": _l("Gửi bổ sung trực tuyến"),
+    "withdrawal_requested": _l("Đề nghị rút hồ sơ"),
+    "payment_started": _l("Bắt đầu thanh toán trực tuyến"),
+    "payment_failed": _l("Thanh toán trực tuyến không thành công"),
+    "fee_paid_online": _l("Thanh toán phí, lệ phí trực tuyến"),
+    "result_issued": _l("Phát hành kết quả điện tử"),
+    "version_moved": _l("Chuyển sang phiên bản khác của quy trình"),
 }
 
 
@@ -153,8 +161,9 @@ def init_app(app) -> None:
     compile_translations(Path(app.root_path) / "translations")
     compile_translations(Path(app.root_path) / "translations_citizen")
     Babel(app, locale_selector=locale)
+    from webapp.delivery_problems import plain_delivery_problem
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, status=status_label,
-                                 role=role_label, action=action_label)
+                                 role=role_label, action=action_label, delivery_problem=plain_delivery_problem)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  return_path=return_path)

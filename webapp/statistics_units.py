@@ -35,6 +35,7 @@ def _readers_only():
     """Every page here needs a login; the queries check the agencies."""
 
 
+@bp.app_template_filter("unit_name")
 def unit_label(unit) -> str:
     """The unit's name in the page's language (its Vietnamese name when it has no English one)."""
     if unit is None:

@@ -14,6 +14,7 @@ from engine.queries import accounts as account_queries
 from engine.queries.units import unit_choices
 from webapp import motcua
 from webapp.errors import on_form_invalid
+from webapp.i18n import current_language
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -65,7 +66,7 @@ def _posted_units() -> dict[int, int]:
 
 def _choices():
     with motcua().read_session() as s:
-        return account_queries.agency_choices(s), account_commands.ROLES, unit_choices(s)
+        return account_queries.agency_choices(s), account_commands.ROLES, unit_choices(s, current_language() == "en")
 
 
 @bp.get("/")

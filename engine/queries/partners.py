@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from engine.commands.calendar_admin import require_admin
-from engine.models import Agency, Dossier, Partner, PartnerOutbox, PartnerReject
+from engine.models import Agency, Dossier, Partner, PartnerOutbox, PartnerReject, ProcedureVersion
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class DeadLetter:
     dead_at: datetime
     last_error: str
     dossier_id: int = 0
+    message_label: str = ""  # what the diagram's message flow says is carried (the message is its key)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class WaitingMessage:
     attempts: int
     next_attempt_at: datetime
     last_error: str
+    message_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ class Reject:
 
 
 KEY_TAIL = 4
+
+
+def _label(manifest: dict | None, message: str) -> str:
+    """The message as the diagram's message flow names it ("Phiếu chuyển thông tin…"); the message
+    name is a key for the machines at both ends."""
+    route = ((manifest or {}).get("partner_routes") or {}).get(message) or {}
+    what = route.get("what") or ""
+    return what if what and what != message else ""
 
 
 def _tail(key: str | None) -> str:
@@ -84,26 +94,29 @@ def dead_letters(session, agency_id: int | None = None, limit: int = 200,
                  agency_ids: list[int] | None = None) -> list[DeadLetter]:
     """Messages a partner never accepted, newest first (optionally one agency's, or some agencies', dossiers)."""
     stmt = (select(PartnerOutbox.id, Dossier.code, Partner.code, PartnerOutbox.message, PartnerOutbox.attempts,
-                   PartnerOutbox.dead_at, PartnerOutbox.last_error, Dossier.id)
+                   PartnerOutbox.dead_at, PartnerOutbox.last_error, Dossier.id, ProcedureVersion.manifest)
             .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
+            .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .where(PartnerOutbox.dead_at.is_not(None)).order_by(PartnerOutbox.dead_at.desc()).limit(limit))
     if agency_id is not None:
         stmt = stmt.where(Dossier.agency_id == agency_id)
     if agency_ids is not None:
         stmt = stmt.where(Dossier.agency_id.in_(agency_ids))
-    return [DeadLetter(*row[:6], row[6] or "", row[7]) for row in session.execute(stmt)]
+    return [DeadLetter(*row[:6], row[6] or "", row[7], _label(row[8], row[3])) for row in session.execute(stmt)]
 
 
 def waiting_messages(session, actor_id: int, limit: int = 200) -> list[WaitingMessage]:
     """Messages a partner has not accepted yet and that will be sent (again), soonest first."""
     require_admin(session, actor_id)
     stmt = (select(PartnerOutbox.id, Dossier.id, Dossier.code, Partner.code, PartnerOutbox.message,
-                   PartnerOutbox.attempts, PartnerOutbox.next_attempt_at, PartnerOutbox.last_error)
+                   PartnerOutbox.attempts, PartnerOutbox.next_attempt_at, PartnerOutbox.last_error,
+                   ProcedureVersion.manifest)
             .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
+            .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .where(PartnerOutbox.next_attempt_at.is_not(None), PartnerOutbox.delivered_at.is_(None),
                    PartnerOutbox.dead_at.is_(None))
             .order_by(PartnerOutbox.next_attempt_at).limit(limit))
-    return [WaitingMessage(*row[:7], row[7] or "") for row in session.execute(stmt)]
+    return [WaitingMessage(*row[:7], row[7] or "", _label(row[8], row[4])) for row in session.execute(stmt)]
 
 
 def recent_rejects(session, actor_id: int, limit: int = 100) -> list[Reject]:

@@ -53,9 +53,10 @@ def agency_units(session, actor_id: int, agency_id: int) -> AgencyUnits:
                        [role for role in LANE_ROLES if role not in answered], history)
 
 
-def unit_choices(session) -> dict[int, list[tuple[int, str]]]:
-    """Every agency's units (id, name), for the user administration pages."""
+def unit_choices(session, english: bool = False) -> dict[int, list[tuple[int, str]]]:
+    """Every agency's units (id, name), for the user administration pages; ``english``: the
+    English name where the unit has one."""
     out: dict[int, list[tuple[int, str]]] = {}
     for unit in units_of(session, session.execute(select(Agency.id)).scalars().all()):
-        out.setdefault(unit.agency_id, []).append((unit.id, unit.name))
+        out.setdefault(unit.agency_id, []).append((unit.id, unit.name_en if english and unit.name_en else unit.name))
     return out

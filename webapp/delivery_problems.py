@@ -1,0 +1,33 @@
+"""Why a message did not go out, in a sentence for the officer or administrator who reads the
+outbox pages. The outboxes record the raw failure (``URLError: <urlopen error [Errno 111] …>``,
+``HTTP 503``) for the logs and for whoever fixes the connection; pages show this sentence and keep
+the raw text folded under "Chi tiết kỹ thuật" (templates/_technical.html)."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+
+_HTTP = re.compile(r"\b(?:HTTP(?:Error)?:?\s*)([1-5]\d\d)\b")
+
+
+def plain_delivery_problem(raw: str | None) -> str:
+    if not raw:
+        return "—"
+    text = raw.lower()
+    if "refused" in text and ("errno 111" in text or "connection" in text):
+        return _("Không kết nối được tới máy nhận: máy nhận không trả lời.")
+    if "timed out" in text or "timeout" in text:
+        return _("Máy nhận không trả lời kịp.")
+    if "name or service not known" in text or "getaddrinfo" in text or "nodename" in text:
+        return _("Không tìm thấy địa chỉ của máy nhận.")
+    if "ssl" in text or "certificate" in text:
+        return _("Không lập được kết nối bảo mật tới máy nhận.")
+    status = _HTTP.search(raw)
+    if status and status.group(1).startswith("5"):
+        return _("Máy nhận đang gặp sự cố (mã %(code)s).", code=status.group(1))
+    if status and status.group(1).startswith("4"):
+        return _("Máy nhận từ chối thư (mã %(code)s).", code=status.group(1))
+    if "unreachable" in text or "errno" in text or "urlopen" in text:
+        return _("Không kết nối được tới máy nhận.")
+    return _("Gửi không thành công.")
