@@ -39,7 +39,7 @@ def test_the_year_view_lists_the_seeded_holidays_and_worked_saturdays(admin):
     # Twelve months drawn, the holiday marked as a day off in its month.
     assert page.count('<table class="month">') == 12
     assert '<td class="day_off" title="Ngày Văn hóa Việt Nam" lang="vi">24' in page
-    assert '<td class="worked_weekend" title="Ngày làm việc bù">22' in page
+    assert '<td class="worked_weekend" title="Ngày làm việc bù" lang="vi">22' in page
     # The default year is the engine clock's (23/11/2026 in tests); the neighbours are one click away.
     assert "Lịch làm việc năm 2026" in admin.text("/admin/calendar")
     assert "Lịch làm việc năm 2027" in admin.text("/admin/calendar?year=2027")
