@@ -27,6 +27,13 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # Upper bound for Playwright's waits (page loads, elements appearing): it fails a stuck test
 # instead of hanging it; it is not a timing assertion.
 WAIT_LIMIT_MS = 20_000
+# The same bound for `expect(...)` assertions, whose own default (5 s) is shorter than the BPMN
+# editor's first load on a busy two-core CI machine: a slow machine waits, a broken page still fails.
+try:
+    from playwright.sync_api import expect as _expect
+    _expect.set_options(timeout=WAIT_LIMIT_MS)
+except ImportError:  # without Playwright the browser tests are skipped anyway
+    pass
 
 
 def _in_ci() -> bool:
