@@ -35,7 +35,6 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import FORMS_DIR, REFERENCE_BPMN, Samples, print_table, prioritise, round_trips, timed  # noqa: E402
-from inbox_bench import explain  # noqa: E402
 
 from sqlalchemy import event, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
@@ -45,7 +44,7 @@ from engine.bootstrap import Motcua  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.folding import fold  # noqa: E402
 from engine.procedures.registry import check_and_deploy  # noqa: E402
-from engine.queries.dossier_list import DossierFilters, dossier_list  # noqa: E402
+from engine.queries.dossier_list import ONE_PROCESS, DossierFilters, dossier_list  # noqa: E402
 from engine.runtime.serializer import VERSION as SERIALIZER_VERSION  # noqa: E402
 
 AGENCIES = 50
@@ -206,11 +205,29 @@ def cases(motcua: Motcua, officer_id: int) -> list[tuple[str, DossierFilters, st
     ]
 
 
+def with_settings(conn) -> None:
+    """The settings the code runs the page query with (``dossier_list.ONE_PROCESS``), for the
+    transaction this begins (the caller rolls it back)."""
+    for name, value in ONE_PROCESS.items():
+        conn.execute(text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+
+
+def explain(motcua: Motcua, statement: str, parameters) -> str:
+    with motcua.db.connect() as conn:
+        with_settings(conn)
+        cursor = conn.connection.driver_connection.cursor()
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        conn.rollback()
+        return plan
+
+
 def server_times(motcua: Motcua, statement: str, parameters, runs: int) -> Samples:
     """Planning + execution of the page query as the server reports it (EXPLAIN ANALYZE without
     per-node timing): the query's own cost, without this process's or the machine's queueing."""
     samples = Samples()
     with motcua.db.connect() as conn:
+        with_settings(conn)
         cursor = conn.connection.driver_connection.cursor()
         for _ in range(runs):
             cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY) " + statement, parameters)
@@ -218,6 +235,7 @@ def server_times(motcua: Motcua, statement: str, parameters, runs: int) -> Sampl
             total = sum(float(line.split(":")[1].split()[0]) for line in lines
                         if line.startswith(("Planning Time", "Execution Time")))
             samples.add(int(total * 1e6))
+        conn.rollback()
     return samples
 
 

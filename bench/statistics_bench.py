@@ -53,7 +53,7 @@ from engine.bootstrap import Motcua  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.procedures.registry import check_and_deploy  # noqa: E402
 from engine.statistics import BY_AGENCY, Period, figures, figures_by, figures_by_month  # noqa: E402
-from engine.statistics.figures import _FEW_GROUPS  # noqa: E402
+from engine.statistics.figures import FEW_GROUPS  # noqa: E402
 from engine.statistics.outcomes import backfill_outcomes, backfill_step_outcomes  # noqa: E402
 from engine.statistics.tables import unit_table  # noqa: E402
 
@@ -288,7 +288,7 @@ def main() -> None:
     print(explain(motcua, lambda s: figures_by(s, Period.year(2025), BY_AGENCY)))
     print("\nEXPLAIN province, twelve months (trend):\n")
     print(explain(motcua, lambda s: figures_by_month(s, Period.year(2025).months(), agency_ids=everyone),
-                  settings=_FEW_GROUPS))
+                  settings=FEW_GROUPS))
     print("\nEXPLAIN one agency, one month, by unit (the steps):\n")
     print(explain(motcua, lambda s: unit_table(s, ADMIN, Period.month(2025, 3), 7), marker="FROM work_items"))
     floor = round_trips(motcua, 200)

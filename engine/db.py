@@ -7,9 +7,11 @@ the start instead of failing half-way with "database is locked". PostgreSQL gets
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,3 +90,22 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions for queries only (inbox, dossier pages): never block a writer on SQLite."""
     return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+
+@contextmanager
+def local_settings(session, settings: dict[str, str]) -> Iterator[None]:
+    """PostgreSQL: run the statements inside with these server settings (``SET LOCAL``: this
+    transaction's only), then put back the values they had, so the rest of the request runs as
+    configured. Nothing on SQLite, which has none of them. Two round trips: the values before are
+    read as the new ones are set (the CTE is read first)."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    names = list(settings)
+    before = session.execute(text(
+        "WITH before AS MATERIALIZED (SELECT " + ", ".join(f"current_setting('{n}') AS b{i}" for i, n in enumerate(names))
+        + ") SELECT before.*, " + ", ".join(f"set_config('{n}', :{n}, true)" for n in names) + " FROM before"),
+        settings).one()[:len(names)]
+    yield  # a failed statement aborts the transaction, and with it the settings: nothing to put back
+    session.execute(text("SELECT " + ", ".join(f"set_config('{n}', :{n}, true)" for n in names)),
+                    dict(zip(names, before)))

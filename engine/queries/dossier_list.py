@@ -29,12 +29,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, literal, select, tuple_, union_all
 
+from engine.db import local_settings
 from engine.folding import fold, prefix_bounds
 from engine.models import (
     Agency, Dossier, DossierSearchKey, DossierStepAgency, Membership, Procedure, ProcedureVersion,
 )
 
 PER_PAGE = 25
+# A page is a walk of an index cut at 26 rows: PostgreSQL sometimes plans it for parallel workers
+# (a common name over many agencies), whose start costs more than the walk (the supervisor's
+# "nguyen": 6 ms in the workers, 200 ms to get them going on a busy machine; docs/PERFORMANCE.md).
+ONE_PROCESS = {"max_parallel_workers_per_gather": "0"}
 # Up to this many agencies, one branch per agency; more (a district's supervisor, an administrator
 # member of every agency), one branch over them all (see the module's docstring).
 BRANCHES_UP_TO = 4
@@ -159,7 +164,8 @@ def dossier_list(session, user_id: int, filters: DossierFilters, *, after: str |
             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
             .join(Agency, Agency.id == Dossier.agency_id)
             .order_by(*newest))
-    rows = [DossierRow(*row) for row in session.execute(stmt).all()]
+    with local_settings(session, ONE_PROCESS):
+        rows = [DossierRow(*row) for row in session.execute(stmt).all()]
     more = len(rows) > per_page
     rows = rows[:per_page]
     return DossierListPage(rows=rows, next_after=encode_after(rows[-1]) if more else None)

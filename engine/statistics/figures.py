@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, or_, select, text
+from sqlalchemy import case, func, literal, or_, select
 
 from engine import clock
+from engine.db import local_settings
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion
 from engine.statistics.verdict import (
     _WAITING, CLASSES, EARLY, class_expression, LATE, NO_TIME_LIMIT, ON_TIME, OVERDUE, SUPPLEMENT_PENDING,
@@ -232,6 +232,15 @@ def figures_by(session, period: Period, group: str, *, agency_ids: Iterable[int]
     return out
 
 
+# The settings of the statement of ``figures_by_month`` on PostgreSQL. It groups hundreds of
+# thousands of dossiers into a few hundred groups, which PostgreSQL cannot know: its estimate for a
+# GROUP BY of computed values is one group per row (400,000 for the province's year), so with the
+# default memory it plans to sort them or to spill a hash to disk, and the cost of that plan is
+# past the JIT thresholds (half a second compiling a statement that runs once). Given the memory
+# for its estimate it hashes them in one batch, and nothing is compiled (docs/PERFORMANCE.md).
+FEW_GROUPS = {"jit": "off", "work_mem": "64MB"}
+
+
 def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int] | None = None,
                      now: datetime | None = None) -> list[Figures]:
     """The figures of each of consecutive ``months`` (as ``figures`` counts each month alone,
@@ -265,7 +274,7 @@ def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int]
     inner = inner.subquery()
     keys = (inner.c.r, inner.c.before, inner.c.f, inner.c.d, inner.c.outcome, inner.c.status, inner.c.channel)
     out = [Figures() for _month in months]
-    with _few_groups(session):
+    with local_settings(session, FEW_GROUPS):
         counted = session.execute(select(*keys, func.count()).group_by(*keys)).all()
     for r, before, f, d, outcome, status, channel, count in counted:
         for m in range(r, min(f, n - 1) + 1):  # the months it belongs to: received by, not finished before
@@ -279,34 +288,6 @@ def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int]
                 klass = OVERDUE if m >= d else WITHIN_TIME
             out[m].add(klass, bool(before) or m > r, channel, count)
     return out
-
-
-# What the statement of ``figures_by_month`` is given on PostgreSQL, for its transaction only.
-_FEW_GROUPS = {"jit": "off", "work_mem": "64MB"}
-
-
-@contextmanager
-def _few_groups(session):
-    """PostgreSQL, around one aggregate over hundreds of thousands of dossiers into a few hundred
-    groups: it cannot know that the groups are few (its estimate for a GROUP BY of computed
-    values is one group per row, 400,000 for the province's year), so with the default memory it
-    sorts them, spilling to disk, and compiles the plan (JIT, half a second) for a statement that
-    runs once. Given the memory for that estimate it hashes them, and without JIT it starts at
-    once (docs/PERFORMANCE.md). The settings are the transaction's (``SET LOCAL``), and the values
-    before are put back right after, so the rest of the request runs as configured."""
-    if session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    names = list(_FEW_GROUPS)
-    before = session.execute(text("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))).one()
-    _set_local(session, _FEW_GROUPS)
-    yield  # a failed statement aborts the transaction, and with it the settings: nothing to put back
-    _set_local(session, dict(zip(names, before)))
-
-
-def _set_local(session, settings: dict[str, str]) -> None:
-    session.execute(text("SELECT " + ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)),
-                    settings)
 
 
 def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
