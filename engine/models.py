@@ -410,27 +410,50 @@ class WorkItem(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
 
-@event.listens_for(WorkItem, "before_insert")
-@event.listens_for(WorkItem, "before_update")
-def _keep_step_outcome(_mapper, connection, item: WorkItem) -> None:
+def _keep_step_outcome(item: WorkItem, changed: dict, connection=None) -> None:
     """When a step ends (whichever command ends it), its class is kept, as a dossier's outcome is:
     it never changes after, and the statistics by unit then count a period's steps in the database
-    instead of judging each in Python. The agency's time zone (early or on time) is taken from the
-    session when the agency is loaded, as it is in the commands, and read only when needed."""
-    if item.finished_at is None or item.outcome is not None:
-        return
+    instead of judging each in Python. Kept as the step's end, state or due time is set on a step
+    of a session (so the write that follows, however it is made, carries it), and before a row is
+    written by the ORM for one that has none. The agency's time zone (early or on time) is taken
+    from the session when the agency is loaded, as it is in the commands, and read only when
+    needed."""
     from sqlalchemy import select
     from sqlalchemy.orm import object_session
     from sqlalchemy.orm.util import identity_key
     from engine.statistics.steps import step_outcome
+    values = {"state": item.state, "finished_at": item.finished_at, "due_at": item.due_at, **changed}
+    if values["finished_at"] is None:
+        if item.outcome is not None:  # set only when it changes: an unchanged column is not written
+            item.outcome = None
+        return
+    session = object_session(item)
 
     def zone() -> str:
-        session = object_session(item)
         agency = session.identity_map.get(identity_key(Agency, item.agency_id)) if session is not None else None
         if agency is not None:
             return agency.timezone
-        return connection.execute(select(Agency.timezone).where(Agency.id == item.agency_id)).scalar_one()
-    item.outcome = step_outcome(state=item.state, finished_at=item.finished_at, due_at=item.due_at, timezone=zone)
+        return (connection or session.connection()).execute(
+            select(Agency.timezone).where(Agency.id == item.agency_id)).scalar_one()
+    outcome = step_outcome(**values, timezone=zone)
+    if item.outcome != outcome:
+        item.outcome = outcome
+
+
+@event.listens_for(WorkItem.state, "set")
+@event.listens_for(WorkItem.finished_at, "set")
+@event.listens_for(WorkItem.due_at, "set")
+def _step_changed(item: WorkItem, value, _old, initiator) -> None:
+    from sqlalchemy.orm import object_session
+    if object_session(item) is not None:  # a new object is judged when it is written (below)
+        _keep_step_outcome(item, {initiator.key: value})
+
+
+@event.listens_for(WorkItem, "before_insert")
+@event.listens_for(WorkItem, "before_update")
+def _step_written(_mapper, connection, item: WorkItem) -> None:
+    if item.finished_at is not None and item.outcome is None:
+        _keep_step_outcome(item, {}, connection)
 
 
 @event.listens_for(WorkItem, "after_insert")
