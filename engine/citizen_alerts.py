@@ -53,7 +53,10 @@ def on_event(session, dossier, action: str, status_before: int | None) -> None:
                                 body=f"Ho so {dossier.code} {_plain(what)}."[:480], created_at=now,
                                 next_attempt_at=now, attempts=0))
     if subject:
-        procedure = dossier.procedure_version.procedure.name
+        # The cached procedure's name: reading it through the relationships cost two statements
+        # (the whole procedure_versions row, then the procedure) on every result ready or returned.
+        from engine.runtime.host import procedure_name  # the runtime imports the audit, which imports us
+        procedure = procedure_name(dossier)
         mail_citizen(session, key=f"status-{dedupe}", to=dossier.applicant_email,
                      subject=f"[Một cửa] Hồ sơ {dossier.code} {subject}",
                      body=(f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from engine import clock
 from engine.models import Membership, Notification, OutgoingMail, User, WorkItem
@@ -63,9 +63,13 @@ def holds(session, user_id: int, agency_id: int, role: str) -> bool:
 
 def handlers(session, dossier_id: int) -> list[User]:
     """The officers who finished a step of the dossier."""
-    ids = set(session.execute(select(WorkItem.finished_by_id).where(
-        WorkItem.dossier_id == dossier_id, WorkItem.finished_by_id.is_not(None))).scalars())
-    return list(session.execute(select(User).where(User.id.in_(ids)).order_by(User.id)).scalars()) if ids else []
+    return list(session.execute(_HANDLERS, {"dossier_id": dossier_id}).scalars())
+
+
+# One statement, built once (it runs in the command that hands the result over).
+_HANDLERS = select(User).where(User.id.in_(
+    select(WorkItem.finished_by_id).where(WorkItem.dossier_id == bindparam("dossier_id"),
+                                          WorkItem.finished_by_id.is_not(None)))).order_by(User.id)
 
 
 def on_status_change(session, dossier, status_before: int | None, actor_id: int | None) -> None:

@@ -15,7 +15,7 @@ from engine.errors import InvalidState
 from engine.models import AuditEvent, ResultDocument
 from engine.queries.case_data import case_data
 from engine.results import document, signing
-from engine.runtime.host import procedure_of
+from engine.runtime.host import procedure_name, procedure_of
 from engine.statuses import DossierStatus
 from engine.supplements import FLAG
 
@@ -38,7 +38,7 @@ def issue_result(uow, settings, *, actor_id: int, dossier_id: int, link: Callabl
                                "This dossier's electronic result has already been issued.")
         signer = signing.load_signer(settings.signing_p12, settings.signing_passphrase.encode())
         runtime = procedure_of(dossier)
-        title = runtime.manifest.get("name") or dossier.procedure_version.procedure.name
+        title = procedure_name(dossier)
         token = secrets.token_urlsafe(32)
         now = clock.now()
         content = document.ResultContent(

@@ -75,6 +75,13 @@ def procedure_of(dossier) -> ProcedureRuntime:
     return runtime
 
 
+def procedure_name(dossier) -> str:
+    """The procedure's name as the dossier's version declares it, from the cached procedure: the
+    ``procedure_versions`` row (BPMN, spec JSON) and the procedure's row are read only when the
+    version declares no name."""
+    return procedure_of(dossier).manifest.get("name") or dossier.procedure_version.procedure.name
+
+
 def new_workflow(version) -> BpmnWorkflow:
     spec, subprocess_specs = SPEC_CACHE.get(version)
     return BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
