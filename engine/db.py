@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import plain_updates
+
 # Execution option that marks a connection as read-only (a plain deferred BEGIN on SQLite).
 READ_ONLY = "motcua_read_only"
 
@@ -84,7 +86,9 @@ def _make_sqlite_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT, 
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    plain_updates.install(factory)
+    return factory
 
 
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -458,11 +458,16 @@ def _step_written(_mapper, connection, item: WorkItem) -> None:
 
 @event.listens_for(WorkItem, "after_insert")
 def _note_step_agency(_mapper, connection, item: WorkItem) -> None:
-    """A step in another agency than the receiving one: that agency now sees the dossier."""
     from sqlalchemy.orm import object_session
     from sqlalchemy.orm.util import identity_key
     session = object_session(item)
     dossier = session.identity_map.get(identity_key(Dossier, item.dossier_id)) if session is not None else None
+    note_step_agency(connection, item, dossier)
+
+
+def note_step_agency(connection, item, dossier: Dossier | None) -> None:
+    """A step in another agency than the receiving one: that agency now sees the dossier.
+    ``dossier``: the item's dossier when at hand (spares the statement in the usual case)."""
     if dossier is not None and dossier.agency_id == item.agency_id:
         return  # the usual case: a step of the receiving agency, which sees the dossier already
     connection.execute(_step_agency_insert(), {"agency_id": item.agency_id, "dossier_id": item.dossier_id})

@@ -5,12 +5,12 @@ The engine deletes tasks on cancelled branches, so mirroring its events would le
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine import clock
 from engine.deadlines import set_step_due
 from engine.errors import InvalidState
-from engine.models import Agency, WorkItem
+from engine.models import Agency, WorkItem, note_step_agency
 from engine.runtime.host import procedure_of, ready_human_tasks
 
 
@@ -64,11 +64,25 @@ def sync_work_items(session, dossier, workflow, open_items=None, ready_tasks=Non
         item = WorkItem(task_id=task_id, dossier_id=dossier.id, role=step["role"],
                         agency_id=resolve_agency(session, dossier, manifest, step["process_id"]),
                         step_id=task.task_spec.bpmn_id, step_name=step["name"], state="open",
-                        created_at=now)
+                        assignee_id=None, created_at=now, due_at=None, allotment="", next_escalation_at=None,
+                        warn_at=None, claimed_at=None, finished_at=None, finished_by_id=None)
         set_step_due(session, item, step, now)
-        session.add(item)
+        _insert(session, dossier, item)
         opened.append(item)
     return opened, closed
+
+
+# A new item is written at once by a plain INSERT, not added to the session: the command never
+# reads or changes it again through this object (a later query loads it from its row), and the
+# ORM's unit of work cost more than the statement. Built once.
+_INSERT = insert(WorkItem.__table__)
+_COLUMNS = tuple(column.key for column in WorkItem.__table__.columns if column.key != "id")
+
+
+def _insert(session, dossier, item: WorkItem) -> None:
+    connection = session.connection()
+    item.id = connection.execute(_INSERT, {name: getattr(item, name) for name in _COLUMNS}).inserted_primary_key[0]
+    note_step_agency(connection, item, dossier)  # what the ORM's insert event does
 
 
 def open_step_statuses(dossier, workflow, ready_tasks=None) -> list[int]:
