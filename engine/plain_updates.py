@@ -9,9 +9,10 @@ UPDATE of exactly the changed columns (a statement compiled once per set of colu
 is told those values are now the stored ones, as its own flush does after writing. The dossier and
 its state go in one statement on PostgreSQL (the state's UPDATE as a CTE): one round trip less.
 
-Anything else (a new or deleted row, a relationship set, another column, such as the applicant's
-name that the search keys follow) is left to the ORM's flush, which runs after this as before, so
-the rows and the events on them are what they were.
+The mappers' update hooks run for these rows as the ORM's flush runs them, before and after the
+statement. Anything else (a new or deleted row, a relationship set, another column, such as the
+applicant's name that the search keys follow) is left to the ORM's flush, which runs after this as
+before, so the rows and the events on them are what they were.
 """
 from __future__ import annotations
 
@@ -21,17 +22,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.models import Dossier, DossierState, WorkItem
 
-# Columns with no foreign key to a row the same flush may insert, no event that reads them and no
-# search key derived from them.
+# Columns with no foreign key to a row the same flush may insert and no search key derived from them
+# (``search_name`` is set by its hook, to the same value while the applicant's name is unchanged).
 _PLAIN = {
     Dossier: ("id", frozenset({
         "status", "revision", "failure", "finished_at", "outcome", "returned_at", "apology_check_at",
         "apology_issued_at", "next_timer_at", "clock_paused_at", "supplement_count", "due_at",
-        "original_due_at"})),
+        "original_due_at", "search_name"})),
     DossierState: ("dossier_id", frozenset({"state", "serializer_version"})),
     WorkItem: ("id", frozenset({
         "state", "finished_at", "finished_by_id", "assignee_id", "claimed_at", "due_at", "warn_at",
-        "next_escalation_at", "allotment"})),
+        "next_escalation_at", "allotment", "outcome"})),
 }
 # In the order the ORM writes them: a dossier before its state and its work items.
 _ORDER = (Dossier, DossierState, WorkItem)
@@ -64,6 +65,11 @@ def _changes(state) -> dict:
             if before is NO_VALUE or before != state.dict[name]}
 
 
+def _plain_changes(state, plain: frozenset) -> bool:
+    changed = state.committed_state.keys()
+    return changed <= plain and changed <= state.dict.keys()
+
+
 def install(session_factory) -> None:
     event.listen(session_factory, "before_flush", _write_plain_updates)
 
@@ -73,17 +79,22 @@ def _write_plain_updates(session, _flush_context, _instances) -> None:
     if not modified:
         return
     rows = {cls: [] for cls in _ORDER}
-    for state in modified:
+    connection = None
+    for state in list(modified):
         plain = _PLAIN.get(state.class_)
-        changed = state.committed_state
-        if plain is None or not changed or state.key is None or state in session._deleted:
+        if plain is None or not state.committed_state or state.key is None or state in session._deleted:
             continue
-        if not changed.keys() <= plain[1] or not changed.keys() <= state.dict.keys():
+        if not _plain_changes(state, plain[1]):
             continue  # something the ORM must write itself
-        rows[state.class_].append(state)
+        # The mapper's own hooks run as the ORM's flush runs them (the applicant's folded name, the
+        # class a step ended with): what they set is written too, or left to the ORM's flush,
+        # which runs them again (they are idempotent).
+        connection = connection or session.connection()
+        state.manager.mapper.dispatch.before_update(state.manager.mapper, connection, state)
+        if _plain_changes(state, plain[1]):
+            rows[state.class_].append(state)
     if not any(rows.values()):
         return
-    connection = session.connection()
     fold_state = connection.dialect.name == "postgresql"
     states = {s.dict["dossier_id"]: s for s in rows[DossierState]}
     written = []
@@ -104,6 +115,8 @@ def _write_plain_updates(session, _flush_context, _instances) -> None:
             if changes and connection.execute(statement, params).rowcount != 1:
                 raise StaleDataError(f"UPDATE of {cls.__tablename__} {state.key[1]} matched no row")
             written.append(state)
+    for state in written:
+        state.manager.mapper.dispatch.after_update(state.manager.mapper, connection, state)
     for state in written:
         # What the ORM's flush does once it has written an object: its values are the stored ones.
         state._commit_all(state.dict, session.identity_map)

@@ -82,7 +82,9 @@ _COLUMNS = tuple(column.key for column in WorkItem.__table__.columns if column.k
 def _insert(session, dossier, item: WorkItem) -> None:
     connection = session.connection()
     item.id = connection.execute(_INSERT, {name: getattr(item, name) for name in _COLUMNS}).inserted_primary_key[0]
-    note_step_agency(connection, item, dossier)  # what the ORM's insert event does
+    # What the ORM's insert events do: the step agency (the class a step ended with is kept only
+    # once it has ended, never for a new step).
+    note_step_agency(connection, item, dossier)
 
 
 def open_step_statuses(dossier, workflow, ready_tasks=None) -> list[int]:
