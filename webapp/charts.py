@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 
 from engine import statistics as st
 from engine.statistics.steps import CANCELLED
+from webapp.i18n import format_number, format_share
 
 # (figure(s), colour) for the stacked bars, in reading order.
 SEGMENTS = (
@@ -48,11 +49,11 @@ def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str], 
             if value:
                 w = value * scale
                 out.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{ROW - 8}" fill="{colour}" '
-                           f'stroke="#fff" stroke-width="0.5"><title>{value}</title></rect>')
+                           f'stroke="#fff" stroke-width="0.5"><title>{format_number(value)}</title></rect>')
                 if w >= 16:
-                    out.append(_text(x + w / 2, y + 15, str(value), anchor="middle", size=10))
+                    out.append(_text(x + w / 2, y + 15, format_number(value), anchor="middle", size=10))
                 x += w
-        out.append(_text(x + 4, y + 15, str(int(sum(f[n] for names, _c in segments for n in names))), size=11))
+        out.append(_text(x + 4, y + 15, format_number(int(sum(f[n] for names, _c in segments for n in names))), size=11))
     y = 30 + ROW * len(rows) + 8
     for i, ((_names, colour), words) in enumerate(zip(segments, legend)):
         lx, ly = (i % 3) * (WIDTH // 3), y + (i // 3) * 22
@@ -70,15 +71,15 @@ def share_columns(points: list[tuple[str, float | None, int]], title: str) -> Ma
            f'aria-label="{escape(title)}" class="chart">', f"<title>{escape(title)}</title>",
            _text(0, 16, title, size=13, weight="bold"),
            f'<line x1="36" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#555"/>',
-           _text(32, top + 4, "100%", anchor="end", size=10), _text(32, base, "0%", anchor="end", size=10)]
+           _text(32, top + 4, format_share(1, 0), anchor="end", size=10), _text(32, base, format_share(0, 0), anchor="end", size=10)]
     for i, (label, share, count) in enumerate(points):
         x = 40 + i * step
         if share is not None:
             h = (base - top) * share
             out.append(f'<rect x="{x + step * 0.15:.1f}" y="{base - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
-                       f'fill="#4393c3"><title>{share:.0%}</title></rect>')
-            out.append(_text(x + step / 2, base - h - 4, f"{share * 100:.0f}%", anchor="middle", size=10))
+                       f'fill="#4393c3"><title>{format_share(share)}</title></rect>')
+            out.append(_text(x + step / 2, base - h - 4, format_share(share, 0), anchor="middle", size=10))
         out.append(_text(x + step / 2, base + 14, label, anchor="middle", size=10))
-        out.append(_text(x + step / 2, base + 28, str(count), anchor="middle", size=10))
+        out.append(_text(x + step / 2, base + 28, format_number(count), anchor="middle", size=10))
     out.append("</svg>")
     return Markup("".join(out))

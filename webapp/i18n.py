@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from engine.statuses import DossierStatus
+from webapp import labels
 
 LOCALES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -101,9 +102,32 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def format_number(value) -> str:
-    """Thousands and decimals as the page's language writes them (2.000.000 and 120,5 in Vietnamese)."""
-    return format_decimal(value)
+def format_number(value, decimals: int | None = None) -> str:
+    """Thousands and decimals as the page's language writes them (2.000.000 and 120,5 in Vietnamese,
+    2,000,000 and 120.5 in English). ``decimals`` fixes the digits after the separator (3,50 with
+    two), for columns whose figures should line up; without it up to three are shown, as needed."""
+    if value is None:
+        return "—"
+    if decimals is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+def format_share(share: float | None, decimals: int = 1) -> str:
+    """A share (0.625) as a percentage in the page's language: 62,5 % / 62.5 %; — when there is none.
+    The number and its sign are apart, as Vietnamese forms write them."""
+    if share is None:
+        return "—"
+    return f"{format_number(share * 100, decimals)} %"
+
+
+def format_size(size: int | None) -> str:
+    """A file's size in bytes as people read it, in the page's language: 820 KB, 1,5 MB / 1.5 MB."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{format_number(max(1, round(size / 1024)))} KB"
+    return f"{format_number(size / (1024 * 1024), 1)} MB"
 
 
 def status_label(code: int | None) -> str:
@@ -162,8 +186,10 @@ def init_app(app) -> None:
     compile_translations(Path(app.root_path) / "translations_citizen")
     Babel(app, locale_selector=locale)
     from webapp.delivery_problems import plain_delivery_problem
-    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, status=status_label,
-                                 role=role_label, action=action_label, delivery_problem=plain_delivery_problem)
+    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
+                                 filesize=format_size, status=status_label, role=role_label, action=action_label,
+                                 delivery_problem=plain_delivery_problem)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  return_path=return_path)
+    labels.init_app(app)  # the one label of each concept, on every page

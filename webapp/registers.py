@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from engine import clock
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
-from webapp import motcua
+from webapp import labels, motcua
 from webapp.i18n import format_datetime, status_label
 from webapp.params import id_value
 
@@ -68,9 +68,10 @@ def tracking_csv():
         register = tracking_register(s, current_user.id, agency_id, start, end)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("STT"), _("Mã hồ sơ"), _("Thủ tục"), _("Người nộp"), _("Địa chỉ"), _("Cơ quan chủ trì giải quyết"),
+    writer.writerow([*(labels.label(c) for c in ("row_number", "dossier_code", "procedure", "applicant", "address")),
+                     _("Cơ quan chủ trì giải quyết"),
                      _("Ngày, giờ nhận hồ sơ"), _("Ngày, giờ hẹn trả kết quả"), _("Ngày, giờ chuyển hồ sơ"),
-                     _("Ngày, giờ nhận kết quả"), _("Ngày, giờ trả kết quả"), _("Trạng thái"), _("Ghi chú")])
+                     _("Ngày, giờ nhận kết quả"), _("Ngày, giờ trả kết quả"), labels.label("status"), _("Ghi chú")])
     for line in register.lines:
         writer.writerow([line.number, line.code, line.procedure_name, line.applicant_name, line.applicant_address,
                          line.lead_agency, format_datetime(line.received_at), format_datetime(line.appointed_at),

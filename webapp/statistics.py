@@ -16,9 +16,9 @@ from engine import clock
 from engine import statistics as st
 from engine.models import Membership
 from engine.statistics.tables import READERS, drill_down, service_indices, readable_agencies, table, trend
-from webapp import motcua
+from webapp import labels, motcua
 from webapp.charts import share_columns, stacked_bars
-from webapp.i18n import current_language
+from webapp.i18n import format_number, format_share
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
 
@@ -172,10 +172,7 @@ def dossiers():
 @bp.app_template_filter("percent")
 def percent(share: float | None) -> str:
     """62,5 % in Vietnamese, 62.5 % in English; — when nothing was judged."""
-    if share is None:
-        return "—"
-    text = f"{share * 100:.1f}"
-    return (text.replace(".", ",") if current_language() == "vi" else text) + " %"
+    return format_share(share)
 
 
 @bp.app_context_processor
@@ -199,7 +196,7 @@ def _figure_sheet(title: str, first: str, rows, total) -> Sheet:
 
 def _sheets(group, result, months) -> list[Sheet]:
     by = _("Theo cơ quan") if group == "agency" else _("Theo thủ tục")
-    main = _figure_sheet(by, _("Cơ quan") if group == "agency" else _("Thủ tục"),
+    main = _figure_sheet(by, labels.label("agency") if group == "agency" else labels.label("procedure"),
                          [(row.label, row.figures) for row in result.rows], result.total)
     monthly = _figure_sheet(_("Theo tháng"), _("Tháng"), [(m.first, f) for m, f in months], None)
     return [main, monthly]
@@ -249,5 +246,4 @@ def service_indices_page():
 
 @bp.app_template_filter("days")
 def days(value: float) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if current_language() == "vi" else text
+    return format_number(value, 1)

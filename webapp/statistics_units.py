@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from engine.statistics.steps import CANCELLED, NO_UNIT, STEP_FIGURES
 from engine.statistics.tables import readable_agencies, unit_drill_down, unit_table
-from webapp import motcua
+from webapp import labels, motcua
 from webapp.charts import STEP_SEGMENTS, stacked_bars
 from webapp.i18n import current_language
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
@@ -96,7 +96,7 @@ def steps():
 
 
 def _sheet(result) -> Sheet:
-    header = [_("Bộ phận"), *(str(STEP_WORDS[name]) for name in STEP_FIGURES), _("Tỷ lệ đúng hạn")]
+    header = [labels.label("unit"), *(str(STEP_WORDS[name]) for name in STEP_FIGURES), _("Tỷ lệ đúng hạn")]
     lines = [[unit_label(unit), *(f[name] for name in STEP_FIGURES), Share(f.on_time_share)] for unit, f in result.rows]
     lines.append([_("Tổng cộng"), *(result.total[name] for name in STEP_FIGURES), Share(result.total.on_time_share)])
     return Sheet(_("Theo bộ phận"), header, lines)

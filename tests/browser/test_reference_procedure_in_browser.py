@@ -65,7 +65,7 @@ def test_marriage_registration_from_counter_to_returned_result(officer, artifact
     expect(reception.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
     expect(reception.locator(".status-line .status")).to_contain_text("Được tiếp nhận")
     expect(reception.locator("table.steps")).to_contain_text("Thẩm định hồ sơ")
-    documents = reception.get_by_role("region", name="Thành phần hồ sơ đã nhận")
+    documents = reception.get_by_role("region", name="Thành phần hồ sơ", exact=True)
     expect(documents).to_contain_text("Tờ khai đăng ký kết hôn")
     expect(documents).to_contain_text("Giấy xác nhận tình trạng hôn nhân")
     dossier_url = reception.url

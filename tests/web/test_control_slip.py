@@ -92,11 +92,11 @@ def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(brows
          "Gửi liên thông: Hồ sơ đề nghị cấp thẻ BHYT"],
     ]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
-    assert re.search(r"Công an xã Tân Phong</td>\s*<td>1 ngày làm việc</td>\s*<td>13.5</td>\s*<td class=\"late\">Trễ hạn",
+    assert re.search(r"Công an xã Tân Phong</td>\s*<td>1 ngày làm việc</td>\s*<td>13,5</td>\s*<td class=\"late\">Trễ hạn",
                      agencies)
-    assert re.search(r"UBND xã Tân Phong</td>\s*<td>1,5 ngày làm việc</td>\s*<td>3.5</td>\s*<td>Trước hạn", agencies)
+    assert re.search(r"UBND xã Tân Phong</td>\s*<td>1,5 ngày làm việc</td>\s*<td>3,5</td>\s*<td>Trước hạn", agencies)
     assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span> <span class=\"muted\">\(đang giữ hồ sơ\)"
-                     r"</span></td>\s*<td>0,5 ngày làm việc</td>\s*<td>0.0</td>\s*<td>Đang xử lý", agencies)
+                     r"</span></td>\s*<td>0,5 ngày làm việc</td>\s*<td>0,0</td>\s*<td>Đang xử lý", agencies)
 
 
 def test_the_card_from_bhxh_is_a_hand_over_on_the_slip_judged_on_its_share(browser, demo, frozen_clock):
@@ -111,7 +111,7 @@ def test_the_card_from_bhxh_is_a_hand_over_on_the_slip_judged_on_its_share(brows
                               "26/11/2026 10:30", "", "", "Đúng hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
     assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
-                     r"<td>0.5</td>\s*<td>Đúng hạn", agencies)
+                     r"<td>0,5</td>\s*<td>Đúng hạn", agencies)
     page = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
     assert "Đang ở cơ quan: <strong>UBND xã Tân Phong</strong>" in page
 

@@ -28,5 +28,5 @@ def test_the_task_page_shows_the_documents_received(demo, browser):
         applicant=Applicant(name="Nguyễn Văn An"),
         documents=[ReceivedDocument(name="Tờ khai đăng ký kết hôn", kind="original", count=1)])
     page = browser("chuyenvien").text(f"/tasks/{open_item(demo, dossier.id)}")
-    assert "Thành phần hồ sơ đã nhận" in page
+    assert "<h2 id=\"documents-title\">Thành phần hồ sơ</h2>" in page
     assert re.search(r"<td>1</td><td>Tờ khai đăng ký kết hôn</td><td>Bản chính</td><td>1</td>", page)

@@ -115,7 +115,7 @@ def test_the_periodic_report_by_sector(browser, cases):
 
 def test_the_service_indices_page_shows_numbers_formula_and_points(browser, cases):
     page = browser("lanhdao").text("/statistics/indices?period=month&year=2026&month=11")
-    assert cells(page, "2.1")[2:] == ["10 / 16", "62,5 %", "100,0 %", "12.50 / 20"]
+    assert cells(page, "2.1")[2:] == ["10 / 16", "62,5 %", "100,0 %", "12,50 / 20"]
     assert "(trước hạn + đúng hạn + đang xử lý chưa quá hạn)" in page
     assert cells(page, "3.3")[2:5] == ["3 / 16", "18,8 %", "50,0 %"]
     assert cells(page, "3.6")[2] == "Chưa có dữ liệu"
