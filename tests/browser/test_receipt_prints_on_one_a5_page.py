@@ -1,0 +1,84 @@
+"""Form 01 (giấy tiếp nhận hồ sơ và hẹn trả kết quả) prints on one A5 sheet with up to ten
+documents, its signatures and its QR code on that sheet (issue 12, point 7): Chromium prints the
+receipt to PDF as the officer's browser would, and the PDF is read back as a reader would see it.
+The QR code leads to the tracking page, whose code box shows the whole code.
+Text is read with pdftotext (poppler-utils, installed with Chromium)."""
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from engine.commands import receive
+from engine.commands.reception import Applicant
+from engine.documents import ReceivedDocument
+
+# Realistic papers of a marriage registration and what a counter adds: long names wrap.
+PAPERS = [
+    ("Tờ khai đăng ký kết hôn (theo mẫu)", "original"),
+    ("Giấy xác nhận tình trạng hôn nhân của bên nữ do Ủy ban nhân dân cấp xã nơi cư trú cấp", "original"),
+    ("Căn cước công dân của bên nam", "copy"),
+    ("Căn cước công dân của bên nữ", "copy"),
+    ("Giấy xác nhận tình trạng hôn nhân của bên nam", "original"),
+    ("Bản sao trích lục bản án ly hôn đã có hiệu lực pháp luật", "certified_copy"),
+    ("Giấy ủy quyền nộp hồ sơ có chứng thực", "original"),
+    ("Giấy khám sức khỏe của bên nam", "original"),
+    ("Giấy khám sức khỏe của bên nữ", "original"),
+    ("Văn bản xác nhận của cơ quan, đơn vị nơi công tác", "original"),
+]
+A5_POINTS = (419.5, 595.3)  # 148 mm × 210 mm
+
+
+def receive_with(demo, count: int):
+    return receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                   procedure_key="dang_ky_ket_hon",
+                   applicant=Applicant(name="Nguyễn Thị Phương Thảo", id_number="001190012345",
+                                       address="Số 18 ngõ 42 đường Nguyễn Văn Cừ, thôn Đông, xã Tân Phong",
+                                       phone="0987654321", email="phuongthao.nguyen@example.vn"),
+                   documents=[ReceivedDocument(name=name, kind=kind, count=1 + i % 2)
+                              for i, (name, kind) in enumerate(PAPERS[:count])])
+
+
+@pytest.mark.parametrize("documents", [1, 2, 10])
+def test_the_receipt_prints_on_one_a5_page_with_its_signatures_and_qr_code(officer, demo, artifacts, documents):
+    dossier = receive_with(demo, documents)
+    page = officer("tiepnhan")
+    page.goto(f"/dossiers/{dossier.id}/receipt")
+    pdf = page.pdf(format="A5")
+    (artifacts / f"receipt-a5-{documents}.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1, f"{len(reader.pages)} pages for {documents} documents"
+    sheet = reader.pages[0]
+    size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
+    assert all(abs(got - want) < 1.5 for got, want in zip(size, A5_POINTS)), size  # Chromium rounds to the point
+    # The text as laid out on the sheet (poppler's pdftotext keeps Vietnamese letters whole).
+    text = " ".join(subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                                   check=True).stdout.decode("utf-8").split())
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and dossier.code in text
+    assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+    assert "Nguyễn Thị Phương Thảo" in text and "Nguyễn Thị Hoa" in text  # the names under the signatures
+    assert f"{documents} {PAPERS[documents - 1][0].split()[0]}" in text  # the last paper's row is there
+    # The QR code is drawn, full size, on that sheet (its caption beside it), not cut off.
+    assert "Quét để tra cứu" in text
+    page.emulate_media(media="print")
+    qr = page.locator("figure.qr svg").bounding_box()
+    signatures = page.locator(".signatures").bounding_box()
+    assert qr["width"] >= 70 and qr["height"] >= 70  # ≥ 18 mm: a phone reads it from the desk
+    assert signatures["y"] > qr["y"]
+
+
+def test_the_qr_codes_link_opens_tracking_with_the_whole_code_in_view(chromium, live_server, demo):
+    dossier = receive_with(demo, 1)
+    for width in (390, 1280):
+        context = chromium.new_context(base_url=live_server, locale="vi-VN", viewport={"width": width, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto(f"/tra-cuu?ma={dossier.code}")  # what the receipt's QR code holds (tests/web/test_way_finding.py)
+            box = page.get_by_label("Mã hồ sơ")
+            assert box.input_value() == dossier.code and len(dossier.code) == 25
+            # The whole code is in view: the box is not narrower than its text.
+            assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), width
+        finally:
+            context.close()
