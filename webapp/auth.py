@@ -13,7 +13,6 @@ from engine.accounts import authenticate
 from engine.commands import login_throttle
 from engine.commands import sessions as server_sessions
 from engine.commands.preferences import set_locale
-from engine.queries.accounts import officer
 from webapp import browser_session
 from webapp.i18n import LOCALES
 
@@ -21,10 +20,11 @@ bp = Blueprint("auth", __name__)
 
 
 class CurrentOfficer(UserMixin):
-    """What flask-login keeps for a request: the officer row, read once per request."""
+    """What flask-login keeps for a request: the officer's columns, read once per request (with
+    the session's row) or at login (from the user's)."""
 
-    def __init__(self, row):
-        self.id = row.id
+    def __init__(self, user_id: int, row):
+        self.id = user_id
         self.username = row.username
         self.full_name = row.full_name
         self.locale = row.locale
@@ -47,14 +47,11 @@ def init_app(app) -> None:
     @manager.user_loader
     def load(user_id: str):
         """The cookie names a server-side session; only a live one of an officer logs the request in."""
-        from webapp import motcua
-        live_user = browser_session.holder(server_sessions.OFFICER)
-        if live_user is None or str(live_user) != user_id:
+        live = browser_session.live_session(server_sessions.OFFICER)
+        if live is None or str(live.holder) != user_id:
             session.clear()  # ended, expired or forged: nothing of it stays in the browser either
             return None
-        with motcua().read_session() as s:
-            row = officer(s, live_user)
-        return CurrentOfficer(row) if row and row.is_active else None
+        return CurrentOfficer(live.holder, live)  # a live officer's session is an active officer's
 
     app.extensions["login_throttle"] = login_throttle.ThrottlePolicy(
         app.config["LOGIN_MAX_FAILURES"], timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
@@ -100,7 +97,7 @@ def login():
         return render_template("auth/login.html", username=username, next=next_url), 401
     login_throttle.succeeded(motcua().uow(), username, address)
     browser_session.begin(user_id=user.id)  # a fresh session at login: nothing planted before it survives
-    login_user(CurrentOfficer(user))
+    login_user(CurrentOfficer(user.id, user))
     return redirect(safe_next(next_url, home_url()))
 
 

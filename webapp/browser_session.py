@@ -35,8 +35,14 @@ def begin(*, user_id: int | None = None, citizen_id: int | None = None, keep: tu
 def holder(audience: str = server_sessions.OFFICER) -> int | None:
     """Who this browser is signed in as on that side (an officer's user id or a citizen's id),
     while the session lives; None otherwise."""
-    return server_sessions.resume(motcua(), session.get(TOKEN), current_app.extensions["session_policy"],
-                                  audience=audience)
+    live = live_session(audience)
+    return live.holder if live else None
+
+
+def live_session(audience: str = server_sessions.OFFICER):
+    """``holder``, with the officer's own columns (engine/commands/sessions.py ``live_session``)."""
+    return server_sessions.live_session(motcua(), session.get(TOKEN), current_app.extensions["session_policy"],
+                                        audience=audience)
 
 
 def finish(*, keep: tuple[str, ...] = ()) -> None:

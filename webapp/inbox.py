@@ -13,7 +13,7 @@ from engine.commands.supplements import record_supplement, request_supplement
 from engine.queries.inbox import TABS, inbox, tab_counts
 from engine.queries.step_urgency import urgency
 from engine.queries.supplements import supplement_context
-from engine.queries.tasks import step_form, task_view
+from engine.queries.tasks import task_view
 from webapp import forms_render, motcua
 from webapp.auth import safe_next
 from webapp.errors import on_form_invalid
@@ -74,11 +74,10 @@ def release_task(item_id: int):
 
 @bp.post("/tasks/<int:item_id>/complete")
 def complete_task(item_id: int):
-    with motcua().read_session() as s:
-        schema = step_form(s, current_user.id, item_id)
     on_form_invalid(lambda errors: render_task(item_id, values=request.form, errors=errors))
+    # The submitted strings are read against the step's schema once the command has the step.
     item = complete(motcua().uow(), actor_id=current_user.id, work_item_id=item_id,
-                    data=forms_render.parse(schema, request.form))
+                    data=lambda schema: forms_render.parse(schema, request.form))
     flash(_("Đã hoàn thành bước „%(step)s”.", step=item.step_name), "success")
     return redirect(url_for(".index"))
 

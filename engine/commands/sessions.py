@@ -10,6 +10,7 @@ for the audience asked: an officer's session is never a citizen's, nor the other
     token = start(uow, user_id=..., address=..., user_agent=...)    # at login: always a new token
     token = start(uow, citizen_id=..., address=..., user_agent=...)  # a citizen's sign-in
     user_id = resume(motcua, token, policy)      # every request: the user, or None (then log out)
+    row = live_session(motcua, token, policy)    # the same, with the officer's columns (row.holder)
     citizen_id = resume(motcua, token, policy, audience=CITIZEN)     # the same for a citizen
     end(uow, token, reason="logout")                                 # this session only
     end_all_for_user(uow, user_id, reason="password_changed")        # every session of the user
@@ -26,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from engine import clock
 from engine.models import User, UserSession
@@ -81,25 +82,44 @@ def resume(motcua, token: str | None, policy: SessionPolicy, *, audience: str = 
     this token names, or None; a session of the other audience is None and left alone. Reads
     only, unless the session must be touched (at most once per ``touch_every``) or has just died
     (then it is ended)."""
+    live = live_session(motcua, token, policy, audience=audience)
+    return live.holder if live else None
+
+
+def live_session(motcua, token: str | None, policy: SessionPolicy, *, audience: str = OFFICER):
+    """``resume``, answering with the session's row: ``holder`` and, for an officer, the
+    officer's own columns (``username``, ``full_name``, ``locale``, ``is_admin``): the page needs
+    them on every request, and they come with the session's row in the same statement."""
     if not token:
         return None
-    holder = {OFFICER: UserSession.user_id, CITIZEN: UserSession.citizen_id}[audience]
     digest, now = token_hash(token), clock.now()
     with motcua.read_session() as s:
-        # A citizen has no account switch: only an officer's session dies with the account.
-        row = s.execute(select(UserSession.id, holder.label("holder"), UserSession.started_at,
-                               UserSession.last_seen_at, UserSession.ended_at, User.is_active)
-                        .outerjoin(User, User.id == UserSession.user_id)
-                        .where(UserSession.token_hash == digest, holder.is_not(None))).one_or_none()
+        row = s.connection().execute(_LIVE_SESSION[audience], {"digest": digest}).one_or_none()
     if row is None or row.ended_at is not None:
         return None
     reason = _dead(row, policy, now)
     if reason:
-        _end_where(motcua.uow(), UserSession.id == row.id, reason)
+        _end_where(motcua.uow(), UserSession.id == row.session_id, reason)
         return None
     if now - row.last_seen_at >= policy.touch_every:
         touch(motcua.uow(), token)
-    return row.holder
+    return row
+
+
+def _live_session_statement(holder):
+    # Built once per audience, of the tables' columns: it runs on every request.
+    sessions, users = UserSession.__table__.c, User.__table__.c
+    holder = sessions[holder.key]
+    # A citizen has no account switch: only an officer's session dies with the account.
+    return (select(sessions.id.label("session_id"), holder.label("holder"), sessions.started_at,
+                   sessions.last_seen_at, sessions.ended_at, users.is_active, users.username, users.full_name,
+                   users.locale, users.is_admin)
+            .select_from(UserSession.__table__.outerjoin(User.__table__, users.id == sessions.user_id))
+            .where(sessions.token_hash == bindparam("digest"), holder.is_not(None)))
+
+
+_LIVE_SESSION = {OFFICER: _live_session_statement(UserSession.user_id),
+                 CITIZEN: _live_session_statement(UserSession.citizen_id)}
 
 
 def _dead(row, policy: SessionPolicy, now: datetime) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -106,8 +107,10 @@ def release(uow, *, actor_id: int, work_item_id: int) -> WorkItem:
         return item
 
 
-def complete(uow, *, actor_id: int, work_item_id: int, data: dict) -> WorkItem:
-    """Complete a claimed step with its form data (validated here, on the server)."""
+def complete(uow, *, actor_id: int, work_item_id: int, data: dict | Callable[[dict | None], dict]) -> WorkItem:
+    """Complete a claimed step with its form data (validated here, on the server). ``data`` may
+    also be a function of the step's form schema (None when the step has no form) returning the
+    data: the web hands over the submitted strings that way, to be read once the step is known."""
     return finish_step(uow, actor_id, work_item_id, data, action="completed")
 
 
@@ -166,6 +169,8 @@ def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, befor
             clean = {}  # asking is not finishing the step's work: its form stays unfilled
         else:
             form = procedure.forms.get(step["form"]) if step["form"] else None
+            if callable(data):  # a submitted form, read against the step's own schema
+                data = data(form)
             today = clock.now().astimezone(ZoneInfo(dossier.agency.timezone)).date()
             clean = validate_form(form, data, today=today) if form is not None else _plain(data)
         if supplements.may_ask(step):

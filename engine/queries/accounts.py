@@ -19,16 +19,6 @@ class Holding:
 
 
 @dataclass(frozen=True)
-class Officer:
-    id: int
-    username: str
-    full_name: str
-    locale: str
-    is_active: bool
-    is_admin: bool
-
-
-@dataclass(frozen=True)
 class OwnSettings:
     """What a user sees and sets on their own account page."""
     username: str
@@ -51,12 +41,6 @@ def user_for_login(session, username: str) -> User | None:
     if not name:
         return None
     return session.execute(select(User).where(User.username == name)).scalar_one_or_none()
-
-
-def officer(session, user_id: int) -> Officer | None:
-    row = session.execute(select(User.id, User.username, User.full_name, User.locale, User.is_active,
-                                 User.is_admin).where(User.id == user_id)).one_or_none()
-    return Officer(*row) if row else None
 
 
 def holdings(session, user_id: int) -> list[Holding]:

@@ -5,15 +5,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from engine.commands._steps import SUPERVISOR, has_role
 from engine.errors import NotFound
 from engine.models import Agency, Dossier, User, WorkItem
 from engine.queries.case_data import Datum, case_data
 from engine.queries.dossier import documents_of, people_in
 from engine.queries.history import HistoryEntry, dossier_history
-from engine.runtime.host import procedure_of, step_data
+from engine.runtime.host import step_data
 
 
 @dataclass(frozen=True)
@@ -111,15 +109,3 @@ def completion_form(form: dict | None, step: dict) -> dict | None:
         elif "enum" in prop:
             properties[name] = {**prop, "enum": [v for v in prop["enum"] if v != value]}
     return {**form, "properties": properties}
-
-
-def step_form(session, user_id: int, work_item_id: int) -> dict | None:
-    """Just the step's form schema (to read a submitted form), with the same visibility rule."""
-    item = session.get(WorkItem, work_item_id)
-    if item is None or not may_see(session, user_id, item):
-        raise NotFound("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
-    # The version's manifest and forms as commands see them (cached per version): reading the
-    # procedure_versions row would load its BPMN and spec on every form post.
-    procedure = procedure_of(item.dossier)
-    form_name = procedure.manifest["steps"].get(item.step_id, {}).get("form") or ""
-    return procedure.forms.get(form_name) if form_name else None

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from engine.commands import complete
 from engine.models import Dossier, WorkItem
 from tests.web.conftest import open_item, page_text
 
@@ -226,3 +228,40 @@ def test_a_task_url_shows_nothing_to_those_outside_its_agency_and_role(browser, 
     for action in ("claim", "release", "complete", "send-back"):
         assert b.post(f"/tasks/{item}/{action}", {"reason": "x"}).status_code == 404, action
     assert item_state(demo, item) == ("open", None)
+
+
+@contextmanager
+def statements_sent(db_engine):
+    """The statements this engine sends inside the block (transaction control left out)."""
+    seen = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+    event.listen(db_engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db_engine, "before_cursor_execute", note)
+
+
+def test_a_step_submitted_on_the_web_costs_its_command_and_one_read_of_the_session(browser, receive_dossier, demo,
+                                                                                   app):
+    """The web adds one statement to the command that completes a step: the check that the
+    browser's session is live (with the officer's own columns). The step's form, needed to read
+    the submitted strings, is read in the command's own transaction."""
+    (_, by_command), (_, by_web) = receive_dossier(), receive_dossier()
+    minh = browser("chuyenvien")
+    for item in (by_command, by_web):
+        minh.post(f"/tasks/{item}/claim")
+    minh.text(f"/tasks/{by_web}")
+    with statements_sent(demo.motcua.db) as by_the_command:
+        complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=by_command,
+                 data={"conditions_met": True, "marital_status_verified": False,
+                       "appraisal_opinion": APPRAISAL["appraisal_opinion"]})
+    with statements_sent(app.extensions["motcua"].db) as by_the_web:
+        response = minh.post(f"/tasks/{by_web}/complete", APPRAISAL)
+    assert response.status_code == 302
+    assert item_state(demo, by_web) == item_state(demo, by_command) == ("done", demo.users["chuyenvien"])
+    assert len(by_the_web) == len(by_the_command) + 1
+    assert "user_sessions" in by_the_web[0] and "users" in by_the_web[0]
