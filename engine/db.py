@@ -85,6 +85,13 @@ def _make_sqlite_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT, 
     return engine
 
 
+def insert_for(session, entity):
+    """An INSERT that can take ``on_conflict_do_nothing`` / ``on_conflict_do_update``: SQLite and
+    PostgreSQL spell them alike, each through its own dialect's construct."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(entity)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     plain_updates.install(factory)

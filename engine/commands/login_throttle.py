@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import case, delete, literal
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine import clock
+from engine.db import insert_for
 from engine.models import LoginAttempt, UtcDateTime
 
 USERNAME_LENGTH = 80  # longer names cannot exist (users.username); the key keeps what can
@@ -40,8 +39,7 @@ def reserve(uow, username: str, address: str, policy: ThrottlePolicy) -> timedel
     at_now = literal(now, UtcDateTime())
     stale = LoginAttempt.window_started_at <= literal(now - policy.window, UtcDateTime())
     with uow:
-        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(LoginAttempt).values(username=username, address=address, window_started_at=now,
+        statement = insert_for(uow.session, LoginAttempt).values(username=username, address=address, window_started_at=now,
                                                 attempts=1)
         statement = statement.on_conflict_do_update(
             index_elements=[LoginAttempt.username, LoginAttempt.address],

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.models import User, WorkItem
-from engine.officer_notices import handlers, holds, tell, unit
+from engine.officer_notices import HandlersOf, holds, tell, unit
 
 
 def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id: int, before_open: set[int],
@@ -41,8 +41,8 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
                  message_en=f"Dossier {dossier.code} was sent back to step “{item.step_name}” in your unit's "
                             f"queue (the officer who did it is no longer in the role). Reason: {reason}")
             told.update(u.id for u in queue)
-    others = [u for u in handlers(session, dossier.id) if u.id not in told]
-    tell(session, others, dossier_id=dossier.id, key=f"handled-sent-back-{dossier.id}-{dossier.revision}",
+    tell(session, HandlersOf(dossier.id, but=tuple(sorted(told))), dossier_id=dossier.id,
+         key=f"handled-sent-back-{dossier.id}-{dossier.revision}",
          message_vi=f"Hồ sơ {dossier.code} bạn đã xử lý bị trả lại từ bước „{sent_from.step_name}”. Lý do: {reason}",
          message_en=f"Dossier {dossier.code}, which you worked on, was sent back from step "
                     f"“{sent_from.step_name}”. Reason: {reason}")

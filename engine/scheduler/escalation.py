@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import clock
+from engine.db import insert_for
 from engine.commands._steps import SUPERVISOR
 from engine.models import Dossier, Escalation, Membership, User, WorkItem
 from engine.scheduler.notify import Notice, local_time, notify_all
@@ -71,7 +71,7 @@ def _record_all(session, wanted: list[Wanted]) -> list[Wanted]:
     an earlier tick, or another scheduler, recorded it: nothing more to do for that one)."""
     if not wanted:
         return []
-    insert = (postgresql.insert if _postgres(session) else sqlite.insert)(Escalation)
+    insert = insert_for(session, Escalation)
     now = clock.now()
     stmt = (insert.values([dict(dedupe_key=w.key, level=w.level, dossier_id=w.dossier_id,
                                 work_item_id=w.work_item_id, agency_id=w.agency_id, due_at=w.due_at,
