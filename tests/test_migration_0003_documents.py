@@ -5,51 +5,20 @@ from datetime import datetime, timezone
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
-from conftest import TEST_DATABASE_URL
 from engine import migrate
-from engine.bootstrap import Motcua
-from engine.config import Settings
 from engine.models import Base
-
-SCHEMA = "migration_0003_test"
-
-
-def _scratch_engine(tmp_path):
-    """A database of our own: the shared test schema must stay at head for the other tests."""
-    if TEST_DATABASE_URL:
-        admin = create_engine(TEST_DATABASE_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        admin.dispose()
-        return create_engine(TEST_DATABASE_URL, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    return Motcua(Settings(database_url=f"sqlite:///{tmp_path / 'upgrade.sqlite'}")).db
-
-
-def _drop_scratch(engine):
-    engine.dispose()
-    if TEST_DATABASE_URL:
-        admin = create_engine(TEST_DATABASE_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
+from tests.migration_scratch import drop_scratch, scratch_engine, seed_procedure_version
 
 
 def test_upgrade_from_0002_keeps_dossiers_and_history(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0002")
         at = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO agencies (id, code, name, kind, area_code, timezone) VALUES "
-                              "(1, '000.31.21.H56', 'UBND xã Tân Phong', 'commune_committee', 'H56.TP', 'Asia/Ho_Chi_Minh')"))
-            conn.execute(text("INSERT INTO procedures (id, key, name, national_code) VALUES (1, 'p', 'Thủ tục', '')"))
-            conn.execute(text(
-                "INSERT INTO procedure_versions (id, procedure_id, number, content_sha256, filename, bpmn_xml, forms, "
-                "manifest, spec_json, deployed_at, deployed_by) VALUES (1, 1, 1, 'x', 'p.bpmn', '<x/>', '{}', '{}', "
-                "'{}', :at, 'test')"), {"at": at})
+            seed_procedure_version(conn, at)
             conn.execute(text(
                 "INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name, "
                 "applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, "
@@ -76,7 +45,7 @@ def test_upgrade_from_0002_keeps_dossiers_and_history(tmp_path):
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM dossiers")).scalar() == 1
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)
 
 
 def test_models_and_migrations_agree(motcua):

@@ -16,23 +16,18 @@ from engine.runtime.sandbox import SCRIPT_ENGINE
 from engine.runtime.serializer import VERSION, dump_compacted, load_state, specs_from_json, specs_to_json
 from tests.bpmn_samples import FORMS, REFERENCE
 from tests.test_engine_guards import APPRAISAL
-from tests.test_migration_0003_documents import _drop_scratch, _scratch_engine
+from tests.migration_scratch import drop_scratch, scratch_engine, seed_procedure_version
+
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
 
 def _seed(conn, state: str) -> None:
-    conn.execute(text("INSERT INTO agencies (id, code, name, kind, area_code, timezone) VALUES "
-                      "(1, '000.31.21.H56', 'UBND xã Tân Phong', 'commune_committee', 'H56.TP', 'Asia/Ho_Chi_Minh')"))
-    conn.execute(text("INSERT INTO procedures (id, key, name, national_code) VALUES (1, 'p', 'Thủ tục', '')"))
-    conn.execute(text(
-        "INSERT INTO procedure_versions (id, procedure_id, number, content_sha256, filename, bpmn_xml, forms, "
-        "manifest, spec_json, deployed_at, deployed_by) VALUES (1, 1, 1, 'x', 'p.bpmn', '<x/>', '{}', '{}', "
-        "'{}', :at, 'test')"), {"at": AT})
+    seed_procedure_version(conn, AT)
 
 
 def test_upgrade_from_0010_through_0011_moves_every_state_unchanged(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0010")
         with engine.begin() as conn:
@@ -55,7 +50,7 @@ def test_upgrade_from_0010_through_0011_moves_every_state_unchanged(tmp_path):
                 (1, {"tasks": {"n": 1}}, "1.5"), (2, {"tasks": {"n": 2}}, "1.5")]
             assert conn.execute(text("SELECT revision FROM dossiers ORDER BY id")).scalars().all() == [3, 3]
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)
 
 
 def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
@@ -77,7 +72,7 @@ def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
             workflow.script_engine = SCRIPT_ENGINE
     assert len(archive) == 5
 
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0012")
         with engine.begin() as conn:
@@ -104,4 +99,4 @@ def test_downgrade_puts_archived_laps_back_into_the_state(tmp_path):
         [loop] = [t for t in restored.get_tasks() if t.task_spec.name == "review_loop"]
         assert len(loop.internal_data["merged"]) == 6
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)

@@ -8,25 +8,19 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import text
 
 from engine import migrate
-from tests.test_migration_0003_documents import _drop_scratch, _scratch_engine
-from tests.test_migration_0010_warn_at import _timed
+from tests.migration_scratch import drop_scratch, scratch_engine, seed_procedure_version, timed
+
 
 DUE = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)  # Friday 17:00 in Hà Nội
 
 
 def test_finished_dossiers_get_their_outcome(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0020")
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO agencies (id, code, name, kind, area_code, timezone) VALUES "
-                              "(1, '000.31.21.H56', 'UBND xã Tân Phong', 'commune_committee', 'H56.TP', 'Asia/Ho_Chi_Minh')"))
-            conn.execute(text("INSERT INTO procedures (id, key, name, national_code) VALUES (1, 'p', 'Thủ tục', '')"))
-            conn.execute(_timed(
-                "INSERT INTO procedure_versions (id, procedure_id, number, content_sha256, filename, bpmn_xml, forms, "
-                "manifest, spec_json, deployed_at, deployed_by) VALUES (1, 1, 1, 'x', 'p.bpmn', '<x/>', '{}', '{}', "
-                "'{}', :at, 'test')", "at"), {"at": DUE})
-            insert = _timed(
+            seed_procedure_version(conn, DUE)
+            insert = timed(
                 "INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name, "
                 "applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, "
                 "original_due_at, due_at, finished_at, supplement_count, revision) VALUES (:id, :code, 1, 1, :status, "
@@ -47,4 +41,4 @@ def test_finished_dossiers_get_their_outcome(tmp_path):
             outcomes = conn.execute(text("SELECT id, outcome FROM dossiers ORDER BY id")).all()
         assert outcomes == [(1, "early"), (2, "late"), (3, "late"), (4, "withdrawn"), (5, None)]
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)

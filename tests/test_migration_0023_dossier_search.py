@@ -4,12 +4,12 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from engine import migrate
-from tests.test_migration_0003_documents import _drop_scratch, _scratch_engine
 from tests.test_migration_0012_dossier_states import AT, _seed
+from tests.migration_scratch import drop_scratch, scratch_engine
 
 
 def test_upgrade_folds_existing_names_and_writes_their_keys(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0022")
         with engine.begin() as conn:
@@ -30,11 +30,11 @@ def test_upgrade_folds_existing_names_and_writes_their_keys(tmp_path):
         migrate.downgrade(engine, "0022")
         migrate.upgrade(engine)
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)
 
 
 def test_upgrade_to_0024_adds_code_and_id_keys_and_the_agencies_with_a_step(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0023")
         with engine.begin() as conn:
@@ -60,4 +60,4 @@ def test_upgrade_to_0024_adds_code_and_id_keys_and_the_agencies_with_a_step(tmp_
         migrate.downgrade(engine, "0023")
         migrate.upgrade(engine)
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)

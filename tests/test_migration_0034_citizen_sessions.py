@@ -10,8 +10,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from engine import migrate
-from tests.test_migration_0003_documents import _drop_scratch, _scratch_engine
-from tests.test_migration_0010_warn_at import _timed
+from tests.migration_scratch import drop_scratch, scratch_engine, timed
+
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 INSERT_SESSION = ("INSERT INTO user_sessions (token_hash, {holders}, started_at, last_seen_at, end_reason, address, "
@@ -20,11 +20,11 @@ INSERT_SESSION = ("INSERT INTO user_sessions (token_hash, {holders}, started_at,
 
 def insert_session(conn, digest: str, **holders) -> None:
     sql = INSERT_SESSION.format(holders=", ".join(holders), values=", ".join(f":{name}" for name in holders))
-    conn.execute(_timed(sql, "at"), {"digest": digest, "at": AT, **holders})
+    conn.execute(timed(sql, "at"), {"digest": digest, "at": AT, **holders})
 
 
 def test_officers_sessions_survive_and_a_session_has_exactly_one_holder(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0033")
         with engine.begin() as conn:
@@ -35,7 +35,7 @@ def test_officers_sessions_survive_and_a_session_has_exactly_one_holder(tmp_path
         migrate.upgrade(engine, "0034")
 
         with engine.begin() as conn:
-            conn.execute(_timed("INSERT INTO citizens (id, email, full_name, id_number, phone, address, locale, "
+            conn.execute(timed("INSERT INTO citizens (id, email, full_name, id_number, phone, address, locale, "
                                 "created_at) VALUES (7, 'an@example.vn', 'Nguyễn Văn An', '', '', '', 'vi', :at)",
                                 "at"), {"at": AT})
             insert_session(conn, "b" * 64, citizen_id=7)
@@ -54,4 +54,4 @@ def test_officers_sessions_survive_and_a_session_has_exactly_one_holder(tmp_path
         with engine.connect() as conn:
             assert conn.execute(text("SELECT token_hash, user_id FROM user_sessions")).all() == [("a" * 64, 1)]
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)

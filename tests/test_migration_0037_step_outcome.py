@@ -8,30 +8,24 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import text
 
 from engine import migrate
-from tests.test_migration_0003_documents import _drop_scratch, _scratch_engine
-from tests.test_migration_0010_warn_at import _timed
+from tests.migration_scratch import drop_scratch, scratch_engine, seed_procedure_version, timed
+
 
 DUE = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)  # Friday 17:00 in Hà Nội
 
 
 def test_ended_steps_get_their_outcome(tmp_path):
-    engine = _scratch_engine(tmp_path)
+    engine = scratch_engine(tmp_path)
     try:
         migrate.upgrade(engine, "0036")
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO agencies (id, code, name, kind, area_code, timezone) VALUES "
-                              "(1, '000.31.21.H56', 'UBND xã Tân Phong', 'commune_committee', 'H56.TP', 'Asia/Ho_Chi_Minh')"))
-            conn.execute(text("INSERT INTO procedures (id, key, name, national_code) VALUES (1, 'p', 'Thủ tục', '')"))
-            conn.execute(_timed(
-                "INSERT INTO procedure_versions (id, procedure_id, number, content_sha256, filename, bpmn_xml, forms, "
-                "manifest, spec_json, deployed_at, deployed_by) VALUES (1, 1, 1, 'x', 'p.bpmn', '<x/>', '{}', '{}', "
-                "'{}', :at, 'test')", "at"), {"at": DUE})
-            conn.execute(_timed(
+            seed_procedure_version(conn, DUE)
+            conn.execute(timed(
                 "INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name, "
                 "applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, "
                 "supplement_count, revision) VALUES (1, 'D1', 1, 1, 4, 1, 'Nguyễn Văn An', '', '', '', '', :at, 0, 1)",
                 "at"), {"at": DUE - timedelta(days=4)})
-            insert = _timed(
+            insert = timed(
                 "INSERT INTO work_items (id, task_id, dossier_id, agency_id, role, step_id, step_name, state, "
                 "created_at, due_at, allotment, finished_at) VALUES (:id, :task, 1, 1, 'specialist', 's', 'Bước', "
                 ":state, :at, :due, '', :finished)", "at", "due", "finished")
@@ -51,4 +45,4 @@ def test_ended_steps_get_their_outcome(tmp_path):
         assert outcomes == [(1, "early"), (2, "on_time"), (3, "late"), (4, "no_time_limit"), (5, "cancelled"),
                             (6, None)]
     finally:
-        _drop_scratch(engine)
+        drop_scratch(engine)
