@@ -16,7 +16,7 @@ from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
 from engine.procedures.forms import check_schema
 from engine.procedures.starter import starter_xml
 from engine.queries import procedures as queries
-from webapp import forms_render, motcua
+from webapp import editor_texts, forms_render, motcua
 from webapp.i18n import current_language, error_message
 from webapp.procedures import bp
 from webapp.vendor import installed
@@ -38,11 +38,19 @@ def _folder_forms() -> dict:
     return forms
 
 
+def _editor_page(key: str | None, name: str):
+    """The editor's page; what its script shows comes from the page, in the officer's language
+    (webapp/editor_texts.py)."""
+    return render_template("procedures/editor.html", key=key, name=name,
+                           source_url=url_for(".editor_source", key=key or "_new"), modeler=installed("bpmn-js"),
+                           element_kinds=editor_texts.ELEMENT_KINDS, any_element=editor_texts.ANY_ELEMENT,
+                           bpmn_texts=editor_texts.BPMN_JS)
+
+
 @bp.get("/new")
 def new():
     _modellers_only()
-    return render_template("procedures/editor.html", key=None, name=_("Thủ tục mới"),
-                           source_url=url_for(".editor_source", key="_new"), modeler=installed("bpmn-js"))
+    return _editor_page(None, _("Thủ tục mới"))
 
 
 @bp.get("/<key>/edit")
@@ -50,8 +58,7 @@ def edit(key: str):
     _modellers_only()
     with motcua().read_session() as s:
         detail = queries.procedure_detail(s, current_user.id, key)
-    return render_template("procedures/editor.html", key=key, name=detail.row.name,
-                           source_url=url_for(".editor_source", key=key), modeler=installed("bpmn-js"))
+    return _editor_page(key, detail.row.name)
 
 
 @bp.get("/<key>/edit/source.json")

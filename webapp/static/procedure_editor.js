@@ -1,7 +1,8 @@
 // The procedure editor: bpmn-js Modeler, motcua's properties panel, the form editor with a
 // preview rendered by the server (the task page's own field macro), save (draft + check, with
 // problems drawn on their elements) and publish. Texts come from the page (data-text-*,
-// #panel-labels) so they follow the officer's language; nothing here builds HTML from strings.
+// #panel-labels, #panel-hints, #element-kinds, and #bpmn-texts for bpmn-js's own palette, context
+// pad and menus) so they follow the officer's language; nothing here builds HTML from strings.
 (function () {
   "use strict";
   var SPIFF_URI = "http://spiffworkflow.org/bpmn/schema/1.0/core";
@@ -18,16 +19,29 @@
   };
   var root = document.getElementById("editor");
   if (!root || !window.BpmnJS) { return; }
-  var labels = {};
-  document.getElementById("panel-labels").content.querySelectorAll("[data-k]").forEach(function (el) {
-    labels[el.getAttribute("data-k")] = el.textContent;
-  });
+  function textsOf(templateId) {
+    var found = {};
+    document.getElementById(templateId).content.querySelectorAll("[data-k]").forEach(function (el) {
+      found[el.getAttribute("data-k")] = el.textContent;
+    });
+    return found;
+  }
+  var labels = textsOf("panel-labels"), kinds = textsOf("element-kinds"), bpmnTexts = textsOf("bpmn-texts");
+  function label(key) { return labels[key] || labels.field; }
+  // bpmn-js asks this for every text it shows, its English as the key; a text the page lacks
+  // stays bpmn-js's English.
+  function translate(template, replacements) {
+    return (bpmnTexts[template] || template).replace(/\{([^}]+)\}/g, function (whole, key) {
+      return replacements && replacements[key] !== undefined ? replacements[key] : whole;
+    });
+  }
   function text(name, values) {
     var t = root.getAttribute("data-text-" + name) || "";
     Object.keys(values || {}).forEach(function (k) { t = t.replace("{" + k + "}", values[k]); });
     return t;
   }
-  var modeler = new window.BpmnJS({ container: "#editor-canvas", moddleExtensions: { spiffworkflow: SPIFF } });
+  var modeler = new window.BpmnJS({ container: "#editor-canvas", moddleExtensions: { spiffworkflow: SPIFF },
+                                     additionalModules: [{ translate: ["value", translate] }] });
   var moddle = modeler.get("moddle"), modeling = modeler.get("modeling"), canvas = modeler.get("canvas");
   var registry = modeler.get("elementRegistry"), overlays = modeler.get("overlays");
   var forms = {}, edited = {}, choices = { roles: [], agency_kinds: [], partner_codes: [] }, current = null;
@@ -71,39 +85,52 @@
   // ---- the properties panel ----------------------------------------------------------------
   var panel = document.getElementById("panel-fields"), title = document.getElementById("panel-title");
   var uid = 0;
-  function row(labelText, input) {
+  var hints = document.getElementById("panel-hints").content;
+  // A field: its label in plain words, its technical name (the BPMN attribute or motcua property)
+  // as a typed input's title for whoever reads the XML (translate="no": a name, not words; not on
+  // a select, whose options are words), and an example of what to type where the engine wants
+  // its own syntax.
+  function row(key, input, technical) {
     var div = document.createElement("div"); div.className = "field";
-    var label = document.createElement("label"); uid += 1; input.id = "pp-" + uid;
-    label.setAttribute("for", input.id); label.textContent = labelText;
-    div.appendChild(label); div.appendChild(input); panel.appendChild(div);
+    var text = document.createElement("label"); uid += 1; input.id = "pp-" + uid;
+    text.setAttribute("for", input.id); text.textContent = label(key);
+    if (input.tagName !== "SELECT") { input.title = technical || key; input.setAttribute("translate", "no"); }
+    div.appendChild(text); div.appendChild(input);
+    var hint = hints.querySelector('[data-k="' + key + '"]');
+    if (hint) {
+      hint = hint.cloneNode(true); hint.id = input.id + "-hint";
+      input.setAttribute("aria-describedby", hint.id); div.appendChild(hint);
+    }
+    panel.appendChild(div);
     return input;
   }
-  function textInput(key, value, onChange, list) {
+  function textInput(key, value, onChange, list, technical) {
     var input = document.createElement("input"); input.type = "text"; input.value = value || "";
     input.name = key;
     if (list) { input.setAttribute("list", list); }
     input.addEventListener("change", function () { onChange(input.value.trim()); });
-    return row(labels[key] || key, input);
+    return row(key, input, technical);
   }
   function textArea(key, value, onChange) {
     var input = document.createElement("textarea"); input.rows = 4; input.value = value || ""; input.name = key;
     input.addEventListener("change", function () { onChange(input.value.trim()); });
-    return row(labels[key] || key, input);
+    return row(key, input);
   }
   function select(key, value, options, onChange) {
     var input = document.createElement("select"); input.name = key;
     options.forEach(function (o) {
       var opt = document.createElement("option"); opt.value = o[0]; opt.textContent = o[1];
+      if (o[2]) { opt.setAttribute("translate", "no"); }  // a file name, not words
       if (o[0] === (value || "")) { opt.selected = true; }
       input.appendChild(opt);
     });
     input.addEventListener("change", function () { onChange(input.value); });
-    return row(labels[key] || key, input);
+    return row(key, input);
   }
   function checkbox(key, checked, onChange) {
     var input = document.createElement("input"); input.type = "checkbox"; input.checked = !!checked; input.name = key;
     input.addEventListener("change", function () { onChange(input.checked); });
-    return row(labels[key] || key, input);
+    return row(key, input);
   }
   function datalist(id, values) {
     var dl = document.createElement("datalist"); dl.id = id;
@@ -114,8 +141,11 @@
   function propField(bo, key, list) {
     return textInput(key, getProp(bo, key), function (v) { setProp(bo, key, v); }, list);
   }
+  function rename(element) {
+    return function (v) { modeling.updateProperties(element, { name: v || undefined }); };
+  }
   function nameField(element) {
-    return textInput("name", element.businessObject.name, function (v) { modeling.updateProperties(element, { name: v || undefined }); });
+    return textInput("name", element.businessObject.name, rename(element));
   }
   function procedureFields(bo) {
     propField(bo, "nationalCode");
@@ -144,7 +174,15 @@
     current = element;
     panel.textContent = "";
     var bo = element.businessObject, type = bo.$type;
-    title.textContent = (bo.name || bo.id) + " · " + type.replace("bpmn:", "");
+    // The title: the element's own name (the modeller's words, left as written) and its kind.
+    title.textContent = "";
+    if (bo.name) {
+      var own = document.createElement("span"); own.className = "panel-name"; own.textContent = bo.name;
+      own.setAttribute("translate", "no"); title.appendChild(own); title.appendChild(document.createTextNode(" · "));
+    }
+    var kind = document.createElement("span"); kind.className = "panel-kind";
+    kind.textContent = kinds[type.replace("bpmn:", "")] || kinds[""];
+    title.appendChild(kind);
     var idInput = textInput("id", bo.id, function (v) {
       if (v && v !== bo.id) { modeling.updateProperties(element, { id: v }); show(element); }
     });
@@ -161,14 +199,13 @@
         propField(bo, "allotment");
       }
     } else if (type === "bpmn:Lane") {
-      textInput("role", bo.name, function (v) { modeling.updateProperties(element, { name: v || undefined }); },
-                datalist("dl-roles", choices.roles));
+      textInput("role", bo.name, rename(element), datalist("dl-roles", choices.roles), "name");
     } else if (type === "bpmn:UserTask" || type === "bpmn:ManualTask") {
       nameField(element);
       if (type === "bpmn:UserTask") {
         var names = Object.keys(forms).sort();
         select("formJsonSchemaFilename", getProp(bo, "formJsonSchemaFilename"),
-               [["", labels.none]].concat(names.map(function (n) { return [n, n]; })),
+               [["", labels.none]].concat(names.map(function (n) { return [n, n, true]; })),
                function (v) { setProp(bo, "formJsonSchemaFilename", v); if (v) { pickForm(v); } });
         var edit = document.createElement("button"); edit.type = "button"; edit.textContent = labels.editForm;
         edit.addEventListener("click", function () {
@@ -196,6 +233,7 @@
     formPick.textContent = "";
     Object.keys(forms).sort().forEach(function (n) {
       var o = document.createElement("option"); o.value = n; o.textContent = n + (edited[n] ? " *" : "");
+      o.setAttribute("translate", "no");  // a file name
       if (n === selected) { o.selected = true; }
       formPick.appendChild(o);
     });
