@@ -21,7 +21,9 @@ also tells translation tools to leave them alone. Text in another language than 
   catalogue entry shown untranslated.
 
 Names, addresses and procedure titles are data in Vietnamese and stay so on English pages; the
-check therefore looks for texts of the code, never for "any Vietnamese letter".
+check therefore looks for texts of the code, never for "any Vietnamese letter". A diagram (``svg``)
+shows the modeller's words as written, in neither page language and with the keys a modeller
+types (a message's name): only Python leaking through is looked for there.
 """
 from __future__ import annotations
 
@@ -42,10 +44,12 @@ PYTHON_LEAKS = re.compile(
     r"|\{'|'\}|\[\]|\{\}|<built-in|\bdatetime\.|\bDecimal\(")
 # Python's values printed as they are: words of English, so only a Vietnamese page shows them up.
 PYTHON_VALUES = re.compile(r"\b(None|True|False)\b")
-# snake_case (two words or more) and dotted message keys; camelCase property names.
+# snake_case (two words or more) and dotted message keys; camelCase property names; PascalCase
+# type names (a BPMN element's type: ``UserTask``, ``SequenceFlow``).
 IDENTIFIER = re.compile(r"(?<![\w./@:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-])|"
                         r"(?<![\w./@:-])[a-z]+(?:\.[a-z]+_[a-z_]+)+\b|"
-                        r"(?<![\w./@:-])[a-z]+[A-Z][a-z]+[A-Za-z]*\b")
+                        r"(?<![\w./@:-])[a-z]+[A-Z][a-z]+[A-Za-z]*\b|"
+                        r"(?<![\w./@:-])(?:[A-Z][a-z]+){2,}\b")
 # Words our interface would show if a text were left in English. Words that are also Vietnamese
 # without their accents (to, an, do, the "con"…) are left out; so are PDF, CSV, QR, email, OK.
 ENGLISH_WORDS = {
@@ -59,6 +63,11 @@ ENGLISH_WORDS = {
     "flow", "gateway", "event", "undo", "redo", "zoom", "print", "close", "open", "yes", "no",
     "true", "false", "loading", "waiting", "queued", "delivered", "dead", "letter", "is", "are",
     "was", "be", "has", "have", "will", "must", "should", "can", "for", "or", "at", "by", "on",
+    # The diagram editor's (bpmn-js's palette, context pad and menus).
+    "activate", "create", "append", "connect", "change", "element", "elements", "tool", "add",
+    "lanes", "annotation", "process", "participant", "intermediate", "boundary", "data", "object",
+    "reference", "group", "space", "hand", "lasso", "into", "above", "below", "using", "association",
+    "loop", "diagram", "align", "distribute", "expanded", "collapsed", "catch", "throw", "timer",
 }
 ADDRESS = re.compile(r"^https?://\S+$")
 WORD = re.compile(r"[A-Za-z]+")
@@ -122,7 +131,9 @@ def _reasons(text: str, language: str):
         return  # a web address is the same in every language (the partner's endpoint, its example)
     if PYTHON_LEAKS.search(text):
         yield "Python text"
-    if IDENTIFIER.search(text):
+    # In a diagram the words are the modeller's, as written: a message's name is the key the engine
+    # and the partner agree on (``thong_tin_nghia_vu_tai_chinh``), which bpmn-js draws on its flow.
+    if IDENTIFIER.search(text) and language != "model":
         yield f"raw identifier {IDENTIFIER.search(text).group(0)!r}"
     if language == "vi":
         if PYTHON_VALUES.search(text):
