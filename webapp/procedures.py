@@ -20,7 +20,7 @@ from webapp.vendor import installed
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
 
 EVENT_LABELS = {
-    "published": _l("Xuất bản"),
+    "published": _l("Xuất bản phiên bản"),
     "retired": _l("Ngừng tiếp nhận"),
     "reinstated": _l("Tiếp nhận lại"),
     "rolled_back": _l("Quay về phiên bản cũ"),
