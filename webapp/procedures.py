@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from engine.commands import procedures as lifecycle
 from engine.queries import procedures as queries
 from webapp import motcua
+from webapp.i18n import ROLE_LABELS, role_label
 from webapp.vendor import installed
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
@@ -122,8 +123,9 @@ def compare(key: str):
         if old not in numbers or new not in numbers:
             abort(404)
         diff = queries.compare_versions(s, current_user.id, key, old, new)
+    # Our lanes are named by role code: the drawing names them as the rest of the pages do.
     return render_template("procedures/compare.html", p=detail.row, numbers=numbers, old=old, new=new, diff=diff,
-                           viewer=installed("bpmn-js"))
+                           viewer=installed("bpmn-js"), lane_names={code: role_label(code) for code in ROLE_LABELS})
 
 
 from webapp import procedure_editor  # noqa: E402,F401  the editor's routes, on this blueprint
