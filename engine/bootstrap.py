@@ -3,7 +3,7 @@ tests all start from ``Motcua(settings)``."""
 from __future__ import annotations
 
 from engine.config import Settings
-from engine.db import is_sqlite, make_engine, make_read_session_factory, make_session_factory
+from engine.db import is_sqlite, make_engine, make_read_session_factory, make_session_factory, read_only
 from engine.runtime import script_limits
 from engine.unit_of_work import UnitOfWork
 
@@ -27,6 +27,9 @@ class Motcua:
         self.sqlite = is_sqlite(self.db)
         self._sessions = make_session_factory(self.db)
         self.read_session = make_read_session_factory(self.db)
+        # A plain connection for a read of a few columns that needs no ORM object: cheaper than a
+        # read session around the same statement (the session check on every request uses it).
+        self.read_connection = read_only(self.db).connect
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, row_locks=not self.sqlite)

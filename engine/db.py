@@ -98,9 +98,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+def read_only(engine: Engine) -> Engine:
+    """The engine for queries only (inbox, dossier pages): never blocks a writer on SQLite."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for queries only (inbox, dossier pages): never block a writer on SQLite."""
-    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    return sessionmaker(bind=read_only(engine), expire_on_commit=False)
 
 
 @contextmanager

@@ -93,8 +93,8 @@ def live_session(motcua, token: str | None, policy: SessionPolicy, *, audience: 
     if not token:
         return None
     digest, now = token_hash(token), clock.now()
-    with motcua.read_session() as s:
-        row = s.connection().execute(_LIVE_SESSION[audience], {"digest": digest}).one_or_none()
+    with motcua.read_connection() as connection:
+        row = connection.execute(_LIVE_SESSION[audience], {"digest": digest}).one_or_none()
     if row is None or row.ended_at is not None:
         return None
     reason = _dead(row, policy, now)
