@@ -91,3 +91,45 @@ def test_the_procedures_pages_fit_the_screen(chromium, live_server, demo, width)
             assert overflow <= 0, (url, width, overflow)
     finally:
         context.close()
+
+
+def _boxes(page: Page, selector: str) -> list[dict]:
+    return [box for box in (element.bounding_box() for element in page.locator(selector).all()) if box]
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_on_a_phone_the_diagram_opens_readable_and_the_palette_covers_none_of_it(officer, live_server, demo):
+    page = officer("thietke")
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_editor(page)
+    canvas = page.locator("#editor-canvas").bounding_box()
+    steps = _boxes(page, "#editor-canvas g.djs-shape[data-element-id=appraise]")
+    # A step is drawn large enough to read its name and touch it (the whole diagram at this
+    # width would make it about 30 px wide).
+    assert steps and steps[0]["width"] >= 70, steps
+    shapes = [box for box in _boxes(page, "#editor-canvas g.djs-shape:not([data-element-id^=Lane_])"
+                                           ":not([data-element-id^=Participant_]) .djs-visual")
+              if _overlap(box, canvas)]
+    palette = _boxes(page, "#editor-canvas .djs-palette")
+    assert shapes and palette
+    assert not [box for box in shapes if _overlap(box, palette[0])], "the palette covers part of the diagram"
+    mark = _boxes(page, "#editor-canvas .bjs-powered-by")
+    assert mark and not _overlap(mark[0], palette[0]), "the palette covers the bpmn.io mark"
+    # Every tool of the palette can still be reached (the strip scrolls sideways).
+    last_tool = page.locator("#editor-canvas .djs-palette .entry").last
+    last_tool.scroll_into_view_if_needed()
+    expect(last_tool).to_be_in_viewport()
+
+
+def test_on_a_wide_screen_the_whole_diagram_is_in_view(officer, live_server, demo):
+    page = officer("thietke")
+    open_editor(page)
+    canvas = page.locator("#editor-canvas").bounding_box()
+    shapes = _boxes(page, "#editor-canvas g.djs-shape .djs-visual")
+    outside = [box for box in shapes if not (canvas["x"] - 1 <= box["x"] and box["x"] + box["width"] <= canvas["x"] + canvas["width"] + 1
+                                          and canvas["y"] - 1 <= box["y"] and box["y"] + box["height"] <= canvas["y"] + canvas["height"] + 1)]
+    assert shapes and not outside, outside

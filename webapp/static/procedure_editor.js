@@ -332,12 +332,22 @@
   document.getElementById("editor-publish").addEventListener("click", publish);
 
   // ---- open --------------------------------------------------------------------------------
+  // The whole diagram when it can be read so; on a phone it would be drawn too small to read or
+  // touch, so it opens at its left edge at a readable size and the modeller pans to the rest.
+  var READABLE = 0.75;
+  function showReadable() {
+    if (canvas.zoom("fit-viewport") >= READABLE) { return; }
+    var box = canvas.viewbox();
+    canvas.viewbox({ x: box.inner.x - 10, y: box.inner.y - 10,
+                     width: box.outer.width / READABLE, height: box.outer.height / READABLE });
+  }
+
   fetch(root.getAttribute("data-source-url"), { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (src) {
       forms = src.forms || {}; choices = src;
       return modeler.importXML(src.xml).then(function () {
-        canvas.zoom("fit-viewport");
+        showReadable();
         show(canvas.getRootElement());
         var first = Object.keys(forms).sort()[0]; if (first) { pickForm(first); }
         root.setAttribute("data-ready", "true");
