@@ -145,6 +145,16 @@ def app(settings):
 
 
 @pytest.fixture
+def no_blocked_senders():
+    """The partner endpoint's own memory of the addresses it turned away (kept per process, so a
+    flood costs no query) starts and ends empty."""
+    from engine.partners import refusals
+    refusals.BLOCKED._until.clear()
+    yield
+    refusals.BLOCKED._until.clear()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

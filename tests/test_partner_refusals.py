@@ -20,11 +20,7 @@ BODY = json.dumps({"message": "xin_xac_nhan", "correlation": "000.31.21.H56-2611
                    "payload": {}}).encode()
 
 
-@pytest.fixture(autouse=True)
-def _forget_blocked():
-    refusals.BLOCKED._until.clear()
-    yield
-    refusals.BLOCKED._until.clear()
+pytestmark = pytest.mark.usefixtures("no_blocked_senders")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from engine import context
 from engine.metrics import BUCKETS, exposition
+from webapp import api_description
 
 log = logging.getLogger("motcua.request")
 bp = Blueprint("observability", __name__)
@@ -73,13 +74,20 @@ def _database_unavailable(exc):
     stays a 500."""
     if _is_busy(exc):
         log.warning("database busy: %s", str(exc).splitlines()[0], extra={"event": "database_busy"})
-        return BUSY_PAGE, 503, {"Retry-After": "5", "Content-Type": "text/html; charset=utf-8"}
+        return _unavailable(BUSY_PAGE, api_description.BUSY, retry_after=5)
     if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
         raise exc
     log.warning("database unavailable: %s", str(exc).splitlines()[0], extra={"event": "database_unavailable"})
-    # A page that needs nothing from the database: not the layout (it reads the logged-in user),
-    # not the locale (it may be the user's): both languages, as on the printed forms.
-    return UNAVAILABLE_PAGE, 503, {"Retry-After": "10", "Content-Type": "text/html; charset=utf-8"}
+    return _unavailable(UNAVAILABLE_PAGE, api_description.UNAVAILABLE, retry_after=10)
+
+
+def _unavailable(page: str, reason: str, *, retry_after: int):
+    """A page that needs nothing from the database: not the layout (it reads the logged-in user),
+    not the locale (it may be the user's): both languages, as on the printed forms. A partner's
+    system calling /api gets JSON in the shape the API describes instead."""
+    if request.blueprint == "api":
+        return {"accepted": False, "error": reason}, 503, {"Retry-After": str(retry_after)}
+    return page, 503, {"Retry-After": str(retry_after), "Content-Type": "text/html; charset=utf-8"}
 
 
 UNAVAILABLE_PAGE = """<!doctype html>

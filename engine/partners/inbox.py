@@ -21,6 +21,19 @@ from engine.partners import refusals, signing
 RETRY_AFTER = timedelta(minutes=5)
 
 
+# Why a request is refused, and the HTTP status the partner gets (the API's description,
+# webapp/api_description.py, lists the same).
+REFUSALS = {
+    "bad_headers": 400, "bad_idempotency_key": 400, "bad_body": 400,
+    "unknown_partner": 401, "bad_signature": 401, "bad_timestamp": 401, "stale_timestamp": 401,
+    "replay": 409, "rate_limited": 429,
+}
+# What a message's body may hold (JSON, UTF-8): a message name, the conversation's correlation and
+# an optional payload object; other keys are ignored.
+MESSAGE_MAX_LENGTH = 120
+CORRELATION_MAX_LENGTH = 80
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -38,32 +51,25 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
         session = uow.session
         until = refusals.turned_away(session, address)
         if until is not None:
-            return Answer(429, {"accepted": False, "error": "rate_limited"},
+            return Answer(REFUSALS["rate_limited"], {"accepted": False, "error": "rate_limited"},
                           retry_after=max(1, int((until - clock.now()).total_seconds()))), None
         if refusals.header_problem(headers) is not None:
-            refusals.record(session, address=address, partner_code=code, idempotency_key=key, reason="bad_headers",
-                            status=400)
-            uow.commit()
-            return Answer(400, {"accepted": False, "error": "bad_headers"}), None
+            return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason="bad_headers"), None
         partner = session.execute(select(Partner).where(Partner.code == code, Partner.active.is_(True))).scalar_one_or_none()
         problem = _problem(partner, headers, key, body)
         parsed = None
         if problem is None:
             parsed = _parse(body)
-            problem = None if parsed else ("bad_body", 400)
+            problem = None if parsed else "bad_body"
         if problem is None:
             existing = _recorded(session, partner.id, key)
             if existing is not None:
                 if existing.body_sha256 != _sha256(body):
-                    problem = ("replay", 409)
+                    problem = "replay"
                 else:
                     return _recorded_answer(existing), None
         if problem is not None:
-            reason, status = problem
-            refusals.record(session, address=address, partner_code=code, idempotency_key=key, reason=reason,
-                            status=status)
-            uow.commit()
-            return Answer(status, {"accepted": False, "error": reason}), None
+            return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason=problem), None
         row = PartnerInbox(partner_id=partner.id, idempotency_key=key, body_sha256=_sha256(body),
                            message=parsed["message"], correlation=parsed["correlation"], payload=parsed["payload"],
                            received_at=clock.now(), next_attempt_at=clock.now())
@@ -78,21 +84,30 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
         return _recorded_answer(row), row.id
 
 
-def _problem(partner, headers, key: str, body: bytes):
+def _refuse(uow, *, address, partner_code, idempotency_key, reason) -> Answer:
+    status = REFUSALS[reason]
+    refusals.record(uow.session, address=address, partner_code=partner_code, idempotency_key=idempotency_key,
+                    reason=reason, status=status)
+    uow.commit()
+    return Answer(status, {"accepted": False, "error": reason})
+
+
+def _problem(partner, headers, key: str, body: bytes) -> str | None:
+    """The reason to refuse the request (a key of REFUSALS), or None."""
     if partner is None:
-        return "unknown_partner", 401
+        return "unknown_partner"
     timestamp = headers.get(signing.TIMESTAMP, "")
     if not key or len(key) > 80:
-        return "bad_idempotency_key", 400
+        return "bad_idempotency_key"
     if not signing.verify((partner.key, partner.previous_key), timestamp, key, body, headers.get(signing.SIGNATURE, "")):
-        return "bad_signature", 401
+        return "bad_signature"
     try:
         sent = datetime.fromtimestamp(int(timestamp), timezone.utc)
     except (ValueError, OverflowError, OSError):
-        return "bad_timestamp", 401
+        return "bad_timestamp"
     now = clock.now()
     if sent < now - signing.MAX_AGE or sent > now + signing.MAX_AHEAD:
-        return "stale_timestamp", 401
+        return "stale_timestamp"
     return None
 
 
@@ -103,7 +118,7 @@ def _parse(body: bytes):
         return None
     if (not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"]
             or not isinstance(data.get("correlation"), str) or not isinstance(data.get("payload", {}), dict)
-            or len(data["message"]) > 120 or len(data["correlation"]) > 80):
+            or len(data["message"]) > MESSAGE_MAX_LENGTH or len(data["correlation"]) > CORRELATION_MAX_LENGTH):
         return None
     return {"message": data["message"], "correlation": data["correlation"], "payload": data.get("payload") or {}}
 

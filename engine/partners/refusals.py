@@ -38,7 +38,8 @@ MAX_ROWS = 10_000
 BUCKET = timedelta(minutes=10)  # refusals of the same kind within ten minutes share a row
 
 _PRINTABLE = re.compile(r"[\x21-\x7e]*")
-_HEADER_RULES = {
+# Each header's form (matched whole) and whether it is required; the API's description shows them.
+HEADER_RULES = {
     signing.PARTNER: (re.compile(r"[A-Za-z0-9._:-]{1,60}"), True),
     signing.TIMESTAMP: (re.compile(r"[0-9]{1,12}"), True),
     signing.IDEMPOTENCY_KEY: (re.compile(r"[\x21-\x7e]{1,80}"), True),
@@ -48,7 +49,7 @@ _HEADER_RULES = {
 
 def header_problem(headers) -> str | None:
     """The first malformed X-Motcua-* header's name, or None."""
-    for name, (pattern, required) in _HEADER_RULES.items():
+    for name, (pattern, required) in HEADER_RULES.items():
         value = headers.get(name)
         if value is None:
             if required:
