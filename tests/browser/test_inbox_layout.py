@@ -1,5 +1,8 @@
-"""The inbox at an office screen's width (1280 px): a dossier code stays on one line."""
+"""The inbox at an office screen's width (1280 px): a dossier code stays on one line; on a phone
+(390 px) each step is a card whose lines name their column."""
 from __future__ import annotations
+
+from playwright.sync_api import expect
 
 from engine import commands
 from engine.commands.reception import Applicant
@@ -16,3 +19,25 @@ def test_dossier_codes_never_wrap_in_the_inbox_table(officer, demo):
     for i in range(2):
         # An inline box broken over two lines has two client rectangles.
         assert codes.nth(i).evaluate("el => el.getClientRects().length") == 1, codes.nth(i).inner_text()
+
+
+def test_on_a_phone_each_step_is_a_card_with_its_step_and_due_time_in_sight(officer, demo):
+    commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                     procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
+    page = officer("chuyenvien")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/inbox?tab=unclaimed")
+    row = page.locator("table tbody tr").first
+    for label, value in (("Bước", "Thẩm định hồ sơ"), ("Hạn của bước", "26/11/2026 09:00")):
+        cell = row.locator(f'td[data-label="{label}"]')
+        expect(cell).to_contain_text(value)
+        box = cell.bounding_box()
+        # Read without scrolling sideways: inside the window, its column's name beside it.
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (label, box)
+        assert cell.evaluate("el => getComputedStyle(el, '::before').content") == f'"{label}"'
+    expect(page.locator("table thead")).not_to_be_in_viewport()
+    expect(row.get_by_role("button", name="Nhận xử lý")).to_be_in_viewport()
+    # On an office screen it is the table, with its column headers.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_role("columnheader", name="Hạn của bước")).to_be_visible()
+    assert row.locator('td[data-label="Bước"]').evaluate("el => getComputedStyle(el).display") == "table-cell"
