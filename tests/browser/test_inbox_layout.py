@@ -41,3 +41,18 @@ def test_on_a_phone_each_step_is_a_card_with_its_step_and_due_time_in_sight(offi
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.get_by_role("columnheader", name="Hạn của bước")).to_be_visible()
     assert row.locator('td[data-label="Bước"]').evaluate("el => getComputedStyle(el).display") == "table-cell"
+
+
+def test_on_a_phone_a_dossiers_open_steps_are_cards_too(officer, demo):
+    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                               procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
+    page = officer("giamsat")  # a supervisor: the step's row also holds the reassignment form
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/dossiers/{dossier.id}")
+    due = page.locator('section[aria-labelledby=steps-title] td[data-label="Hạn của bước"]')
+    expect(due).to_contain_text("26/11/2026 09:00")
+    box = due.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    reassign = page.locator("section[aria-labelledby=steps-title]").get_by_role("button", name="Giao lại")
+    reassign.scroll_into_view_if_needed()
+    expect(reassign).to_be_in_viewport()
