@@ -85,7 +85,7 @@ def test_the_administrator_sees_undelivered_mail_and_its_reason(browser, demo):
     html = admin.text("/admin/mail")
     assert "Địa chỉ email không hợp lệ, thư không được gửi" in html
     assert dossier.code in html  # the subject names the dossier
-    assert "Gửi lại" not in html.split('class="exceptions undelivered-mail"')[1]  # cannot help here
+    assert "Gửi lại" not in html.split('class="exceptions undelivered-mail')[1]  # cannot help here
     admin.post("/language", {"locale": "en"})
     assert "Invalid e-mail address, the message was not sent" in admin.text("/admin/mail")
     assert browser("tiepnhan").get("/admin/mail").status_code == 404
