@@ -1,5 +1,6 @@
-"""The inbox at an office screen's width (1280 px): a dossier code stays on one line; on a phone
-(390 px) each step is a card whose lines name their column."""
+"""The officer's pages at an office screen's width (1280 px): a dossier code stays on one line in
+the inbox; on a phone (390 px) each step of the inbox and of a dossier is a card whose lines name
+their column, and a step form's tick box stands left of its words."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -56,3 +57,18 @@ def test_on_a_phone_a_dossiers_open_steps_are_cards_too(officer, demo):
     reassign = page.locator("section[aria-labelledby=steps-title]").get_by_role("button", name="Giao lại")
     reassign.scroll_into_view_if_needed()
     expect(reassign).to_be_in_viewport()
+
+
+def test_on_a_phone_a_tick_box_stands_left_of_its_words(officer, demo):
+    commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                     procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
+    page = officer("chuyenvien")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/inbox?tab=unclaimed")
+    page.get_by_role("button", name="Nhận xử lý").first.click()
+    page.goto("/inbox")
+    page.locator("table a.dossier-code").first.click()
+    box = page.get_by_label("Đã xác minh tình trạng hôn nhân").bounding_box()
+    words = page.locator("label", has_text="Đã xác minh tình trạng hôn nhân").bounding_box()
+    assert box["x"] + box["width"] <= words["x"], (box, words)  # on its left
+    assert words["y"] <= box["y"] + box["height"] / 2 <= words["y"] + words["height"], (box, words)  # on its line
