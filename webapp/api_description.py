@@ -56,15 +56,18 @@ SIGNATURE_TEXT = (
     "During a key change both the new and the previous key are accepted.")
 
 
+_NO_NUL = "^[^\\u0000]*$"  # the NUL character (U+0000), which no text column can hold
+
+
 def request_body_schema() -> dict:
     """The JSON a message's body must be (UTF-8); other keys are ignored."""
     return {
         "type": "object",
         "required": ["message", "correlation"],
         "properties": {
-            "message": {"type": "string", "minLength": 1, "maxLength": inbox.MESSAGE_MAX_LENGTH,
+            "message": {"type": "string", "minLength": 1, "maxLength": inbox.MESSAGE_MAX_LENGTH, "pattern": _NO_NUL,
                         "description": "The message's name, as the procedures' diagrams name it."},
-            "correlation": {"type": "string", "maxLength": inbox.CORRELATION_MAX_LENGTH,
+            "correlation": {"type": "string", "maxLength": inbox.CORRELATION_MAX_LENGTH, "pattern": _NO_NUL,
                             "description": "The conversation: the dossier code of the side that started it."},
             "payload": {"type": "object", "description": "The message's data (the diagram's payload)."},
         },

@@ -32,6 +32,7 @@ REFUSALS = {
 # an optional payload object; other keys are ignored.
 MESSAGE_MAX_LENGTH = 120
 CORRELATION_MAX_LENGTH = 80
+NUL = "\x00"  # never in the message's name or correlation: they are text columns, PostgreSQL refuses it
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def _parse(body: bytes):
         return None
     if (not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"]
             or not isinstance(data.get("correlation"), str) or not isinstance(data.get("payload", {}), dict)
-            or len(data["message"]) > MESSAGE_MAX_LENGTH or len(data["correlation"]) > CORRELATION_MAX_LENGTH):
+            or len(data["message"]) > MESSAGE_MAX_LENGTH or len(data["correlation"]) > CORRELATION_MAX_LENGTH
+            or NUL in data["message"] or NUL in data["correlation"]):
         return None
     return {"message": data["message"], "correlation": data["correlation"], "payload": data.get("payload") or {}}
 

@@ -21,6 +21,7 @@ from engine.queries.control_slip import whereabouts
 from engine.queries.hand_offs import stuck_hand_offs
 
 MAX_INPUT = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,8 @@ def _rows():
 
 def track(session, code: str, second_factor: str) -> PublicDossier | None:
     code, given = (code or "").strip().upper()[:MAX_INPUT], _digits((second_factor or "")[:MAX_INPUT])
-    if not code or not given:
-        return None
+    if not code or not given or _CONTROL.search(code):
+        return None  # a control character is in no dossier code (and PostgreSQL refuses NUL in a query)
     row = session.execute(_rows().where(func.upper(Dossier.code) == code)).one_or_none()
     # Both comparisons always run: the answer takes the same path whichever factor was given.
     matches = [_same(given, row.applicant_id_number if row else ""), _same(given, row.applicant_phone if row else "")]
