@@ -71,6 +71,22 @@ def test_huge_page_and_id_numbers_in_the_query_are_harmless(browser, demo, url):
     assert browser("tiepnhan").get(url).status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/procedures/%00", "/procedures/dang_ky_ket_hon%00/edit", "/thu-tuc/%00"])
+def test_a_url_part_holding_nul_is_not_found(browser, demo, url):
+    # PostgreSQL refuses NUL in a query: the route must not match at all (it was a 500 there).
+    assert browser("thietke").get(url).status_code == 404
+
+
+def test_a_query_or_form_value_holding_nul_is_refused_and_changes_nothing(browser, demo):
+    b = browser("tiepnhan")
+    for answer in (b.get("/inbox?q=%00"), b.get("/dossiers?q=a%00b"),
+                   b.post("/reception/new", {**FORM, "applicant_name": "Nguyễn\x00Văn An"}),
+                   b.post("/reception/new", {**FORM, "ghi\x00chu": "x"})):
+        assert answer.status_code == 400
+        assert "Dữ liệu gửi lên có ký tự không hợp lệ." in page_text(answer)
+    assert _dossiers(demo) == 0
+
+
 def test_the_administrator_sees_undelivered_mail_and_its_reason(browser, demo):
     dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
                                procedure_key="dang_ky_ket_hon",
