@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from engine.contact import text_problem
 from engine.models import (
     Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, Procedure, ProcedureVersion, WorkItem,
 )
@@ -21,7 +22,6 @@ from engine.queries.control_slip import whereabouts
 from engine.queries.hand_offs import stuck_hand_offs
 
 MAX_INPUT = 80
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _rows():
 
 def track(session, code: str, second_factor: str) -> PublicDossier | None:
     code, given = (code or "").strip().upper()[:MAX_INPUT], _digits((second_factor or "")[:MAX_INPUT])
-    if not code or not given or _CONTROL.search(code):
+    if not code or not given or text_problem(code, MAX_INPUT):
         return None  # a control character is in no dossier code (and PostgreSQL refuses NUL in a query)
     row = session.execute(_rows().where(func.upper(Dossier.code) == code)).one_or_none()
     # Both comparisons always run: the answer takes the same path whichever factor was given.

@@ -8,6 +8,22 @@ from playwright.sync_api import expect
 from engine import commands
 from engine.commands.reception import Applicant
 
+PHONE_WIDTH = 390
+
+
+def on_a_phone(officer, demo, username: str):
+    """A dossier just received, and ``username``'s window at a phone's width."""
+    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                               procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
+    page = officer(username)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    return page, dossier
+
+
+def assert_within_the_window(box, what) -> None:
+    """Read without scrolling sideways."""
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, (what, box)
+
 
 def test_dossier_codes_never_wrap_in_the_inbox_table(officer, demo):
     for name in ("Nguyễn Văn An", "Trần Thị Bình"):
@@ -23,18 +39,14 @@ def test_dossier_codes_never_wrap_in_the_inbox_table(officer, demo):
 
 
 def test_on_a_phone_each_step_is_a_card_with_its_step_and_due_time_in_sight(officer, demo):
-    commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
-                     procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
-    page = officer("chuyenvien")
-    page.set_viewport_size({"width": 390, "height": 844})
+    page, _dossier = on_a_phone(officer, demo, "chuyenvien")
     page.goto("/inbox?tab=unclaimed")
     row = page.locator("table tbody tr").first
     for label, value in (("Bước", "Thẩm định hồ sơ"), ("Hạn của bước", "26/11/2026 09:00")):
         cell = row.locator(f'td[data-label="{label}"]')
         expect(cell).to_contain_text(value)
-        box = cell.bounding_box()
-        # Read without scrolling sideways: inside the window, its column's name beside it.
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (label, box)
+        assert_within_the_window(cell.bounding_box(), label)
+        # Its column's name beside it.
         assert cell.evaluate("el => getComputedStyle(el, '::before').content") == f'"{label}"'
     expect(page.locator("table thead")).not_to_be_in_viewport()
     expect(row.get_by_role("button", name="Nhận xử lý")).to_be_in_viewport()
@@ -45,25 +57,19 @@ def test_on_a_phone_each_step_is_a_card_with_its_step_and_due_time_in_sight(offi
 
 
 def test_on_a_phone_a_dossiers_open_steps_are_cards_too(officer, demo):
-    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
-                               procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
-    page = officer("giamsat")  # a supervisor: the step's row also holds the reassignment form
-    page.set_viewport_size({"width": 390, "height": 844})
+    # A supervisor: the step's row also holds the reassignment form.
+    page, dossier = on_a_phone(officer, demo, "giamsat")
     page.goto(f"/dossiers/{dossier.id}")
     due = page.locator('section[aria-labelledby=steps-title] td[data-label="Hạn của bước"]')
     expect(due).to_contain_text("26/11/2026 09:00")
-    box = due.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert_within_the_window(due.bounding_box(), "Hạn của bước")
     reassign = page.locator("section[aria-labelledby=steps-title]").get_by_role("button", name="Giao lại")
     reassign.scroll_into_view_if_needed()
     expect(reassign).to_be_in_viewport()
 
 
 def test_on_a_phone_a_tick_box_stands_left_of_its_words(officer, demo):
-    commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
-                     procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
-    page = officer("chuyenvien")
-    page.set_viewport_size({"width": 390, "height": 844})
+    page, _dossier = on_a_phone(officer, demo, "chuyenvien")
     page.goto("/inbox?tab=unclaimed")
     page.get_by_role("button", name="Nhận xử lý").first.click()
     page.goto("/inbox")
