@@ -40,7 +40,7 @@ def test_a_death_after_today_and_a_birth_after_the_death_are_refused_on_their_fi
         "deceased_birth_date": ["Không được sau «Ngày chết»."]}
     # A date that is not a date is reported by its format, not compared.
     assert errors_of("khai_tu_tham_dinh.json", dict(DEATH, death_date="20/11/2026")) == {
-        "death_date": ["Ngày không hợp lệ (định dạng yyyy-mm-dd)."]}
+        "death_date": ["Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."]}
 
 
 def test_a_card_valid_to_before_it_is_valid_from_is_refused():

@@ -10,7 +10,6 @@ checks the same again in every command and query.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,7 @@ from engine.queries import portal as portal_queries
 from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
 from engine.queries.system_state import system_state
 from webapp import motcua
+from webapp.days import DAY_INVALID, read_day
 from webapp.errors import on_form_invalid
 from webapp.params import id_value
 
@@ -57,7 +57,6 @@ MAIL_FAILURES = {
     "gave_up": _l("Không gửi được sau nhiều lần thử"),
 }
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
 @bp.before_request
@@ -73,16 +72,10 @@ def weekday_name(day: date) -> str:
 
 
 def parse_day(text: str | None, field: str = "day") -> date:
-    """dd/mm/yyyy as officers write dates (yyyy-mm-dd, what a date picker sends, is accepted too)."""
-    text = (text or "").strip()
-    match = _DMY.match(text)
-    try:
-        if match:
-            d, m, y = (int(g) for g in match.groups())
-            return date(y, m, d)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FormInvalid({field: [_("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026.")]}) from None
+    day = read_day(text)
+    if day is None:
+        raise FormInvalid({field: [str(DAY_INVALID)]})
+    return day
 
 
 def _this_year() -> int:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from engine.queries.dossier_list import DossierFilters
 from engine.statuses import DossierStatus
+from webapp.days import read_day
 
 
 def read_filters(args) -> tuple[DossierFilters, dict[str, str]]:
@@ -30,11 +31,10 @@ def read_filters(args) -> tuple[DossierFilters, dict[str, str]]:
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
+        day = read_day(raw)
+        if day is None:
             errors[name] = _("Ngày không hợp lệ; bộ lọc này chưa được áp dụng.")
-            return None
+        return day
 
     filters = DossierFilters(
         search=(args.get("q") or "").strip()[:200],

@@ -1,7 +1,8 @@
 """The engine's field messages, in the web layer's catalogue so an English page shows them in
 English. The engine writes Vietnamese (engine/errors.py); ``translated`` looks each message up
 by its Vietnamese text, so a message not listed here stays Vietnamese rather than disappear.
-The list exists for ``pybabel extract``; keep it in step with engine/contact.py."""
+The list exists for ``pybabel extract``; keep it in step with engine/contact.py and
+engine/procedures/forms.py."""
 from __future__ import annotations
 
 from flask_babel import gettext
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
+    _l("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."),
     _l("Tối đa 40 ký tự."),
     _l("Tối đa 255 ký tự."),
     _l("Tối đa 500 ký tự."),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from webapp import days
+
 # A string longer than this is text to write, not a value to type: a textarea.
 TEXTAREA_FROM = 255
 CHECKED = frozenset({"on", "true", "1", "yes"})
@@ -116,6 +118,8 @@ def fields(schema: Mapping | None, values: Mapping | None = None,
             value = prop["default"] if widget == "checkbox" else _text(prop["default"])
         else:
             value = ""
+        if widget == "date":
+            value = days.day_text(value)  # dd/mm/yyyy whatever the browser's language
         result.append(Field(
             name=name, label=prop.get("title") or name, widget=widget,
             # A checkbox left unticked is a valid "no": never mark it required in the browser.
@@ -169,7 +173,7 @@ def parse(schema: Mapping | None, form: Mapping) -> dict:
         raw = str(raw).strip()
         if raw == "":
             continue
-        data[name] = _convert(raw, kind)
+        data[name] = days.iso_day(raw) if prop.get("format") == "date" else _convert(raw, kind)
     return data
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -14,6 +13,7 @@ from flask_login import current_user, login_required
 from engine import clock
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
 from webapp import labels, motcua
+from webapp.days import DAY_INVALID, read_day
 from webapp.i18n import format_datetime, status_label
 from webapp.params import id_value
 
@@ -38,12 +38,11 @@ def _choice():
     agency_id = id_value(request.args.get("agency_id")) or agencies[0][0]
     if agency_id not in {a for a, _name in agencies}:
         abort(404)
-    try:
-        start = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
-        end = date.fromisoformat(request.args.get("to") or today.isoformat())
-    except ValueError:
+    start = read_day(request.args.get("from")) if request.args.get("from") else today.replace(day=1)
+    end = read_day(request.args.get("to")) if request.args.get("to") else today
+    if start is None or end is None:
         start, end = today.replace(day=1), today
-        errors["period"] = _("Ngày không hợp lệ.")
+        errors["period"] = str(DAY_INVALID)
     if end < start or (end - start).days >= MAX_DAYS:
         errors["period"] = _("Khoảng thời gian phải từ 1 đến %(n)d ngày, ngày bắt đầu không sau ngày kết thúc.", n=MAX_DAYS)
         start, end = today.replace(day=1), today

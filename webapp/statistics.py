@@ -18,6 +18,7 @@ from engine.models import Membership
 from engine.statistics.tables import READERS, drill_down, service_indices, readable_agencies, table, trend
 from webapp import labels, motcua
 from webapp.charts import share_columns, stacked_bars
+from webapp.days import read_day
 from webapp.i18n import format_number, format_share
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
@@ -75,9 +76,9 @@ def chosen_period() -> tuple[st.Period, dict, dict]:
         kind, year, month = "month", now.year, now.month
     if kind == "custom":
         try:
-            first = date.fromisoformat(request.args.get("from") or now.replace(day=1).isoformat())
-            last = date.fromisoformat(request.args.get("to") or now.isoformat())
-            if last < first or (last - first).days >= MAX_DAYS:
+            first = read_day(request.args.get("from")) if request.args.get("from") else now.replace(day=1)
+            last = read_day(request.args.get("to")) if request.args.get("to") else now
+            if first is None or last is None or last < first or (last - first).days >= MAX_DAYS:
                 raise ValueError
             period = st.Period(first, last, zone)
         except ValueError:

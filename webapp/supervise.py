@@ -18,6 +18,7 @@ from engine.queries.apologies import apology_slip, apology_state
 from engine.queries.escalations import open_escalations, supervised_agencies
 from engine.queries.partners import dead_letters
 from webapp import motcua
+from webapp.days import read_day, read_time
 from webapp.errors import on_form_invalid
 
 bp = Blueprint("supervise", __name__)
@@ -63,7 +64,7 @@ def render_apology(dossier_id: int, *, values=None, errors=None):
     values = dict(values or {})
     if state.suggested_due_at and "new_date" not in values:
         local = state.suggested_due_at.astimezone(_zone())
-        values = {"new_date": local.strftime("%Y-%m-%d"), "new_time": local.strftime("%H:%M"), **values}
+        values = {"new_date": local.strftime("%d/%m/%Y"), "new_time": local.strftime("%H:%M"), **values}
     return render_template("supervise/apology.html", state=state, d=state.dossier, values=values,
                            errors=errors or {}, now=clock.now())
 
@@ -75,12 +76,11 @@ def apology(dossier_id: int):
 
 def _new_due_at(form) -> datetime:
     """The form's date and time, read in the agency's zone (what the officer sees on the wall clock)."""
-    try:
-        day = datetime.strptime(form.get("new_date", ""), "%Y-%m-%d").date()
-        at = time.fromisoformat(form.get("new_time", "").strip() or "17:00")
-    except ValueError:
-        raise FormInvalid({"new_due_at": [_("Vui lòng nhập ngày và giờ hẹn trả kết quả mới.")]}) from None
-    return datetime.combine(day, at.replace(second=0, microsecond=0), _zone())
+    day = read_day(form.get("new_date"))
+    at = read_time(form.get("new_time")) if (form.get("new_time") or "").strip() else time(17, 0)
+    if day is None or at is None:
+        raise FormInvalid({"new_due_at": [_("Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới.")]})
+    return datetime.combine(day, at, _zone())
 
 
 @bp.post("/dossiers/<int:dossier_id>/apology")

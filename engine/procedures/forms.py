@@ -27,6 +27,8 @@ from engine import clock, contact
 from engine.errors import FormInvalid
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Stored as yyyy-mm-dd; people type and read dd/mm/yyyy (the web converts, webapp/days.py).
+DATE_INVALID = "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."
 
 _FORMAT_CHECKER = FormatChecker()
 
@@ -167,7 +169,7 @@ def _message_vi(error) -> str:
     if v == "maximum":
         return f"Giá trị không được vượt quá {value}."
     if v == "format":
-        return {"date": "Ngày không hợp lệ (định dạng yyyy-mm-dd).",
+        return {"date": DATE_INVALID,
                 "email": contact.EMAIL_INVALID, "vn-id-number": contact.ID_NUMBER_INVALID,
                 "vn-phone": contact.PHONE_INVALID}.get(value, f"Sai định dạng {value}.")
     if v == "pattern":

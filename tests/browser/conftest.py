@@ -77,11 +77,12 @@ def live_server(settings, demo):
 @pytest.fixture
 def officer(chromium, live_server):
     """``officer("chuyenvien")`` opens a browser window of their own and logs them in on the login
-    page; it returns the Playwright page, showing their inbox."""
+    page; it returns the Playwright page, showing their inbox. ``browser_locale`` is the browser's
+    own language (the page's is the officer's choice in motcua)."""
     contexts = []
 
-    def log_in(username: str, password: str = DEMO_PASSWORD):
-        context = chromium.new_context(base_url=live_server, locale="vi-VN",
+    def log_in(username: str, password: str = DEMO_PASSWORD, *, browser_locale: str = "vi-VN"):
+        context = chromium.new_context(base_url=live_server, locale=browser_locale,
                                        timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(WAIT_LIMIT_MS)
         contexts.append(context)

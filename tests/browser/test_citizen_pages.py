@@ -122,10 +122,10 @@ def test_a_citizen_submits_online_and_the_counter_sees_it(citizen_page, officer,
     page.get_by_role("button", name="Nộp hồ sơ").click()
     assert "Chưa tải lên" in page.locator("main").inner_text()
     assert serious_violations(page) == [] and horizontal_overflow(page) == 0
-    page.get_by_label("Ngày sinh bên nữ").fill("1998-04-02")
+    page.get_by_label("Ngày sinh bên nữ").fill("02/04/1998")
     page.get_by_label("Số định danh cá nhân bên nữ").fill("001198001234")
     page.get_by_label("Họ, chữ đệm, tên bên nam").fill("Nguyễn Văn An")
-    page.get_by_label("Ngày sinh bên nam").fill("1996-09-15")
+    page.get_by_label("Ngày sinh bên nam").fill("15/09/1996")
     page.get_by_label("Số định danh cá nhân bên nam").fill("001096004321")
     page.get_by_label("Tờ khai đăng ký kết hôn").set_input_files(
         files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])

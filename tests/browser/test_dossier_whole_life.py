@@ -133,7 +133,7 @@ def test_the_whole_life_of_a_dossier_at_the_counter(officer, frozen_clock, artif
     claim(specialist, code, "Ghi sổ hộ tịch, in Giấy chứng nhận kết hôn")
     specialist.get_by_label("Quyển sổ đăng ký kết hôn").fill("01/2026")
     specialist.get_by_label("Số đăng ký").fill("31")
-    specialist.get_by_label("Ngày đăng ký").fill("2026-11-26")
+    specialist.get_by_label("Ngày đăng ký").fill("26/11/2026")
     complete(specialist, "Ghi sổ hộ tịch, in Giấy chứng nhận kết hôn")
     specialist.goto(dossier_url)
     expect(specialist.locator(".status-line .status")).to_contain_text("Đã xử lý xong")

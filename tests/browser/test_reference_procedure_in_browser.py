@@ -101,7 +101,7 @@ def test_marriage_registration_from_counter_to_returned_result(officer, artifact
     claim_from_unit_queue(specialist, code, "Ghi sổ hộ tịch, in Giấy chứng nhận kết hôn")
     specialist.get_by_label("Quyển sổ đăng ký kết hôn").fill("01/2026")
     specialist.get_by_label("Số đăng ký").fill("15")
-    specialist.get_by_label("Ngày đăng ký").fill("2026-11-23")
+    specialist.get_by_label("Ngày đăng ký").fill("23/11/2026")
     complete(specialist, "Ghi sổ hộ tịch, in Giấy chứng nhận kết hôn")
     show_dossier(specialist, dossier_url, "Đã xử lý xong")
     expect(specialist.locator("table.steps")).to_contain_text("Trả kết quả")

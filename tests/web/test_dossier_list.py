@@ -84,6 +84,10 @@ def test_filters_by_procedure_status_and_period(browser, demo, frozen_clock):
     assert _codes(b, f"/dossiers?status={status}&q=do thi") == [marriage.code]
     assert _codes(b, "/dossiers?from=2026-11-26&to=2026-11-26") == [business.code, marriage.code]
     assert _codes(b, "/dossiers?to=2026-11-23") == [old.code]
+    # As the officer types them in the filter's fields, whatever the browser's language.
+    assert _codes(b, "/dossiers?from=26/11/2026&to=26/11/2026") == [business.code, marriage.code]
+    page = b.text("/dossiers?from=26/11/2026")
+    assert 'value="26/11/2026"' in page and 'placeholder="dd/mm/yyyy"' in page and 'type="date"' not in page
 
 
 def test_bad_filters_are_explained_and_left_out_never_an_error(browser, demo):
@@ -98,6 +102,7 @@ def test_bad_filters_are_explained_and_left_out_never_an_error(browser, demo):
     assert "Ngày không hợp lệ; bộ lọc này chưa được áp dụng." in page
     assert d.code in page  # the other filters still apply: here, none
     assert "Ngày kết thúc phải sau ngày bắt đầu." in b.text("/dossiers?from=2026-11-24&to=2026-11-20")
+    assert 'value="31/02/2026"' in b.text("/dossiers?from=31/02/2026")  # kept as typed, to correct
     assert _codes(b, "/dossiers?agency_id=999999") == []  # not one of hers: nothing, not a leak
 
 

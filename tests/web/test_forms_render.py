@@ -49,6 +49,16 @@ def test_parse_gives_the_schema_types_and_leaves_out_empty_fields():
     assert parse(SCHEMA, form) == {"name": "Lan", "count": 3, "fee": 1.5, "ok": False, "kind": "b",
                                    "level": 2, "on": "2026-11-23"}
     assert parse(SCHEMA, MultiDict({"ok": "on", "fee": "20000"})) == {"ok": True, "fee": 20000}
+    # A day is typed dd/mm/yyyy and kept as the engine stores days; what names no day goes on as typed.
+    assert parse(SCHEMA, MultiDict({"on": "23/11/2026"}))["on"] == "2026-11-23"
+    assert parse(SCHEMA, MultiDict({"on": "11/23/2026"}))["on"] == "11/23/2026"
+
+
+def test_a_day_field_shows_dd_mm_yyyy():
+    schema = {"type": "object", "properties": {"on": {"type": "string", "format": "date", "default": "2026-11-23"}}}
+    assert fields(schema)[0].value == "23/11/2026"
+    assert fields(schema, {"on": "2026-11-24"})[0].value == "24/11/2026"
+    assert fields(schema, {"on": "31/11/2026"})[0].value == "31/11/2026"
     # What does not parse is passed on as typed, so validation can name the field.
     assert parse(SCHEMA, MultiDict({"count": "ba"}))["count"] == "ba"
     assert parse(None, MultiDict({"a": "b"})) == {}

@@ -9,6 +9,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from engine.models import User
@@ -69,6 +71,14 @@ def test_times_are_shown_in_ho_chi_minh_city_time_as_dd_mm_yyyy(app):
         assert format_datetime(None) == "—"
 
 
+def test_a_count_of_one_is_singular_in_english(app):
+    template = '{{ ngettext("%(num)d hồ sơ", "%(num)d hồ sơ", n) }}'
+    with app.test_request_context():
+        assert render_template_string(template, n=1) == "1 hồ sơ"
+        with force_locale("en"):
+            assert [render_template_string(template, n=n) for n in (1, 2)] == ["1 dossier", "2 dossiers"]
+
+
 def test_inbox_shows_reception_time_in_local_time(browser, receive_dossier):
     receive_dossier()  # at the frozen 09:00 in Hà Nội, 02:00 UTC
     b = browser("chuyenvien")
@@ -89,6 +99,11 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
 
 
+def _plain(text):
+    """A message's text, or its forms (one, many) as a tuple: the .mo reader gives them as a list."""
+    return tuple(text) if isinstance(text, (list, tuple)) else text
+
+
 def test_the_catalogue_is_compiled_from_the_po_at_start_and_again_after_an_edit(tmp_path):
     """The .mo is not kept in git: the app compiles the .po when the .mo is missing or older."""
     folder = tmp_path / "en" / "LC_MESSAGES"
@@ -97,13 +112,13 @@ def test_the_catalogue_is_compiled_from_the_po_at_start_and_again_after_an_edit(
     po.write_bytes((CATALOG / "messages.po").read_bytes())
     compile_translations(tmp_path)
     with open(po, "rb") as f:
-        expected = {m.id: m.string for m in read_po(f, locale="en") if m.id and m.string}
+        expected = {_plain(m.id): _plain(m.string) for m in read_po(f, locale="en") if m.id and m.string}
     with open(folder / "messages.mo", "rb") as f:
-        assert {m.id: m.string for m in read_mo(f) if m.id} == expected
+        assert {_plain(m.id): _plain(m.string) for m in read_mo(f) if m.id} == expected
 
     po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "Chào"\nmsgstr "Hello"\n', encoding="utf-8")
     later = (folder / "messages.mo").stat().st_mtime + 10
     os.utime(po, (later, later))  # edited after the last compilation
     compile_translations(tmp_path)
     with open(folder / "messages.mo", "rb") as f:
-        assert {m.id: m.string for m in read_mo(f)}["Chào"] == "Hello"
+        assert {_plain(m.id): m.string for m in read_mo(f)}["Chào"] == "Hello"

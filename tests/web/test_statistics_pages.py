@@ -65,6 +65,9 @@ def test_scope_and_bad_input(browser, cases, demo):
     assert "Khoảng thời gian phải từ 1 ngày đến 3 năm" in page
     assert "Kỳ báo cáo không hợp lệ." in leader.text("/statistics?period=month&month=13")
     assert leader.get("/statistics?period=custom&from=abc").status_code == 200
+    typed = leader.text("/statistics?period=custom&from=01/11/2026&to=15/11/2026")  # as typed in its fields
+    assert "Khoảng thời gian phải" not in typed
+    assert 'value="01/11/2026"' in typed and 'value="15/11/2026"' in typed
 
 
 def test_the_public_page_shows_shares_without_personal_data(browser, cases):

@@ -67,14 +67,21 @@ def test_apology_once_printed_and_shown_with_both_dates(browser, late, timed):  
     assert "Lập phiếu xin lỗi và hẹn lại ngày trả" in dossier_page
     form = giamsat.text(f"/dossiers/{late.id}/apology")
     # The form suggests one working day after the current due date (Thu 26/11 09:00 → Fri 09:00).
-    assert 'value="2026-11-27"' in form and 'value="09:00"' in form
+    assert 'value="27/11/2026"' in form and 'value="09:00"' in form  # dd/mm/yyyy and 24-hour time
+    assert 'placeholder="dd/mm/yyyy"' in form and 'placeholder="hh:mm"' in form
+    for day, at in (("31/11/2026", "09:00"), ("30/11/2026", "25:00"), ("11/30/2026", "4:00 PM")):
+        unreadable = giamsat.post(f"/dossiers/{late.id}/apology",
+                                  {"reason": "Chờ ý kiến cơ quan công an.", "new_date": day, "new_time": at})
+        assert unreadable.status_code == 422
+        assert "Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới." in page_text(unreadable)
+        assert f'value="{day}"' in page_text(unreadable)  # kept as typed, to correct
     refused = giamsat.post(f"/dossiers/{late.id}/apology",
                            {"reason": "Chờ ý kiến cơ quan công an.", "new_date": "2026-11-28", "new_time": "09:00"})
     assert refused.status_code == 422
     assert "Ngày hẹn mới phải là ngày làm việc, trong giờ làm việc của cơ quan." in page_text(refused)
     assert "Chờ ý kiến cơ quan công an." in page_text(refused)  # what was typed stays
     done = giamsat.post(f"/dossiers/{late.id}/apology",
-                        {"reason": "Chờ ý kiến cơ quan công an.", "new_date": "2026-11-30", "new_time": "16:00"})
+                        {"reason": "Chờ ý kiến cơ quan công an.", "new_date": "30/11/2026", "new_time": "16h"})
     assert done.status_code == 302 and done.location.endswith(f"/dossiers/{late.id}/apology/print")
     slip = giamsat.text(f"/dossiers/{late.id}/apology/print")
     for text in ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", f"Mã hồ sơ: <strong>{late.code}</strong>",

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 
 from engine.commands import complete
-from engine.models import Dossier, WorkItem
+from engine.models import AuditEvent, Dossier, WorkItem
 from tests.web.conftest import open_item, page_text
 
 APPRAISAL = {"conditions_met": "on", "appraisal_opinion": "Hai bên đủ điều kiện kết hôn."}
@@ -118,7 +118,8 @@ def test_invalid_form_data_is_shown_next_to_its_field_with_the_values_kept(brows
 
 
 def test_typed_fields_are_parsed_and_checked(browser, receive_dossier, demo):
-    """The register step: integer → number input, date → date input; bad input named per field."""
+    """The register step: integer → number input; date → a text field read and shown dd/mm/yyyy
+    whatever the browser's language; bad input named per field and kept as typed."""
     code, item = receive_dossier()
     dossier_id = _dossier_of(demo, item)
     minh, leader = browser("chuyenvien"), browser("lanhdao")
@@ -131,18 +132,30 @@ def test_typed_fields_are_parsed_and_checked(browser, receive_dossier, demo):
     minh.post(f"/tasks/{record}/claim")
     page = minh.text(f"/tasks/{record}")
     assert 'type="number"' in field_block(page, "register_number") and 'step="1"' in field_block(page, "register_number")
-    assert 'type="date"' in field_block(page, "registered_on")
+    assert 'type="text"' in field_block(page, "registered_on")
+    assert 'placeholder="dd/mm/yyyy"' in field_block(page, "registered_on")
     refused = minh.post(f"/tasks/{record}/complete",
-                        {"register_book": "01/2026", "register_number": "mười", "registered_on": "2026-02-30"})
+                        {"register_book": "01/2026", "register_number": "mười", "registered_on": "30/02/2026"})
     page = page_text(refused)
     assert refused.status_code == 422
     assert "Giá trị phải là số nguyên." in field_block(page, "register_number")
     assert 'value="mười"' in field_block(page, "register_number")
-    assert "Ngày không hợp lệ" in field_block(page, "registered_on")
+    assert "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy" in field_block(page, "registered_on")
+    assert 'value="30/02/2026"' in field_block(page, "registered_on")
+    minh.post("/language", {"locale": "en"})
+    english = minh.post(f"/tasks/{record}/complete",
+                        {"register_book": "01/2026", "register_number": "17", "registered_on": "11/23/2026"})
+    assert "Not a valid date. Write it as dd/mm/yyyy" in field_block(page_text(english), "registered_on")
+    minh.post("/language", {"locale": "vi"})
     done = minh.post(f"/tasks/{record}/complete",
-                     {"register_book": "01/2026", "register_number": "17", "registered_on": "2026-11-23"})
+                     {"register_book": "01/2026", "register_number": "17", "registered_on": "3/11/2026"})
     assert done.status_code == 302
     assert item_state(demo, record)[0] == "done"
+    with demo.motcua.read_session() as s:
+        detail = s.execute(select(AuditEvent.detail).where(
+            AuditEvent.dossier_id == dossier_id, AuditEvent.step_id == "record_marriage",
+            AuditEvent.action == "completed")).scalar_one()
+    assert detail["data"]["registered_on"] == "2026-11-03"  # 3 November, stored as the engine keeps days
 
 
 def test_completing_moves_the_dossier_to_the_next_step_and_into_its_history(browser, receive_dossier, demo):

@@ -26,6 +26,8 @@ def test_the_register_lists_the_agencys_dossiers_of_the_period_with_their_moment
     for moment in ("23/11/2026 09:00", "23/11/2026 12:00", "25/11/2026 12:00", "UBND xã Tân Phong"):
         assert moment in row, moment
     assert "A4 ngang" in html and 'href="/registers/tracking.csv?' in html
+    assert 'value="01/11/2026"' in html and 'value="30/11/2026"' in html  # the period's fields read dd/mm/yyyy
+    assert b.text("/registers/tracking?from=01/11/2026&to=30/11/2026").split("<tbody>")[1] == html.split("<tbody>")[1]
     response = b.get("/registers/tracking.csv?from=2026-11-01&to=2026-11-30")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
