@@ -174,3 +174,15 @@ def _template_literals() -> tuple[str, ...]:
                 if len(line) >= 4 and VIETNAMESE_LETTER.search(line):
                     literals.add(line)
     return tuple(sorted(literals))
+
+
+def table_rows(html: str, section: str) -> list[list[str]]:
+    """The body rows of the table in the section a heading of id ``section`` names (``history-title``,
+    ``documents-title``), each as the texts a reader sees in its cells, in order."""
+    root = lxml.html.fromstring(html)
+    tables = root.xpath(f'//section[@aria-labelledby="{section}"]//table')
+    assert tables, f"no table in the section {section}"
+    for line_break in tables[0].iter("br"):  # a new line reads as a space
+        line_break.tail = " " + (line_break.tail or "")
+    return [[" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
+            for row in tables[0].xpath("./tbody/tr")]

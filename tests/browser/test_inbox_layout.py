@@ -1,6 +1,7 @@
 """The officer's pages at an office screen's width (1280 px): a dossier code stays on one line in
-the inbox; on a phone (390 px) each step of the inbox and of a dossier is a card whose lines name
-their column, and a step form's tick box stands left of its words."""
+the inbox; on a phone (390 px) each step of the inbox and of a dossier, each event of its history
+and each document row of the reception form is a card whose lines name their column, and a step
+form's tick box stands left of its words."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -66,6 +67,27 @@ def test_on_a_phone_a_dossiers_open_steps_are_cards_too(officer, demo):
     reassign = page.locator("section[aria-labelledby=steps-title]").get_by_role("button", name="Giao lại")
     reassign.scroll_into_view_if_needed()
     expect(reassign).to_be_in_viewport()
+    # Its history: each event a card whose lines name what they are.
+    what = page.locator('section[aria-labelledby=history-title] td[data-label="Nội dung"]').first
+    expect(what).to_contain_text("Tiếp nhận hồ sơ")
+    assert_within_the_window(what.bounding_box(), "Nội dung")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH  # nothing to scroll sideways
+
+
+def test_on_a_phone_each_document_received_is_a_card_of_fields(officer, demo):
+    page, _dossier = on_a_phone(officer, demo, "tiepnhan")
+    page.goto("/reception/new?procedure_key=dang_ky_ket_hon")
+    for label in ("Tên giấy tờ, dòng 1", "Hình thức, dòng 1", "Số lượng, dòng 1"):
+        field = page.get_by_label(label)
+        field.scroll_into_view_if_needed()
+        assert_within_the_window(field.bounding_box(), label)
+    name = page.get_by_label("Tên giấy tờ, dòng 1")
+    assert name.bounding_box()["width"] >= 150  # room to type a document's name
+    rows = page.locator("table.documents").locator("xpath=..")
+    assert rows.evaluate("el => el.scrollWidth <= el.clientWidth"), "the rows scroll sideways"
+    kind = page.get_by_label("Hình thức, dòng 1").bounding_box()
+    assert kind["y"] >= name.bounding_box()["y"] + name.bounding_box()["height"]  # one field a line
+    page.get_by_label("Tên giấy tờ, dòng 2").fill("Giấy xác nhận cư trú")  # reachable and typable
 
 
 def test_on_a_phone_a_tick_box_stands_left_of_its_words(officer, demo):

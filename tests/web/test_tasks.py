@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event, select
 
 from engine.commands import complete
-from engine.models import AuditEvent, Dossier, WorkItem
+from engine.models import AuditEvent, WorkItem
+from tests.page_text import table_rows
 from tests.web.conftest import open_item, page_text
 
 APPRAISAL = {"conditions_met": "on", "appraisal_opinion": "Hai bên đủ điều kiện kết hôn."}
@@ -38,10 +39,10 @@ def test_the_task_page_shows_the_dossier_its_status_and_history(browser, receive
     page = b.text(f"/tasks/{item}")
     assert code in page and "Nguyễn Văn An" in page and "Đăng ký kết hôn" in page
     assert "Được tiếp nhận" in page  # status 2 with its Vietnamese label
-    assert "<td>Nguyễn Thị Hoa</td>" in page and "Tiếp nhận hồ sơ" in page  # who received it
+    assert ["Nguyễn Thị Hoa", "Tiếp nhận hồ sơ"] in [row[1:3] for row in table_rows(page, "history-title")]  # who received it
     b.post(f"/tasks/{item}/claim")
     page = b.text(f"/tasks/{item}")
-    assert "<td>Trần Văn Minh</td>" in page and "Nhận xử lý: Thẩm định hồ sơ" in page
+    assert ["Trần Văn Minh", "Nhận xử lý: Thẩm định hồ sơ"] in [row[1:3] for row in table_rows(page, "history-title")]
 
 
 def test_the_step_form_is_rendered_from_its_schema(browser, receive_dossier, demo):
