@@ -33,3 +33,13 @@ def serious_violations(page) -> list[str]:
 def horizontal_overflow(page) -> int:
     """How many pixels the page is wider than the window (0 when nothing scrolls sideways)."""
     return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+
+def lines_of(locator) -> int:
+    """On how many lines an element's text is laid out (1: read whole, never broken)."""
+    return locator.evaluate("""el => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    }""")

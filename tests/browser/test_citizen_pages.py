@@ -11,7 +11,7 @@ import pytest
 from engine.scheduler.mail_delivery import deliver_mail
 from integrations.mail import SmtpMailer
 from tests.test_escalation import Inbox, smtp  # noqa: F401  (the loopback SMTP server fixture)
-from tests.browser.accessibility import horizontal_overflow, serious_violations
+from tests.browser.accessibility import horizontal_overflow, lines_of, serious_violations
 from tests.browser.conftest import WAIT_LIMIT_MS
 
 PAGES = ["/", "/thu-tuc?q=ket+hon", "/thu-tuc/dang_ky_ket_hon", "/thu-tuc/lien_thong_khai_sinh", "/tra-cuu",
@@ -139,6 +139,7 @@ def test_a_citizen_submits_online_and_the_counter_sees_it(citizen_page, officer,
     page.locator("a.dossier-code").click()
     page.wait_for_url("**/cong-dan/ho-so/*")
     assert "Nộp hồ sơ trực tuyến" in page.locator("main").inner_text()  # its history
+    assert lines_of(page.locator("h1 .dossier-code")) == 1  # the code reads whole, on a phone too
     page.get_by_role("button", name="Đề nghị rút hồ sơ").click()
     assert "Cần ghi rõ lý do rút hồ sơ." in page.locator("main").inner_text()
     assert serious_violations(page) == [] and horizontal_overflow(page) == 0

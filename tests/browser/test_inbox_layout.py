@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from engine import commands
 from engine.commands.reception import Applicant
+from tests.browser.accessibility import lines_of
 
 PHONE_WIDTH = 390
 
@@ -67,6 +68,10 @@ def test_on_a_phone_a_dossiers_open_steps_are_cards_too(officer, demo):
     reassign = page.locator("section[aria-labelledby=steps-title]").get_by_role("button", name="Giao lại")
     reassign.scroll_into_view_if_needed()
     expect(reassign).to_be_in_viewport()
+    # Its code, in the heading, reads whole.
+    code = page.locator("h1 .dossier-code")
+    assert lines_of(code) == 1
+    assert_within_the_window(code.bounding_box(), "the dossier code")
     # Its history: each event a card whose lines name what they are.
     what = page.locator('section[aria-labelledby=history-title] td[data-label="Nội dung"]').first
     expect(what).to_contain_text("Tiếp nhận hồ sơ")
