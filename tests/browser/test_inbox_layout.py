@@ -8,7 +8,11 @@ from playwright.sync_api import expect
 
 from engine import commands
 from engine.commands.reception import Applicant
+from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from tests.browser.accessibility import lines_of
+from tests.test_escalation import smtp  # noqa: F401  (a fixture the timed procedure's demo uses)
+from tests.test_supervision_escalations import at, timed  # noqa: F401  (fixture)
+from tests.test_supervision_escalations import receive as receive_timed
 
 PHONE_WIDTH = 390
 
@@ -105,3 +109,36 @@ def test_on_a_phone_a_tick_box_stands_left_of_its_words(officer, demo):
     words = page.locator("label", has_text="Đã xác minh tình trạng hôn nhân").bounding_box()
     assert box["x"] + box["width"] <= words["x"], (box, words)  # on its left
     assert words["y"] <= box["y"] + box["height"] / 2 <= words["y"] + words["height"], (box, words)  # on its line
+
+
+def test_on_a_phone_each_escalation_is_a_card_and_so_is_the_citizens_tracking(officer, timed, frozen_clock, chromium,
+                                                                             live_server):
+    dossier = receive_timed(timed, id_number="001090012345")
+    frozen_clock.current = at(25, 9, 30)  # its step is half an hour late
+    sweep_steps(timed.motcua.uow())
+    sweep_late_dossiers(timed.motcua.uow())
+    page = officer("giamsat")
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    page.goto("/supervise")
+    late = page.locator('table.escalations td[data-label="Trễ"]').first
+    expect(late).to_contain_text("trễ 30 phút")
+    assert_within_the_window(late.bounding_box(), "Trễ")
+    rows = page.locator("table.escalations").locator("xpath=..")
+    assert rows.evaluate("el => el.scrollWidth <= el.clientWidth"), "the escalations scroll sideways"
+    acknowledge = page.get_by_role("button", name="Xác nhận").first
+    acknowledge.scroll_into_view_if_needed()
+    assert_within_the_window(acknowledge.bounding_box(), "Xác nhận")
+    # The citizen follows the dossier on their phone: its steps are cards too.
+    context = chromium.new_context(base_url=live_server, locale="vi-VN", viewport={"width": PHONE_WIDTH, "height": 844})
+    try:
+        citizen = context.new_page()
+        citizen.goto("/tra-cuu")
+        citizen.get_by_label("Mã hồ sơ").fill(dossier.code)
+        citizen.get_by_label("Số định danh cá nhân / CCCD hoặc số điện thoại của người nộp").fill("001090012345")
+        citizen.get_by_label("Số định danh cá nhân / CCCD hoặc số điện thoại của người nộp").press("Enter")
+        started = citizen.locator('td[data-label="Bắt đầu"]').first
+        expect(started).to_contain_text("23/11/2026 09:00")
+        assert_within_the_window(started.bounding_box(), "Bắt đầu")
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    finally:
+        context.close()
