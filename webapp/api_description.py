@@ -30,6 +30,16 @@ def _refusal(*reasons: str) -> dict:
             "properties": {"accepted": {"const": False}, "error": {"enum": sorted(reasons)}}}
 
 
+def _payload_refusal() -> dict:
+    schema = _refusal(*_refusals(422))
+    schema["required"] = [*schema["required"], "fields"]
+    schema["properties"]["fields"] = {
+        "type": "object", "description": "Each field of the payload that is wrong (\"\" for the whole payload) "
+                                         "and why.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+    return schema
+
+
 def _json(description: str, schema: dict, headers: dict | None = None) -> dict:
     answer = {"description": description, "content": {"application/json": {"schema": schema}}}
     if headers:
@@ -99,6 +109,9 @@ def _partner_messages(max_body: int) -> dict:
             "400": _json("Malformed headers or body.", _refusal(*_refusals(400))),
             "401": _json("Unknown partner, wrong signature, or a timestamp out of range.", _refusal(*_refusals(401))),
             "409": _json("The idempotency key was used before with another body.", _refusal(*_refusals(409))),
+            "422": _json("The payload does not fit the form our diagram declares for this message (its "
+                         "payloadForm): nothing was recorded; `fields` says what is wrong, field by field, "
+                         "in Vietnamese. Sending it again unchanged is refused again.", _payload_refusal()),
             "413": _json("The body is too large.", _refusal(TOO_LARGE)),
             "429": _json("Too many refused requests from this address: wait.", _refusal(*_refusals(429)),
                          _RETRY_AFTER),

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from engine import audit, clock
 from engine.models import Partner, PartnerInbox
 from engine.partners import refusals, signing
+from engine.partners.payloads import payload_problems
 
 # A kept message is tried again this often by the scheduler; a dossier reaching the wait takes
 # it at once (advance()), so this is only the safety net.
@@ -24,7 +25,7 @@ RETRY_AFTER = timedelta(minutes=5)
 # Why a request is refused, and the HTTP status the partner gets (the API's description,
 # webapp/api_description.py, lists the same).
 REFUSALS = {
-    "bad_headers": 400, "bad_idempotency_key": 400, "bad_body": 400,
+    "bad_headers": 400, "bad_idempotency_key": 400, "bad_body": 400, "bad_payload": 422,
     "unknown_partner": 401, "bad_signature": 401, "bad_timestamp": 401, "stale_timestamp": 401,
     "replay": 409, "rate_limited": 429,
 }
@@ -71,6 +72,10 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
                     return _recorded_answer(existing), None
         if problem is not None:
             return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason=problem), None
+        fields = payload_problems(session, partner.code, parsed["message"], parsed["correlation"], parsed["payload"])
+        if fields:
+            return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason="bad_payload",
+                           fields=fields), None
         row = PartnerInbox(partner_id=partner.id, idempotency_key=key, body_sha256=_sha256(body),
                            message=parsed["message"], correlation=parsed["correlation"], payload=parsed["payload"],
                            received_at=clock.now(), next_attempt_at=clock.now())
@@ -85,12 +90,13 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
         return _recorded_answer(row), row.id
 
 
-def _refuse(uow, *, address, partner_code, idempotency_key, reason) -> Answer:
+def _refuse(uow, *, address, partner_code, idempotency_key, reason, fields=None) -> Answer:
+    """``fields``: what is wrong in the payload, by field (bad_payload), for the sender's people."""
     status = REFUSALS[reason]
     refusals.record(uow.session, address=address, partner_code=partner_code, idempotency_key=idempotency_key,
                     reason=reason, status=status)
     uow.commit()
-    return Answer(status, {"accepted": False, "error": reason})
+    return Answer(status, {"accepted": False, "error": reason, **({"fields": fields} if fields else {})})
 
 
 def _problem(partner, headers, key: str, body: bytes) -> str | None:

@@ -94,6 +94,12 @@ class _Blocked:
 BLOCKED = _Blocked()
 
 
+# Refusals that do not count towards turning an address away: being turned away itself, and a
+# payload its form refuses (the request was signed by a known partner: its software's mistake,
+# not an attack; a partner sending a bad notice must still be heard on its good ones).
+NOT_COUNTED = ("rate_limited", "bad_payload")
+
+
 def turned_away(session, address: str) -> datetime | None:
     """Until when ``address`` is turned away (429), or None. Counts the last WINDOW's refusals."""
     now = clock.now()
@@ -103,7 +109,7 @@ def turned_away(session, address: str) -> datetime | None:
     since = _bucket(now) - WINDOW
     refused = session.scalar(select(func.coalesce(func.sum(PartnerReject.count), 0))
                              .where(PartnerReject.remote_addr == address, PartnerReject.at >= since,
-                                    PartnerReject.reason != "rate_limited"))
+                                    PartnerReject.reason.not_in(NOT_COUNTED)))
     if refused >= LIMIT:
         until = now + WINDOW
         if BLOCKED.add(address, until):

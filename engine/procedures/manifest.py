@@ -95,7 +95,9 @@ def _message_variables(root, collaboration, processes) -> dict[str, dict]:
     """Variables that received messages land in, for people reading a dossier's data: ``label``
     is what the message flow into the catching element says (else the element's name), and
     ``form`` the element's optional ``payloadForm`` property, a form schema whose field titles
-    label the message's fields (a partner's message uses the sender's field names)."""
+    label the message's fields (a partner's message uses the sender's field names) and which a
+    partner's payload must satisfy (engine/partners/payloads.py); ``message`` the message's name."""
+    names = _message_names(root)
     into = {}
     if collaboration is not None:
         for flow in collaboration.findall(f"{{{BPMN}}}messageFlow"):
@@ -112,6 +114,7 @@ def _message_variables(root, collaboration, processes) -> dict[str, dict]:
             result[variable.text.strip()] = {
                 "label": into.get(element.get("id")) or element.get("name") or variable.text.strip(),
                 "form": properties_of(element).get("payloadForm", ""),
+                "message": _message_of(element, names),
             }
     return result
 

@@ -1,0 +1,51 @@
+"""A partner's payload is checked against the form its catching element declares (``payloadForm``)
+before the message is recorded: a payload the dossier could not use (a field missing, a number
+written as text, an over-long note) is refused at once with what is wrong in it, so the sender's
+outbox shows it and nothing enters the dossier. A message that opens a dossier here, or names no
+dossier yet, has no catching element to ask: it is checked by the diagram's own steps."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from engine import clock
+from engine.errors import FormInvalid
+from engine.models import Dossier
+from engine.partners import ANY_PARTNER
+from engine.procedures.forms import validate_form
+from engine.runtime.host import procedure_of
+
+_DOSSIER_BY_CODE = select(Dossier).options(joinedload(Dossier.agency, innerjoin=True))
+
+
+def payload_problems(session, partner_code: str, message: str, correlation: str,
+                     payload: dict) -> dict[str, list[str]]:
+    """What is wrong in ``payload`` for the dossier ``correlation`` names, field by field (Vietnamese
+    messages, as for an officer's form); empty when it may go in. Only a partner the diagram expects
+    the message from is told: any other learns nothing of the dossier."""
+    dossier = session.execute(_DOSSIER_BY_CODE.where(Dossier.code == correlation)).scalar_one_or_none()
+    if dossier is None:
+        return {}
+    procedure = procedure_of(dossier)
+    if procedure.manifest.get("partners", {}).get("incoming", {}).get(message) not in (partner_code, ANY_PARTNER):
+        return {}  # not this partner's to send here: refused on delivery, its dossier's form not told
+    form = payload_form(procedure.manifest, procedure.forms, message)
+    if form is None:
+        return {}
+    today = clock.now().astimezone(ZoneInfo(dossier.agency.timezone)).date()
+    try:
+        validate_form(form, payload, today=today)
+    except FormInvalid as refused:
+        return refused.field_errors
+    return {}
+
+
+def payload_form(manifest: dict, forms: dict, message: str) -> dict | None:
+    """The form schema the element catching ``message`` declares, if any. A version deployed before
+    manifests named each variable's message has none to look up: its payloads go in unchecked."""
+    for received in manifest.get("message_variables", {}).values():
+        if received.get("message") == message and received.get("form") in forms:
+            return forms[received["form"]]
+    return None

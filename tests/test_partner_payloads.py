@@ -1,0 +1,117 @@
+"""A partner's payload is checked on receipt against the form the catching element declares
+(``payloadForm``): the tax authority's notice for a land transfer that lacks a field, writes a sum
+as text or carries a field the form does not know is refused (422) with what is wrong, field by
+field, and nothing is recorded; a notice that fits is recorded as before. A partner the diagram does
+not expect the message from learns nothing of the dossier (engine/partners/payloads.py)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import func, select
+
+from engine import clock, commands
+from engine.commands.partners import save_partner
+from engine.commands.reception import Applicant
+from engine.models import Agency, PartnerInbox, PartnerReject
+from engine.partners import signing
+from engine.partners.payloads import payload_form
+from tests.web.test_api_description import assert_as_described
+
+KEY = "khoa-bi-mat-cua-co-quan-thue-0123456789"
+MESSAGE = "thong_bao_nghia_vu_tai_chinh"  # the tax notice the land transfer waits for
+# Issued today (the engine clock's 23/11/2026): its form wants the notice's date no later than today.
+NOTICE = {"notice_number": "TB-0871/2026", "notice_date": "2026-11-23", "personal_income_tax": 40_000_000,
+          "registration_fee": 10_000_000, "pay_by": "2026-12-23"}
+
+pytestmark = pytest.mark.usefixtures("no_blocked_senders")
+
+
+@pytest.fixture
+def land_dossier(demo):
+    for code in ("THUE", "KHAC"):
+        save_partner(demo.motcua.uow(), actor_id=demo.users["admin"], code=code, name=f"Đối tác {code}",
+                     endpoint="http://127.0.0.1:9/api/partner/messages", our_code="000.40.21.H56", key=KEY)
+    return commands.receive(demo.motcua.uow(), actor_id=demo.users["motcuadatdai"],
+                            agency_id=_agency(demo, "land_registration_office"), procedure_key="dang_ky_bien_dong_dat",
+                            applicant=Applicant(name="Trương Thị Ngọc", id_number="001090000456"))
+
+
+def _agency(demo, kind):
+    with demo.motcua.read_session() as s:
+        return s.execute(select(Agency.id).where(Agency.kind == kind)).scalar_one()
+
+
+@pytest.fixture
+def send(app):
+    sent = iter(range(1_000_000))
+
+    def post(payload, *, correlation, partner="THUE", message=MESSAGE):
+        body = json.dumps({"message": message, "correlation": correlation, "payload": payload}).encode()
+        headers = signing.signed_headers(our_code=partner, key=KEY, timestamp=str(int(clock.now().timestamp())),
+                                         idempotency_key=f"k-{next(sent)}", body=body)
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "203.0.113.20"
+        return client.post("/api/partner/messages", data=body, headers=headers)
+    return post
+
+
+def recorded(demo) -> int:
+    with demo.motcua.read_session() as s:
+        return s.execute(select(func.count()).select_from(PartnerInbox)).scalar_one()
+
+
+def test_a_notice_that_does_not_fit_its_form_is_refused_field_by_field_and_not_recorded(app, demo, land_dossier, send):
+    wrong = {**NOTICE, "personal_income_tax": "bốn mươi triệu", "ghi_chu_la": "x"}
+    del wrong["pay_by"]
+    answer = send(wrong, correlation=land_dossier.code)
+    assert answer.status_code == 422
+    body = answer.get_json()
+    assert body["accepted"] is False and body["error"] == "bad_payload"
+    assert body["fields"]["personal_income_tax"] == ["Giá trị phải là số nguyên."]
+    assert body["fields"]["pay_by"] == ["Trường này là bắt buộc."]
+    assert set(body["fields"]) == {"personal_income_tax", "pay_by", "ghi_chu_la"}
+    assert_as_described(app.test_client().get("/api/openapi.json").get_json(), answer)  # the API's description says so
+    assert recorded(demo) == 0
+    with demo.motcua.read_session() as s:
+        assert s.execute(select(PartnerReject.reason)).scalars().all() == ["bad_payload"]
+    # The notice's own rules too: the date it was issued cannot be after today.
+    later = send({**NOTICE, "notice_date": "2027-01-05", "pay_by": "2027-02-05"}, correlation=land_dossier.code)
+    assert later.status_code == 422 and "notice_date" in later.get_json()["fields"]
+    # The notice as the form wants it is recorded, and kept until the dossier waits for it.
+    assert send(NOTICE, correlation=land_dossier.code).status_code == 200
+    assert recorded(demo) == 1
+
+
+def test_only_the_partner_the_diagram_names_is_told_what_is_wrong(demo, land_dossier, send):
+    # Another partner learns nothing of this dossier: recorded as any message, refused on delivery.
+    assert send({"anything": 1}, correlation=land_dossier.code, partner="KHAC").status_code == 200
+    # A code that names no dossier here: kept, as before, until a dossier is opened or it gives up.
+    assert send({"anything": 1}, correlation="000.00.00.H00-000000-0000").status_code == 200
+
+
+def test_a_version_deployed_before_manifests_named_messages_takes_payloads_unchecked():
+    old_manifest = {"message_variables": {"tax_notice": {"label": "Thông báo thuế", "form": "thue_thong_bao.json"}}}
+    assert payload_form(old_manifest, {"thue_thong_bao.json": {"type": "object"}}, MESSAGE) is None
+    new_manifest = {"message_variables": {"tax_notice": {**old_manifest["message_variables"]["tax_notice"],
+                                                         "message": MESSAGE}}}
+    assert payload_form(new_manifest, {"thue_thong_bao.json": {"type": "object"}}, MESSAGE) == {"type": "object"}
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner,
+                                                                                          max_size=3), max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.dictionaries(st.sampled_from([*NOTICE, "tax_note", "x"]), JSON_VALUES, max_size=7))
+def test_any_payload_is_either_recorded_or_refused_with_its_fields_never_an_error(demo, land_dossier, send, payload):
+    """Never a 500; and never 429 either: a refused payload does not turn its signed sender away."""
+    before = recorded(demo)
+    answer = send(payload, correlation=land_dossier.code)
+    assert answer.status_code in (200, 422), answer.get_data(as_text=True)
+    if answer.status_code == 422:
+        assert answer.get_json()["fields"] and recorded(demo) == before
+    else:
+        assert recorded(demo) == before + 1
