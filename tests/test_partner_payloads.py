@@ -14,10 +14,14 @@ from sqlalchemy import func, select
 from engine import clock, commands
 from engine.commands.partners import save_partner
 from engine.commands.reception import Applicant
-from engine.models import Agency, PartnerInbox, PartnerReject
+from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, PartnerReject
 from engine.partners import signing
 from engine.partners.payloads import payload_form
+from tests.partner_instances import _partner_template, partner_database_url  # noqa: F401 (fixtures)
+from tests.test_land_transfer import CHECK, at, branch_and_tax  # noqa: F401 (fixture)
+from tests.test_land_transfer import receive as receive_land_transfer
 from tests.web.test_api_description import assert_as_described
+from webapp.delivery_problems import plain_delivery_problem
 
 KEY = "khoa-bi-mat-cua-co-quan-thue-0123456789"
 MESSAGE = "thong_bao_nghia_vu_tai_chinh"  # the tax notice the land transfer waits for
@@ -72,6 +76,7 @@ def test_a_notice_that_does_not_fit_its_form_is_refused_field_by_field_and_not_r
     assert body["fields"]["personal_income_tax"] == ["Giá trị phải là số nguyên."]
     assert body["fields"]["pay_by"] == ["Trường này là bắt buộc."]
     assert set(body["fields"]) == {"personal_income_tax", "pay_by", "ghi_chu_la"}
+    assert body["titles"] == {"personal_income_tax": "Thuế thu nhập cá nhân (đồng)", "pay_by": "Hạn nộp"}
     assert_as_described(app.test_client().get("/api/openapi.json").get_json(), answer)  # the API's description says so
     assert recorded(demo) == 0
     with demo.motcua.read_session() as s:
@@ -115,3 +120,32 @@ def test_any_payload_is_either_recorded_or_refused_with_its_fields_never_an_erro
         assert answer.get_json()["fields"] and recorded(demo) == before
     else:
         assert recorded(demo) == before + 1
+
+
+def test_the_sender_of_a_refused_payload_has_a_dead_letter_at_once_saying_what_is_wrong(branch_and_tax, frozen_clock):
+    """Two live instances: the land registration branch asks the tax authority, whose system (with
+    a fault) answers with a notice lacking its due date. The branch refuses it; at the tax
+    authority the message is a dead letter after its first attempt, and says why in words."""
+    branch, tax = branch_and_tax
+    dossier = receive_land_transfer(branch)
+    frozen_clock.current = at(11, 23, 14)
+    branch.do_step("diachinh", "check_dossier", CHECK)
+    branch.tick()
+    [(tax_dossier, _step, _item)] = tax.open_items()
+    faulty = {key: value for key, value in NOTICE.items() if key != "pay_by"}
+    with tax.motcua.uow() as uow:
+        partner = uow.session.execute(select(Partner).where(Partner.code == "000.40.21.H56")).scalar_one()
+        uow.session.add(PartnerOutbox(
+            idempotency_key="thue-loi-1", partner_id=partner.id, dossier_id=tax_dossier, message=MESSAGE,
+            correlation=dossier.code, payload=faulty, created_at=clock.now(), next_attempt_at=clock.now()))
+        uow.commit()
+    tax.tick()
+    [(attempts, dead, error)] = tax.read(lambda s: [(r.attempts, r.dead_at is not None, r.last_error) for r in s.execute(
+        select(PartnerOutbox).where(PartnerOutbox.idempotency_key == "thue-loi-1")).scalars()])
+    assert (attempts, dead) == (1, True)  # not tried seven times more: it would be refused each time
+    with tax.app.test_request_context():
+        assert plain_delivery_problem(error) == "Máy nhận từ chối nội dung thư: Hạn nộp: Trường này là bắt buộc."
+    # At the branch nothing came in, and the dossier still waits for a notice that fits.
+    assert branch.read(lambda s: s.execute(select(func.count()).select_from(PartnerInbox)
+                                           .where(PartnerInbox.message == MESSAGE)).scalar_one()) == 0
+    assert branch.read(lambda s: s.get(Dossier, dossier.id).status) == 4

@@ -32,11 +32,14 @@ def _refusal(*reasons: str) -> dict:
 
 def _payload_refusal() -> dict:
     schema = _refusal(*_refusals(422))
-    schema["required"] = [*schema["required"], "fields"]
+    schema["required"] = [*schema["required"], "fields", "titles"]
     schema["properties"]["fields"] = {
         "type": "object", "description": "Each field of the payload that is wrong (\"\" for the whole payload) "
                                          "and why.",
         "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+    schema["properties"]["titles"] = {
+        "type": "object", "description": "The title our form gives each of those fields, where it has one.",
+        "additionalProperties": {"type": "string"}}
     return schema
 
 

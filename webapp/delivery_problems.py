@@ -8,12 +8,16 @@ import re
 
 from flask_babel import gettext as _
 
+from engine.partners.outbox import PAYLOAD_REFUSED
+
 _HTTP = re.compile(r"\b(?:HTTP(?:Error)?:?\s*)([1-5]\d\d)\b")
 
 
 def plain_delivery_problem(raw: str | None) -> str:
     if not raw:
         return "—"
+    if raw.startswith(PAYLOAD_REFUSED):  # the partner's own words on each wrong field (Vietnamese)
+        return _("Máy nhận từ chối nội dung thư: %(what)s", what=raw[len(PAYLOAD_REFUSED):])
     text = raw.lower()
     if "refused" in text and ("errno 111" in text or "connection" in text):
         return _("Không kết nối được tới máy nhận: máy nhận không trả lời.")

@@ -72,10 +72,10 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
                     return _recorded_answer(existing), None
         if problem is not None:
             return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason=problem), None
-        fields = payload_problems(session, partner.code, parsed["message"], parsed["correlation"], parsed["payload"])
-        if fields:
+        wrong = payload_problems(session, partner.code, parsed["message"], parsed["correlation"], parsed["payload"])
+        if wrong:
             return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason="bad_payload",
-                           fields=fields), None
+                           **wrong), None
         row = PartnerInbox(partner_id=partner.id, idempotency_key=key, body_sha256=_sha256(body),
                            message=parsed["message"], correlation=parsed["correlation"], payload=parsed["payload"],
                            received_at=clock.now(), next_attempt_at=clock.now())
@@ -90,13 +90,13 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
         return _recorded_answer(row), row.id
 
 
-def _refuse(uow, *, address, partner_code, idempotency_key, reason, fields=None) -> Answer:
-    """``fields``: what is wrong in the payload, by field (bad_payload), for the sender's people."""
+def _refuse(uow, *, address, partner_code, idempotency_key, reason, **what_is_wrong) -> Answer:
+    """``what_is_wrong``: for bad_payload, its ``fields`` and their ``titles`` (engine/partners/payloads.py)."""
     status = REFUSALS[reason]
     refusals.record(uow.session, address=address, partner_code=partner_code, idempotency_key=idempotency_key,
                     reason=reason, status=status)
     uow.commit()
-    return Answer(status, {"accepted": False, "error": reason, **({"fields": fields} if fields else {})})
+    return Answer(status, {"accepted": False, "error": reason, **what_is_wrong})
 
 
 def _problem(partner, headers, key: str, body: bytes) -> str | None:

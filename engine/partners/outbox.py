@@ -67,3 +67,21 @@ def _json_safe(payload) -> dict:
 def request_body(row: PartnerOutbox) -> bytes:
     return json.dumps({"message": row.message, "correlation": row.correlation, "payload": row.payload},
                       ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+# How a partner's refusal of a payload (422 bad_payload) is kept on the outbox row: the prefix the
+# outbox pages recognise (webapp/delivery_problems.py), then each wrong field as the partner's
+# form titles it, with why.
+PAYLOAD_REFUSED = "HTTP 422 bad_payload: "
+
+
+def payload_refusal_text(answer: bytes) -> str:
+    """The partner's 422 answer in words: "Hạn nộp: Trường này là bắt buộc.; …"."""
+    try:
+        body = json.loads(answer.decode("utf-8"))
+        fields, titles = body["fields"], body.get("titles") or {}
+        parts = [f"{titles.get(name) or name or 'Nội dung'}: {' '.join(map(str, messages))}"
+                 for name, messages in fields.items()]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return f"HTTP 422: {answer[:500].decode('utf-8', 'replace')}"
+    return PAYLOAD_REFUSED + "; ".join(parts)

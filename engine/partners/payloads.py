@@ -20,11 +20,11 @@ from engine.runtime.host import procedure_of
 _DOSSIER_BY_CODE = select(Dossier).options(joinedload(Dossier.agency, innerjoin=True))
 
 
-def payload_problems(session, partner_code: str, message: str, correlation: str,
-                     payload: dict) -> dict[str, list[str]]:
-    """What is wrong in ``payload`` for the dossier ``correlation`` names, field by field (Vietnamese
-    messages, as for an officer's form); empty when it may go in. Only a partner the diagram expects
-    the message from is told: any other learns nothing of the dossier."""
+def payload_problems(session, partner_code: str, message: str, correlation: str, payload: dict) -> dict:
+    """What is wrong in ``payload`` for the dossier ``correlation`` names (empty when it may go in):
+    ``fields``, the messages field by field (Vietnamese, as for an officer's form), and ``titles``,
+    each of those fields' title in the form, for the sender's people to read. Only a partner the
+    diagram expects the message from is told: any other learns nothing of the dossier."""
     dossier = session.execute(_DOSSIER_BY_CODE.where(Dossier.code == correlation)).scalar_one_or_none()
     if dossier is None:
         return {}
@@ -38,7 +38,9 @@ def payload_problems(session, partner_code: str, message: str, correlation: str,
     try:
         validate_form(form, payload, today=today)
     except FormInvalid as refused:
-        return refused.field_errors
+        fields = refused.field_errors
+        titles = {name: (form.get("properties") or {}).get(name, {}).get("title") for name in fields}
+        return {"fields": fields, "titles": {name: title for name, title in titles.items() if title}}
     return {}
 
 

@@ -14,6 +14,12 @@ from engine import clock
 from engine.scheduler.notify import backoff
 
 
+class GiveUp(str):
+    """An attempt's failure that sending again cannot mend: the other side refused what the message
+    says, not the moment it came (a partner's 422). The row is a dead letter at once, for a
+    supervisor to read why; sending the same message again would be refused again."""
+
+
 def lease_due_row(session, model, lease: timedelta, *conditions):
     """Push one due row's ``next_attempt_at`` past ``lease`` and count the attempt; return the row,
     or None when nothing is due. The caller commits, then does the slow part. ``conditions``
@@ -48,7 +54,7 @@ def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int
             uow.commit()
             return False
         row.last_error = error[:2000]
-        dead = row.attempts >= max_attempts
+        dead = isinstance(error, GiveUp) or row.attempts >= max_attempts
         row.next_attempt_at = None if dead else now + backoff(row.attempts)
         row.dead_at = now if dead else None
         if on_failure is not None:
@@ -85,7 +91,7 @@ def send_due(uow_factory, model, report: DeliveryReport, *, prepare: Callable[[A
     2. with no transaction open, ``send(prepared)``: None when the other side took it, else the
        reason it refused; an exception (unreachable, refused) is kept as ``explain(exc)``;
     3. ``record_attempt``: delivered, or due again after a growing pause, or a dead letter after
-       ``max_attempts`` (``on_failure`` runs in that transaction).
+       ``max_attempts`` or at once for a ``GiveUp`` (``on_failure`` runs in that transaction).
     Counts go to ``report``, which is returned."""
     for _ in range(batch):
         with uow_factory() as uow:

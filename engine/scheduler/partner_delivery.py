@@ -3,7 +3,9 @@
 The outbox is sent by the loop it shares with the national portal's (``send_due`` in lease.py):
 lease a row in a short transaction, POST with no transaction open, then record the outcome. A
 partner that does not answer 2xx is tried again with growing pauses; after ``MAX_ATTEMPTS`` the
-message is a dead letter (``dead_at``), listed for a supervisor, who can send it again. The
+message is a dead letter (``dead_at``), listed for a supervisor, who can send it again. A partner
+that refuses the payload itself (422: a field missing or wrong for the form its diagram declares)
+makes a dead letter at once, with what is wrong in words. The
 partner records each idempotency key once, so a resend after a crash (at least once) has one
 effect.
 """
@@ -18,10 +20,10 @@ from sqlalchemy import select
 from engine import clock
 from engine.commands.partners import deliver_partner_message
 from engine.models import PartnerInbox, PartnerOutbox
-from engine.partners.outbox import request_body
+from engine.partners.outbox import payload_refusal_text, request_body
 from engine.partners.trouble import tell_hand_off_trouble
 from engine.partners.signing import signed_headers
-from engine.scheduler.lease import DeliveryReport, send_due
+from engine.scheduler.lease import DeliveryReport, GiveUp, send_due
 
 log = logging.getLogger("motcua.scheduler")
 BATCH = 100
@@ -45,7 +47,11 @@ def send_outbox(uow_factory, client, report: PartnerReport | None = None) -> Par
     def post(request) -> str | None:
         url, headers, body = request
         status, answer = client.post(url, body, headers)
-        return None if 200 <= status < 300 else f"HTTP {status}: {answer[:500].decode('utf-8', 'replace')}"
+        if 200 <= status < 300:
+            return None
+        if status == 422:  # the partner refused the payload itself: no use sending it again
+            return GiveUp(payload_refusal_text(answer))
+        return f"HTTP {status}: {answer[:500].decode('utf-8', 'replace')}"
 
     return send_due(uow_factory, PartnerOutbox, report or PartnerReport(), prepare=_signed_request, send=post,
                     lease=LEASE, max_attempts=MAX_ATTEMPTS, batch=BATCH, on_failure=_tell_on_trouble)
