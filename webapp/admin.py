@@ -50,6 +50,8 @@ REJECT_REASONS = {
     "bad_headers": _l("Tiêu đề yêu cầu sai định dạng"),
     "bad_timestamp": _l("Thời điểm gửi sai định dạng"),
     "bad_idempotency_key": _l("Khóa chống gửi trùng sai định dạng"),
+    "bad_payload": _l("Dữ liệu của tin nhắn không đúng biểu mẫu"),
+    "rate_limited": _l("Bị tạm chặn vì bị từ chối quá nhiều lần"),
 }
 MAIL_FAILURES = {
     "invalid_address": _l("Địa chỉ email không hợp lệ, thư không được gửi"),

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.models import Dossier, Partner, PartnerOutbox
-from engine.partners import signing
+from engine.partners import inbox, signing
+from tests.page_text import table_rows
+from webapp.admin import REJECT_REASONS
 
 OLD_KEY = "k" * 31 + "OLD1"
 NEW_KEY = "n" * 31 + "NEW2"
@@ -180,4 +182,9 @@ def test_refused_requests_are_listed_with_partner_and_reason(admin, demo, app):
     assert "Yêu cầu bị từ chối gần đây" in page
     assert "Chữ ký không đúng" in page and "(bad_signature)" in page
     assert "Đối tác không có hoặc đã ngừng" in page and "(unknown_partner)" in page
-    assert "<td>Z</td>" in page and "<td>B</td>" in page
+    codes = [row[1] for row in table_rows(page, "rejects-title")]
+    assert "Z" in codes and "B" in codes
+
+
+def test_every_reason_to_refuse_a_partner_has_words_for_the_administrator():
+    assert set(inbox.REFUSALS) <= set(REJECT_REASONS)

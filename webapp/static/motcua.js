@@ -10,6 +10,31 @@
   if (select && choose) {
     select.addEventListener("change", function () { choose.click(); });
   }
+  // File fields: the browser's own button and "no file chosen" speak the browser's language, not
+  // the page's. The input stays (transparent, over our button and the chosen names) so a click, a
+  // tap or the keyboard still opens the browser's picker, and its label still names it.
+  document.querySelectorAll("input[type=file][data-choose]").forEach(function (input) {
+    var pick = document.createElement("span");
+    var button = document.createElement("span");
+    var names = document.createElement("span");
+    pick.className = "file-pick";
+    button.className = "file-button";
+    names.className = "file-names";
+    button.setAttribute("aria-hidden", "true");
+    names.setAttribute("aria-hidden", "true");
+    button.textContent = input.dataset.choose;
+    input.parentNode.insertBefore(pick, input);
+    pick.appendChild(input);
+    pick.appendChild(button);
+    pick.appendChild(names);
+    var show = function () {
+      names.textContent = input.files && input.files.length
+        ? Array.prototype.map.call(input.files, function (file) { return file.name; }).join(", ")
+        : input.dataset.none;
+    };
+    input.addEventListener("change", show);
+    show();
+  });
   // Printable forms: the toolbar's print button.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
