@@ -3,8 +3,9 @@ and in English alike.
 
 A browser's own date and time inputs show the browser's language (mm/dd/yyyy and 05:00 PM in an
 American English browser), so a day that reads 03/04 could be either month: motcua's day and time
-fields are text fields that always read dd/mm/yyyy and hh:mm. What a page sends back is read here; yyyy-mm-dd (links, bookmarks, scripts)
-is accepted too. Stored values and the engine keep yyyy-mm-dd.
+fields are text fields that always read dd/mm/yyyy and hh:mm (the ``day_input`` macro of
+templates/_fields.html). What a page sends back is read here; yyyy-mm-dd (links, bookmarks,
+scripts) is accepted too. Stored values and the engine keep yyyy-mm-dd.
 """
 from __future__ import annotations
 
@@ -18,10 +19,9 @@ _DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 # 17:00, 7:05, and 17h00 / 17h as Vietnamese also write it.
 _CLOCK = re.compile(r"([0-9]{1,2})(?::([0-9]{2})|[hH]([0-9]{2})?)")
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-PLACEHOLDER = "dd/mm/yyyy"
 # The engine says the same of a form's date field (engine/procedures/forms.py).
 DAY_INVALID = _l("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026.")
-# What a day field holds at most: 10 characters, with room for spaces around them.
+# What a day or time field holds at most (its maxlength): 10 characters, with room for spaces.
 MAX_LENGTH = 12
 
 
