@@ -6,7 +6,7 @@ Each check returns ``None`` when the value is acceptable (an empty value is: the
 optional at reception) or a message. Messages are Vietnamese, as the engine's always are; the
 web layer shows them in English through its catalogue (webapp/field_messages.py lists them).
 
-ID numbers (docs/DOMAIN.md, "The applicant"):
+ID numbers (docs/RULES.md, "The applicant"):
 - the personal ID number (số định danh cá nhân, on the citizen identity card): 12 digits, the first
   three the code of the province where the birth was registered;
 - the old identity card (chứng minh nhân dân): 9 digits, or 12 for those issued from 2012;

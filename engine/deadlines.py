@@ -26,7 +26,7 @@ def set_dossier_due(session, dossier, manifest: dict, received_at: datetime) -> 
 
 
 def apology_check(calendar: WorkingCalendar, due_at: datetime) -> datetime:
-    """One working day before the due date: the last moment to issue an apology (docs/DOMAIN.md)."""
+    """One working day before the due date: the last moment to issue an apology (docs/RULES.md)."""
     return calendar.subtract(due_at, timedelta(seconds=calendar.day_length))
 
 
@@ -56,7 +56,7 @@ def warning_time(calendar: WorkingCalendar, start: datetime, due_at: datetime, w
     return calendar.subtract(due_at, allotted * share)
 
 
-# Statuses during which the dossier's clock does not run (docs/DOMAIN.md §5, §6).
+# Statuses during which the dossier's clock does not run (docs/RULES.md §5, §6).
 WAITING_FOR_SUPPLEMENT = 5
 WAITING_FOR_PAYMENT = 6
 PAUSED = {WAITING_FOR_SUPPLEMENT, WAITING_FOR_PAYMENT}

@@ -230,7 +230,7 @@ class Dossier(Base):
     clock_paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Supplement requests so far: more than one counts as late for the national index.
     supplement_count: Mapped[int] = mapped_column(Integer, default=0)
-    # End of processing (docs/DOMAIN.md): the first moment the result was ready (status 9), else when
+    # End of processing (docs/RULES.md): the first moment the result was ready (status 9), else when
     # it was returned (10), else when it was refused, withdrawn or stopped (3, 7, 8).
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # How statistics count it once processing has ended (engine/statistics/verdict.py, outcome_of).
@@ -578,7 +578,7 @@ class OutgoingMail(Base):
 
 
 class Apology(Base):
-    """Form 04, the apology and new return date: at most one per dossier (docs/DOMAIN.md), and the
+    """Form 04, the apology and new return date: at most one per dossier (docs/RULES.md), and the
     database says so with a unique key, so two supervisors issuing at once cannot both win."""
     __tablename__ = "apologies"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -725,7 +725,7 @@ class SupplementRequest(Base):
     applicant_address: Mapped[str] = mapped_column(String(500), default="")
     applicant_phone: Mapped[str] = mapped_column(String(40), default="")
     applicant_email: Mapped[str] = mapped_column(String(255), default="")
-    # What is missing: [{"name", "kind", "count"}], listed once and completely (docs/DOMAIN.md).
+    # What is missing: [{"name", "kind", "count"}], listed once and completely (docs/RULES.md).
     missing: Mapped[list] = mapped_column(JSON)
     # Why, and what else the citizen should know (the form's "reason" and guidance).
     note: Mapped[str] = mapped_column(Text, default="")

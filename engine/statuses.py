@@ -1,4 +1,4 @@
-"""Dossier statuses: the national portal's codes (docs/DOMAIN.md). Keep the numbers in exports."""
+"""Dossier statuses: the national portal's codes (docs/RULES.md). Keep the numbers in exports."""
 from enum import IntEnum
 
 
@@ -53,7 +53,7 @@ LABELS_EN = {
     DossierStatus.RESULT_RETURNED: "Result returned",
 }
 
-# Terminal for statistics (docs/DOMAIN.md). Commands refuse to act on these.
+# Terminal for statistics (docs/RULES.md). Commands refuse to act on these.
 TERMINAL = frozenset({
     DossierStatus.NOT_RECEIVED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
     DossierStatus.RESULT_READY, DossierStatus.RESULT_RETURNED,

@@ -1,4 +1,4 @@
-"""Supplements during processing (docs/DOMAIN.md, "Supplement after reception"), the parts every
+"""Supplements during processing (docs/RULES.md, "Supplement after reception"), the parts every
 command shares: which steps may ask, the 3-working-day window for asking, and the request a
 dossier is waiting on.
 

@@ -1,6 +1,6 @@
 """The control slip (form 05) and steps that wait for the citizen: while a step with
 ``dossierStatus`` 5 (supplement) or 6 (financial obligation) is open, the agency's clock stops
-(docs/DOMAIN.md), so the slip leaves that time out of the agency's share and does not judge the
+(docs/RULES.md), so the slip leaves that time out of the agency's share and does not judge the
 hand-over that step gives."""
 from __future__ import annotations
 

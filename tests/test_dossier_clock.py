@@ -1,4 +1,4 @@
-"""The dossier's clock stops while the citizen supplements papers or pays (docs/DOMAIN.md §5–6)."""
+"""The dossier's clock stops while the citizen supplements papers or pays (docs/RULES.md §5–6)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,6 +1,6 @@
 """Working-time arithmetic: add working time to an instant, measure it between two instants.
 
-One working day is 8 working hours inside office hours (docs/DOMAIN.md). Instants are aware datetimes;
+One working day is 8 working hours inside office hours (docs/RULES.md). Instants are aware datetimes;
 days are counted in the agency's time zone. A day is a working day unless it is listed as a day
 off, or it is a Saturday/Sunday not listed as a working day (the Saturdays the government swaps).
 """

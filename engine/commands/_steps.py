@@ -52,7 +52,7 @@ def require_open(dossier) -> None:
 
 CITIZEN_WAITS = frozenset({int(DossierStatus.WAITING_FOR_SUPPLEMENT),
                            int(DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION)})
-# Statuses that end processing (docs/DOMAIN.md): the first moment a dossier reaches one is its
+# Statuses that end processing (docs/RULES.md): the first moment a dossier reaches one is its
 # ``finished_at``. Result ready comes before returned: collecting the result later changes nothing.
 ENDS_PROCESSING = frozenset({int(s) for s in (
     DossierStatus.RESULT_READY, DossierStatus.RESULT_RETURNED, DossierStatus.NOT_RECEIVED,

@@ -56,7 +56,7 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
     (a supervisor who is not a leader sees that it is needed, not how to sign it). The new date must
     be a working time after the current due date (and after now); the dossier's due date moves to
     it, while ``original_due_at`` stays, because lateness is judged against the original
-    (docs/DOMAIN.md). Issuing later than one working day before the due date is allowed but
+    (docs/RULES.md). Issuing later than one working day before the due date is allowed but
     flagged (``issued_late``). The applicant is told by mail, through the outbox, in the same
     transaction.
     """

@@ -1,5 +1,5 @@
 """The counter's decision on a dossier handed in: accept it, guide the citizen to complete it, or
-refuse it (docs/DOMAIN.md, "Reception"). One decision function, ``decide``, serves both ways a dossier
+refuse it (docs/RULES.md, "Reception"). One decision function, ``decide``, serves both ways a dossier
 reaches the counter:
 
 - a **walk-in** (``WalkIn``): the citizen is at the counter and nothing exists yet;

@@ -41,7 +41,7 @@ from engine.statistics.verdict import EARLY, LATE, ON_TIME, timeliness  # noqa: 
 from engine.statuses import CLOSED, DossierStatus
 
 RECEPTION = "reception"
-# Statuses of a step that waits for the citizen (docs/DOMAIN.md): not the agency's time.
+# Statuses of a step that waits for the citizen (docs/RULES.md): not the agency's time.
 CITIZEN_WAITS = {str(int(s)) for s in (DossierStatus.WAITING_FOR_SUPPLEMENT,
                                         DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION)}
 

@@ -1,4 +1,4 @@
-"""The Decision 766 service indices a dossier system can compute (docs/DOMAIN.md, docs/STATISTICS.md),
+"""The Decision 766 service indices a dossier system can compute (docs/RULES.md, docs/STATISTICS.md),
 as far as motcua records the data; each with its formula's numbers, target and points.
 
 Points for a target T: the full points when the ratio reaches T, otherwise ratio × points / T.

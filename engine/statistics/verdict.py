@@ -1,4 +1,4 @@
-"""One dossier's class, by the rules of docs/DOMAIN.md ("Early, on time, late").
+"""One dossier's class, by the rules of docs/RULES.md ("Early, on time, late").
 
 - **In time** when processing ended at or before the due *instant*; among those, **early** when it
   ended on a day before the due date's day (in the receiving agency's time zone), **on time** when
