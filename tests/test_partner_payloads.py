@@ -149,3 +149,41 @@ def test_the_sender_of_a_refused_payload_has_a_dead_letter_at_once_saying_what_i
     assert branch.read(lambda s: s.execute(select(func.count()).select_from(PartnerInbox)
                                            .where(PartnerInbox.message == MESSAGE)).scalar_one()) == 0
     assert branch.read(lambda s: s.get(Dossier, dossier.id).status) == 4
+
+
+def test_a_message_that_would_open_a_dossier_is_checked_against_the_form_of_the_procedure_it_opens(
+        branch_and_tax, frozen_clock):
+    """Two live instances: the land registration branch's system (with a fault) sends the tax
+    authority the transfer's particulars without the parcel's area and with the price as words.
+    The message names no dossier at the tax authority: it would open one there, so it is checked
+    against the form the tax authority's procedure declares for it. Nothing opens; the branch's
+    supervisors read what is wrong; the branch's real message still opens the tax dossier."""
+    branch, tax = branch_and_tax
+    dossier = receive_land_transfer(branch)
+    particulars = {"applicant_name": "Trương Thị Ngọc", "parcel_sheet": 12, "parcel_number": 345,
+                   "parcel_address": "Thôn Đông, xã Tân Phong", "land_use_purpose": "ONT",
+                   "transferor_name": "Trương Thị Ngọc", "transferor_id_number": "001090000456",
+                   "transferee_name": "Lê Văn Bình", "transferee_id_number": "001090000789",
+                   "contract_number": "1234/2026/HĐCN", "transfer_price": "hai tỷ đồng"}
+    with branch.motcua.uow() as uow:
+        partner = uow.session.execute(select(Partner).where(Partner.code == "THUE")).scalar_one()
+        uow.session.add(PartnerOutbox(
+            idempotency_key="vpdk-loi-1", partner_id=partner.id, dossier_id=dossier.id,
+            message="thong_tin_nghia_vu_tai_chinh", correlation=dossier.code, payload=particulars,
+            created_at=clock.now(), next_attempt_at=clock.now()))
+        uow.commit()
+    branch.tick()
+    [(dead, error)] = branch.read(lambda s: [(r.dead_at is not None, r.last_error) for r in s.execute(
+        select(PartnerOutbox).where(PartnerOutbox.idempotency_key == "vpdk-loi-1")).scalars()])
+    assert dead
+    with branch.app.test_request_context():
+        assert plain_delivery_problem(error) == (
+            "Máy nhận từ chối nội dung thư: Diện tích (m²): Trường này là bắt buộc.; "
+            "Giá chuyển nhượng ghi trên hợp đồng (đồng): Giá trị phải là số nguyên.")
+    assert tax.read(lambda s: (s.execute(select(func.count()).select_from(Dossier)).scalar_one(),
+                               s.execute(select(func.count()).select_from(PartnerInbox)).scalar_one())) == (0, 0)
+    # The branch's own diagram sends what the tax authority's form asks: that opens the dossier there.
+    frozen_clock.current = at(11, 23, 14)
+    branch.do_step("diachinh", "check_dossier", CHECK)
+    branch.tick()
+    assert [step for _dossier, step, _item in tax.open_items()] == ["issue_notice"]

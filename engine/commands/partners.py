@@ -16,6 +16,7 @@ from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, ProcedureVersion, User
 from engine.partners import ANY_PARTNER
 from engine.partners.inbox import RETRY_AFTER
+from engine.partners.starts import starting_version
 from engine.runtime.host import load_workflow, new_workflow, save_workflow
 from engine.statuses import CLOSED, Channel, DossierStatus
 
@@ -164,28 +165,6 @@ def _postpone(row, reason: str, *, keep_trying: bool = True) -> None:
     row.next_attempt_at = clock.now() + RETRY_AFTER if keep_trying else None
 
 
-def _starting_version(session, partner: Partner, message: str):
-    """The active version (else the latest) of a procedure that a message from this partner
-    opens; retired procedures open nothing."""
-    from engine.models import Procedure
-    latest = {}
-    # Only the manifests: a version row's BPMN and spec are large, and only the match is needed whole.
-    rows = session.execute(select(ProcedureVersion.id, ProcedureVersion.procedure_id, ProcedureVersion.manifest,
-                                  ProcedureVersion.number, Procedure.active_number)
-                           .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-                           .where(Procedure.retired_at.is_(None))
-                           .order_by(ProcedureVersion.number))
-    for version_id, procedure_id, manifest, number, active in rows:
-        if active is None or number <= active:
-            latest[procedure_id] = (version_id, manifest)
-    for version_id, manifest in latest.values():
-        partners = (manifest or {}).get("partners", {})
-        if message in partners.get("starts_on", []) and partners.get("incoming", {}).get(message) in (
-                partner.code, ANY_PARTNER):
-            return session.get(ProcedureVersion, version_id)
-    return None
-
-
 def _open_dossier(uow, row: PartnerInbox):
     """A partner asks us: a dossier received at the partner's agency, on the procedure started by
     the message. The message is handed in by advance() in the same transaction."""
@@ -196,7 +175,7 @@ def _open_dossier(uow, row: PartnerInbox):
         if row.dossier_id is not None:
             return None
     partner = session.get(Partner, row.partner_id)
-    version = _starting_version(session, partner, row.message)
+    version = starting_version(session, partner.code, row.message)
     agency = session.get(Agency, partner.agency_id) if partner.agency_id else None
     if version is None or agency is None:
         return None

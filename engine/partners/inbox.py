@@ -12,7 +12,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from engine import audit, clock
+from engine import clock
 from engine.models import Partner, PartnerInbox
 from engine.partners import refusals, signing
 from engine.partners.payloads import payload_problems
@@ -72,7 +72,7 @@ def accept(uow, headers, body: bytes, remote_addr: str = "") -> tuple[Answer, in
                     return _recorded_answer(existing), None
         if problem is not None:
             return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason=problem), None
-        wrong = payload_problems(session, partner.code, parsed["message"], parsed["correlation"], parsed["payload"])
+        wrong = payload_problems(session, partner, parsed["message"], parsed["correlation"], parsed["payload"])
         if wrong:
             return _refuse(uow, address=address, partner_code=code, idempotency_key=key, reason="bad_payload",
                            **wrong), None
