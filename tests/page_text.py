@@ -176,12 +176,15 @@ def _template_literals() -> tuple[str, ...]:
     return tuple(sorted(literals))
 
 
-def table_rows(html: str, section: str) -> list[list[str]]:
+def table_rows(html: str, section: str | None = None, *, table_class: str | None = None) -> list[list[str]]:
     """The body rows of the table in the section a heading of id ``section`` names (``history-title``,
-    ``documents-title``), each as the texts a reader sees in its cells, in order."""
+    ``documents-title``), or of the table of class ``table_class`` on a page without sections (a
+    printed slip), each as the texts a reader sees in its cells, in order."""
     root = lxml.html.fromstring(html)
-    tables = root.xpath(f'//section[@aria-labelledby="{section}"]//table')
-    assert tables, f"no table in the section {section}"
+    where = f'//section[@aria-labelledby="{section}"]//table' if section else \
+        f'//table[contains(concat(" ", @class, " "), " {table_class} ")]'
+    tables = root.xpath(where)
+    assert tables, f"no table in {section or table_class}"
     for line_break in tables[0].iter("br"):  # a new line reads as a space
         line_break.tail = " " + (line_break.tail or "")
     return [[" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]

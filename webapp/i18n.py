@@ -185,12 +185,12 @@ def init_app(app) -> None:
     compile_translations(Path(app.root_path) / "translations")
     compile_translations(Path(app.root_path) / "translations_citizen")
     Babel(app, locale_selector=locale)
-    from webapp.days import day_text
+    from webapp.days import MAX_LENGTH as DAY_MAX_LENGTH, day_text
     from webapp.delivery_problems import plain_delivery_problem
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
                                  filesize=format_size, status=status_label, role=role_label, action=action_label,
                                  delivery_problem=plain_delivery_problem, day_text=day_text)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 return_path=return_path)
+                                 return_path=return_path, DAY_MAX_LENGTH=DAY_MAX_LENGTH)
     labels.init_app(app)  # the one label of each concept, on every page

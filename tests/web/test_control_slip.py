@@ -15,6 +15,7 @@ from tests.test_lien_thong_khai_sinh import (
     CARD, PROCEDURE, REGISTER, Officer, at, through_committee,
 )
 from tests.web.conftest import page_text
+from tests.page_text import table_rows
 from tests.web.test_dossier_page import other_commune  # noqa: F401  (fixture)
 
 ID_NUMBER = "001190004567"
@@ -45,13 +46,6 @@ def card_from_bhxh(browser, dossier):
     assert answer.status_code == 200, answer.get_data(as_text=True)
 
 
-def cells(html: str) -> list[list[str]]:
-    """The hand-over table as text, row by row."""
-    body = re.search(r'<table class="handovers">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    return [[re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
-
-
 def test_the_dossier_page_says_which_agency_holds_it_and_the_way_it_came(browser, demo, frozen_clock):
     dossier = at_the_police(demo, frozen_clock)
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
@@ -76,7 +70,7 @@ def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(brows
     assert '<article class="slip" aria-labelledby="slip-title">' in html and '<div class="issuer">' in html
     assert '<nav class="no-print toolbar"' in html and ">In phiếu kiểm soát<" in html
     # Who handed over and who took over sign beside each row (form 05).
-    assert cells(html) == [
+    assert table_rows(html, table_class="handovers") == [
         ["1", "UBND xã Tân Phong · Tiếp nhận và trả kết quả", "UBND xã Tân Phong · Chuyên viên",
          "23/11/2026 09:00", "Nguyễn Thị Hoa", "Trần Văn Minh", "Trước hạn", "Thẩm định hồ sơ khai sinh"],
         ["2", "UBND xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Lãnh đạo", "23/11/2026 10:00", "Trần Văn Minh",
@@ -107,7 +101,7 @@ def test_the_card_from_bhxh_is_a_hand_over_on_the_slip_judged_on_its_share(brows
         assert s.get(Dossier, dossier.id).status == 9  # the committee returns the result with the card
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
     # Half a working day from Thursday 10:00 runs to 16:00 the same day: on time.
-    assert cells(html)[6] == ["7", "BHXH (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
+    assert table_rows(html, table_class="handovers")[6] == ["7", "BHXH (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
                               "26/11/2026 10:30", "", "", "Đúng hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
     assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
