@@ -1,7 +1,7 @@
 """The officer's pages at an office screen's width (1280 px): a dossier code stays on one line in
 the inbox; on a phone (390 px) each step of the inbox and of a dossier, each event of its history
-and each document row of the reception form is a card whose lines name their column, and a step
-form's tick box stands left of its words."""
+and each document row of the reception form is a card whose lines name their column (so are the
+procedures and their versions), and a step form's tick box stands left of its words."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -142,3 +142,24 @@ def test_on_a_phone_each_escalation_is_a_card_and_so_is_the_citizens_tracking(of
         assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     finally:
         context.close()
+
+
+def test_on_a_phone_each_procedure_and_each_version_is_a_card(officer, demo):
+    page = officer("thietke")
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    page.goto("/procedures")
+    receiving = page.locator('table.procedures td[data-label="Trạng thái"]').first
+    expect(receiving).to_contain_text("Đang tiếp nhận")
+    assert label_shown(receiving) == "Trạng thái"
+    assert_within_the_window(receiving.bounding_box(), "Trạng thái")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    page.get_by_role("link", name="Đăng ký kết hôn").first.click()
+    published = page.locator('table.versions td[data-label="Xuất bản lúc"]').first
+    assert_within_the_window(published.bounding_box(), "Xuất bản lúc")
+    assert label_shown(published) == "Xuất bản lúc"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+
+
+def label_shown(cell) -> str:
+    """The column's name a card's line shows before its value (the table's head is hidden)."""
+    return cell.evaluate("el => getComputedStyle(el, '::before').content").strip('"')
