@@ -98,6 +98,7 @@ def load(motcua: Motcua, items: int) -> dict:
               "hash": password_hash, "version": version_id, "given": given, "families": families,
               "middles": middles, "serializer": SERIALIZER_VERSION}
     with motcua.db.begin() as conn:
+        conn.execute(text("SET LOCAL statement_timeout = 0"))  # the bulk load is not a web request
         conn.execute(text(
             "INSERT INTO agencies (id, code, name, kind, area_code, timezone, calendar_code, office_hours) "
             "SELECT a, '000.00.' || lpad(a::text, 2, '0') || '.H56', 'UBND xã Số ' || a, 'commune_committee', "
@@ -186,11 +187,13 @@ def load(motcua: Motcua, items: int) -> dict:
             ) steps
         """), params)
         # The oldest dossiers, left without work by the LIMIT: drop them.
+        conn.execute(text("DELETE FROM dossier_states WHERE dossier_id < (SELECT min(dossier_id) FROM work_items)"))
         conn.execute(text("DELETE FROM dossiers WHERE id < (SELECT min(dossier_id) FROM work_items)"))
         for table in ("agencies", "users", "memberships", "dossiers", "work_items"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
     with motcua.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SET statement_timeout = 0"))
         conn.execute(text("VACUUM ANALYZE"))
     return {"seconds": time.perf_counter() - started}
 

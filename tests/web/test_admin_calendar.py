@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -64,6 +65,9 @@ def test_a_wrong_date_or_a_missing_name_is_shown_beside_the_field(admin, demo):
     page = page_text(response)
     assert "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy" in page
     assert 'value="31/02/2026"' in page and 'value="Ngày không có"' in page  # what was typed stays
+    # The same day field as everywhere: a phone offers its number pad, the field says it is wrong.
+    [day] = lxml.html.fromstring(page).xpath('//input[@id="off-day"]')
+    assert (day.get("inputmode"), day.get("placeholder"), day.get("aria-invalid")) == ("numeric", "dd/mm/yyyy", "true")
     response = admin.post("/admin/calendar/VN/days-off", {"day": "25/11/2026", "name": "  ", "year": "2026"})
     assert response.status_code == 422 and "Cần ghi tên ngày nghỉ." in page_text(response)
     assert rows(demo) == before
