@@ -5,7 +5,7 @@ import math
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
@@ -13,7 +13,8 @@ from engine.accounts import authenticate
 from engine.commands import login_throttle
 from engine.commands import sessions as server_sessions
 from engine.commands.preferences import set_locale
-from webapp import browser_session
+from engine.queries.header import OfficerHeader, officer_header
+from webapp import browser_session, motcua
 from webapp.i18n import LOCALES
 
 bp = Blueprint("auth", __name__)
@@ -55,6 +56,17 @@ def init_app(app) -> None:
 
     app.extensions["login_throttle"] = login_throttle.ThrottlePolicy(
         app.config["LOGIN_MAX_FAILURES"], timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+
+
+def header() -> OfficerHeader | None:
+    """What the page's header shows the logged-in officer (None for anyone else): read once per
+    request, however many parts of the header ask."""
+    if not current_user or not current_user.is_authenticated:
+        return None
+    if "officer_header" not in g:
+        with motcua().read_session() as s:
+            g.officer_header = officer_header(s, current_user.id)
+    return g.officer_header
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engine.commands._steps import RECEPTION, SUPERVISOR
 from engine.commands.notifications import mark_read
-from engine.models import Membership
-from engine.queries.notifications import notifications, unread_count
+from engine.queries.notifications import notifications
 from webapp import motcua
-from webapp.auth import safe_next
+from webapp.auth import header, safe_next
 from webapp.params import page_number
 
 bp = Blueprint("notifications", __name__)
@@ -20,13 +18,11 @@ bp = Blueprint("notifications", __name__)
 def _header_facts():
     """What the header shows a logged-in officer: unread notifications, the supervisor's and the
     one-stop officer's links."""
-    if not current_user or not current_user.is_authenticated:
+    facts = header()
+    if facts is None:
         return {}
-    with motcua().read_session() as s:
-        unread = unread_count(s, current_user.id)
-        roles = set(s.execute(select(Membership.role).where(Membership.user_id == current_user.id)).scalars())
-    return {"unread_notifications": unread, "is_supervisor": SUPERVISOR in roles,
-            "is_reception": RECEPTION in roles, "has_memberships": bool(roles)}
+    return {"unread_notifications": facts.unread_notifications, "is_supervisor": SUPERVISOR in facts.roles,
+            "is_reception": RECEPTION in facts.roles, "has_memberships": bool(facts.roles)}
 
 
 @bp.get("/notifications")

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from engine.commands import procedures as lifecycle
 from engine.queries import procedures as queries
 from webapp import motcua
+from webapp.auth import header
 from webapp.i18n import ROLE_LABELS, role_label
 from webapp.vendor import installed
 
@@ -41,12 +42,10 @@ def _stewards_only():
 @bp.app_context_processor
 def _steward_link():
     """Whether the header links to the procedures page (administrators and modellers)."""
-    if not current_user or not current_user.is_authenticated:
+    facts = header()
+    if facts is None:
         return {}
-    if current_user.is_admin:
-        return {"is_steward": True}
-    with motcua().read_session() as s:
-        return {"is_steward": lifecycle.is_modeller(s, current_user.id)}
+    return {"is_steward": bool(current_user.is_admin) or lifecycle.MODELLER in facts.roles}
 
 
 @bp.app_template_filter("procedure_event")

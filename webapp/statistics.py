@@ -10,13 +10,12 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engine import clock
 from engine import statistics as st
-from engine.models import Membership
 from engine.statistics.tables import READERS, drill_down, service_indices, readable_agencies, table, trend
 from webapp import labels, motcua
+from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
 from webapp.days import read_day
 from webapp.i18n import format_number, format_share
@@ -179,11 +178,8 @@ def percent(share: float | None) -> str:
 @bp.app_context_processor
 def _statistics_facts():
     """The table's columns, and whether the header offers the statistics link."""
-    reads = False
-    if current_user and current_user.is_authenticated:
-        with motcua().read_session() as s:
-            reads = bool(current_user.is_admin) or bool(s.scalar(select(Membership.id).where(
-                Membership.user_id == current_user.id, Membership.role.in_(READERS)).limit(1)))
+    facts = header()
+    reads = facts is not None and (bool(current_user.is_admin) or not facts.roles.isdisjoint(READERS))
     return {"columns": st.FIGURES, "reads_statistics": reads}
 
 

@@ -7,12 +7,29 @@ from engine import commands
 from engine.commands.reception import Applicant
 from tests.page_text import table_rows
 from tests.web.conftest import open_item
+from tests.web.test_tasks import statements_sent
 
 
 def test_reception_officers_see_the_reception_link_and_others_do_not(browser):
     reception = browser("tiepnhan").text("/inbox")
     assert re.search(r'href="/reception/new"[^>]*>Tiếp nhận hồ sơ<', reception)
     assert 'href="/reception/new"' not in browser("chuyenvien").text("/inbox")
+
+
+def test_the_header_offers_each_officer_the_links_of_their_roles_from_one_read(browser, app):
+    """Supervision, statistics, procedures and the unread count come from one read of the officer's
+    roles and notifications per page, however many parts of the header ask."""
+    links = ("/supervise", "/statistics", "/procedures", "/reception/new")
+    offered = {}
+    for username in ("giamsat", "thietke", "tiepnhan", "chuyenvien"):
+        page = browser(username)
+        page.text("/notifications")
+        with statements_sent(app.extensions["motcua"].db) as seen:
+            header = page.text("/notifications").split("</header>")[0]
+        offered[username] = {path for path in links if f'href="{path}"' in header}
+        assert sum("FROM memberships" in statement for statement in seen) == 1, seen
+    assert offered == {"giamsat": {"/supervise", "/statistics"}, "thietke": {"/procedures"},
+                       "tiepnhan": {"/reception/new"}, "chuyenvien": set()}
 
 
 def test_the_task_page_links_to_its_dossier(demo, browser):
