@@ -35,6 +35,7 @@ from sqlalchemy import event, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from engine import clock, migrate  # noqa: E402
+from engine.folding import fold  # noqa: E402
 from engine.bootstrap import Motcua  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.procedures.registry import check_and_deploy  # noqa: E402
@@ -96,7 +97,8 @@ def load(motcua: Motcua, items: int) -> dict:
     span = timedelta(days=HISTORY_DAYS).total_seconds()
     params = {"now": NOW, "n": dossiers, "first_open": first_open, "span": span, "items": items,
               "hash": password_hash, "version": version_id, "given": given, "families": families,
-              "middles": middles, "serializer": SERIALIZER_VERSION}
+              "middles": middles, "serializer": SERIALIZER_VERSION, "given_folded": [fold(w) for w in given],
+              "families_folded": [fold(w) for w in families], "middles_folded": [fold(w) for w in middles]}
     with motcua.db.begin() as conn:
         conn.execute(text("SET LOCAL statement_timeout = 0"))  # the bulk load is not a web request
         conn.execute(text(
@@ -130,7 +132,7 @@ def load(motcua: Motcua, items: int) -> dict:
         conn.execute(text(f"""
             INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name,
                 applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, due_at,
-                original_due_at, finished_at, revision)
+                original_due_at, finished_at, revision, search_name)
             SELECT d, '000.00.' || lpad((1 + d % {AGENCIES})::text, 2, '0') || '.H56-'
                        || to_char(r AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(d::text, 7, '0'),
                    1 + d % {AGENCIES}, :version,
@@ -140,7 +142,11 @@ def load(motcua: Motcua, items: int) -> dict:
                        || (CAST(:given AS text[]))[1 + (d * 13) % cardinality(CAST(:given AS text[]))],
                    lpad((d * 7919 % 1000000000)::text, 12, '0'), 'Xã Số ' || (1 + d % {AGENCIES}), '', '',
                    r, r + interval '15 days', r + interval '15 days',
-                   CASE WHEN d < :first_open THEN r + interval '6 days' END, 4
+                   CASE WHEN d < :first_open THEN r + interval '6 days' END, 4,
+                   -- the name as the search reads it (engine/folding.py), from the same three words
+                   (CAST(:families_folded AS text[]))[1 + (d * 7) % cardinality(CAST(:families AS text[]))] || ' '
+                       || (CAST(:middles_folded AS text[]))[1 + (d / 3) % cardinality(CAST(:middles AS text[]))] || ' '
+                       || (CAST(:given_folded AS text[]))[1 + (d * 13) % cardinality(CAST(:given AS text[]))]
             FROM generate_series(1, :n) d,
                  LATERAL (SELECT :now - make_interval(secs => :span * (:n - d) / :n) AS r) received
         """), params)
