@@ -77,6 +77,9 @@ def test_a_count_of_one_is_singular_in_english(app):
         assert render_template_string(template, n=1) == "1 hồ sơ"
         with force_locale("en"):
             assert [render_template_string(template, n=n) for n in (1, 2)] == ["1 dossier", "2 dossiers"]
+        # A page's translations are kept for the request: a block in another language (a mail to a
+        # citizen) has its own, and the page's language comes back after it.
+        assert render_template_string(template, n=2) == "2 hồ sơ"
 
 
 def test_inbox_shows_reception_time_in_local_time(browser, receive_dossier):
