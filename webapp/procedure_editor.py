@@ -18,14 +18,13 @@ from engine.procedures.starter import starter_xml
 from engine.queries import procedures as queries
 from webapp import editor_texts, forms_render, motcua
 from webapp.i18n import current_language, error_message
-from webapp.procedures import bp
+from webapp.procedures import bp, officer_is_modeller
 from webapp.vendor import installed
 
 
 def _modellers_only():
-    with motcua().read_session() as s:
-        if not lifecycle.is_modeller(s, current_user.id):
-            abort(404)
+    if not officer_is_modeller():
+        abort(404)
 
 
 def _folder_forms() -> dict:

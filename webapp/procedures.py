@@ -34,9 +34,8 @@ EVENT_LABELS = {
 @bp.before_request
 @login_required
 def _stewards_only():
-    with motcua().read_session() as s:
-        if not (current_user.is_admin or lifecycle.is_modeller(s, current_user.id)):
-            abort(404)
+    if not (current_user.is_admin or officer_is_modeller()):
+        abort(404)
 
 
 @bp.app_context_processor
@@ -45,7 +44,7 @@ def _steward_link():
     facts = header()
     if facts is None:
         return {}
-    return {"is_steward": bool(current_user.is_admin) or lifecycle.MODELLER in facts.roles}
+    return {"is_steward": bool(current_user.is_admin) or officer_is_modeller()}
 
 
 @bp.app_template_filter("procedure_event")
@@ -53,23 +52,23 @@ def procedure_event(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
 
 
-def _is_modeller() -> bool:
-    with motcua().read_session() as s:
-        return lifecycle.is_modeller(s, current_user.id)
+def officer_is_modeller() -> bool:
+    """From the roles the page's header reads anyway (once per request)."""
+    return lifecycle.MODELLER in header().roles
 
 
 @bp.get("")
 def index():
     with motcua().read_session() as s:
         rows = queries.procedure_list(s, current_user.id)
-    return render_template("procedures/index.html", procedures=rows, is_modeller=_is_modeller())
+    return render_template("procedures/index.html", procedures=rows, is_modeller=officer_is_modeller())
 
 
 @bp.get("/<key>")
 def show(key: str):
     with motcua().read_session() as s:
         detail = queries.procedure_detail(s, current_user.id, key)
-    return render_template("procedures/show.html", p=detail.row, detail=detail, is_modeller=_is_modeller())
+    return render_template("procedures/show.html", p=detail.row, detail=detail, is_modeller=officer_is_modeller())
 
 
 @bp.post("/<key>/retire")

@@ -30,6 +30,12 @@ def test_the_header_offers_each_officer_the_links_of_their_roles_from_one_read(b
         assert sum("FROM memberships" in statement for statement in seen) == 1, seen
     assert offered == {"giamsat": {"/supervise", "/statistics"}, "thietke": {"/procedures"},
                        "tiepnhan": {"/reception/new"}, "chuyenvien": set()}
+    # The procedures pages' own check (modellers only) uses the same read; the other is the
+    # procedure list's own permission check, in the engine.
+    modeller = browser("thietke")
+    with statements_sent(app.extensions["motcua"].db) as seen:
+        assert "Soạn thủ tục mới" in modeller.text("/procedures")
+    assert sum("FROM memberships" in statement for statement in seen) == 2, seen
 
 
 def test_the_task_page_links_to_its_dossier(demo, browser):
