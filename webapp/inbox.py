@@ -15,7 +15,7 @@ from engine.queries.step_urgency import urgency
 from engine.queries.supplements import supplement_context
 from engine.queries.tasks import task_view
 from webapp import forms_render, motcua
-from webapp.auth import safe_next
+from webapp.auth import header, safe_next
 from webapp.errors import on_form_invalid
 from webapp.params import page_number
 
@@ -34,9 +34,11 @@ def index():
     tab = tab if tab in TABS else "mine"
     page = page_number()
     now = clock.now()
+    units = header().units  # the header shows the same officer's roles: read once for both
     with motcua().read_session() as s:
-        listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page, now=now)
-        counts = tab_counts(s, current_user.id, now=now)
+        listing = inbox(s, current_user.id, tab, search=request.args.get("q", ""), page=page, now=now,
+                        units=units)
+        counts = tab_counts(s, current_user.id, now=now, units=units)
         marks = urgency(s, [row.work_item_id for row in listing.rows], now=now)
     return render_template("inbox/inbox.html", listing=listing, counts=counts, now=now, marks=marks)
 

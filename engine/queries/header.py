@@ -14,9 +14,16 @@ from engine.queries.notifications import unread_count
 @dataclass(frozen=True)
 class OfficerHeader:
     unread_notifications: int
-    roles: frozenset[str]
+    # (agency id, role) of each membership, in a stable order: the inbox on the same page shows
+    # the work of exactly these units (engine/queries/inbox.py), without reading them again.
+    units: tuple[tuple[int, str], ...]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(role for _agency, role in self.units)
 
 
 def officer_header(session, user_id: int) -> OfficerHeader:
-    roles = session.execute(select(Membership.role).where(Membership.user_id == user_id).distinct()).scalars()
-    return OfficerHeader(unread_count(session, user_id), frozenset(roles))
+    units = session.execute(select(Membership.agency_id, Membership.role).where(Membership.user_id == user_id)
+                            .order_by(Membership.agency_id, Membership.role)).all()
+    return OfficerHeader(unread_count(session, user_id), tuple(tuple(unit) for unit in units))

@@ -66,6 +66,8 @@ class InboxPage:
 
 
 def units_of(session, user_id: int) -> list[tuple[int, str]]:
+    """The officer's units: (agency id, role) of each membership. A page whose header has read
+    them already (engine/queries/header.py) hands them to the functions below instead."""
     return [tuple(row) for row in session.execute(
         select(Membership.agency_id, Membership.role).where(Membership.user_id == user_id)).all()]
 
@@ -131,11 +133,12 @@ def _page_ids(tab: str, user_id: int, units, now, search: str, offset: int, limi
 
 
 def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: int = 1,
-          per_page: int = PER_PAGE, now: datetime | None = None) -> InboxPage:
-    """One page of a tab, soonest deadline first (no deadline last), then oldest first."""
+          per_page: int = PER_PAGE, now: datetime | None = None, units=None) -> InboxPage:
+    """One page of a tab, soonest deadline first (no deadline last), then oldest first.
+    ``units``: the officer's units when the caller has them (``units_of``)."""
     now = now or clock.now()
     page = max(1, int(page))
-    units = units_of(session, user_id)
+    units = units_of(session, user_id) if units is None else units
     page_ids = _page_ids(tab, user_id, units, now, search, (page - 1) * per_page, per_page + 1).subquery()
     assignee = aliased(User)
     stmt = (
@@ -155,13 +158,13 @@ def inbox(session, user_id: int, tab: str = "mine", *, search: str = "", page: i
                      has_next=len(rows) > per_page, search=search.strip())
 
 
-def tab_counts(session, user_id: int, *, now: datetime | None = None) -> dict[str, int]:
+def tab_counts(session, user_id: int, *, now: datetime | None = None, units=None) -> dict[str, int]:
     """How many open items each tab holds (no search), for the tab labels.
 
-    "Done" is not counted: it only grows, and its label needs no number.
+    "Done" is not counted: it only grows, and its label needs no number. ``units`` as for ``inbox``.
     """
     now = now or clock.now()
-    units = units_of(session, user_id)
+    units = units_of(session, user_id) if units is None else units
     # One statement for the four counts: every open tab is a part of "open, visible, mine or free",
     # so one pass over that set with a FILTER per tab replaces four statements (and four plans).
     base = and_(WorkItem.state == "open", _in_units(units),

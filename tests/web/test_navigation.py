@@ -38,6 +38,20 @@ def test_the_header_offers_each_officer_the_links_of_their_roles_from_one_read(b
     assert sum("FROM memberships" in statement for statement in seen) == 2, seen
 
 
+def test_the_inbox_shows_the_work_of_the_units_the_header_read(demo, browser, app):
+    """The header's read of the officer's roles also decides whose work the inbox lists and counts:
+    one read of the memberships per inbox page, and still only the officer's own units' work."""
+    dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                               procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
+    specialist, police = browser("chuyenvien"), browser("congan")
+    specialist.text("/inbox")
+    with statements_sent(app.extensions["motcua"].db) as seen:
+        queue = specialist.text("/inbox?tab=unclaimed")
+    assert sum("FROM memberships" in statement for statement in seen) == 1, seen
+    assert dossier.code in queue
+    assert dossier.code not in police.text("/inbox?tab=unclaimed")
+
+
 def test_the_task_page_links_to_its_dossier(demo, browser):
     dossier = commands.receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
                                procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Nguyễn Văn An"))
