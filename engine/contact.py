@@ -27,7 +27,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
-# The columns' lengths (engine/models.py: Dossier, SupplementRequest).
+# The columns' lengths (engine/models/dossiers.py: Dossier, SupplementRequest).
 MAX_NAME = 255
 MAX_ID_NUMBER = 40
 MAX_ADDRESS = 500

@@ -55,8 +55,9 @@ def step_verdict(*, state: str, finished_at: datetime | None, due_at: datetime |
 def step_outcome(*, state: str, finished_at: datetime | None, due_at: datetime | None,
                  timezone: str | Callable[[], str]) -> str | None:
     """The class of a step that has ended (None while it has not): ``step_verdict`` as of its end,
-    which no later instant changes. Kept in ``work_items.outcome`` when the step ends (models.py),
-    as ``dossiers.outcome`` is, so the database counts a period's steps (``class_expression``)."""
+    which no later instant changes. Kept in ``work_items.outcome`` when the step ends
+    (engine/models/work_items.py), as ``dossiers.outcome`` is, so the database counts a period's
+    steps (``class_expression``)."""
     if finished_at is None:
         return None
     return step_verdict(state=state, finished_at=finished_at, due_at=due_at, timezone=timezone, at=finished_at)
