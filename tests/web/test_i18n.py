@@ -105,7 +105,8 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     used = {msg for _file, _line, msg, _comments, _ctx in extract_from_dir(
         str(WEBAPP), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None,
-                                                      "lazy_gettext": None, "ngettext": (1, 2)})}
+                                                      "lazy_gettext": None, "ngettext": (1, 2),
+                                                      "pgettext": ((1, "c"), 2)})}
     missing = sorted(str(m) for m in used if m not in translated)
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
 
@@ -207,3 +208,14 @@ def test_a_refused_step_form_speaks_english_to_an_english_officer(browser, recei
     page = page_text(minh.post(f"/tasks/{item}/request-supplement", {"missing": "", "reason": ""}))
     assert "Write at least one document or item to be supplemented." in page
     assert "Give the reason for the supplement request." in page and "Cần ghi" not in page
+
+
+def test_a_dossiers_procedure_is_one_procedure_in_english_and_the_menu_lists_procedures(browser, receive_dossier):
+    _, item = receive_dossier()
+    minh = browser("chuyenvien")
+    minh.post("/language", {"locale": "en"})
+    page = minh.text(f"/tasks/{item}")
+    assert "<dt>Procedure</dt><dd>Đăng ký kết hôn</dd>" in page and "Procedures" not in page
+    tam = browser("thietke")
+    tam.post("/language", {"locale": "en"})
+    assert '">Procedures</a></li>' in tam.text("/inbox")
