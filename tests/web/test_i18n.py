@@ -76,6 +76,7 @@ def test_times_are_shown_in_ho_chi_minh_city_time_as_dd_mm_yyyy(app):
         assert format_datetime(evening_utc) == "24/11/2026 03:30"
         assert format_date(evening_utc) == "24/11/2026"
         assert format_date(date(2026, 1, 5)) == "05/01/2026"
+        assert format_date(date(26, 1, 5)) == "05/01/0026"  # the recorded day as typed, wrong as it is
         assert format_datetime(None) == "—"
 
 
