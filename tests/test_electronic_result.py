@@ -173,3 +173,11 @@ def test_signing_and_checking_work_inside_a_thread_that_runs_an_event_loop(demo,
         return check(result.pdf, [ours.ca_pem])
 
     assert asyncio.run(inside_a_loop()).genuine
+
+
+def test_the_result_prints_every_recorded_day_as_dd_mm_yyyy():
+    from datetime import date
+
+    from engine.results.document import plain
+    assert plain(date(2026, 12, 2)) == "02/12/2026"
+    assert plain(date(26, 12, 2)) == "02/12/0026"  # not 02/12/26: the slip shows as it was recorded

@@ -46,11 +46,16 @@ def day_text(value) -> str:
     """A day as its field shows it (dd/mm/yyyy); text that names no day is shown as it is, so what
     someone typed wrong stays in the field for them to correct."""
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return _dd_mm_yyyy(value)
     day = read_day(value) if isinstance(value, str) else None
     if day is None:
         return "" if value is None else str(value)
-    return day.strftime("%d/%m/%Y")
+    return _dd_mm_yyyy(day)
+
+
+def _dd_mm_yyyy(day: date) -> str:
+    # Not strftime: its %Y writes the year 0026 (a slip of the keyboard) as "26".
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def iso_day(text: str) -> str:

@@ -26,6 +26,7 @@ from flask_login import current_user
 
 from engine.statuses import DossierStatus
 from webapp import labels
+from webapp.days import day_text
 
 LOCALES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -99,7 +100,7 @@ def format_date(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(_zone()).date()
-    return value.strftime("%d/%m/%Y")
+    return day_text(value)
 
 
 def format_number(value, decimals: int | None = None) -> str:
@@ -205,7 +206,7 @@ def init_app(app) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n), newstyle=True)
-    from webapp.days import MAX_LENGTH as DAY_MAX_LENGTH, day_text
+    from webapp.days import MAX_LENGTH as DAY_MAX_LENGTH
     from webapp.delivery_problems import plain_delivery_problem
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
                                  filesize=format_size, status=status_label, role=role_label, action=action_label,

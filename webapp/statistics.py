@@ -17,7 +17,7 @@ from engine.statistics.tables import READERS, drill_down, service_indices, reada
 from webapp import labels, motcua
 from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
-from webapp.days import read_day
+from webapp.days import DAY_INVALID, read_day
 from webapp.i18n import format_number, format_share
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
@@ -77,11 +77,14 @@ def chosen_period() -> tuple[st.Period, dict, dict]:
         try:
             first = read_day(request.args.get("from")) if request.args.get("from") else now.replace(day=1)
             last = read_day(request.args.get("to")) if request.args.get("to") else now
-            if first is None or last is None or last < first or (last - first).days >= MAX_DAYS:
+            if first is None or last is None:
+                errors["period"] = str(DAY_INVALID)  # 31/02/2026: say so, not that the period is too long
+                raise ValueError
+            if last < first or (last - first).days >= MAX_DAYS:
                 raise ValueError
             period = st.Period(first, last, zone)
         except ValueError:
-            errors["period"] = _("Khoảng thời gian phải từ 1 ngày đến 3 năm, ngày bắt đầu không sau ngày kết thúc.")
+            errors.setdefault("period", _("Khoảng thời gian phải từ 1 ngày đến 3 năm, ngày bắt đầu không sau ngày kết thúc."))
             kind, period = "month", st.Period.month(now.year, now.month, zone)
     elif kind == "quarter":
         period = st.Period.quarter(year, quarter, zone)

@@ -108,7 +108,7 @@ def plain(value) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime's %Y writes 0026 as "26"
     if isinstance(value, list):
         return ", ".join(plain(v) for v in value)
     if isinstance(value, float):

@@ -1,8 +1,10 @@
 """Vietnamese first, English on request (remembered per officer); Vietnamese dates, Hà Nội time."""
 from __future__ import annotations
 
+import ast
 import io
 import os
+import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -11,9 +13,15 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale
+import pytest
 from sqlalchemy import select
 
+from engine import contact
+from engine.errors import FormInvalid
 from engine.models import User
+from engine.procedures.forms import validate_form
+from tests.web.conftest import page_text
+from webapp.field_messages import translated
 from webapp.i18n import compile_translations, format_date, format_datetime
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
@@ -68,6 +76,7 @@ def test_times_are_shown_in_ho_chi_minh_city_time_as_dd_mm_yyyy(app):
         assert format_datetime(evening_utc) == "24/11/2026 03:30"
         assert format_date(evening_utc) == "24/11/2026"
         assert format_date(date(2026, 1, 5)) == "05/01/2026"
+        assert format_date(date(26, 1, 5)) == "05/01/0026"  # the recorded day as typed, wrong as it is
         assert format_datetime(None) == "—"
 
 
@@ -97,7 +106,8 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     used = {msg for _file, _line, msg, _comments, _ctx in extract_from_dir(
         str(WEBAPP), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None,
-                                                      "lazy_gettext": None, "ngettext": (1, 2)})}
+                                                      "lazy_gettext": None, "ngettext": (1, 2),
+                                                      "pgettext": ((1, "c"), 2)})}
     missing = sorted(str(m) for m in used if m not in translated)
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
 
@@ -125,3 +135,88 @@ def test_the_catalogue_is_compiled_from_the_po_at_start_and_again_after_an_edit(
     compile_translations(tmp_path)
     with open(folder / "messages.mo", "rb") as f:
         assert {_plain(m.id): m.string for m in read_mo(f)}["Chào"] == "Hello"
+
+
+def _engine_field_messages() -> set[str]:
+    """The fixed texts the engine gives as field errors: ``FormInvalid({"field": ["…"]})``,
+    ``problems["field"] = ["…"]`` and ``problems.append("…")`` under engine/."""
+    found = set()
+    for source in (WEBAPP.parent / "engine").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            values = []
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "FormInvalid" \
+                    and node.args and isinstance(node.args[0], ast.Dict):
+                values = [e for v in node.args[0].values if isinstance(v, ast.List) for e in v.elts]
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript) \
+                    and isinstance(node.value, ast.List):
+                values = node.value.elts
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "append" \
+                    and getattr(node.func.value, "id", None) == "problems":
+                values = node.args
+            found |= {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
+    return found
+
+
+_VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.I)
+
+
+def test_the_engines_field_messages_read_english_on_an_english_page(app):
+    schema = {"type": "object", "required": ["opinion", "count", "on", "kind"], "additionalProperties": False,
+              "properties": {"opinion": {"title": "Ý kiến", "type": "string", "minLength": 5, "maxLength": 8},
+                             "count": {"type": "integer", "minimum": 1, "maximum": 3},
+                             "on": {"title": "Ngày", "type": "string", "format": "date"},
+                             "off": {"title": "Ngày kết thúc", "type": "string", "format": "date"},
+                             "kind": {"type": "string", "enum": ["a", "b"]}},
+              "x-compare": [{"field": "off", "op": ">=", "to": "on"}, {"field": "on", "op": "<=", "to": "$today"}]}
+    from_forms = []
+    for data in ({}, {"opinion": "abc", "count": 0, "on": "2026-13-01", "kind": "c", "extra": 1},
+                 {"opinion": "x" * 9, "count": 1.5, "on": "2099-01-01", "off": "2098-01-01", "kind": 1},
+                 {"opinion": "x" * 5, "count": 4, "on": "2026-01-01", "kind": "a"}):
+        with pytest.raises(FormInvalid) as refused:
+            validate_form(schema, data, today=date(2026, 11, 23))
+        from_forms += [m for messages in refused.value.field_errors.values() for m in messages]
+    messages = sorted(_engine_field_messages() | set(from_forms) | {
+        contact.too_long("x" * 300, 255),
+        "UBND xã Tân Phong không tiếp nhận thủ tục «Đăng ký kết hôn».",
+        "Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: Tờ khai; Bản sao. "
+        "Hãy lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02).",
+        "Chưa đủ nội dung đã yêu cầu bổ sung: Tờ khai. Chỉ ghi nhận khi công dân bổ sung đầy đủ.",
+        "Chưa tải lên: Tờ khai.", "Tối đa 20 dòng.", "Số lượng phải từ 1 đến 99.", "Mật khẩu cần ít nhất 10 ký tự.",
+        "Ngày hẹn mới phải sau hạn hiện tại (24/11/2026 17:00) và sau thời điểm hiện tại."})
+    assert "Giá trị phải là số nguyên." in messages and "Không được sau ngày hôm nay." in messages
+    with app.test_request_context(), force_locale("en"):
+        english = translated({"field": messages})["field"]
+        still_vietnamese = [m for m, e in zip(messages, english) if e == m and _VIETNAMESE.search(
+            _NAMES.sub("", m))]
+        assert not still_vietnamese
+        assert translated({"f": ["Tối đa 2000 ký tự."]}) == {"f": ["At most 2000 characters."]}
+        assert translated({"f": ["Không được trước «Ngày cấp»."]}) == {"f": ["Must not be before «Ngày cấp»."]}
+    with app.test_request_context():
+        assert translated({"field": messages})["field"] == messages  # Vietnamese stays as the engine wrote it
+
+
+# What people named stays as they wrote it: a form field's title, an agency, a document.
+_NAMES = re.compile(r"«[^»]*»|UBND xã Tân Phong|Đăng ký kết hôn|Tờ khai|Bản sao|Ý kiến|Ngày kết thúc|Ngày")
+
+
+def test_a_refused_step_form_speaks_english_to_an_english_officer(browser, receive_dossier):
+    _, item = receive_dossier()
+    minh = browser("chuyenvien")
+    minh.post("/language", {"locale": "en"})
+    minh.post(f"/tasks/{item}/claim")
+    page = page_text(minh.post(f"/tasks/{item}/complete", {"appraisal_opinion": "ok"}))
+    assert "At least 5 characters." in page and "Cần ít nhất" not in page
+    page = page_text(minh.post(f"/tasks/{item}/request-supplement", {"missing": "", "reason": ""}))
+    assert "Write at least one document or item to be supplemented." in page
+    assert "Give the reason for the supplement request." in page and "Cần ghi" not in page
+
+
+def test_a_dossiers_procedure_is_one_procedure_in_english_and_the_menu_lists_procedures(browser, receive_dossier):
+    _, item = receive_dossier()
+    minh = browser("chuyenvien")
+    minh.post("/language", {"locale": "en"})
+    page = minh.text(f"/tasks/{item}")
+    assert "<dt>Procedure</dt><dd>Đăng ký kết hôn</dd>" in page and "Procedures" not in page
+    tam = browser("thietke")
+    tam.post("/language", {"locale": "en"})
+    assert '">Procedures</a></li>' in tam.text("/inbox")

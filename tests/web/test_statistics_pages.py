@@ -65,6 +65,11 @@ def test_scope_and_bad_input(browser, cases, demo):
     assert "Khoảng thời gian phải từ 1 ngày đến 3 năm" in page
     assert "Kỳ báo cáo không hợp lệ." in leader.text("/statistics?period=month&month=13")
     assert leader.get("/statistics?period=custom&from=abc").status_code == 200
+    # A day that does not exist is named as such, not as a period too long or the wrong way round.
+    for day in ("31/02/2026", "2026-13-01"):
+        impossible = leader.text(f"/statistics?period=custom&from={day}&to=15/03/2026")
+        assert "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy" in impossible
+        assert "Khoảng thời gian phải" not in impossible
     typed = leader.text("/statistics?period=custom&from=01/11/2026&to=15/11/2026")  # as typed in its fields
     assert "Khoảng thời gian phải" not in typed
     assert 'value="01/11/2026"' in typed and 'value="15/11/2026"' in typed
