@@ -5,6 +5,7 @@ the counter officer sees the scans and decides with the same decision as at the 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 
 import pytest
@@ -180,3 +181,15 @@ def test_officers_cannot_use_the_submission_pages(app, demo):
     officer.login("tiepnhan")
     response = officer.get(URL)
     assert response.status_code == 302 and response.headers["Location"].startswith("/dang-nhap")
+
+
+def test_enter_in_a_field_saves_the_draft_rather_than_removing_a_scan(citizen):
+    """Browsers submit with the first submit button; with a scan uploaded, that was its "Xóa", so
+    Enter in the name field deleted the scan. It must be the draft's "Lưu nháp"."""
+    b = citizen()
+    post(b, FORM, {"doc-0": ("to-khai.pdf", PDF)})
+    html = b.text(URL)
+    assert "to-khai.pdf" in html
+    form = html[html.index('<form class="apply"'):]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'value="save"' in first_button and 'name="remove"' not in first_button
