@@ -29,7 +29,7 @@ from engine.procedures.problems import Problem
 from engine.procedures.rules import check_tree
 from engine.procedures.rules.engine_errors import clean, rewrite, xsd_message
 from engine.procedures.manifest import BPMN, build_manifest
-from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
+from engine.procedures.safe_xml import UnsafeXml, parse_untrusted, syntax_message_en, syntax_message_vi
 from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
 from engine.runtime.serializer import specs_from_json, specs_to_json
 
@@ -72,10 +72,8 @@ def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int
     schemas by file name that take the place of the forms folder's (a draft's edited forms)."""
     try:
         tree = parse_untrusted(content, max_bytes)
-    except UnsafeXml as exc:
-        raise ProcedureInvalid([Problem(filename, "", f"refused: {exc}")])
-    except etree.XMLSyntaxError as exc:
-        raise ProcedureInvalid([Problem(filename, "", f"malformed XML: {exc}")])
+    except (UnsafeXml, etree.XMLSyntaxError) as exc:
+        raise ProcedureInvalid([unreadable(filename, exc)])
     problems = _xsd_problems(tree, filename)
     if problems:
         raise ProcedureInvalid(problems)
@@ -92,6 +90,16 @@ def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int
         raise ProcedureInvalid(_unique(errors))
     return CheckedProcedure(filename, content.decode("utf-8"), manifest, forms, spec, subprocess_specs,
                             warnings=[p for p in problems if p.severity != "error"])
+
+
+def unreadable(filename: str, exc: Exception) -> Problem:
+    """Why ``parse_untrusted`` refused the file, in English and in Vietnamese (never lxml's English
+    on a Vietnamese page)."""
+    if isinstance(exc, UnsafeXml):
+        return Problem(filename, "", f"refused: {exc}", message_vi=exc.message_vi)
+    if isinstance(exc, etree.XMLSyntaxError):
+        return Problem(filename, "", f"malformed XML: {syntax_message_en(exc)}", message_vi=syntax_message_vi(exc))
+    return Problem(filename, "", f"malformed XML: {exc}", message_vi="Tệp không phải XML hợp lệ.")
 
 
 def _unique(problems):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from engine.commands import procedures as lifecycle
+from engine.models import ProcedureDraft
 from tests.bpmn_samples import FORMS, reference_xml
 from tests.page_text import table_rows
 
@@ -100,6 +101,35 @@ def test_the_editor_saves_drafts_checks_them_and_publishes(browser, demo):
     published = post_json(modeller, "/procedures/publish", {"xml": RENAMED, "note": "Tên bước mới"})
     assert published.status_code == 200 and published.get_json()["version"] == 2
     assert post_json(modeller, "/procedures/drafts", {"xml": "<nope"}).status_code == 422
+
+
+def test_a_file_that_is_not_a_diagram_is_refused_in_the_pages_language(browser, demo):
+    """Not XML, a DOCTYPE (entity expansion), a file past the size limit, XML that is not BPMN:
+    refused with nothing saved, and said in Vietnamese on a Vietnamese page, not in lxml's
+    English ("Start tag expected", "<string>")."""
+    modeller = browser("thietke")
+    cases = {
+        "hello world": "dòng 1, cột 1",
+        "": "dòng 1, cột 1",
+        RENAMED[:len(RENAMED) // 2]: "Tệp không phải XML hợp lệ: lỗi ở dòng",
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><d>&b;</d>': "DOCTYPE hoặc ENTITY",
+        RENAMED.replace("</bpmn:definitions>", "<!--" + "x" * (3 * 1024 * 1024) + "--></bpmn:definitions>"):
+            "Tệp quá lớn: 3 MB, tối đa 2 MB.",
+        "<html><body>x</body></html>": "Sơ đồ cần đúng một quy trình",
+    }
+    for xml, expected in cases.items():
+        answer = post_json(modeller, "/procedures/drafts", {"xml": xml})
+        assert answer.status_code == 422
+        [problem] = answer.get_json()["problems"]
+        assert expected in problem["message"], problem
+        assert not re.search(r"[Ee]xpected|<string>|declarations|not allowed|too large", problem["message"]), problem
+    with demo.motcua.read_session() as s:
+        assert s.query(ProcedureDraft).count() == 0
+    assert post_json(modeller, "/procedures/publish", {"xml": "hello"}).get_json()["problems"][0]["message"] \
+        .startswith("Tệp không phải XML hợp lệ")
+    modeller.post("/language", {"locale": "en", "next": "/procedures"})
+    [problem] = post_json(modeller, "/procedures/drafts", {"xml": "hello"}).get_json()["problems"]
+    assert problem["message"].startswith("malformed XML: Start tag expected") and "<string>" not in problem["message"]
 
 
 def test_the_form_preview_is_the_task_pages_field_markup(browser, demo):
