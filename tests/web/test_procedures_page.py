@@ -132,6 +132,16 @@ def test_a_file_that_is_not_a_diagram_is_refused_in_the_pages_language(browser, 
     assert problem["message"].startswith("malformed XML: Start tag expected") and "<string>" not in problem["message"]
 
 
+def test_a_diagram_past_the_request_limit_is_a_problem_the_editor_lists(app, browser, demo):
+    """The editor reads every answer as JSON: Werkzeug's HTML 413 made it say the server could not
+    be reached."""
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    answer = post_json(browser("thietke"), "/procedures/drafts", {"xml": "x" * (2 * 1024 * 1024)})
+    assert answer.status_code == 413
+    [problem] = answer.get_json()["problems"]
+    assert problem["message"].startswith("Dữ liệu gửi lên lớn hơn 1 MB nên chưa được lưu.")
+
+
 def test_the_form_preview_is_the_task_pages_field_markup(browser, demo):
     import json
     modeller = browser("thietke")
