@@ -195,20 +195,25 @@ def _check_structure(tree, manifest, filename, problems):
     problems.extend(Problem(filename, manifest["key"], message) for message in metadata.problems(manifest["properties"]))
     for process in tree.getroot().findall(f"{{{BPMN}}}process"):
         if process.find(f"{{{BPMN}}}startEvent") is None:
-            problems.append(Problem(filename, process.get("id"), "process has no start event"))
+            problems.append(Problem(filename, process.get("id"), "process has no start event", "error",
+                                    "Quy trình không có sự kiện bắt đầu."))
         if process.find(f"{{{BPMN}}}endEvent") is None:
-            problems.append(Problem(filename, process.get("id"), "process has no end event"))
+            problems.append(Problem(filename, process.get("id"), "process has no end event", "error",
+                                    "Quy trình không có sự kiện kết thúc: hãy vẽ một sự kiện kết thúc sau bước cuối."))
 
 
 def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None) -> dict:
     forms = {}
     for step_id, step in manifest["steps"].items():
         if not step["role"]:
-            problems.append(Problem(filename, step_id, "human task is not in a named lane (the lane names the role)"))
+            problems.append(Problem(filename, step_id, "human task is not in a named lane (the lane names the role)",
+                                    "error", "Bước của cán bộ chưa nằm trong lane có tên: hãy đặt bước vào lane của vai "
+                                    "trò làm bước đó (tên lane là mã vai trò, ví dụ specialist)."))
         props = step["properties"]
         status = props.get("dossierStatus")
         if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
-            problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}"))
+            problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}",
+                                    "error", f"Trạng thái hồ sơ (dossierStatus) phải là một mã từ 1 đến 10, không phải «{status}»."))
         if "allotment" in props:
             _check_time_limit(props["allotment"], filename, step_id, "allotment", problems)
         if "payment" in props and (props["payment"] not in _payment_kinds() or status != "6"):
@@ -219,12 +224,14 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
                 if not isinstance(json.loads(props["sendBackData"]), dict):
                     raise ValueError
             except ValueError:
-                problems.append(Problem(filename, step_id, "sendBackData must be a JSON object"))
+                problems.append(Problem(filename, step_id, "sendBackData must be a JSON object", "error",
+                                        "sendBackData phải là một đối tượng JSON, ví dụ {\"decision\": \"send_back\"}."))
         if step["kind"] != "userTask":
             continue
         form = step["form"]
         if not form:
-            problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)"))
+            problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)", "error",
+                                    "Bước của cán bộ (user task) chưa có biểu mẫu: hãy chọn biểu mẫu của bước."))
             continue
         if form not in forms:
             schema = _read_form(forms_dir, form, filename, step_id, problems, extra_forms)
@@ -254,10 +261,13 @@ def _check_supplement_pattern(manifest, filename, problems):
         if value is None:
             continue
         if value not in ("true", "false"):
-            problems.append(Problem(filename, step_id, f"supplementRequest must be true or false, not {value!r}"))
+            problems.append(Problem(filename, step_id, f"supplementRequest must be true or false, not {value!r}", "error",
+                                    f"supplementRequest phải là true hoặc false, không phải «{value}»."))
         elif value == "true" and step["process_id"] not in waiting:
             problems.append(Problem(filename, step_id, "supplementRequest needs a step with dossierStatus 5 "
-                                                       "(where the dossier waits for the supplement) in the same pool"))
+                                                       "(where the dossier waits for the supplement) in the same pool",
+                                    "error", "Bước này có thể yêu cầu bổ sung (supplementRequest) nhưng pool của nó không "
+                                    "có bước chờ bổ sung (dossierStatus 5): hãy vẽ bước đó."))
 
 
 def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_forms=None):
@@ -270,12 +280,15 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
         return schema
     path = (forms_dir / name).resolve()
     if Path(name).name != name or not path.is_file():
-        problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}"))
+        problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}", "error",
+                                f"Không có biểu mẫu «{name}»: hãy chọn một biểu mẫu có sẵn, hoặc tạo biểu mẫu này "
+                                "trong phần Biểu mẫu."))
         return None
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        problems.append(Problem(filename, step_id, f"form {name!r} is not valid JSON: {exc}"))
+        problems.append(Problem(filename, step_id, f"form {name!r} is not valid JSON: {exc}", "error",
+                                f"Biểu mẫu «{name}» không phải JSON hợp lệ."))
         return None
     problem = check_schema(schema)
     if problem:
@@ -289,7 +302,8 @@ def _check_expressions(task_spec, filename, problems):
     checks = []
     if task_spec.__class__.__name__ == "ScriptTask":
         if not (task_spec.script or "").strip():
-            problems.append(Problem(filename, element, "script task has no script"))
+            problems.append(Problem(filename, element, "script task has no script", "error",
+                                    "Script task không có kịch bản."))
         else:
             checks.append(("script", task_spec.script, compile_script))
     for attr in ("prescript", "postscript"):

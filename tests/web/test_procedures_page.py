@@ -194,3 +194,22 @@ def test_an_administrator_previews_then_moves_open_dossiers(browser, demo, recei
     assert response.status_code == 302
     page = admin.text("/procedures/dang_ky_ket_hon")
     assert "Đã chuyển 1 hồ sơ sang phiên bản 2" in page and "Chuyển hồ sơ sang phiên bản khác 2" in page
+
+
+def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
+    """A step outside any lane (no role), no end event, a user task without a form, a form that is
+    not there: the draft's problems on a Vietnamese page were English-only ("human task is not in
+    a named lane …", "form 'x.json' not found in /srv/…/forms", the server's folder included)."""
+    no_lanes = re.sub(r"<bpmn:laneSet.*?</bpmn:laneSet>", "", RENAMED, flags=re.S)
+    no_end = re.sub(r"<bpmn:endEvent (id=\"end_(?:returned|refused)\".*?)</bpmn:endEvent>",
+                    r"<bpmn:intermediateThrowEvent \1</bpmn:intermediateThrowEvent>", RENAMED, flags=re.S)
+    no_form = RENAMED.replace('value="ket_hon_tham_dinh.json"', 'value="khong_co.json"')
+    modeller = browser("thietke")
+    messages = {}
+    for name, xml in (("no_lanes", no_lanes), ("no_end", no_end), ("no_form", no_form)):
+        messages[name] = [p["message"] for p in post_json(modeller, "/procedures/drafts", {"xml": xml}).get_json()["problems"]]
+    assert any(m.startswith("Bước của cán bộ chưa nằm trong lane có tên") for m in messages["no_lanes"])
+    assert "Quy trình không có sự kiện kết thúc: hãy vẽ một sự kiện kết thúc sau bước cuối." in messages["no_end"]
+    assert any(m.startswith("Không có biểu mẫu «khong_co.json»") for m in messages["no_form"])
+    for found in messages.values():
+        assert not any(re.search(r"\b(not|has no|must be|found in)\b|/forms", m) for m in found), found
