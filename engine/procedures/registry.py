@@ -192,7 +192,8 @@ def _check_time_limit(text, filename, element, what, problems):
 
 
 def _check_structure(tree, manifest, filename, problems):
-    problems.extend(Problem(filename, manifest["key"], message) for message in metadata.problems(manifest["properties"]))
+    problems.extend(Problem(filename, manifest["key"], en, "error", vi)
+                    for en, vi in metadata.problems(manifest["properties"]))
     for process in tree.getroot().findall(f"{{{BPMN}}}process"):
         if process.find(f"{{{BPMN}}}startEvent") is None:
             problems.append(Problem(filename, process.get("id"), "process has no start event", "error",
