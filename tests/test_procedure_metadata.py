@@ -41,27 +41,45 @@ def _with(prop: str, value: str | None) -> str:
                        '<spiffworkflow:property name="nationalCode" value="1.000894" />' + line, 1)
 
 
-@pytest.mark.parametrize("prop, value, words", [
-    ("timeLimit", None, "no legal time limit"),
-    ("timeLimit", "năm ngày", "not a time limit"),
-    ("receivedBy", None, "names no receiving agency"),
-    ("receivedBy", " , ", "names no receiving agency"),
-    ("receivedBy", "ubnd xã", "not an agency kind or code"),
-    ("requiredDocuments", "[1, 2", "not valid JSON"),
-    ("requiredDocuments", "{}", "must be a JSON array"),
-    ("requiredDocuments", '[{"name": "Tờ khai", "kind": "photo"}]', "kind must be one of"),
-    ("requiredDocuments", '[{"name": "Tờ khai", "count": 0}]', "count must be a whole number"),
-    ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "listed twice"),
-    ("requiredDocuments", '[{"kind": "copy"}]', "needs a name"),
-    ("supplementClock", "sometimes", "supplementClock must be one of"),
-    ("onlineLevel", "level 4", "onlineLevel must be one of"),
+@pytest.mark.parametrize("prop, value, words, vi", [
+    ("timeLimit", None, "no legal time limit",
+     "Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng „15 working days”"),
+    ("timeLimit", "năm ngày", "not a time limit",
+     "Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết „15 working days” (15 ngày làm việc)"),
+    ("receivedBy", None, "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy)"),
+    ("receivedBy", " , ", "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận"),
+    ("receivedBy", "ubnd xã", "not an agency kind or code",
+     "Nơi tiếp nhận (receivedBy): «ubnd xã» không phải loại cơ quan hay mã cơ quan"),
+    ("requiredDocuments", "[1, 2", "not valid JSON",
+     "Thành phần hồ sơ (requiredDocuments): không phải JSON hợp lệ (lỗi ở dòng 1, cột 6): hãy viết một danh sách JSON"),
+    ("requiredDocuments", "{}", "must be a JSON array",
+     "Thành phần hồ sơ (requiredDocuments): phải là một danh sách JSON"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "kind": "photo"}]', "kind must be one of",
+     "loại (kind) của giấy tờ thứ 1 phải là „original” (bản chính), „certified_copy” (bản sao có chứng thực)"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "count": 0}]', "count must be a whole number",
+     "số bản (count) của giấy tờ thứ 1 phải là số nguyên từ 1 đến 99."),
+    ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "listed twice", "giấy tờ thứ 2 «tờ khai» bị ghi hai lần"),
+    ("requiredDocuments", '[{"kind": "copy"}]', "needs a name", "giấy tờ thứ 1 chưa có tên (name)"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "optional": "có"}]', "optional must be true or false",
+     "optional của giấy tờ thứ 1 phải là true"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "copies": 2}]', "unknown key(s) copies",
+     "giấy tờ thứ 1 có khóa không dùng được: copies"),
+    ("supplementClock", "sometimes", "supplementClock must be one of",
+     "Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là „restart” (tính lại từ đầu) hoặc „pause”"),
+    ("onlineLevel", "level 4", "onlineLevel must be one of",
+     "Mức cung cấp trực tuyến (onlineLevel) phải là „full” (toàn trình) hoặc „partial” (một phần), không phải «level 4»"),
+    ("sector", "x" * 201, "sector: longer than 200 characters", "Lĩnh vực (sector) dài quá 200 ký tự"),
 ])
-def test_validate_names_what_is_wrong_with_the_procedure_metadata(tmp_path, prop, value, words):
+def test_validate_names_what_is_wrong_with_the_procedure_metadata(tmp_path, prop, value, words, vi):
+    """In English for ``validate``, in Vietnamese for the editor's Vietnamese page (where these were
+    English: "timeLimit: not a time limit: 'năm ngày' …", "requiredDocuments: not valid JSON:
+    Expecting ',' delimiter …")."""
     path = write(tmp_path, "broken.bpmn", _with(prop, value.replace('"', "&quot;") if value else value))
     with pytest.raises(ProcedureInvalid) as info:
         check_file(path, FORMS)
-    assert any(p.element_id == "dang_ky_ket_hon" and words in p.message for p in info.value.problems), \
-        info.value.problems
+    [problem] = [p for p in info.value.problems if p.element_id == "dang_ky_ket_hon" and words in p.message]
+    assert vi in problem.text("vi"), problem.text("vi")
+    assert problem.text("en") == problem.message and not re.search(r"Expecting|char \d|\\u|\\x", problem.message)
 
 
 def test_none_is_the_explicit_no_limit_marker(tmp_path):

@@ -8,10 +8,11 @@
 - AlreadyClaimed, InvalidState and any other engine error: a flash message and a redirect back
   (POST-redirect-GET).
 - A missing or stale CSRF token: a 400 page that tells the officer to reload.
+- A body past the size limit (413): a page (or, for JSON, a problem) saying to send fewer files.
 """
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -67,6 +68,18 @@ def _csrf(_exc: CSRFError):
                            message=_("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.")), 400
 
 
+def _too_large(_exc=None):
+    """A body past MAX_CONTENT_LENGTH (several scans sent at once): refused before any view reads
+    it, so nothing was kept. Said in the page's language, not Werkzeug's English page; the
+    editor's requests (JSON) get it as a problem to list."""
+    limit = f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB"
+    message = _("Dữ liệu gửi lên lớn hơn %(limit)s nên chưa được lưu. Vui lòng quay lại, gửi ít tệp hơn "
+                "trong mỗi lần (các tệp gửi cùng lúc tổng cộng tối đa %(limit)s) rồi gửi tiếp.", limit=limit)
+    if request.is_json:
+        return jsonify(problems=[{"element": "", "severity": "error", "message": message}]), 413
+    return render_template("errors/error.html", title=_("Tệp gửi lên quá lớn"), message=message), 413
+
+
 def init_app(app) -> None:
     app.register_error_handler(404, _not_found)
     app.register_error_handler(NotFound, _not_found)
@@ -74,3 +87,4 @@ def init_app(app) -> None:
     app.register_error_handler(FormInvalid, _form_invalid)
     app.register_error_handler(MotcuaError, _refused)  # AlreadyClaimed, InvalidState, …
     app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(413, _too_large)

@@ -110,6 +110,8 @@ def save_draft():
     try:
         xml, forms = _posted()
         draft = lifecycle.save_draft(motcua().uow(), actor_id=current_user.id, bpmn_xml=xml, forms=forms)
+    except ProcedureInvalid as exc:  # not a diagram at all: nothing saved
+        return jsonify(problems=_problems(exc.problems)), 422
     except (FormInvalid, NotFound) as exc:
         return _refusal(exc)
     problems = lifecycle.check_draft(xml, motcua().settings.forms_dir, forms)

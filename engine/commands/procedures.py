@@ -21,7 +21,7 @@ from engine.models import Dossier, Membership, Procedure, ProcedureDraft, Proced
 from engine.procedures.compare import compare
 from engine.procedures.manifest import build_manifest
 from engine.procedures.problems import Problem
-from engine.procedures.registry import check_content, deploy
+from engine.procedures.registry import check_content, deploy, unreadable
 from engine.procedures.rules.holders import warnings as holder_warnings
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
 
@@ -78,12 +78,14 @@ def draft_key(bpmn_xml: str) -> str:
     try:
         tree = parse_untrusted(bpmn_xml.encode("utf-8"), MAX_BPMN_BYTES)
     except (UnsafeXml, ValueError, SyntaxError) as exc:  # lxml's syntax error is a SyntaxError
-        raise FormInvalid({"bpmn": [f"Sơ đồ không đọc được: {exc}"]}) from exc
+        raise ProcedureInvalid([unreadable("", exc)]) from exc
     key = build_manifest(tree)["key"]
     if not key:
-        raise FormInvalid({"bpmn": ["Sơ đồ cần đúng một quy trình, hoặc một cộng tác (collaboration)."]})
+        raise ProcedureInvalid([Problem("", "", "the diagram needs exactly one process, or one collaboration",
+                                        message_vi="Sơ đồ cần đúng một quy trình, hoặc một cộng tác (collaboration).")])
     if len(key) > 120:
-        raise FormInvalid({"bpmn": ["Mã (id) của quy trình dài quá 120 ký tự."]})
+        raise ProcedureInvalid([Problem("", key, "the process id is longer than 120 characters",
+                                        message_vi="Mã (id) của quy trình dài quá 120 ký tự.")])
     return key
 
 

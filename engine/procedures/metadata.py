@@ -61,36 +61,57 @@ def read(props: dict[str, str]) -> dict:
     }
 
 
-def problems(props: dict[str, str]) -> list[str]:
-    """Every way the procedure's metadata is wrong or missing, as messages for ``validate``."""
+def problems(props: dict[str, str]) -> list[tuple[str, str]]:
+    """Every way the procedure's metadata is wrong or missing, as (English, Vietnamese) messages:
+    the English for ``validate``, the Vietnamese for the editor's page."""
     found = []
     limit = (props.get("timeLimit") or "").strip()
+    examples_vi = ("„15 working days” (15 ngày làm việc), „4 working hours” (4 giờ làm việc), "
+                   "„15 calendar days” (15 ngày theo lịch)")
     if not limit:
-        found.append("procedure has no legal time limit: set the property timeLimit "
-                     f"(e.g. '5 working days'), or '{NO_TIME_LIMIT}' where the law sets none")
+        found.append(("procedure has no legal time limit: set the property timeLimit "
+                      f"(e.g. '5 working days'), or '{NO_TIME_LIMIT}' where the law sets none",
+                      f"Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng "
+                      f"{examples_vi}, hoặc „{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     elif limit != NO_TIME_LIMIT:
         try:
             parse_time_limit(limit)
-        except ValueError as exc:
-            found.append(f"timeLimit: {exc} (or '{NO_TIME_LIMIT}')")
+        except ValueError:
+            found.append((f"timeLimit: not a time limit: '{limit}' (write e.g. '3 working days', '4 working hours', "
+                          f"'15 calendar days', '0.5 working days', or '{NO_TIME_LIMIT}')",
+                          f"Thời hạn giải quyết (timeLimit) «{limit}» không đúng dạng: hãy viết {examples_vi}, "
+                          f"hoặc „{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     raw = props.get("receivedBy")
     if raw is None or not receivers(raw):
-        found.append("procedure names no receiving agency: set the property receivedBy to agency kinds "
-                     "or agency codes separated by commas (e.g. 'commune_committee')")
+        found.append(("procedure names no receiving agency: set the property receivedBy to agency kinds "
+                      "or agency codes separated by commas (e.g. 'commune_committee')",
+                      "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy) bằng loại cơ quan hoặc "
+                      "mã cơ quan, cách nhau bởi dấu phẩy, ví dụ „commune_committee” hoặc „000.31.21.H56”."))
     else:
         bad = [r for r in receivers(raw) if not _RECEIVER.match(r)]
         if bad:
-            found.append(f"receivedBy: not an agency kind or code: {', '.join(map(repr, bad))}")
+            listed_en, listed_vi = "', '".join(bad), "», «".join(bad)
+            found.append((f"receivedBy: not an agency kind or code: '{listed_en}' (write agency kinds "
+                          "such as 'commune_committee' or agency codes such as '000.31.21.H56', separated by commas)",
+                          f"Nơi tiếp nhận (receivedBy): «{listed_vi}» không phải loại cơ quan hay mã cơ quan: "
+                          "hãy viết loại cơ quan như „commune_committee” hoặc mã cơ quan như „000.31.21.H56” (chỉ chữ "
+                          "không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới), cách nhau bởi dấu phẩy."))
     if "requiredDocuments" in props:
-        found.extend(f"requiredDocuments: {p}" for p in _documents(props["requiredDocuments"])[1])
+        found.extend((f"requiredDocuments: {en}", f"Thành phần hồ sơ (requiredDocuments): {vi}")
+                     for en, vi in _documents(props["requiredDocuments"])[1])
     clock = props.get("supplementClock")
     if clock is not None and clock not in SUPPLEMENT_CLOCKS:
-        found.append(f"supplementClock must be one of {', '.join(SUPPLEMENT_CLOCKS)}, not {clock!r}")
+        found.append((f"supplementClock must be one of {', '.join(SUPPLEMENT_CLOCKS)}, not '{clock}'",
+                      f"Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là „restart” (tính lại từ đầu) hoặc "
+                      f"„pause” (tạm dừng rồi tính tiếp), không phải «{clock}»."))
     level = props.get("onlineLevel")
     if level is not None and level.strip() not in ONLINE_LEVELS:
-        found.append(f"onlineLevel must be one of {', '.join(ONLINE_LEVELS)}, not {level!r}")
+        found.append((f"onlineLevel must be one of {', '.join(ONLINE_LEVELS)}, not '{level}'",
+                      f"Mức cung cấp trực tuyến (onlineLevel) phải là „full” (toàn trình) hoặc „partial” (một phần), "
+                      f"không phải «{level}»; bỏ thuộc tính này nếu thủ tục không cung cấp trực tuyến."))
     if len(props.get("sector") or "") > 200:
-        found.append("sector: longer than 200 characters")
+        found.append(("sector: longer than 200 characters",
+                      "Lĩnh vực (sector) dài quá 200 ký tự: hãy rút gọn."))
     return found
 
 
@@ -98,44 +119,61 @@ def receivers(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
-def _documents(raw: str | None) -> tuple[list[RequiredDocument], list[str]]:
+def _documents(raw: str | None) -> tuple[list[RequiredDocument], list[tuple[str, str]]]:
+    """The documents, and what is wrong with the entries as (English, Vietnamese) messages."""
     if raw is None or not raw.strip():
         return [], []
+    example = '[{"name": "Tờ khai", "kind": "original"}]'
     try:
         entries = json.loads(raw)
     except ValueError as exc:
-        return [], [f"not valid JSON: {exc}"]
+        where_en = where_vi = ""
+        if isinstance(exc, json.JSONDecodeError):
+            where_en, where_vi = f" (line {exc.lineno}, column {exc.colno})", f" (lỗi ở dòng {exc.lineno}, cột {exc.colno})"
+        return [], [(f"not valid JSON{where_en}: write a JSON array, e.g. {example}",
+                     f"không phải JSON hợp lệ{where_vi}: hãy viết một danh sách JSON, ví dụ {example}.")]
     if not isinstance(entries, list):
-        return [], ["must be a JSON array"]
+        return [], [("must be a JSON array",
+                     f"phải là một danh sách JSON (trong ngoặc vuông […]), ví dụ {example}.")]
     documents, found, names = [], [], set()
     kinds = {k.value for k in DocumentKind}
+    kinds_vi = ", ".join(f"„{k.value}” ({k.label_vi.lower()})" for k in DocumentKind)
     for number, entry in enumerate(entries, start=1):
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            found.append(f"entry {number} needs a name")
+            found.append((f"entry {number} needs a name",
+                          f"giấy tờ thứ {number} chưa có tên (name): hãy ghi tên giấy tờ."))
             continue
         unknown = set(entry) - {"name", "kind", "count", "optional"}
         if unknown:
-            found.append(f"entry {number}: unknown key(s) {', '.join(sorted(unknown))}")
+            found.append((f"entry {number}: unknown key(s) {', '.join(sorted(unknown))}",
+                          f"giấy tờ thứ {number} có khóa không dùng được: {', '.join(sorted(unknown))}; chỉ dùng "
+                          "name, kind, count và optional."))
         kind = entry.get("kind", DocumentKind.ORIGINAL.value)
         count = entry.get("count", 1)
         optional = entry.get("optional", False)
         if kind not in kinds:
-            found.append(f"entry {number}: kind must be one of {', '.join(sorted(kinds))}")
+            found.append((f"entry {number}: kind must be one of {', '.join(sorted(kinds))}",
+                          f"loại (kind) của giấy tờ thứ {number} phải là {kinds_vi}."))
             continue
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COPIES:
-            found.append(f"entry {number}: count must be a whole number from 1 to {MAX_COPIES}")
+            found.append((f"entry {number}: count must be a whole number from 1 to {MAX_COPIES}",
+                          f"số bản (count) của giấy tờ thứ {number} phải là số nguyên từ 1 đến {MAX_COPIES}."))
             continue
         if not isinstance(optional, bool):
-            found.append(f"entry {number}: optional must be true or false")
+            found.append((f"entry {number}: optional must be true or false",
+                          f"optional của giấy tờ thứ {number} phải là true (chỉ nộp trong một số trường hợp) "
+                          "hoặc false (bắt buộc)."))
             continue
         name = " ".join(entry["name"].split())
         if len(name) > 500:
-            found.append(f"entry {number}: name longer than 500 characters")
+            found.append((f"entry {number}: name longer than 500 characters",
+                          f"tên giấy tờ thứ {number} dài quá 500 ký tự: hãy rút gọn."))
             continue
         if name.casefold() in names:
-            found.append(f"entry {number}: {name!r} is listed twice")
+            found.append((f"entry {number}: '{name}' is listed twice",
+                          f"giấy tờ thứ {number} «{name}» bị ghi hai lần: hãy bỏ một lần."))
             continue
         names.add(name.casefold())
         documents.append(RequiredDocument(name, kind, count, optional))

@@ -29,7 +29,7 @@ from engine.procedures.problems import Problem
 from engine.procedures.rules import check_tree
 from engine.procedures.rules.engine_errors import clean, rewrite, xsd_message
 from engine.procedures.manifest import BPMN, build_manifest
-from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
+from engine.procedures.safe_xml import UnsafeXml, parse_untrusted, syntax_message_en, syntax_message_vi
 from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
 from engine.runtime.serializer import specs_from_json, specs_to_json
 
@@ -72,10 +72,8 @@ def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int
     schemas by file name that take the place of the forms folder's (a draft's edited forms)."""
     try:
         tree = parse_untrusted(content, max_bytes)
-    except UnsafeXml as exc:
-        raise ProcedureInvalid([Problem(filename, "", f"refused: {exc}")])
-    except etree.XMLSyntaxError as exc:
-        raise ProcedureInvalid([Problem(filename, "", f"malformed XML: {exc}")])
+    except (UnsafeXml, etree.XMLSyntaxError) as exc:
+        raise ProcedureInvalid([unreadable(filename, exc)])
     problems = _xsd_problems(tree, filename)
     if problems:
         raise ProcedureInvalid(problems)
@@ -92,6 +90,16 @@ def check_content(content: bytes, filename: str, forms_dir: Path, max_bytes: int
         raise ProcedureInvalid(_unique(errors))
     return CheckedProcedure(filename, content.decode("utf-8"), manifest, forms, spec, subprocess_specs,
                             warnings=[p for p in problems if p.severity != "error"])
+
+
+def unreadable(filename: str, exc: Exception) -> Problem:
+    """Why ``parse_untrusted`` refused the file, in English and in Vietnamese (never lxml's English
+    on a Vietnamese page)."""
+    if isinstance(exc, UnsafeXml):
+        return Problem(filename, "", f"refused: {exc}", message_vi=exc.message_vi)
+    if isinstance(exc, etree.XMLSyntaxError):
+        return Problem(filename, "", f"malformed XML: {syntax_message_en(exc)}", message_vi=syntax_message_vi(exc))
+    return Problem(filename, "", f"malformed XML: {exc}", message_vi="Tệp không phải XML hợp lệ.")
 
 
 def _unique(problems):
@@ -184,23 +192,29 @@ def _check_time_limit(text, filename, element, what, problems):
 
 
 def _check_structure(tree, manifest, filename, problems):
-    problems.extend(Problem(filename, manifest["key"], message) for message in metadata.problems(manifest["properties"]))
+    problems.extend(Problem(filename, manifest["key"], en, "error", vi)
+                    for en, vi in metadata.problems(manifest["properties"]))
     for process in tree.getroot().findall(f"{{{BPMN}}}process"):
         if process.find(f"{{{BPMN}}}startEvent") is None:
-            problems.append(Problem(filename, process.get("id"), "process has no start event"))
+            problems.append(Problem(filename, process.get("id"), "process has no start event", "error",
+                                    "Quy trình không có sự kiện bắt đầu."))
         if process.find(f"{{{BPMN}}}endEvent") is None:
-            problems.append(Problem(filename, process.get("id"), "process has no end event"))
+            problems.append(Problem(filename, process.get("id"), "process has no end event", "error",
+                                    "Quy trình không có sự kiện kết thúc: hãy vẽ một sự kiện kết thúc sau bước cuối."))
 
 
 def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None) -> dict:
     forms = {}
     for step_id, step in manifest["steps"].items():
         if not step["role"]:
-            problems.append(Problem(filename, step_id, "human task is not in a named lane (the lane names the role)"))
+            problems.append(Problem(filename, step_id, "human task is not in a named lane (the lane names the role)",
+                                    "error", "Bước của cán bộ chưa nằm trong lane có tên: hãy đặt bước vào lane của vai "
+                                    "trò làm bước đó (tên lane là mã vai trò, ví dụ specialist)."))
         props = step["properties"]
         status = props.get("dossierStatus")
         if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
-            problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}"))
+            problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}",
+                                    "error", f"Trạng thái hồ sơ (dossierStatus) phải là một mã từ 1 đến 10, không phải «{status}»."))
         if "allotment" in props:
             _check_time_limit(props["allotment"], filename, step_id, "allotment", problems)
         if "payment" in props and (props["payment"] not in _payment_kinds() or status != "6"):
@@ -211,12 +225,14 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
                 if not isinstance(json.loads(props["sendBackData"]), dict):
                     raise ValueError
             except ValueError:
-                problems.append(Problem(filename, step_id, "sendBackData must be a JSON object"))
+                problems.append(Problem(filename, step_id, "sendBackData must be a JSON object", "error",
+                                        "sendBackData phải là một đối tượng JSON, ví dụ {\"decision\": \"send_back\"}."))
         if step["kind"] != "userTask":
             continue
         form = step["form"]
         if not form:
-            problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)"))
+            problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)", "error",
+                                    "Bước của cán bộ (user task) chưa có biểu mẫu: hãy chọn biểu mẫu của bước."))
             continue
         if form not in forms:
             schema = _read_form(forms_dir, form, filename, step_id, problems, extra_forms)
@@ -246,10 +262,13 @@ def _check_supplement_pattern(manifest, filename, problems):
         if value is None:
             continue
         if value not in ("true", "false"):
-            problems.append(Problem(filename, step_id, f"supplementRequest must be true or false, not {value!r}"))
+            problems.append(Problem(filename, step_id, f"supplementRequest must be true or false, not {value!r}", "error",
+                                    f"supplementRequest phải là true hoặc false, không phải «{value}»."))
         elif value == "true" and step["process_id"] not in waiting:
             problems.append(Problem(filename, step_id, "supplementRequest needs a step with dossierStatus 5 "
-                                                       "(where the dossier waits for the supplement) in the same pool"))
+                                                       "(where the dossier waits for the supplement) in the same pool",
+                                    "error", "Bước này có thể yêu cầu bổ sung (supplementRequest) nhưng pool của nó không "
+                                    "có bước chờ bổ sung (dossierStatus 5): hãy vẽ bước đó."))
 
 
 def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_forms=None):
@@ -262,12 +281,15 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
         return schema
     path = (forms_dir / name).resolve()
     if Path(name).name != name or not path.is_file():
-        problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}"))
+        problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}", "error",
+                                f"Không có biểu mẫu «{name}»: hãy chọn một biểu mẫu có sẵn, hoặc tạo biểu mẫu này "
+                                "trong phần Biểu mẫu."))
         return None
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        problems.append(Problem(filename, step_id, f"form {name!r} is not valid JSON: {exc}"))
+        problems.append(Problem(filename, step_id, f"form {name!r} is not valid JSON: {exc}", "error",
+                                f"Biểu mẫu «{name}» không phải JSON hợp lệ."))
         return None
     problem = check_schema(schema)
     if problem:
@@ -281,7 +303,8 @@ def _check_expressions(task_spec, filename, problems):
     checks = []
     if task_spec.__class__.__name__ == "ScriptTask":
         if not (task_spec.script or "").strip():
-            problems.append(Problem(filename, element, "script task has no script"))
+            problems.append(Problem(filename, element, "script task has no script", "error",
+                                    "Script task không có kịch bản."))
         else:
             checks.append(("script", task_spec.script, compile_script))
     for attr in ("prescript", "postscript"):

@@ -11,10 +11,16 @@ import re
 from lxml import etree
 
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+DTD_REFUSED_VI = ("Tệp có khai báo DOCTYPE hoặc ENTITY, không được phép trong sơ đồ BPMN (vì an toàn): "
+                  "hãy xóa khai báo đó.")
 
 
 class UnsafeXml(ValueError):
-    pass
+    """Refused before reading; ``message_vi`` says the same for a modeller's page."""
+
+    def __init__(self, message: str, message_vi: str = ""):
+        super().__init__(message)
+        self.message_vi = message_vi
 
 
 def _parser() -> etree.XMLParser:
@@ -24,14 +30,15 @@ def _parser() -> etree.XMLParser:
 
 def parse_untrusted(content: bytes, max_bytes: int) -> etree._ElementTree:
     if len(content) > max_bytes:
-        raise UnsafeXml(f"file too large: {len(content)} bytes (limit {max_bytes})")
+        raise UnsafeXml(f"file too large: {len(content)} bytes (limit {max_bytes})",
+                        f"Tệp quá lớn: {_size(len(content))}, tối đa {_size(max_bytes)}.")
     # Check every encoding we may be handed: UTF-16 spreads the marker over two-byte units.
     for candidate in (content, _as_utf8(content)):
         if candidate is not None and _DTD_MARKERS.search(candidate):
-            raise UnsafeXml("DOCTYPE/ENTITY declarations are not allowed")
+            raise UnsafeXml("DOCTYPE/ENTITY declarations are not allowed", DTD_REFUSED_VI)
     tree = etree.ElementTree(etree.fromstring(content, parser=_parser()))
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeXml("DOCTYPE/ENTITY declarations are not allowed")
+        raise UnsafeXml("DOCTYPE/ENTITY declarations are not allowed", DTD_REFUSED_VI)
     return tree
 
 
@@ -42,3 +49,22 @@ def _as_utf8(content: bytes) -> bytes | None:
         except UnicodeDecodeError:
             return None
     return None
+
+
+def _size(n: int) -> str:
+    """A size as a modeller reads it: "2 MB", "512 KB" (rounded up, Vietnamese decimal comma)."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+    return f"{-(-n // 1024)} KB"
+
+
+def syntax_message_vi(exc: etree.XMLSyntaxError) -> str:
+    """lxml's syntax error (English, with its own "<string>" source) as a modeller's page says it:
+    where the file stops being XML."""
+    line, column = exc.position if exc.position else (exc.lineno, 0)
+    return f"Tệp không phải XML hợp lệ: lỗi ở dòng {line}, cột {column}. Hãy kiểm tra tệp có đúng là sơ đồ BPMN, lưu đủ, không bị cắt."
+
+
+def syntax_message_en(exc: etree.XMLSyntaxError) -> str:
+    """The same in English, for the command line and an English page: lxml's own words."""
+    return (exc.msg or str(exc)).strip()

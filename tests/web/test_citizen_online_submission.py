@@ -5,6 +5,7 @@ the counter officer sees the scans and decides with the same decision as at the 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 
 import pytest
@@ -180,3 +181,33 @@ def test_officers_cannot_use_the_submission_pages(app, demo):
     officer.login("tiepnhan")
     response = officer.get(URL)
     assert response.status_code == 302 and response.headers["Location"].startswith("/dang-nhap")
+
+
+def test_enter_in_a_field_saves_the_draft_rather_than_removing_a_scan(citizen):
+    """Browsers submit with the first submit button; with a scan uploaded, that was its "Xóa", so
+    Enter in the name field deleted the scan. It must be the draft's "Lưu nháp"."""
+    b = citizen()
+    post(b, FORM, {"doc-0": ("to-khai.pdf", PDF)})
+    html = b.text(URL)
+    assert "to-khai.pdf" in html
+    form = html[html.index('<form class="apply"'):]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'value="save"' in first_button and 'name="remove"' not in first_button
+
+
+def test_scans_past_the_request_limit_are_refused_in_words_and_nothing_is_kept(app, citizen, demo):
+    """Each scan may be 10 MB, but a request at most MAX_CONTENT_LENGTH: three scans at once went
+    past it and the citizen saw Werkzeug's bare English "Request Entity Too Large" page."""
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    b = citizen()
+    big = PDF + b"\x00" * (600 * 1024)
+    response = post(b, FORM, {"doc-0": ("a.pdf", big), "doc-1": ("b.pdf", big)})
+    assert response.status_code == 413
+    text = page_text(response)
+    assert "Tệp gửi lên quá lớn" in text and "lớn hơn 1 MB nên chưa được lưu" in text
+    assert "Request Entity Too Large" not in text and '<a href="/">Trang chủ</a>' in text
+    with demo.motcua.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(ApplicationFile)) == 0
+    b.client.post("/language", data={"locale": "en", "csrf_token": b.token()})
+    response = post(b, FORM, {"doc-0": ("a.pdf", big), "doc-1": ("b.pdf", big)})
+    assert response.status_code == 413 and "larger than 1 MB, so nothing was saved" in page_text(response)

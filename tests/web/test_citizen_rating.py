@@ -39,6 +39,11 @@ def test_the_citizen_rates_the_service_once_after_the_return(citizen, demo, froz
     assert "Đánh giá mức độ hài lòng" in b.text(url) and "Đã trả kết quả" in b.text(url)
     response = b.post(f"{url}/danh-gia", {"score": "9"})
     assert response.status_code == 400 and "Hãy chọn một mức từ 1 đến 5." in page_text(response)
+    # Refused for want of a score, the comment already typed stays for the citizen to send.
+    response = b.post(f"{url}/danh-gia", {"comment": "Cán bộ <b>tận tình</b> 😀"})
+    assert response.status_code == 400
+    assert '<textarea id="comment" name="comment" maxlength="1000">Cán bộ &lt;b&gt;tận tình&lt;/b&gt; 😀</textarea>' \
+        in response.get_data(as_text=True)
     assert b.post(f"{url}/danh-gia", {"score": "4", "comment": "Cán bộ hướng dẫn tận tình."}).status_code == 302
     page = b.text(url)
     assert "Bạn đã đánh giá: 4/5." in page and "Cán bộ hướng dẫn tận tình." in page

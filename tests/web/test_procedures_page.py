@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from engine.commands import procedures as lifecycle
+from engine.models import ProcedureDraft
 from tests.bpmn_samples import FORMS, reference_xml
 from tests.page_text import table_rows
 
@@ -102,6 +103,45 @@ def test_the_editor_saves_drafts_checks_them_and_publishes(browser, demo):
     assert post_json(modeller, "/procedures/drafts", {"xml": "<nope"}).status_code == 422
 
 
+def test_a_file_that_is_not_a_diagram_is_refused_in_the_pages_language(browser, demo):
+    """Not XML, a DOCTYPE (entity expansion), a file past the size limit, XML that is not BPMN:
+    refused with nothing saved, and said in Vietnamese on a Vietnamese page, not in lxml's
+    English ("Start tag expected", "<string>")."""
+    modeller = browser("thietke")
+    cases = {
+        "hello world": "dòng 1, cột 1",
+        "": "dòng 1, cột 1",
+        RENAMED[:len(RENAMED) // 2]: "Tệp không phải XML hợp lệ: lỗi ở dòng",
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><d>&b;</d>': "DOCTYPE hoặc ENTITY",
+        RENAMED.replace("</bpmn:definitions>", "<!--" + "x" * (3 * 1024 * 1024) + "--></bpmn:definitions>"):
+            "Tệp quá lớn: 3 MB, tối đa 2 MB.",
+        "<html><body>x</body></html>": "Sơ đồ cần đúng một quy trình",
+    }
+    for xml, expected in cases.items():
+        answer = post_json(modeller, "/procedures/drafts", {"xml": xml})
+        assert answer.status_code == 422
+        [problem] = answer.get_json()["problems"]
+        assert expected in problem["message"], problem
+        assert not re.search(r"[Ee]xpected|<string>|declarations|not allowed|too large", problem["message"]), problem
+    with demo.motcua.read_session() as s:
+        assert s.query(ProcedureDraft).count() == 0
+    assert post_json(modeller, "/procedures/publish", {"xml": "hello"}).get_json()["problems"][0]["message"] \
+        .startswith("Tệp không phải XML hợp lệ")
+    modeller.post("/language", {"locale": "en", "next": "/procedures"})
+    [problem] = post_json(modeller, "/procedures/drafts", {"xml": "hello"}).get_json()["problems"]
+    assert problem["message"].startswith("malformed XML: Start tag expected") and "<string>" not in problem["message"]
+
+
+def test_a_diagram_past_the_request_limit_is_a_problem_the_editor_lists(app, browser, demo):
+    """The editor reads every answer as JSON: Werkzeug's HTML 413 made it say the server could not
+    be reached."""
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    answer = post_json(browser("thietke"), "/procedures/drafts", {"xml": "x" * (2 * 1024 * 1024)})
+    assert answer.status_code == 413
+    [problem] = answer.get_json()["problems"]
+    assert problem["message"].startswith("Dữ liệu gửi lên lớn hơn 1 MB nên chưa được lưu.")
+
+
 def test_the_form_preview_is_the_task_pages_field_markup(browser, demo):
     import json
     modeller = browser("thietke")
@@ -154,3 +194,22 @@ def test_an_administrator_previews_then_moves_open_dossiers(browser, demo, recei
     assert response.status_code == 302
     page = admin.text("/procedures/dang_ky_ket_hon")
     assert "Đã chuyển 1 hồ sơ sang phiên bản 2" in page and "Chuyển hồ sơ sang phiên bản khác 2" in page
+
+
+def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
+    """A step outside any lane (no role), no end event, a user task without a form, a form that is
+    not there: the draft's problems on a Vietnamese page were English-only ("human task is not in
+    a named lane …", "form 'x.json' not found in /srv/…/forms", the server's folder included)."""
+    no_lanes = re.sub(r"<bpmn:laneSet.*?</bpmn:laneSet>", "", RENAMED, flags=re.S)
+    no_end = re.sub(r"<bpmn:endEvent (id=\"end_(?:returned|refused)\".*?)</bpmn:endEvent>",
+                    r"<bpmn:intermediateThrowEvent \1</bpmn:intermediateThrowEvent>", RENAMED, flags=re.S)
+    no_form = RENAMED.replace('value="ket_hon_tham_dinh.json"', 'value="khong_co.json"')
+    modeller = browser("thietke")
+    messages = {}
+    for name, xml in (("no_lanes", no_lanes), ("no_end", no_end), ("no_form", no_form)):
+        messages[name] = [p["message"] for p in post_json(modeller, "/procedures/drafts", {"xml": xml}).get_json()["problems"]]
+    assert any(m.startswith("Bước của cán bộ chưa nằm trong lane có tên") for m in messages["no_lanes"])
+    assert "Quy trình không có sự kiện kết thúc: hãy vẽ một sự kiện kết thúc sau bước cuối." in messages["no_end"]
+    assert any(m.startswith("Không có biểu mẫu «khong_co.json»") for m in messages["no_form"])
+    for found in messages.values():
+        assert not any(re.search(r"\b(not|has no|must be|found in)\b|/forms", m) for m in found), found

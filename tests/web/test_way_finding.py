@@ -40,6 +40,19 @@ def test_login_and_not_found_pages_lead_to_public_tracking(browser, demo):
     assert "Về hộp việc" in officer and 'href="/tra-cuu"' in officer
 
 
+def test_the_error_pages_lead_a_citizen_home_and_an_officer_to_the_inbox(browser, demo):
+    """An expired form and a refused character show one page; a citizen (or anyone not signed in
+    as an officer) is not sent to the officers' inbox, whose link opens the officers' login."""
+    anonymous = browser()
+    for response in (anonymous.post("/tra-cuu", {"code": "\x00", "second_factor": "1"}),
+                     anonymous.post("/dang-nhap", {"email": "an@example.vn"}, csrf=False)):
+        assert response.status_code == 400
+        body = page_text(response)
+        assert "Về hộp việc" not in body and 'href="/inbox"' not in body and '<a href="/">Trang chủ</a>' in body
+    officer = page_text(browser("chuyenvien").post("/tra-cuu", {"code": "\x00", "second_factor": "1"}))
+    assert "Về hộp việc" in officer
+
+
 def test_the_reception_link_is_in_the_menu_once(browser, demo):
     page = browser("tiepnhan").text("/reception/new")
     nav = page[page.index("<nav"):page.index("</nav>")]

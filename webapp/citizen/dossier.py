@@ -43,10 +43,12 @@ def _mine(dossier_id: int):
     return found
 
 
-def _render(found, errors=None, status=200):
+def _render(found, errors=None, status=200, values=None):
+    """``values``: what the citizen typed into the refused form, shown again for them to correct."""
     from webapp.citizen.payment import allow_gateway_form, money, payments_for_page
     pay = payments_for_page(found.id)
     page = render_template("citizen/dossier.html", d=found, v=found.view, errors=errors or {}, pay=pay, money=money,
+                           values=values or {},
                            event_label=lambda action: str(EVENT_LABELS.get(action, action)))
     response = make_response(page, status)
     return allow_gateway_form(response) if pay.due else response
@@ -96,7 +98,7 @@ def withdraw(dossier_id: int):
         request_withdrawal(motcua().uow(), citizen_id=current_citizen().id, dossier_id=dossier_id,
                            reason=request.form.get("reason", "")[:2100])
     except FormInvalid as exc:
-        return _render(found, exc.field_errors, 400)
+        return _render(found, exc.field_errors, 400, values=request.form)
     except MotcuaError as exc:
         flash(error_message(exc), "error")
         return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
@@ -112,7 +114,7 @@ def rate(dossier_id: int):
         rate_service(motcua().uow(), citizen_id=current_citizen().id, dossier_id=dossier_id,
                      score=request.form.get("score", "")[:3], comment=request.form.get("comment", "")[:1100])
     except FormInvalid as exc:
-        return _render(found, exc.field_errors, 400)
+        return _render(found, exc.field_errors, 400, values=request.form)
     except MotcuaError as exc:
         flash(error_message(exc), "error")
         return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier_id))
