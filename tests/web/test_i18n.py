@@ -112,6 +112,17 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
 
 
+def test_no_text_is_in_a_catalogue_twice():
+    """A second entry of a message is silently dropped by the compiler: an edit made to the wrong
+    one would never show."""
+    for catalog_dir in CATALOGS:
+        entries = re.findall(r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)', (catalog_dir / "messages.po").read_text(),
+                             flags=re.MULTILINE)
+        keys = [(context, "".join(re.findall(r'"(.*)"', text))) for context, text in entries]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        assert not repeated, f"{catalog_dir}: {repeated}"
+
+
 def _plain(text):
     """A message's text, or its forms (one, many) as a tuple: the .mo reader gives them as a list."""
     return tuple(text) if isinstance(text, (list, tuple)) else text
