@@ -55,7 +55,7 @@ ENGINE_FIELD_MESSAGES = (
     _l("Cần ghi rõ lý do."),
     _l("Người nhận phải là cán bộ cùng cơ quan và cùng vai trò."),
     _l("Cần ghi rõ lý do chậm trả kết quả."),
-    _l("Cần chọn ngày giờ hẹn trả kết quả mới."),
+    _l("Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới."),
     _l("Ngày hẹn mới phải là ngày làm việc, trong giờ làm việc của cơ quan."),
     # Accounts, preferences.
     _l("Mật khẩu không được trùng tên đăng nhập."),

@@ -13,7 +13,6 @@ from engine import clock
 from engine.calendar.working_time import HOURS_PER_WORKING_DAY
 from engine.commands.escalations import acknowledge, issue_apology
 from engine.commands.partners import retry_dead_letter
-from engine.errors import FormInvalid
 from engine.queries.apologies import apology_slip, apology_state
 from engine.queries.escalations import open_escalations, supervised_agencies
 from engine.queries.partners import dead_letters
@@ -74,13 +73,12 @@ def apology(dossier_id: int):
     return render_apology(dossier_id)
 
 
-def _new_due_at(form) -> datetime:
-    """The form's date and time, read in the agency's zone (what the officer sees on the wall clock)."""
+def _new_due_at(form) -> datetime | None:
+    """The form's date and time, read in the agency's zone (what the officer sees on the wall clock);
+    None when missing or unreadable, which the command refuses along with its other problems."""
     day = read_day(form.get("new_date"))
     at = read_time(form.get("new_time")) if (form.get("new_time") or "").strip() else time(17, 0)
-    if day is None or at is None:
-        raise FormInvalid({"new_due_at": [_("Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới.")]})
-    return datetime.combine(day, at, _zone())
+    return datetime.combine(day, at, _zone()) if day is not None and at is not None else None
 
 
 @bp.post("/dossiers/<int:dossier_id>/apology")

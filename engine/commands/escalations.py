@@ -49,7 +49,7 @@ def acknowledge(uow, *, actor_id: int, escalation_id: int) -> Escalation:
         return escalation
 
 
-def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_at: datetime) -> Apology:
+def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_at: datetime | None) -> Apology:
     """Form 04: apologise to the citizen and promise a new return date.
 
     Only a leader of the receiving agency issues it: the form is signed by the agency's head
@@ -67,7 +67,7 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
     elif len(reason) > MAX_REASON:
         problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
     if new_due_at is None:
-        problems["new_due_at"] = ["Cần chọn ngày giờ hẹn trả kết quả mới."]
+        problems["new_due_at"] = ["Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới."]
     elif new_due_at.tzinfo is None:
         raise ValueError("naive datetime given as the new due date")
     if problems:

@@ -75,6 +75,10 @@ def test_apology_once_printed_and_shown_with_both_dates(browser, late, timed):  
         assert unreadable.status_code == 422
         assert "Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới." in page_text(unreadable)
         assert f'value="{day}"' in page_text(unreadable)  # kept as typed, to correct
+    # Nothing filled in: both problems at once, not one per attempt.
+    empty = page_text(giamsat.post(f"/dossiers/{late.id}/apology", {"reason": " ", "new_date": "", "new_time": ""}))
+    assert "Cần ghi rõ lý do chậm trả kết quả." in empty
+    assert "Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới." in empty
     refused = giamsat.post(f"/dossiers/{late.id}/apology",
                            {"reason": "Chờ ý kiến cơ quan công an.", "new_date": "2026-11-28", "new_time": "09:00"})
     assert refused.status_code == 422
