@@ -70,6 +70,12 @@ def test_scope_and_bad_input(browser, cases, demo):
         impossible = leader.text(f"/statistics?period=custom&from={day}&to=15/03/2026")
         assert "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy" in impossible
         assert "Khoảng thời gian phải" not in impossible
+        # The fields keep what was typed, to correct, not the month shown instead.
+        assert f'value="{day}"' in impossible and 'value="15/03/2026"' in impossible
+        assert '<option value="custom" selected>' in impossible
+    backwards = leader.text("/statistics?period=custom&from=01/12/2026&to=01/01/2026")
+    assert 'value="01/12/2026"' in backwards and 'value="01/01/2026"' in backwards
+    assert 'value="13"' in leader.text("/statistics?period=month&month=13&year=2026")
     typed = leader.text("/statistics?period=custom&from=01/11/2026&to=15/11/2026")  # as typed in its fields
     assert "Khoảng thời gian phải" not in typed
     assert 'value="01/11/2026"' in typed and 'value="15/11/2026"' in typed
