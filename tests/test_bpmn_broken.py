@@ -17,6 +17,8 @@ SHIPPED = sorted((Path(__file__).parent.parent / "workflows").glob("*/*.bpmn"))
 EXPECT = re.compile(r"<!-- expect: (\S*) :: (.*?) -->")
 # What a modeller should never read: object reprs, addresses, the library's exception names.
 INTERNAL = re.compile(r"0x[0-9a-f]{6,}|<Element|\b\w*(Error|Exception)\b|Traceback")
+# English left in a Vietnamese message ("chờ a timer", "… or …") or a Python repr ('tra_loi').
+ENGLISH_IN_VI = re.compile(r"\b(a|an|the|or|not|is|does)\b|'[^'\s]+'")
 
 
 def expectations(path: Path):
@@ -36,6 +38,7 @@ def test_broken_file_is_refused_naming_the_element_and_what_to_do(path):
         assert p.file == str(path)
         assert not INTERNAL.search(p.message), p.message
         assert p.message_vi and not INTERNAL.search(p.message_vi), p
+        assert not ENGLISH_IN_VI.search(p.message_vi), p.message_vi
 
 
 def test_every_shipped_procedure_passes_the_rules():
