@@ -102,3 +102,16 @@ def test_deploy_warns_about_a_role_nobody_holds_and_a_partner_not_configured(dem
     with demo.motcua.uow() as uow:
         check_and_deploy(uow, [FORMS.parent / "bpmn" / "lien_thong_khai_sinh.bpmn"], FORMS, "test", quiet)
     assert quiet == []
+
+
+def test_a_flow_left_pointing_at_a_deleted_element_names_it_in_both_languages():
+    """SpiffWorkflow's "When looking for a task spec, we found two items, perhaps a form has the
+    same ID? (tra_ket_qua_cu)" reached the modeller, in English on a Vietnamese page too."""
+    with pytest.raises(ProcedureInvalid) as info:
+        check_file(BROKEN / "flow_to_deleted_element.bpmn", FORMS)
+    [problem] = [p for p in info.value.problems if p.element_id == "after"]
+    assert problem.text("vi") == ("Một luồng đi ra từ phần tử manualTask này trỏ tới «tra_ket_qua_cu», phần tử không có "
+                                  "trong sơ đồ (có thể đã bị xoá): hãy nối luồng vào một phần tử có trong sơ đồ, hoặc "
+                                  "xoá luồng.")
+    assert problem.text("en") == ("a sequence flow from this manualTask points at 'tra_ket_qua_cu', which is not in the "
+                                  "diagram (deleted?): connect the flow to an element of the diagram, or delete it")

@@ -12,8 +12,14 @@ _REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
 _WRAPPED = re.compile(r"^(?:[A-Za-z_.]*(?:Error|Exception))\((['\"])(.*)\1\)$", re.S)
 _CLASS = re.compile(r"\b[A-Za-z_.]*(?:Error|Exception|Warning)\b:?\s*")
 
-# (pattern in the library's message, English, Vietnamese); {0} is the element's kind.
+# (pattern in the library's message, English, Vietnamese); {0} is the element's kind, {1}… the
+# pattern's groups.
 KNOWN = [
+    (r"When looking for a task spec, we found two items, perhaps a form has the same ID\? \((.*)\)",
+     "a sequence flow from this {0} points at '{1}', which is not in the diagram (deleted?): connect the flow to an "
+     "element of the diagram, or delete it",
+     "Một luồng đi ra từ phần tử {0} này trỏ tới «{1}», phần tử không có trong sơ đồ (có thể đã bị xoá): hãy nối "
+     "luồng vào một phần tử có trong sơ đồ, hoặc xoá luồng."),
     (r"There is no support implemented for this task type",
      "the engine does not run {0} elements: use a user task, manual task, script task, gateway or event",
      "Engine không chạy được phần tử {0}: hãy dùng user task, manual task, script task, cổng hoặc sự kiện."),
@@ -76,8 +82,9 @@ def clean(text: str) -> str:
 def rewrite(message: str, kind: str = "element") -> tuple[str, str]:
     """(English, Vietnamese) for one library message about an element of ``kind``."""
     for pattern, en, vi in KNOWN:
-        if re.search(pattern, message or ""):
-            return en.format(kind), vi.format(kind)
+        found = re.search(pattern, message or "")
+        if found:
+            return en.format(kind, *found.groups()), vi.format(kind, *found.groups())
     text = clean(message)
     return f"the engine refuses this {kind}: {text}", f"Engine không chấp nhận phần tử {kind}: {text}"
 
