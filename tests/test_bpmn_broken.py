@@ -17,6 +17,8 @@ SHIPPED = sorted((Path(__file__).parent.parent / "workflows").glob("*/*.bpmn"))
 EXPECT = re.compile(r"<!-- expect: (\S*) :: (.*?) -->")
 # What a modeller should never read: object reprs, addresses, the library's exception names.
 INTERNAL = re.compile(r"0x[0-9a-f]{6,}|<Element|\b\w*(Error|Exception)\b|Traceback")
+# English left in a Vietnamese message ("chờ a timer", "… or …") or a Python repr ('tra_loi').
+ENGLISH_IN_VI = re.compile(r"\b(a|an|the|or|not|is|does)\b|'[^'\s]+'")
 
 
 def expectations(path: Path):
@@ -36,6 +38,7 @@ def test_broken_file_is_refused_naming_the_element_and_what_to_do(path):
         assert p.file == str(path)
         assert not INTERNAL.search(p.message), p.message
         assert p.message_vi and not INTERNAL.search(p.message_vi), p
+        assert not ENGLISH_IN_VI.search(p.message_vi), p.message_vi
 
 
 def test_every_shipped_procedure_passes_the_rules():
@@ -99,3 +102,16 @@ def test_deploy_warns_about_a_role_nobody_holds_and_a_partner_not_configured(dem
     with demo.motcua.uow() as uow:
         check_and_deploy(uow, [FORMS.parent / "bpmn" / "lien_thong_khai_sinh.bpmn"], FORMS, "test", quiet)
     assert quiet == []
+
+
+def test_a_flow_left_pointing_at_a_deleted_element_names_it_in_both_languages():
+    """SpiffWorkflow's "When looking for a task spec, we found two items, perhaps a form has the
+    same ID? (tra_ket_qua_cu)" reached the modeller, in English on a Vietnamese page too."""
+    with pytest.raises(ProcedureInvalid) as info:
+        check_file(BROKEN / "flow_to_deleted_element.bpmn", FORMS)
+    [problem] = [p for p in info.value.problems if p.element_id == "after"]
+    assert problem.text("vi") == ("Một luồng đi ra từ phần tử manualTask này trỏ tới «tra_ket_qua_cu», phần tử không có "
+                                  "trong sơ đồ (có thể đã bị xoá): hãy nối luồng vào một phần tử có trong sơ đồ, hoặc "
+                                  "xoá luồng.")
+    assert problem.text("en") == ("a sequence flow from this manualTask points at 'tra_ket_qua_cu', which is not in the "
+                                  "diagram (deleted?): connect the flow to an element of the diagram, or delete it")

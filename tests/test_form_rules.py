@@ -62,18 +62,47 @@ def _card():
     return data
 
 
-@pytest.mark.parametrize("rules, words", [
-    ("nope", "must be a list"),
-    ([{"field": "x", "op": "<=", "to": "$today"}], "not in the form"),
-    ([{"field": "a", "op": "~", "to": "b"}], "op must be one of"),
-    ([{"field": "a", "op": "<=", "to": "c"}], "to must be a field"),
-    ([{"field": "b", "op": "<=", "to": "$today"}], "only a date field"),
-    ([{"field": "a", "op": "<=", "to": "b", "why": "x"}], "an object with field"),
+@pytest.mark.parametrize("rules, words, vi", [
+    ("nope", "must be a list", "x-compare phải là một danh sách quy tắc"),
+    ([{"field": "x", "op": "<=", "to": "$today"}], "not in the form",
+     "Quy tắc x-compare thứ 1: trường «x» (field) không có trong biểu mẫu."),
+    ([{"field": "a", "op": "~", "to": "b"}], "op must be one of",
+     "Quy tắc x-compare thứ 1: phép so sánh (op) phải là một trong < <= > >= == !=."),
+    ([{"field": "a", "op": "<=", "to": "c"}], "to must be a field",
+     "Quy tắc x-compare thứ 1: to phải là một trường của biểu mẫu hoặc „$today” (ngày điền biểu mẫu)."),
+    ([{"field": "b", "op": "<=", "to": "$today"}], "only a date field",
+     "chỉ trường ngày (format date) mới so sánh được với „$today”; trường «b» không phải trường ngày."),
+    ([{"field": "a", "op": "<=", "to": "b", "why": "x"}], "an object with field",
+     "Quy tắc x-compare thứ 1 phải là một đối tượng gồm field, op, to và có thể thêm message."),
 ])
-def test_a_malformed_comparison_is_reported_by_validate(rules, words):
+def test_a_malformed_comparison_is_reported_by_validate(rules, words, vi):
+    """In English for ``validate``, in Vietnamese for the editor's page (which showed the English)."""
     schema = {"type": "object", "properties": {"a": {"type": "string", "format": "date"}, "b": {"type": "integer"}},
               "x-compare": rules}
-    assert words in check_schema(schema)
+    en, said_vi = check_schema(schema)
+    assert words in en and vi in said_vi
+
+
+@pytest.mark.parametrize("schema, words, vi", [
+    ([], "must be a JSON object", "Phải là một đối tượng JSON"),
+    ({"type": "array"}, 'must have "type": "object"', 'Cấp ngoài cùng phải có "type": "object".'),
+    ({"type": "object", "properties": {"typename": {"type": "string"}}}, "reserved field name(s): typename",
+     "Tên trường typename do hệ thống dành riêng: hãy đặt tên khác."),
+    ({"type": "object", "properties": {"so_cccd": {"type": "strin"}}},
+     "not a valid JSON Schema at field 'so_cccd', keyword type: \"strin\" is not a type",
+     'Không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type: "strin" không phải kiểu dữ liệu; hãy dùng string, '),
+    ({"type": "object", "properties": {"so_cccd": {"type": "string", "pattern": "[0-9"}}},
+     "field 'so_cccd', keyword pattern: \"[0-9\" is not a regular expression",
+     'ở trường «so_cccd», khóa pattern: "[0-9" không phải biểu thức chính quy hợp lệ.'),
+    ({"type": "object", "required": "ho_ten"}, "not a valid JSON Schema: keyword required cannot be \"ho_ten\"",
+     'Không phải JSON Schema hợp lệ: khóa required không nhận giá trị "ho_ten"'),
+])
+def test_a_form_that_is_not_a_usable_schema_is_said_in_both_languages(schema, words, vi):
+    """jsonschema's English ("'strin' is not valid under any of the given schemas") reached the
+    editor's Vietnamese page; now where the schema breaks and the value found there."""
+    en, said_vi = check_schema(schema)
+    assert words in en and vi in said_vi, (en, said_vi)
+    assert "valid under" not in en and "is not of type" not in en
 
 
 def test_the_officer_sees_the_message_next_to_the_field(browser, demo, frozen_clock):

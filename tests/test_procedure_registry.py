@@ -42,7 +42,7 @@ def test_reference_procedure_passes_every_check():
     (lambda x: x.replace('decision == "approve"', 'decision == = "approve"'),
      "flow_approved", "(from decision_gateway) does not compile"),
     (lambda x: x.replace('decision == "refuse"', 'decision.__class__ == "refuse"'),
-     "flow_refused", "invalid attribute name"),
+     "flow_refused", "names starting with _ are not allowed ('__class__')"),
     (lambda x: x.replace('<spiffworkflow:property name="dossierStatus" value="9" />',
                          '<spiffworkflow:property name="dossierStatus" value="42" />', 1),
      "return_result", "status code 1–10"),

@@ -145,6 +145,7 @@ def form_preview():
         return jsonify(html="", problems=[_("Biểu mẫu phải là một đối tượng JSON.")]), 422
     problem = check_schema(schema)
     if problem:
-        return jsonify(html="", problems=[problem]), 422
+        en, vi = problem
+        return jsonify(html="", problems=[vi if current_language() == "vi" else en]), 422
     html = render_template("procedures/_form_preview.html", fields=forms_render.fields(schema, {}, {}))
     return jsonify(html=html, problems=[])

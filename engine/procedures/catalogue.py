@@ -91,7 +91,7 @@ def _read_intake(directory: Path, entry: dict) -> list[str]:
         return [f"intake: {name} is not readable JSON: {exc}"]
     problem = check_schema(schema)
     if problem:
-        return [f"intake: {name}: {problem}"]
+        return [f"intake: {name}: {problem[0]}"]
     entry["intake_schema"] = schema
     return []
 

@@ -37,20 +37,51 @@ _FORMAT_CHECKER = FormatChecker()
 RESERVED_KEYS = frozenset({"typename", "supplement_requested"})
 
 
-def check_schema(schema) -> str | None:
-    """Return a problem description, or None when the schema is usable as a step form."""
+def check_schema(schema) -> tuple[str, str] | None:
+    """What makes the schema unusable as a step form, as (English, Vietnamese), or None: the
+    English for ``validate``, the Vietnamese for the editor's page."""
     if not isinstance(schema, dict):
-        return "form schema must be a JSON object"
+        return ("form schema must be a JSON object",
+                "Phải là một đối tượng JSON (đặt trong ngoặc nhọn {…}).")
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        return f"not a valid JSON Schema: {exc.message}"
+        return _schema_error(exc)
     if schema.get("type") != "object":
-        return 'form schema must have "type": "object"'
-    bad = RESERVED_KEYS.intersection(schema.get("properties", {}))
+        return ('form schema must have "type": "object"',
+                'Cấp ngoài cùng phải có "type": "object".')
+    bad = sorted(RESERVED_KEYS.intersection(schema.get("properties", {})))
     if bad:
-        return f"reserved field name(s): {', '.join(sorted(bad))}"
+        return (f"reserved field name(s): {', '.join(bad)}",
+                f"Tên trường {', '.join(bad)} do hệ thống dành riêng: hãy đặt tên khác.")
     return _compare_problem(schema)
+
+
+def _schema_error(exc: SchemaError) -> tuple[str, str]:
+    """Where the schema breaks JSON Schema and the value found there, without jsonschema's
+    English (Python reprs)."""
+    path = [str(p) for p in exc.path]
+    if len(path) >= 2 and path[0] == "properties":
+        keyword = ".".join(path[2:])
+        where_en = f"field '{path[1]}'" + (f", keyword {keyword}" if keyword else "")
+        where_vi = f"trường «{path[1]}»" + (f", khóa {keyword}" if keyword else "")
+    elif path:
+        where_en, where_vi = f"keyword {'.'.join(path)}", f"khóa {'.'.join(path)}"
+    else:
+        where_en, where_vi = "the schema", "cấp ngoài cùng"
+    value = json.dumps(exc.instance, ensure_ascii=False, default=str)
+    value = value if len(value) <= 60 else value[:59] + "…"
+    if exc.validator == "format" and exc.validator_value == "regex":
+        return (f"not a valid JSON Schema at {where_en}: {value} is not a regular expression",
+                f"Không phải JSON Schema hợp lệ ở {where_vi}: {value} không phải biểu thức chính quy hợp lệ.")
+    if path and path[-1] == "type":
+        return (f"not a valid JSON Schema at {where_en}: {value} is not a type (string, number, integer, boolean, "
+                "object, array or null)",
+                f"Không phải JSON Schema hợp lệ ở {where_vi}: {value} không phải kiểu dữ liệu; hãy dùng "
+                "string, number, integer, boolean, object, array hoặc null.")
+    return (f"not a valid JSON Schema: {where_en} cannot be {value}",
+            f"Không phải JSON Schema hợp lệ: {where_vi} không nhận giá trị {value}; hãy sửa theo "
+            "JSON Schema (draft 2020-12).")
 
 
 COMPARE = "x-compare"
@@ -64,26 +95,35 @@ _SAY_TODAY = {"<": "Phải trước ngày hôm nay.", "<=": "Không được sau
               ">=": "Không được trước ngày hôm nay.", "==": "Phải là ngày hôm nay.", "!=": "Không được là ngày hôm nay."}
 
 
-def _compare_problem(schema) -> str | None:
+def _compare_problem(schema) -> tuple[str, str] | None:
     rules = schema.get(COMPARE)
     if rules is None:
         return None
     fields = schema.get("properties", {})
     if not isinstance(rules, list):
-        return f"{COMPARE} must be a list of rules"
+        return (f"{COMPARE} must be a list of rules",
+                f'{COMPARE} phải là một danh sách quy tắc, ví dụ [{{"field": "death_date", "op": "<=", "to": "$today"}}].')
     for number, rule in enumerate(rules, start=1):
         if not isinstance(rule, dict) or set(rule) - {"field", "op", "to", "message"}:
-            return f"{COMPARE} rule {number}: an object with field, op, to and optionally message"
-        if rule.get("field") not in fields:
-            return f"{COMPARE} rule {number}: field {rule.get('field')!r} is not in the form"
+            return (f"{COMPARE} rule {number}: an object with field, op, to and optionally message",
+                    f"Quy tắc {COMPARE} thứ {number} phải là một đối tượng gồm field, op, to và có thể thêm message.")
+        field = rule.get("field")
+        if field not in fields:
+            return (f"{COMPARE} rule {number}: field '{field}' is not in the form",
+                    f"Quy tắc {COMPARE} thứ {number}: trường «{field}» (field) không có trong biểu mẫu.")
         if rule.get("op") not in _OPS:
-            return f"{COMPARE} rule {number}: op must be one of {' '.join(_OPS)}"
+            return (f"{COMPARE} rule {number}: op must be one of {' '.join(_OPS)}",
+                    f"Quy tắc {COMPARE} thứ {number}: phép so sánh (op) phải là một trong {' '.join(_OPS)}.")
         if rule.get("to") != TODAY and rule.get("to") not in fields:
-            return f"{COMPARE} rule {number}: to must be a field of the form or {TODAY!r}"
-        if rule.get("to") == TODAY and fields[rule["field"]].get("format") != "date":
-            return f"{COMPARE} rule {number}: only a date field (format date) compares with {TODAY!r}"
+            return (f"{COMPARE} rule {number}: to must be a field of the form or '{TODAY}'",
+                    f"Quy tắc {COMPARE} thứ {number}: to phải là một trường của biểu mẫu hoặc „{TODAY}” (ngày điền biểu mẫu).")
+        if rule.get("to") == TODAY and fields[field].get("format") != "date":
+            return (f"{COMPARE} rule {number}: only a date field (format date) compares with '{TODAY}'",
+                    f"Quy tắc {COMPARE} thứ {number}: chỉ trường ngày (format date) mới so sánh được với „{TODAY}”; "
+                    f"trường «{field}» không phải trường ngày.")
         if "message" in rule and not isinstance(rule["message"], str):
-            return f"{COMPARE} rule {number}: message must be a string"
+            return (f"{COMPARE} rule {number}: message must be a string",
+                    f"Quy tắc {COMPARE} thứ {number}: message phải là một câu văn bản (chuỗi).")
     return None
 
 

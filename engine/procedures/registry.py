@@ -27,7 +27,7 @@ from engine.procedures import metadata
 from engine.procedures.forms import check_schema
 from engine.procedures.problems import Problem
 from engine.procedures.rules import check_tree
-from engine.procedures.rules.engine_errors import clean, rewrite, xsd_message
+from engine.procedures.rules.engine_errors import rewrite, sandbox_message, xsd_message
 from engine.procedures.manifest import BPMN, build_manifest
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted, syntax_message_en, syntax_message_vi
 from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
@@ -61,7 +61,8 @@ def check_file(path: Path | str, forms_dir: Path | str, max_bytes: int = 2 * 102
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise ProcedureInvalid([Problem(str(path), "", f"cannot read file: {exc.strerror}")])
+        raise ProcedureInvalid([Problem(str(path), "", f"cannot read file: {exc.strerror}", "error",
+                                        "Không đọc được tệp thủ tục.")])
     return check_content(content, str(path), Path(forms_dir), max_bytes)
 
 
@@ -184,11 +185,14 @@ def _all_task_specs(spec, subprocess_specs):
         yield from s.task_specs.values()
 
 
-def _check_time_limit(text, filename, element, what, problems):
+def _check_allotment(text, filename, element, problems):
     try:
         parse_time_limit(text)
-    except ValueError as exc:
-        problems.append(Problem(filename, element, f"{what}: {exc}"))
+    except ValueError:
+        problems.append(Problem(filename, element, f"allotment: not a time limit: '{text}' (write e.g. "
+                                "'1.5 working days' or '4 working hours')", "error",
+                                f"Thời gian được phân bổ (allotment) «{text}» không đúng dạng: hãy viết "
+                                "„1.5 working days” (một ngày rưỡi làm việc) hoặc „4 working hours” (4 giờ làm việc)."))
 
 
 def _check_structure(tree, manifest, filename, problems):
@@ -216,10 +220,14 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
             problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}",
                                     "error", f"Trạng thái hồ sơ (dossierStatus) phải là một mã từ 1 đến 10, không phải «{status}»."))
         if "allotment" in props:
-            _check_time_limit(props["allotment"], filename, step_id, "allotment", problems)
+            _check_allotment(props["allotment"], filename, step_id, problems)
         if "payment" in props and (props["payment"] not in _payment_kinds() or status != "6"):
-            problems.append(Problem(filename, step_id, "payment must be one of " + ", ".join(_payment_kinds())
-                                    + " on a step with dossierStatus 6 (where the dossier waits for the payment)"))
+            kinds = ", ".join(_payment_kinds())
+            problems.append(Problem(filename, step_id, f"payment must be one of {kinds} on a step with dossierStatus 6 "
+                                    "(where the dossier waits for the payment)", "error",
+                                    f"Thanh toán (payment) chỉ nhận giá trị „{kinds}” (phí, lệ phí của thủ tục) và chỉ "
+                                    "đặt trên bước có Trạng thái hồ sơ (dossierStatus) 6, nơi hồ sơ chờ nộp tiền: hãy "
+                                    "sửa giá trị, hoặc đặt thuộc tính này trên bước chờ nộp tiền."))
         if "sendBackData" in props:
             try:
                 if not isinstance(json.loads(props["sendBackData"]), dict):
@@ -274,9 +282,9 @@ def _check_supplement_pattern(manifest, filename, problems):
 def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_forms=None):
     if extra_forms and name in extra_forms:
         schema = extra_forms[name]
-        problem = check_schema(schema) if isinstance(schema, dict) else "a form must be a JSON object"
+        problem = check_schema(schema)
         if problem:
-            problems.append(Problem(filename, step_id, f"form {name!r}: {problem}"))
+            problems.append(_form_problem(filename, step_id, name, problem))
             return None
         return schema
     path = (forms_dir / name).resolve()
@@ -288,14 +296,22 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        problems.append(Problem(filename, step_id, f"form {name!r} is not valid JSON: {exc}", "error",
-                                f"Biểu mẫu «{name}» không phải JSON hợp lệ."))
+        where_en = where_vi = ""
+        if isinstance(exc, json.JSONDecodeError):
+            where_en, where_vi = f" (line {exc.lineno}, column {exc.colno})", f" (lỗi ở dòng {exc.lineno}, cột {exc.colno})"
+        problems.append(Problem(filename, step_id, f"form '{name}' is not valid JSON{where_en}", "error",
+                                f"Biểu mẫu «{name}» không phải JSON hợp lệ{where_vi}."))
         return None
     problem = check_schema(schema)
     if problem:
-        problems.append(Problem(filename, step_id, f"form {name!r}: {problem}"))
+        problems.append(_form_problem(filename, step_id, name, problem))
         return None
     return schema
+
+
+def _form_problem(filename, step_id, name, problem) -> Problem:
+    en, vi = problem
+    return Problem(filename, step_id, f"form '{name}': {en}", "error", f"Biểu mẫu «{name}»: {vi[0].lower()}{vi[1:]}")
 
 
 def _check_expressions(task_spec, filename, problems):
@@ -321,7 +337,15 @@ def _check_expressions(task_spec, filename, problems):
         try:
             compiler(source)
         except (SandboxViolation, SyntaxError) as exc:
-            problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {clean(str(exc))}"))
+            en, vi = sandbox_message(exc)
+            problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {en}", "error",
+                                    f"{_SCRIPT_KINDS_VI[what]} không hợp lệ: {vi}."))
+
+
+# What each checked text is called on the editor's Vietnamese page.
+_SCRIPT_KINDS_VI = {"script": "Kịch bản (script) của bước", "prescript": "Kịch bản chạy trước bước (prescript)",
+                    "postscript": "Kịch bản chạy sau bước (postscript)", "loop condition": "Điều kiện lặp (loop condition)",
+                    "timer expression": "Biểu thức hẹn giờ"}
 
 
 def database_of(row) -> str:

@@ -213,3 +213,50 @@ def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
     assert any(m.startswith("Không có biểu mẫu «khong_co.json»") for m in messages["no_form"])
     for found in messages.values():
         assert not any(re.search(r"\b(not|has no|must be|found in)\b|/forms", m) for m in found), found
+
+
+def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(browser, demo):
+    """A procedure property, a step's allotment or payment, a form that is not a usable schema, a
+    condition the sandbox refuses: listed on a Vietnamese page in the checker's English (with
+    jsonschema's and RestrictedPython's wording); each now in the page's language."""
+    xml = (RENAMED.replace('name="timeLimit" value="5 working days"', 'name="timeLimit" value="năm ngày"')
+           .replace('name="allotment" value="2 working days"', 'name="allotment" value="2 ngày"')
+           .replace('name="allotment" value="1 working days" />\n            <spiffworkflow:property name="dossierStatus" value="4" />',
+                    'name="allotment" value="1 working days" />\n            <spiffworkflow:property name="dossierStatus" value="4" />'
+                    '\n            <spiffworkflow:property name="payment" value="fee" />')
+           .replace('decision == "approve"', 'decision == = "approve"'))
+    forms = {"ket_hon_tham_dinh.json": {"type": "object", "properties": {"so_cccd": {"type": "strin"}}}}
+    modeller = browser("thietke")
+    expected = {
+        "dang_ky_ket_hon": ("Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết „15 working days”",
+                            "timeLimit: not a time limit: 'năm ngày'"),
+        "appraise": ("Biểu mẫu «ket_hon_tham_dinh.json»: không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type",
+                     "form 'ket_hon_tham_dinh.json': not a valid JSON Schema at field 'so_cccd', keyword type"),
+        "approve": ("Thanh toán (payment) chỉ nhận giá trị „fee”", "payment must be one of fee"),
+        "flow_approved": ("Điều kiện trên luồng này (từ decision_gateway) không hợp lệ: dòng 1: sai cú pháp Python ở "
+                          "«decision == = \"approve\"».",
+                          "does not compile in the sandbox: line 1: invalid Python syntax in 'decision == = \"approve\"'"),
+    }
+    allotment = ("Thời gian được phân bổ (allotment) «2 ngày» không đúng dạng: hãy viết „1.5 working days”",
+                 "allotment: not a time limit: '2 ngày'")
+    for locale in ("vi", "en"):
+        if locale == "en":
+            modeller.post("/language", {"locale": "en", "next": "/procedures"})
+        found = post_json(modeller, "/procedures/drafts", {"xml": xml, "forms": forms}).get_json()["problems"]
+        by_element = {}
+        for p in found:
+            by_element.setdefault(p["element"], []).append(p["message"])
+        pick = 0 if locale == "vi" else 1
+        for element, said in expected.items():
+            assert any(said[pick] in m for m in by_element.get(element, [])), (element, by_element)
+        assert any(allotment[pick] in m for m in by_element["appraise"]), by_element
+        messages = [p["message"] for p in found]
+        assert not any(re.search(r"SyntaxError|valid under|Expecting|at statement", m) for m in messages), messages
+        if locale == "vi":
+            assert not any(re.search(r"\b(not|must be|cannot|does not)\b", m) for m in messages), messages
+        preview = post_json(modeller, "/procedures/form-preview", {"schema": forms["ket_hon_tham_dinh.json"]}).get_json()
+        assert preview["problems"] == [("Không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type: \"strin\" không phải "
+                                        "kiểu dữ liệu; hãy dùng string, number, integer, boolean, object, array hoặc null.")
+                                       if locale == "vi" else
+                                       ("not a valid JSON Schema at field 'so_cccd', keyword type: \"strin\" is not a type "
+                                        "(string, number, integer, boolean, object, array or null)")]

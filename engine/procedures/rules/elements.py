@@ -58,7 +58,7 @@ def _service_task(model, element):
         name = operator.get("id")
         yield model.error(eid, f"the service task calls operator {name!r}, which motcua does not provide: to hand the "
                                "dossier to another system, send a message to its pool; to compute something, use a script task",
-                          f"Service task gọi operator {name!r} mà motcua không cung cấp: để chuyển hồ sơ cho hệ thống "
+                          f"Service task gọi operator «{name}» mà motcua không cung cấp: để chuyển hồ sơ cho hệ thống "
                           "khác hãy gửi thông điệp tới pool của nó; để tính toán hãy dùng script task.")
 
 
@@ -73,7 +73,7 @@ def _business_rule_task(model, element):
     else:
         yield model.error(eid, f"the business rule task needs decision table {called.text.strip()!r}, but motcua deploys "
                                "BPMN files only (no DMN): route with an exclusive gateway and conditions, or compute in a script task",
-                          f"Business rule task cần bảng quyết định {called.text.strip()!r}, nhưng motcua chỉ triển khai "
+                          f"Business rule task cần bảng quyết định «{called.text.strip()}», nhưng motcua chỉ triển khai "
                           "tệp BPMN (không có DMN): hãy dùng cổng exclusive có điều kiện, hoặc script task.")
 
 
@@ -84,5 +84,5 @@ def _call_activity(model, element):
         yield model.error(element.get("id") or "",
                           f"the call activity calls {called or 'nothing'!r}, which is not a process in this file: "
                           "draw the called steps as an expanded sub-process",
-                          f"Call activity gọi {called or 'không gì'!r}, không phải quy trình trong tệp này: "
+                          f"Call activity gọi «{called or '(chưa chọn)'}», không phải quy trình trong tệp này: "
                           "hãy vẽ các bước được gọi thành một sub-process mở rộng.")

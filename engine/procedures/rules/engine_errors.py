@@ -12,8 +12,14 @@ _REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
 _WRAPPED = re.compile(r"^(?:[A-Za-z_.]*(?:Error|Exception))\((['\"])(.*)\1\)$", re.S)
 _CLASS = re.compile(r"\b[A-Za-z_.]*(?:Error|Exception|Warning)\b:?\s*")
 
-# (pattern in the library's message, English, Vietnamese); {0} is the element's kind.
+# (pattern in the library's message, English, Vietnamese); {0} is the element's kind, {1}… the
+# pattern's groups.
 KNOWN = [
+    (r"When looking for a task spec, we found two items, perhaps a form has the same ID\? \((.*)\)",
+     "a sequence flow from this {0} points at '{1}', which is not in the diagram (deleted?): connect the flow to an "
+     "element of the diagram, or delete it",
+     "Một luồng đi ra từ phần tử {0} này trỏ tới «{1}», phần tử không có trong sơ đồ (có thể đã bị xoá): hãy nối "
+     "luồng vào một phần tử có trong sơ đồ, hoặc xoá luồng."),
     (r"There is no support implemented for this task type",
      "the engine does not run {0} elements: use a user task, manual task, script task, gateway or event",
      "Engine không chạy được phần tử {0}: hãy dùng user task, manual task, script task, cổng hoặc sự kiện."),
@@ -76,8 +82,9 @@ def clean(text: str) -> str:
 def rewrite(message: str, kind: str = "element") -> tuple[str, str]:
     """(English, Vietnamese) for one library message about an element of ``kind``."""
     for pattern, en, vi in KNOWN:
-        if re.search(pattern, message or ""):
-            return en.format(kind), vi.format(kind)
+        found = re.search(pattern, message or "")
+        if found:
+            return en.format(kind, *found.groups()), vi.format(kind, *found.groups())
     text = clean(message)
     return f"the engine refuses this {kind}: {text}", f"Engine không chấp nhận phần tử {kind}: {text}"
 
@@ -91,3 +98,38 @@ def xsd_message(text: str) -> tuple[str, str]:
         return (f"{match.group(1)} is not allowed at this place in a BPMN file{expected}",
                 f"{match.group(1)} không được phép ở vị trí này trong tệp BPMN{expected}.")
     return f"not valid BPMN: {text}", f"Không phải BPMN hợp lệ: {text}"
+
+
+# What RestrictedPython (and engine/runtime/script_limits.py) says about a script or an
+# expression it refuses: (pattern, English, Vietnamese), the groups filled in.
+_SANDBOX = [
+    (r"^SyntaxError: .*? at statement: (['\"])(.*)\1$", "invalid Python syntax in '{1}'", "sai cú pháp Python ở «{1}»"),
+    (r'^"(.+)" is an invalid (?:variable|attribute) name because it starts with "_"',
+     "names starting with _ are not allowed ('{0}')", "không được dùng tên bắt đầu bằng dấu gạch dưới («{0}»)"),
+    (r'^"(.+)" is a reserved name', "'{0}' is a reserved name", "«{0}» là tên dành riêng của hệ thống"),
+    (r"^(\w+) calls are not allowed", "{0} calls are not allowed", "không được gọi {0}"),
+    (r"^(\w+) statements are not allowed", "{0} statements are not allowed", "không được dùng câu lệnh {0}"),
+    (r"^try/except is not allowed", "try/except is not allowed: a failing script fails its step",
+     "không được dùng try/except: kịch bản lỗi thì bước đó lỗi"),
+    (r"^f-string widths must be small constants", "f-string widths must be small constants",
+     "độ rộng trong f-string phải là hằng số nhỏ"),
+]
+
+
+def sandbox_message(exc: Exception) -> tuple[str, str]:
+    """(English, Vietnamese) for why the sandbox refuses a script or an expression: each error
+    with its line, without RestrictedPython's wording in the Vietnamese."""
+    parts_en, parts_vi = [], []
+    for error in [e.strip() for e in str(exc).split("; ") if e.strip()][:3] or [""]:
+        line = re.match(r"^Line (\d+): (.*)$", error, re.S)
+        number, text = (line.group(1), line.group(2).strip()) if line else (None, error)
+        en, vi = clean(text), "có câu lệnh không được phép trong kịch bản của motcua"
+        for pattern, pattern_en, pattern_vi in _SANDBOX:
+            found = re.match(pattern, text)
+            if found:
+                groups = [g.lower() if pattern.startswith(r"^(\w+)") else g for g in found.groups()]
+                en, vi = pattern_en.format(*groups), pattern_vi.format(*groups)
+                break
+        parts_en.append(f"line {number}: {en}" if number else en)
+        parts_vi.append(f"dòng {number}: {vi}" if number else vi)
+    return "; ".join(parts_en), "; ".join(parts_vi)

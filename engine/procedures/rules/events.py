@@ -61,7 +61,7 @@ def _catch(model, element, thrown, arriving, signals):
             yield model.error(eid, f"nothing in this file throws message {message!r} and no message flow brings it from "
                                    "a partner pool, so this wait would never end: throw it from the other pool, or draw "
                                    "the message flow from the partner's pool",
-                              f"Không có gì trong tệp gửi thông điệp {message!r} và không có luồng thông điệp nào mang nó "
+                              f"Không có gì trong tệp gửi thông điệp «{message}» và không có luồng thông điệp nào mang nó "
                               "từ pool đối tác, nên bước chờ này không bao giờ kết thúc: hãy gửi nó từ pool kia, hoặc vẽ "
                               "luồng thông điệp từ pool của đối tác.")
         return
@@ -71,7 +71,7 @@ def _catch(model, element, thrown, arriving, signals):
         if not name or name not in signals:
             yield model.error(eid, f"nothing in this file throws signal {name or '(none)'!r}, so this wait would never "
                                    "end: throw the signal, or remove the event",
-                              f"Không có gì trong tệp phát tín hiệu {name or '(không có)'!r}, nên bước chờ này không bao "
+                              f"Không có gì trong tệp phát tín hiệu «{name or '(chưa chọn)'}», nên bước chờ này không bao "
                               "giờ kết thúc: hãy phát tín hiệu đó, hoặc bỏ sự kiện.")
 
 
@@ -100,11 +100,15 @@ def _event_gateway(model, gateway):
         kind = local(target.tag)
         if kind == "receiveTask" or (kind == "intermediateCatchEvent" and model.definition(target, "message") is not None):
             continue
-        what = "a timer" if model.definition(target, "timer") is not None else f"a {kind}"
+        if model.definition(target, "timer") is not None:
+            what_en, what_vi = "a timer", "một sự kiện hẹn giờ"
+        else:
+            what_en, what_vi = f"a {kind}", f"một phần tử {kind}"
         yield model.error(gateway.get("id") or "",
-                          f"the event-based gateway waits on {what} ({target_id}), and the engine cannot wake it "
+                          f"the event-based gateway waits on {what_en} ({target_id}), and the engine cannot wake it "
                           "for that: only message catch events may follow it; for a deadline, put a timer boundary event on "
                           "a step, or a timer catch event in its own branch after a parallel gateway",
-                          f"Cổng dựa trên sự kiện chờ {what} ({target_id}) mà engine không thể đánh thức: sau cổng này "
-                          "chỉ được là sự kiện chờ thông điệp; để hẹn giờ hãy gắn sự kiện hẹn giờ (boundary) vào một "
-                          "bước.")
+                          f"Cổng dựa trên sự kiện (event-based gateway) đang chờ {what_vi} ({target_id}), nhưng hệ thống "
+                          "không đánh thức được hồ sơ bằng sự kiện đó: sau cổng này chỉ được đặt sự kiện chờ thông điệp; để đặt hạn, hãy gắn "
+                          "sự kiện hẹn giờ (boundary) vào một bước, hoặc đặt sự kiện chờ hẹn giờ trong một nhánh riêng "
+                          "sau một cổng parallel.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from engine.procedures.rules.engine_errors import clean
+from engine.procedures.rules.engine_errors import sandbox_message
 from engine.procedures.rules.model import Model, bpmn
 
 RESERVED = {"supplement_requested"}  # set by the engine itself on every completion of an asking step
@@ -48,16 +48,16 @@ def check(model: Model):
             try:
                 compile_expression(source)
             except (SandboxViolation, SyntaxError) as exc:
-                detail = clean(str(exc)) if str(exc) else "invalid expression"
+                en, vi = sandbox_message(exc)
                 yield model.error(fid, f"the condition on this flow (from {gateway}) does not compile in the sandbox: "
-                                       f"{detail}",
-                                  f"Điều kiện trên luồng này (từ {gateway}) không hợp lệ: {detail}")
+                                       f"{en}",
+                                  f"Điều kiện trên luồng này (từ {gateway}) không hợp lệ: {vi}.")
                 continue
             for name in sorted(_names(source) - RESERVED):
                 if name in optional:
                     yield model.error(fid, f"the condition on this flow (from {gateway}) reads {name!r}, which form "
                                            f"{optional[name]!r} may leave empty, and then the condition fails for "
                                            f"that dossier: make {name!r} required in the form",
-                                      f"Điều kiện trên luồng này (từ {gateway}) đọc {name!r}, trường mà biểu mẫu "
-                                      f"{optional[name]!r} cho phép để trống, khi đó điều kiện sẽ lỗi: hãy đặt "
-                                      f"{name!r} là bắt buộc trong biểu mẫu.")
+                                      f"Điều kiện trên luồng này (từ {gateway}) đọc «{name}», trường mà biểu mẫu "
+                                      f"«{optional[name]}» cho phép để trống, khi đó điều kiện sẽ lỗi: hãy đặt "
+                                      f"«{name}» là bắt buộc trong biểu mẫu.")

@@ -24,13 +24,13 @@ def warnings(session, manifest: dict, filename: str) -> list[Problem]:
             found.append(Problem(filename, step_id,
                                  f"nobody holds role {role!r} in an agency of kind {kind!r}: its steps would wait in an "
                                  "empty queue; grant the role before publishing", "warning",
-                                 f"Chưa ai giữ vai trò {role!r} tại cơ quan loại {kind!r}: các bước của lane này sẽ "
+                                 f"Chưa ai giữ vai trò «{role}» tại cơ quan loại «{kind}»: các bước của lane này sẽ "
                                  "nằm trong hàng chờ trống; hãy cấp vai trò trước khi xuất bản."))
         elif not kind and role not in roles_anywhere:
             found.append(Problem(filename, step_id,
                                  f"nobody holds role {role!r} in any agency: its steps would wait in an empty queue; "
                                  "grant the role before publishing", "warning",
-                                 f"Chưa ai giữ vai trò {role!r} tại cơ quan nào: các bước của lane này sẽ nằm trong "
+                                 f"Chưa ai giữ vai trò «{role}» tại cơ quan nào: các bước của lane này sẽ nằm trong "
                                  "hàng chờ trống; hãy cấp vai trò trước khi xuất bản."))
     configured = {code for (code,) in session.execute(select(Partner.code).where(Partner.active.is_(True))).all()}
     for message, route in sorted(manifest.get("partner_routes", {}).items()):
@@ -41,6 +41,6 @@ def warnings(session, manifest: dict, filename: str) -> list[Problem]:
                                  f"partner {code!r} ({route.get('pool')}) is not configured, so message {message!r} "
                                  "could not be delivered: add the partner (Quản trị → Đối tác) before publishing",
                                  "warning",
-                                 f"Đối tác {code!r} ({route.get('pool')}) chưa được cấu hình, nên thông điệp {message!r} "
+                                 f"Đối tác «{code}» ({route.get('pool')}) chưa được cấu hình, nên thông điệp «{message}» "
                                  "không gửi được: hãy thêm đối tác (Quản trị → Đối tác) trước khi xuất bản."))
     return found

@@ -16,6 +16,11 @@ EXAMPLES = {
     "timeDuration": '"PT4H" or "P2D"',
     "timeCycle": '"R3/PT1H"',
 }
+EXAMPLES_VI = {
+    "timeDate": 'working_deadline(None, "2 working days") hoặc "2026-12-31T17:00:00+07:00"',
+    "timeDuration": '"PT4H" hoặc "P2D"',
+    "timeCycle": '"R3/PT1H"',
+}
 
 
 def _owner(definition):
@@ -34,7 +39,7 @@ def check(model: Model):
                 yield model.error(eid, "the timer has no time: give it a timeDate (e.g. "
                                        f"{EXAMPLES['timeDate']}), a timeDuration ({EXAMPLES['timeDuration']}) or a timeCycle",
                                   "Hẹn giờ chưa có thời gian: hãy cho nó timeDate (ví dụ "
-                                  f"{EXAMPLES['timeDate']}), timeDuration ({EXAMPLES['timeDuration']}) hoặc timeCycle.")
+                                  f"{EXAMPLES_VI['timeDate']}), timeDuration ({EXAMPLES_VI['timeDuration']}) hoặc timeCycle.")
                 continue
             kind, node = found[0]
             expression = (node.text or "").strip()
@@ -44,7 +49,7 @@ def check(model: Model):
 def _evaluate(model, environment, eid, kind, expression):
     if not expression:
         yield model.error(eid, f"the timer's {kind} is empty: write an expression, e.g. {EXAMPLES[kind]}",
-                          f"{kind} của hẹn giờ đang trống: hãy viết một biểu thức, ví dụ {EXAMPLES[kind]}.")
+                          f"{kind} của hẹn giờ đang trống: hãy viết một biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
         return
     if ISO_LIKE.match(expression):
         yield model.error(eid, f"the timer's {kind} {expression} is an expression, so an ISO value must be quoted: "
@@ -60,17 +65,17 @@ def _evaluate(model, environment, eid, kind, expression):
             return  # filled in by a form before the timer starts: its value is known only then
         yield model.error(eid, f"the timer's {kind} uses {name!r}, which no form of this procedure fills in and "
                                f"motcua does not provide: e.g. {EXAMPLES[kind]}",
-                          f"{kind} của hẹn giờ dùng {name!r}, không biểu mẫu nào của thủ tục điền và motcua không "
-                          f"cung cấp: ví dụ {EXAMPLES[kind]}.")
+                          f"{kind} của hẹn giờ dùng «{name}», không biểu mẫu nào của thủ tục điền và motcua không "
+                          f"cung cấp: ví dụ {EXAMPLES_VI[kind]}.")
         return
     except Exception as exc:  # what the engine would meet at run time: report it in words
         detail = str(exc).splitlines()[0] if str(exc) else "the expression failed"
         yield model.error(eid, f"the timer's {kind} does not evaluate: {detail}; e.g. {EXAMPLES[kind]}",
-                          f"{kind} của hẹn giờ không tính được: {detail}; ví dụ {EXAMPLES[kind]}.")
+                          f"{kind} của hẹn giờ báo lỗi khi tính thử: hãy sửa biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
         return
     problem = _shape(kind, value)
     if problem:
-        yield model.error(eid, f"the timer's {kind} gives {value!r}, {problem[0]}", f"{kind} của hẹn giờ cho {value!r}, {problem[1]}")
+        yield model.error(eid, f"the timer's {kind} gives '{value}', {problem[0]}", f"{kind} của hẹn giờ cho «{value}», {problem[1]}")
 
 
 def _shape(kind, value):
@@ -78,7 +83,7 @@ def _shape(kind, value):
         value = value.isoformat()
     if not isinstance(value, str):
         return ("not text: it must give " + KINDS[kind] + f" as an ISO string, e.g. {EXAMPLES[kind]}",
-                f"không phải chuỗi: phải là chuỗi ISO, ví dụ {EXAMPLES[kind]}.")
+                f"không phải chuỗi: phải là chuỗi ISO, ví dụ {EXAMPLES_VI[kind]}.")
     try:
         if kind == "timeCycle":
             TimerEventDefinition.parse_iso_recurring_interval(value)
@@ -86,13 +91,13 @@ def _shape(kind, value):
         parsed = TimerEventDefinition.parse_time_or_duration(value)
     except Exception:
         return (f"which is not {KINDS[kind]} in ISO 8601, e.g. {EXAMPLES[kind]}",
-                f"không phải giá trị ISO 8601 hợp lệ, ví dụ {EXAMPLES[kind]}.")
+                f"không phải giá trị ISO 8601 hợp lệ, ví dụ {EXAMPLES_VI[kind]}.")
     if kind == "timeDate" and not isinstance(parsed, datetime):
         return ("a duration in a timeDate: put it in a timeDuration, or give a date-time "
                 f"(e.g. {EXAMPLES['timeDate']})",
-                f"là khoảng thời gian đặt trong timeDate: hãy chuyển sang timeDuration, hoặc cho một thời điểm (ví dụ {EXAMPLES['timeDate']}).")
+                f"là khoảng thời gian đặt trong timeDate: hãy chuyển sang timeDuration, hoặc cho một thời điểm (ví dụ {EXAMPLES_VI['timeDate']}).")
     if kind == "timeDuration" and isinstance(parsed, datetime):
         return ("a date-time in a timeDuration: put it in a timeDate, or give a duration "
                 f"(e.g. {EXAMPLES['timeDuration']})",
-                f"là thời điểm đặt trong timeDuration: hãy chuyển sang timeDate, hoặc cho một khoảng thời gian (ví dụ {EXAMPLES['timeDuration']}).")
+                f"là thời điểm đặt trong timeDuration: hãy chuyển sang timeDate, hoặc cho một khoảng thời gian (ví dụ {EXAMPLES_VI['timeDuration']}).")
     return None
