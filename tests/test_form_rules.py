@@ -43,6 +43,22 @@ def test_a_death_after_today_and_a_birth_after_the_death_are_refused_on_their_fi
         "death_date": ["Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."]}
 
 
+def test_a_number_of_the_wrong_length_is_told_how_many_digits_it_needs():
+    """A personal ID number (^[0-9]{12}$ in the forms) says it needs 12 digits, not only that it
+    is wrong; a pattern that is not a run of digits keeps the general words (its field's title
+    says what to write)."""
+    transfer = form("bien_dong_kiem_tra.json")
+    assert errors_of("bien_dong_kiem_tra.json", {"transferor_id_number": "00108805432"})[
+        "transferor_id_number"] == ["Cần đúng 12 chữ số."]
+    digits = {"type": "object", "properties": {"serial": {"type": "string", "pattern": "^[0-9]{6,8}$"},
+                                               "code": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{13}$"}}}
+    with pytest.raises(FormInvalid) as refused:
+        validate_form(digits, {"serial": "12345", "code": "TE12"}, today=TODAY)
+    assert refused.value.field_errors == {"serial": ["Cần từ 6 đến 8 chữ số."],
+                                          "code": ["Giá trị không đúng định dạng."]}
+    assert transfer["properties"]["transferor_id_number"]["pattern"] == "^[0-9]{12}$"
+
+
 def test_a_card_valid_to_before_it_is_valid_from_is_refused():
     card = {"card_number": "TE1010012345678", "valid_from": "2026-12-01", "valid_to": "2026-11-30"}
     found = errors_of("bhxh_cap_the_bhyt.json", {**{k: v for k, v in _card().items()}, **card})

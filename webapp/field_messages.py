@@ -98,6 +98,9 @@ _NAME = r"«(?P<name>.*)»"
 _WITH_VALUES = (
     (rf"Tối đa {_NUMBER} ký tự\.", lambda n: gettext("Tối đa %(n)s ký tự.", n=n)),
     (rf"Cần ít nhất {_NUMBER} ký tự\.", lambda n: gettext("Cần ít nhất %(n)s ký tự.", n=n)),
+    (rf"Cần đúng {_NUMBER} chữ số\.", lambda n: gettext("Cần đúng %(n)s chữ số.", n=n)),
+    (r"Cần từ (?P<fewest>[0-9]+) đến (?P<most>[0-9]+) chữ số\.",
+     lambda fewest, most: gettext("Cần từ %(fewest)s đến %(most)s chữ số.", fewest=fewest, most=most)),
     (rf"Giá trị phải từ {_NUMBER} trở lên\.", lambda n: gettext("Giá trị phải từ %(n)s trở lên.", n=n)),
     (rf"Giá trị không được vượt quá {_NUMBER}\.", lambda n: gettext("Giá trị không được vượt quá %(n)s.", n=n)),
     (rf"Tối đa {_NUMBER} dòng\.", lambda n: gettext("Tối đa %(n)s dòng.", n=n)),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -213,10 +214,25 @@ def _message_vi(error) -> str:
                 "email": contact.EMAIL_INVALID, "vn-id-number": contact.ID_NUMBER_INVALID,
                 "vn-phone": contact.PHONE_INVALID}.get(value, f"Sai định dạng {value}.")
     if v == "pattern":
-        return "Giá trị không đúng định dạng."
+        return _pattern_message(value)
     if v == "additionalProperties":
         return "Trường này không có trong biểu mẫu."
     return error.message
+
+
+# A field of digits only (a personal ID number: ^[0-9]{12}$) says how many it needs; another
+# pattern's field says what to write in its title (e.g. "2 chữ cái và 13 chữ số").
+_DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
+
+
+def _pattern_message(pattern) -> str:
+    digits = _DIGITS.fullmatch(pattern) if isinstance(pattern, str) else None
+    if digits is None:
+        return "Giá trị không đúng định dạng."
+    fewest, most = digits.groups()
+    if most is None or most == fewest:
+        return f"Cần đúng {fewest} chữ số."
+    return f"Cần từ {fewest} đến {most} chữ số."
 
 
 @_FORMAT_CHECKER.checks("date", raises=ValueError)

@@ -177,10 +177,14 @@ def test_the_engines_field_messages_read_english_on_an_english_page(app):
                              "count": {"type": "integer", "minimum": 1, "maximum": 3},
                              "on": {"title": "Ngày", "type": "string", "format": "date"},
                              "off": {"title": "Ngày kết thúc", "type": "string", "format": "date"},
-                             "kind": {"type": "string", "enum": ["a", "b"]}},
+                             "kind": {"type": "string", "enum": ["a", "b"]},
+                             "id": {"type": "string", "pattern": "^[0-9]{12}$"},
+                             "serial": {"type": "string", "pattern": "^[0-9]{6,8}$"},
+                             "code": {"type": "string", "pattern": "^[A-Z]+$"}},
               "x-compare": [{"field": "off", "op": ">=", "to": "on"}, {"field": "on", "op": "<=", "to": "$today"}]}
     from_forms = []
-    for data in ({}, {"opinion": "abc", "count": 0, "on": "2026-13-01", "kind": "c", "extra": 1},
+    for data in ({}, {"opinion": "abc", "count": 0, "on": "2026-13-01", "kind": "c", "extra": 1, "id": "0123",
+                      "serial": "12", "code": "a"},
                  {"opinion": "x" * 9, "count": 1.5, "on": "2099-01-01", "off": "2098-01-01", "kind": 1},
                  {"opinion": "x" * 5, "count": 4, "on": "2026-01-01", "kind": "a"}):
         with pytest.raises(FormInvalid) as refused:
@@ -201,6 +205,7 @@ def test_the_engines_field_messages_read_english_on_an_english_page(app):
             _NAMES.sub("", m))]
         assert not still_vietnamese
         assert translated({"f": ["Tối đa 2000 ký tự."]}) == {"f": ["At most 2000 characters."]}
+        assert translated({"f": ["Cần đúng 12 chữ số."]}) == {"f": ["Exactly 12 digits."]}
         assert translated({"f": ["Không được trước «Ngày cấp»."]}) == {"f": ["Must not be before «Ngày cấp»."]}
     with app.test_request_context():
         assert translated({"field": messages})["field"] == messages  # Vietnamese stays as the engine wrote it
