@@ -3,7 +3,7 @@
 - ``Content-Security-Policy``: scripts and stylesheets only from this site's own files (no inline
   script at all, so an injected ``<script>`` or ``onclick`` does nothing), no plugins, no
   ``<base>`` tricks, forms post only here, and no other site may frame our pages. The one inline
-  ``<style>`` is the diagram's (webapp/diagram.py), allowed by its hash, not by 'unsafe-inline'.
+  ``<style>`` is the diagram's (webapp/diagram/drawing.py), allowed by its hash, not by 'unsafe-inline'.
 - ``X-Frame-Options: DENY`` for browsers that predate ``frame-ancestors``; ``nosniff``; a
   ``Referrer-Policy`` that never sends our addresses (dossier ids) to another site.
 - ``Cache-Control: no-store`` on pages (not on static files): a dossier page must not stay in a

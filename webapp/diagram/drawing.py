@@ -1,47 +1,24 @@
-"""A procedure's diagram drawn on the server as SVG, from the BPMN DI (the layout the modeller drew).
-
-No JavaScript is needed to see where a dossier is: the step shapes carry the classes ``done``
-(a work item of the dossier finished there) and ``current`` (an open work item waits there), and the
-page's stylesheet colours them. The SVG is built with lxml, so every name from the diagram is
-escaped by the serializer, never pasted into markup.
-
-The drawing follows the conventions BPMN editors use (bpmn-js in particular): rounded tasks,
-thin start / thick end / double intermediate circles, diamonds for gateways, pools and lanes
-with their name in a vertical band, sequence flows with filled arrowheads, message flows dashed.
-"""
+"""A diagram's layout drawn as SVG, following the conventions BPMN editors use (bpmn-js in
+particular): rounded tasks, thin start / thick end / double intermediate circles, diamonds for
+gateways, pools and lanes with their name in a vertical band, sequence flows with filled
+arrowheads, message flows dashed. Built with lxml, so every name from the diagram is escaped by
+the serializer, never pasted into markup."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 
 from flask_babel import gettext as _
 from lxml import etree
 
-from engine.procedures.safe_xml import parse_untrusted
+from webapp.diagram.layout import (
+    DATA, END_EVENTS, FONT_SIZE, GATEWAYS, INTERMEDIATE_EVENTS, LINE_HEIGHT, START_EVENTS, SUBPROCESSES, TASKS, Edge,
+    Layout, Shape,
+)
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
-DC = "http://www.omg.org/spec/DD/20100524/DC"
-DI = "http://www.omg.org/spec/DD/20100524/DI"
 SVG = "http://www.w3.org/2000/svg"
-
-MAX_BYTES = 2 * 1024 * 1024
-FONT_SIZE = 12
 CHAR_WIDTH = 6.4  # average glyph width at FONT_SIZE: enough to wrap labels roughly like an editor
-LINE_HEIGHT = 14
 MARGIN = 20
-
-TASKS = {"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
-         "businessRuleTask", "callActivity"}
-SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
-START_EVENTS = {"startEvent"}
-END_EVENTS = {"endEvent"}
-INTERMEDIATE_EVENTS = {"intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
-GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
-DATA = {"dataObjectReference", "dataStoreReference", "dataObject"}
-
 STYLE = """
 .bpmn-diagram { font-family: system-ui, "Segoe UI", Arial, sans-serif; font-size: 12px; }
 .bpmn-diagram .outline { fill: #fff; stroke: #222; stroke-width: 2; }
@@ -64,39 +41,6 @@ STYLE = """
 """
 
 
-@dataclass
-class Shape:
-    element_id: str
-    kind: str  # the BPMN element's tag, e.g. userTask, participant
-    x: float
-    y: float
-    w: float
-    h: float
-    name: str = ""
-    horizontal: bool = True
-    expanded: bool | None = None
-    label: tuple[float, float, float, float] | None = None
-    markers: list[str] = field(default_factory=list)  # loop, parallel-mi, sequential-mi, timer, message, …
-    non_interrupting: bool = False
-
-
-@dataclass
-class Edge:
-    element_id: str
-    kind: str  # sequenceFlow, messageFlow, association, dataInputAssociation, …
-    points: list[tuple[float, float]]
-    name: str = ""
-    label: tuple[float, float, float, float] | None = None
-    is_default: bool = False
-
-
-@dataclass
-class Layout:
-    shapes: list[Shape]
-    edges: list[Edge]
-    bounds: tuple[float, float, float, float]  # min x, min y, max x, max y
-
-
 def _unnamed(kind: str) -> str:
     if kind in START_EVENTS:
         return _("Điểm bắt đầu")
@@ -107,134 +51,6 @@ def _unnamed(kind: str) -> str:
     if kind in GATEWAYS:
         return _("Rẽ nhánh")
     return _("Bước") if kind in TASKS else _("Phần tử của sơ đồ")
-
-
-def _as_is(name: str) -> str:
-    return name
-
-
-def render_diagram(bpmn_xml: str | bytes, *, done: Iterable[str] = (), current: Iterable[str] = (),
-                   title: str = "", lane_label: Callable[[str], str] = _as_is) -> str | None:
-    """The diagram as an SVG string, or None when the file carries no layout (no BPMN DI).
-
-    ``lane_label`` names a lane for the reader: our lanes are named by role code ("specialist"),
-    which the page shows as the role's label in the reader's language.
-    """
-    layout = _layout(bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml)
-    if layout is None:
-        return None
-    current = set(current)
-    done = set(done) - current  # a step open again (sent back) is current, not done
-    return _draw(layout, done, current, title, lane_label)
-
-
-@lru_cache(maxsize=64)
-def _layout(content: bytes) -> Layout | None:
-    """Everything the drawing needs, read once per diagram content (a version never changes)."""
-    root = parse_untrusted(content, MAX_BYTES).getroot()
-    elements = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str)
-                and el.tag.startswith(f"{{{BPMN}}}") and el.get("id")}
-    plane = _main_plane(root, elements)
-    if plane is None:
-        return None
-    shapes, edges = [], []
-    defaults = {el.get("default") for el in elements.values() if el.get("default")}
-    for node in plane:
-        if node.tag == f"{{{BPMNDI}}}BPMNShape":
-            shape = _shape(node, elements)
-            if shape is not None:
-                shapes.append(shape)
-        elif node.tag == f"{{{BPMNDI}}}BPMNEdge":
-            edge = _edge(node, elements, defaults)
-            if edge is not None:
-                edges.append(edge)
-    if not shapes:
-        return None
-    # Containers first so that what sits inside them is drawn on top.
-    order = {"participant": 0, "lane": 1}
-    shapes.sort(key=lambda s: (order.get(s.kind, 3 if s.kind not in SUBPROCESSES else 2),
-                               -(s.w * s.h) if s.kind in SUBPROCESSES else 0))
-    xs = [s.x for s in shapes] + [p[0] for e in edges for p in e.points]
-    ys = [s.y for s in shapes] + [p[1] for e in edges for p in e.points]
-    xe = [s.x + s.w for s in shapes] + [p[0] for e in edges for p in e.points]
-    ye = [s.y + s.h for s in shapes] + [p[1] for e in edges for p in e.points]
-    for s in shapes:
-        if s.label:
-            xs.append(s.label[0]); ys.append(s.label[1])
-            xe.append(s.label[0] + s.label[2]); ye.append(s.label[1] + s.label[3])
-        elif _label_below(s):
-            ye.append(s.y + s.h + 8 + LINE_HEIGHT * 2)
-    return Layout(shapes, edges, (min(xs), min(ys), max(xe), max(ye)))
-
-
-def _main_plane(root, elements):
-    """The plane of the top-level collaboration or process (drill-down planes of sub-processes are skipped)."""
-    planes = root.findall(f"{{{BPMNDI}}}BPMNDiagram/{{{BPMNDI}}}BPMNPlane")
-    for plane in planes:
-        target = elements.get(plane.get("bpmnElement"))
-        if target is not None and etree.QName(target).localname in ("collaboration", "process"):
-            return plane
-    return planes[0] if planes else None
-
-
-def _bounds(node) -> tuple[float, float, float, float] | None:
-    b = node.find(f"{{{DC}}}Bounds")
-    if b is None:
-        return None
-    try:
-        return tuple(float(b.get(k, "0")) for k in ("x", "y", "width", "height"))
-    except ValueError:
-        return None
-
-
-def _shape(node, elements) -> Shape | None:
-    element = elements.get(node.get("bpmnElement"))
-    bounds = _bounds(node)
-    if element is None or bounds is None:
-        return None
-    kind = etree.QName(element).localname
-    label_node = node.find(f"{{{BPMNDI}}}BPMNLabel")
-    shape = Shape(element_id=element.get("id"), kind=kind, x=bounds[0], y=bounds[1], w=bounds[2], h=bounds[3],
-                  name=_name(element), horizontal=node.get("isHorizontal", "true") != "false",
-                  label=_bounds(label_node) if label_node is not None else None)
-    expanded = node.get("isExpanded")
-    shape.expanded = None if expanded is None else expanded == "true"
-    if kind in TASKS | SUBPROCESSES:
-        if element.find(f"{{{BPMN}}}standardLoopCharacteristics") is not None:
-            shape.markers.append("loop")
-        mi = element.find(f"{{{BPMN}}}multiInstanceLoopCharacteristics")
-        if mi is not None:
-            shape.markers.append("sequential-mi" if mi.get("isSequential") == "true" else "parallel-mi")
-    if kind in START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS:
-        for child in element:
-            if isinstance(child.tag, str) and child.tag.endswith("EventDefinition"):
-                shape.markers.append(etree.QName(child).localname.removesuffix("EventDefinition"))
-        shape.non_interrupting = (kind == "boundaryEvent" and element.get("cancelActivity") == "false") or (
-            kind == "startEvent" and element.get("isInterrupting") == "false")
-    return shape
-
-
-def _name(element) -> str:
-    if etree.QName(element).localname == "textAnnotation":
-        text = element.find(f"{{{BPMN}}}text")
-        return (text.text or "").strip() if text is not None else ""
-    return (element.get("name") or "").strip()
-
-
-def _edge(node, elements, defaults) -> Edge | None:
-    element = elements.get(node.get("bpmnElement"))
-    points = []
-    for wp in node.findall(f"{{{DI}}}waypoint"):
-        try:
-            points.append((float(wp.get("x")), float(wp.get("y"))))
-        except (TypeError, ValueError):
-            return None
-    if element is None or len(points) < 2:
-        return None
-    label_node = node.find(f"{{{BPMNDI}}}BPMNLabel")
-    return Edge(element_id=element.get("id"), kind=etree.QName(element).localname, points=points,
-                name=_name(element), label=_bounds(label_node) if label_node is not None else None,
-                is_default=element.get("id") in defaults)
 
 
 # --- drawing -------------------------------------------------------------------------------------
@@ -253,7 +69,7 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label) -> str:
+def draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label) -> str:
     x0, y0, x1, y1 = layout.bounds
     width, height = x1 - x0 + 2 * MARGIN, y1 - y0 + 2 * MARGIN
     svg = etree.Element(f"{{{SVG}}}svg", nsmap={None: SVG})
@@ -430,10 +246,6 @@ def _text_block(group, text, x, y, width, *, anchor, top=False, max_lines=6, fir
     for i, line in enumerate(lines):
         span = _el(node, "tspan", x=x, y=first + i * LINE_HEIGHT)
         span.text = line
-
-
-def _label_below(s: Shape) -> bool:
-    return s.kind in START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS | GATEWAYS | DATA
 
 
 def _outside_label(group, s: Shape, floor: float | None = None):
