@@ -18,7 +18,9 @@ from engine.procedures.compare import Comparison, compare
 class VersionRow:
     number: int
     deployed_at: datetime
-    deployed_by: str
+    # The officer who published it (their full name); None when no officer did (the demo's or an
+    # operator's installation from the command line records a label of its own, not a user).
+    deployed_by: str | None
     change_note: str
     open_dossiers: int
     active: bool
@@ -90,8 +92,9 @@ def procedure_detail(session, actor_id: int, key: str) -> ProcedureDetail:
         raise NotFound("Không tìm thấy thủ tục.", "Procedure not found.")
     open_counts = open_dossiers_by_version(session, procedure.id)
     versions = session.execute(
-        select(ProcedureVersion.number, ProcedureVersion.deployed_at, ProcedureVersion.deployed_by,
+        select(ProcedureVersion.number, ProcedureVersion.deployed_at, User.full_name.label("deployed_by"),
                ProcedureVersion.change_note)
+        .outerjoin(User, User.username == ProcedureVersion.deployed_by)
         .where(ProcedureVersion.procedure_id == procedure.id).order_by(ProcedureVersion.number.desc())).all()
     latest = versions[0].number if versions else 0
     active = _active(procedure, latest)
