@@ -36,7 +36,7 @@ def test_reference_procedure_passes_every_check():
     (lambda x: x.replace('<spiffworkflow:property name="formJsonSchemaFilename" value="ket_hon_ghi_so.json" />', ""),
      "record_marriage", "has no form"),
     (lambda x: x.replace('value="ket_hon_ghi_so.json"', 'value="khong_co.json"'),
-     "record_marriage", "not found"),
+     "record_marriage", "does not exist"),
     (lambda x: x.replace("<bpmn:flowNodeRef>return_result</bpmn:flowNodeRef>", ""),
      "return_result", "not in a named lane"),
     (lambda x: x.replace('decision == "approve"', 'decision == = "approve"'),
@@ -229,7 +229,7 @@ def test_validate_command_reports_and_exits_nonzero(tmp_path):
     broken = write(tmp_path, "broken.bpmn", reference_xml().replace('value="ket_hon_ghi_so.json"', 'value="x.json"'))
     result = CliRunner().invoke(main, ["validate", str(REFERENCE), str(broken)])
     assert result.exit_code == 1
-    assert f"{broken}: record_marriage: form 'x.json' not found" in result.output
+    assert f"{broken}: record_marriage: form 'x.json' does not exist" in result.output
     assert f"{REFERENCE}: OK" in result.output
     ok = CliRunner().invoke(main, ["validate", str(REFERENCE)])
     assert ok.exit_code == 0

@@ -289,7 +289,8 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
         return schema
     path = (forms_dir / name).resolve()
     if Path(name).name != name or not path.is_file():
-        problems.append(Problem(filename, step_id, f"form {name!r} not found in {forms_dir}", "error",
+        problems.append(Problem(filename, step_id, f"form {name!r} does not exist: choose an existing form, or create it",
+                                "error",
                                 f"Không có biểu mẫu «{name}»: hãy chọn một biểu mẫu có sẵn, hoặc tạo biểu mẫu này "
                                 "trong phần Biểu mẫu."))
         return None
@@ -447,7 +448,7 @@ def latest_version(session, procedure_key: str):
                .filter(Procedure.key == procedure_key)
                .order_by(ProcedureVersion.number.desc()).first())
     if version is None:
-        raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
+        raise NotFound(f"Không tìm thấy thủ tục «{procedure_key}».", f"No procedure «{procedure_key}».")
     return version
 
 
@@ -458,7 +459,7 @@ def active_version(session, procedure_key: str):
     from engine.models import Procedure, ProcedureVersion
     procedure = session.query(Procedure).filter(Procedure.key == procedure_key).one_or_none()
     if procedure is None:
-        raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
+        raise NotFound(f"Không tìm thấy thủ tục «{procedure_key}».", f"No procedure «{procedure_key}».")
     if procedure.retired_at is not None:
         raise InvalidState("Thủ tục đã ngừng tiếp nhận hồ sơ mới.", "This procedure no longer takes new dossiers.")
     query = session.query(ProcedureVersion).filter(ProcedureVersion.procedure_id == procedure.id)
@@ -468,5 +469,5 @@ def active_version(session, procedure_key: str):
             return version
     version = query.order_by(ProcedureVersion.number.desc()).first()
     if version is None:
-        raise NotFound(f"Không tìm thấy thủ tục {procedure_key!r}.", f"No procedure {procedure_key!r}.")
+        raise NotFound(f"Không tìm thấy thủ tục «{procedure_key}».", f"No procedure «{procedure_key}».")
     return version

@@ -215,6 +215,11 @@ def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
     assert any(m.startswith("Không có biểu mẫu «khong_co.json»") for m in messages["no_form"])
     for found in messages.values():
         assert not any(re.search(r"\b(not|has no|must be|found in)\b|/forms", m) for m in found), found
+    # In English too, without the server's folder.
+    modeller.post("/language", {"locale": "en"})
+    english = [p["message"] for p in post_json(modeller, "/procedures/drafts", {"xml": no_form}).get_json()["problems"]]
+    assert any(m.startswith("form 'khong_co.json' does not exist") for m in english), english
+    assert not any("/" in m for m in english), english
 
 
 def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(browser, demo):
