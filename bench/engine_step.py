@@ -27,7 +27,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.procedures.registry import check_file
+from engine.procedures.checker import check_file
 from engine.runtime import serializer as project_serializer
 from engine.runtime.sandbox import SCRIPT_ENGINE
 

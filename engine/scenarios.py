@@ -121,7 +121,7 @@ class _Run:
     def receive(self, step):
         from engine import commands
         from engine.commands.reception import Applicant
-        from engine.models import Agency, Membership
+        from engine.models import Agency
         kind = step.get("agency", self.scenario.get("agency", "commune_committee"))
         with self.m.read_session() as s:
             agency = s.query(Agency).filter_by(kind=kind).order_by(Agency.id).first()
@@ -272,7 +272,8 @@ def run_file(path: Path | str, *, bpmn_xml: str | None = None, forms: dict | Non
     from engine.config import Settings
     from engine.demo import load_demo
     from engine.errors import ProcedureInvalid
-    from engine.procedures.registry import check_content, deploy
+    from engine.procedures.checker import check_content
+    from engine.procedures.registry import deploy
     scenario = load(path)
     settings = Settings()
     with tempfile.TemporaryDirectory(prefix="motcua-scenario-") as tmp:

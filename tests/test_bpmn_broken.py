@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ProcedureInvalid
-from engine.procedures.registry import check_and_deploy, check_file
+from engine.procedures.checker import check_file
+from engine.procedures.registry import check_and_deploy
 from tests.bpmn_samples import FORMS, HEADER, PROCEDURE_PROPERTIES, write
 
 BROKEN = Path(__file__).parent / "bpmn_broken"

@@ -135,7 +135,7 @@ def test_subclasses_escape_is_refused_at_validation_and_at_run_time(tmp_path):
         host.run_engine(workflow)
     assert "invalid attribute name" in info.value.message_en
     from engine.errors import ProcedureInvalid
-    from engine.procedures.registry import check_file
+    from engine.procedures.checker import check_file
     with pytest.raises(ProcedureInvalid) as refused:
         check_file(path, FORMS)
     assert "__subclasses__" in str(refused.value.problems[0])

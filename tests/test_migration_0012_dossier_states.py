@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import inspect, text
 
 from engine import migrate
-from engine.procedures.registry import check_file
+from engine.procedures.checker import check_file
 from engine.runtime import host
 from engine.runtime.sandbox import SCRIPT_ENGINE
 from engine.runtime.serializer import VERSION, dump_compacted, load_state, specs_from_json, specs_to_json

@@ -18,7 +18,8 @@ from engine import commands, migrate
 from engine.bootstrap import Motcua
 from engine.config import Settings
 from engine.models import AuditEvent, Dossier, WorkflowArchive, WorkItem
-from engine.procedures.registry import SPEC_CACHE, check_file
+from engine.procedures.checker import check_file
+from engine.procedures.registry import SPEC_CACHE
 from engine.runtime import host
 from engine.runtime.sandbox import SCRIPT_ENGINE
 from engine.runtime.serializer import VERSION, dump_state, specs_from_json, specs_to_json

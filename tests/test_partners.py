@@ -20,7 +20,7 @@ from engine.commands.reception import Applicant
 from engine.errors import NotFound
 from engine.models import AuditEvent, Dossier, PartnerInbox, PartnerOutbox, PartnerReject
 from engine.partners import signing
-from engine.procedures.registry import check_file
+from engine.procedures.checker import check_file
 from engine.queries.partners import dead_letters
 from engine.scheduler import partner_delivery
 from tests.partner_instances import Instance, _partner_template, partner_database_url  # noqa: F401 (fixtures)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import BPMN_DIR
 from engine.errors import ProcedureInvalid
-from engine.procedures.registry import check_file
+from engine.procedures.checker import check_file
 from tests.bpmn_samples import FORMS, reference_xml, write
 from webapp.cli import main
 

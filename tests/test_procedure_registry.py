@@ -9,7 +9,8 @@ from engine import commands
 from engine.commands.reception import Applicant
 from engine.errors import ProcedureInvalid
 from engine.models import Dossier, Procedure, ProcedureVersion
-from engine.procedures.registry import SPEC_CACHE, check_and_deploy, check_file
+from engine.procedures.checker import check_file
+from engine.procedures.registry import SPEC_CACHE, check_and_deploy
 from engine.runtime.host import load_workflow
 from tests.bpmn_samples import FORMS, REFERENCE, one_step_then, reference_xml, script_after_check, write
 

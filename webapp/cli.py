@@ -91,7 +91,7 @@ def demo(partner, main_port, bhxh_port, thue_port):
               help="Folder of form schemas (default: workflows/forms).")
 def validate(paths, forms_dir):
     """Check BPMN files against the engine and our conventions; deploy nothing."""
-    from engine.procedures.registry import check_file
+    from engine.procedures.checker import check_file
     forms_dir = forms_dir or Settings().forms_dir
     failed = False
     for path in paths:

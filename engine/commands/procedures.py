@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from engine import clock
 from engine.commands._steps import not_permitted
 from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
-from engine.models import Dossier, Membership, Procedure, ProcedureDraft, ProcedureEvent, ProcedureVersion, User
+from engine.models import Membership, Procedure, ProcedureDraft, ProcedureEvent, ProcedureVersion, User
 from engine.procedures.compare import compare
 from engine.procedures.manifest import build_manifest
 from engine.procedures.problems import Problem
-from engine.procedures.registry import check_content, deploy, unreadable
+from engine.procedures.checker import check_content, unreadable
+from engine.procedures.registry import deploy
 from engine.procedures.rules.holders import warnings as holder_warnings
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
 
