@@ -74,9 +74,13 @@ def weekday_name(day: date) -> str:
 
 
 def parse_day(text: str | None, field: str = "day") -> date:
+    """The day of a calendar form; a year the calendar pages do not show (05/03/1999, 0026: a slip
+    of the keyboard) is refused, since the day could be neither seen nor removed there."""
     day = read_day(text)
     if day is None:
         raise FormInvalid({field: [str(DAY_INVALID)]})
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FormInvalid({field: [_("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)]})
     return day
 
 
