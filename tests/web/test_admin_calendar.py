@@ -142,6 +142,12 @@ def test_office_hours_and_time_zone_are_validated_and_saved(admin, demo):
     assert 'value="13:30-17:00,07:00-11:30"' in page
     assert agency(demo, demo.commune).office_hours == "07:30-11:30,13:00-17:00"
 
+    # A time with a UTC offset failed the page (500); it is refused like any other wrong hours.
+    response = admin.post(f"/admin/agencies/{demo.commune}/hours",
+                          {"office_hours": "07:00+05:00-11:00", "timezone": "Asia/Ho_Chi_Minh"})
+    assert response.status_code == 422 and "Giờ làm việc không hợp lệ." in page_text(response)
+    assert agency(demo, demo.commune).office_hours == "07:30-11:30,13:00-17:00"
+
 
 @pytest.mark.parametrize("username", ["chuyenvien", "giamsat", "tiepnhan"])
 def test_the_pages_do_not_exist_for_officers(browser, demo, username):
