@@ -226,7 +226,8 @@ def add_partner():
     partner = partner_commands.save_partner(
         motcua().uow(), actor_id=current_user.id, code=request.form.get("code", ""),
         name=request.form.get("name", ""), endpoint=request.form.get("endpoint", ""),
-        our_code=request.form.get("our_code", ""), key=request.form.get("key", ""), agency_id=_posted_agency())
+        our_code=request.form.get("our_code", ""), key=request.form.get("key", ""), agency_id=_posted_agency(),
+        adding=True)
     flash(_("Đã thêm đối tác %(code)s.", code=partner.code), "success")
     return redirect(url_for(".partners"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import audit, clock
 from engine.commands._steps import SUPERVISOR, advance, has_role, not_permitted
@@ -24,11 +24,12 @@ log = logging.getLogger("motcua.partners")
 
 
 def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our_code: str, key: str | None,
-                 agency_id: int | None = None, active: bool = True) -> Partner:
+                 agency_id: int | None = None, active: bool = True, adding: bool = False) -> Partner:
     """Create or change a partner. A new ``key`` keeps the old one as ``previous_key``, so
     requests signed before the partner switched are still accepted (rotation without a gap).
     ``key=None`` changes an existing partner without touching its keys (the edit form leaves the
-    key blank: nobody needs to see or retype it)."""
+    key blank: nobody needs to see or retype it). ``adding``: the form adds a partner, so a code
+    already taken (in any case) is refused instead of replacing that partner's address and key."""
     code, name, endpoint, our_code = (code or "").strip(), (name or "").strip(), (endpoint or "").strip(), (our_code or "").strip()
     problems = {}
     if not code or len(code) > 60:
@@ -45,6 +46,8 @@ def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our
         raise FormInvalid(problems)
     with uow:
         admin = require_admin(uow.session, actor_id)
+        if adding and uow.session.execute(select(Partner.id).where(func.lower(Partner.code) == code.lower())).first():
+            raise FormInvalid({"code": ["Đã có đối tác mang mã này; sửa đối tác đó ở phần bên dưới."]})
         partner = uow.session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
         if partner is None and key is None:
             raise FormInvalid({"key": ["Khóa bí mật cần ít nhất 32 ký tự."]})
