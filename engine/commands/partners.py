@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine import audit, clock
 from engine.commands._steps import SUPERVISOR, advance, has_role, not_permitted
 from engine.commands.calendar_admin import require_admin
+from engine.contact import text_problem, too_long
 from engine.deadlines import set_dossier_due
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
@@ -36,12 +37,20 @@ def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our
         problems["code"] = ["Cần mã đối tác (tối đa 60 ký tự)."]
     if not name:
         problems["name"] = ["Cần tên đối tác."]
+    elif text_problem(name, 255):
+        problems["name"] = [text_problem(name, 255)]
     if urlparse(endpoint).scheme not in ("http", "https") or not urlparse(endpoint).netloc:
         problems["endpoint"] = ["Địa chỉ phải bắt đầu bằng http:// hoặc https://."]
+    elif too_long(endpoint, 500):
+        problems["endpoint"] = [too_long(endpoint, 500)]
     if not our_code:
         problems["our_code"] = ["Cần mã của hệ thống mình mà đối tác dùng."]
+    elif too_long(our_code, 60):
+        problems["our_code"] = [too_long(our_code, 60)]
     if key is not None and len(key) < 32:
         problems["key"] = ["Khóa bí mật cần ít nhất 32 ký tự."]
+    elif key is not None and too_long(key, 200):
+        problems["key"] = [too_long(key, 200)]
     if problems:
         raise FormInvalid(problems)
     with uow:

@@ -91,6 +91,14 @@ def test_adding_a_partner_with_a_code_already_taken_is_refused_and_leaves_that_p
     assert "There is already a partner with this code" in response.get_data(as_text=True)
 
 
+def test_over_long_partner_fields_are_refused_beside_them(admin, demo):
+    response = add(admin, demo, name="N" * 10_000, endpoint="https://tinh-b.example.vn/" + "e" * 10_000,
+                   our_code="O" * 10_000, key="k" * 10_000)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert page.count("Tối đa") == 4 and partner(demo) is None
+
+
 def test_editing_keeps_the_key_and_a_new_key_rotates_the_old_one_which_still_verifies(admin, demo, app):
     add(admin, demo)
     b = partner(demo)
