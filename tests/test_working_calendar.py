@@ -114,9 +114,13 @@ def test_office_hours_are_configurable_per_agency():
     assert str(hours) == "07:30-11:30,13:00-17:00"
     cal = WorkingCalendar(office_hours=hours)
     assert cal.add_working_days(at(2026, 11, 23, 7, 30), 1) == at(2026, 11, 23, 17)
-    for bad in ("11:30-07:00", "07:00-11:30,10:00-12:00", "sáng"):
+    for bad in ("11:30-07:00", "07:00-11:30,10:00-12:00", "sáng", "25:00-11:00", "07:00-11:30,",
+                # a UTC offset made an aware time that cannot be compared with a plain one
+                # (a TypeError: the administrator's page failed); seconds were silently dropped
+                "07:00+05:00-11:00", "07:00-11:00+05:00", "07:00:30-11:30"):
         with pytest.raises(ValueError):
             OfficeHours.parse(bad)
+    assert str(OfficeHours.parse("7:00-11:30")) == "07:00-11:30"
 
 
 def test_subtracting_working_time_mirrors_adding(calendar):

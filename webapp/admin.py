@@ -74,9 +74,13 @@ def weekday_name(day: date) -> str:
 
 
 def parse_day(text: str | None, field: str = "day") -> date:
+    """The day of a calendar form; a year the calendar pages do not show (05/03/1999, 0026: a slip
+    of the keyboard) is refused, since the day could be neither seen nor removed there."""
     day = read_day(text)
     if day is None:
         raise FormInvalid({field: [str(DAY_INVALID)]})
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FormInvalid({field: [_("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)]})
     return day
 
 
@@ -222,7 +226,8 @@ def add_partner():
     partner = partner_commands.save_partner(
         motcua().uow(), actor_id=current_user.id, code=request.form.get("code", ""),
         name=request.form.get("name", ""), endpoint=request.form.get("endpoint", ""),
-        our_code=request.form.get("our_code", ""), key=request.form.get("key", ""), agency_id=_posted_agency())
+        our_code=request.form.get("our_code", ""), key=request.form.get("key", ""), agency_id=_posted_agency(),
+        adding=True)
     flash(_("Đã thêm đối tác %(code)s.", code=partner.code), "success")
     return redirect(url_for(".partners"))
 

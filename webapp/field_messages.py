@@ -71,6 +71,7 @@ ENGINE_FIELD_MESSAGES = (
     _l("Giờ làm việc không hợp lệ. Ví dụ: 07:00-11:30,13:30-17:00 (các khoảng theo thứ tự, không chồng lên nhau)."),
     _l("Múi giờ không hợp lệ. Ví dụ: Asia/Ho_Chi_Minh."),
     _l("Cần mã đối tác (tối đa 60 ký tự)."),
+    _l("Đã có đối tác mang mã này; sửa đối tác đó ở phần bên dưới."),
     _l("Cần tên đối tác."),
     _l("Địa chỉ phải bắt đầu bằng http:// hoặc https://."),
     _l("Cần mã của hệ thống mình mà đối tác dùng."),

@@ -41,10 +41,12 @@ def _choice():
     start = read_day(request.args.get("from")) if request.args.get("from") else today.replace(day=1)
     end = read_day(request.args.get("to")) if request.args.get("to") else today
     if start is None or end is None:
+        errors["fields"] = [name for name, day in (("from", start), ("to", end)) if day is None]
         start, end = today.replace(day=1), today
         errors["period"] = str(DAY_INVALID)
     if end < start or (end - start).days >= MAX_DAYS:
         errors["period"] = _("Khoảng thời gian phải từ 1 đến %(n)d ngày, ngày bắt đầu không sau ngày kết thúc.", n=MAX_DAYS)
+        errors["fields"] = ["from", "to"]
         start, end = today.replace(day=1), today
     return agencies, agency_id, start, end, errors
 
@@ -54,7 +56,9 @@ def tracking():
     agencies, agency_id, start, end, errors = _choice()
     with motcua().read_session() as s:
         register = tracking_register(s, current_user.id, agency_id, start, end)
-    return render_template("registers/tracking.html", register=register, agencies=agencies, errors=errors,
+    # A refused period stays in its fields as typed, beside its error; the register below is this month's.
+    typed = {name: request.args.get(name, "")[:20] for name in ("from", "to")}
+    return render_template("registers/tracking.html", register=register, agencies=agencies, errors=errors, typed=typed,
                            dated=clock.now().astimezone(ZoneInfo(motcua().settings.timezone)))
 
 

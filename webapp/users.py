@@ -95,20 +95,24 @@ def create():
 
 
 @bp.get("/<int:user_id>")
-def show(user_id: int, errors=None):
+def show(user_id: int, errors=None, posted: bool = False):
+    """The account's page; ``posted``: a refused holdings form, shown ticked as it was sent."""
     agencies, roles, units = _choices()
     with motcua().read_session() as s:
         account = account_queries.account(s, current_user.id, user_id)
         history = account_queries.account_history(s, current_user.id, user_id)
-    held = {(h.agency_id, h.role) for h in account.holdings}
-    sits = {h.agency_id: h.unit_id for h in account.holdings if h.unit_id}
+    if posted:
+        held, sits = set(_posted_holdings()), _posted_units()
+    else:
+        held = {(h.agency_id, h.role) for h in account.holdings}
+        sits = {h.agency_id: h.unit_id for h in account.holdings if h.unit_id}
     return render_template("admin/user.html", account=account, history=history, agencies=agencies, roles=roles,
                            held=held, units=units, sits=sits, errors=errors or {})
 
 
 @bp.post("/<int:user_id>/holdings")
 def set_holdings(user_id: int):
-    on_form_invalid(lambda errors: show(user_id, errors))
+    on_form_invalid(lambda errors: show(user_id, errors, posted=True))
     account_commands.set_holdings(motcua().uow(), actor_id=current_user.id, user_id=user_id,
                                   holdings=_posted_holdings(), units=_posted_units())
     flash(_("Đã cập nhật cơ quan, bộ phận và vai trò."), "success")

@@ -17,6 +17,18 @@ HOURS_PER_WORKING_DAY = 8
 MAX_SPAN_DAYS = 3 * 366
 
 
+# A time of day in office hours: 07:00 or 7:00; not seconds nor a UTC offset ("07:00+05:00" is a
+# time no agency's day can be compared with), which time.fromisoformat would also take.
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _clock(text: str) -> time:
+    match = _CLOCK.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"not a time of day: {text!r}")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
 @dataclass(frozen=True)
 class OfficeHours:
     periods: tuple[tuple[time, time], ...] = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
@@ -27,7 +39,7 @@ class OfficeHours:
         periods = []
         for part in text.split(","):
             start, _, end = part.strip().partition("-")
-            s, e = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+            s, e = _clock(start), _clock(end)
             if s >= e or (periods and s < periods[-1][1]):
                 raise ValueError(f"office hours out of order: {text!r}")
             periods.append((s, e))

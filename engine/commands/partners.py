@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import audit, clock
 from engine.commands._steps import SUPERVISOR, advance, has_role, not_permitted
 from engine.commands.calendar_admin import require_admin
+from engine.contact import text_problem, too_long
 from engine.deadlines import set_dossier_due
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
@@ -24,27 +25,38 @@ log = logging.getLogger("motcua.partners")
 
 
 def save_partner(uow, *, actor_id: int, code: str, name: str, endpoint: str, our_code: str, key: str | None,
-                 agency_id: int | None = None, active: bool = True) -> Partner:
+                 agency_id: int | None = None, active: bool = True, adding: bool = False) -> Partner:
     """Create or change a partner. A new ``key`` keeps the old one as ``previous_key``, so
     requests signed before the partner switched are still accepted (rotation without a gap).
     ``key=None`` changes an existing partner without touching its keys (the edit form leaves the
-    key blank: nobody needs to see or retype it)."""
+    key blank: nobody needs to see or retype it). ``adding``: the form adds a partner, so a code
+    already taken (in any case) is refused instead of replacing that partner's address and key."""
     code, name, endpoint, our_code = (code or "").strip(), (name or "").strip(), (endpoint or "").strip(), (our_code or "").strip()
     problems = {}
     if not code or len(code) > 60:
         problems["code"] = ["Cần mã đối tác (tối đa 60 ký tự)."]
     if not name:
         problems["name"] = ["Cần tên đối tác."]
+    elif text_problem(name, 255):
+        problems["name"] = [text_problem(name, 255)]
     if urlparse(endpoint).scheme not in ("http", "https") or not urlparse(endpoint).netloc:
         problems["endpoint"] = ["Địa chỉ phải bắt đầu bằng http:// hoặc https://."]
+    elif too_long(endpoint, 500):
+        problems["endpoint"] = [too_long(endpoint, 500)]
     if not our_code:
         problems["our_code"] = ["Cần mã của hệ thống mình mà đối tác dùng."]
+    elif too_long(our_code, 60):
+        problems["our_code"] = [too_long(our_code, 60)]
     if key is not None and len(key) < 32:
         problems["key"] = ["Khóa bí mật cần ít nhất 32 ký tự."]
+    elif key is not None and too_long(key, 200):
+        problems["key"] = [too_long(key, 200)]
     if problems:
         raise FormInvalid(problems)
     with uow:
         admin = require_admin(uow.session, actor_id)
+        if adding and uow.session.execute(select(Partner.id).where(func.lower(Partner.code) == code.lower())).first():
+            raise FormInvalid({"code": ["Đã có đối tác mang mã này; sửa đối tác đó ở phần bên dưới."]})
         partner = uow.session.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
         if partner is None and key is None:
             raise FormInvalid({"key": ["Khóa bí mật cần ít nhất 32 ký tự."]})

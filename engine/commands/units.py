@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Collection
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from engine import clock
 from engine.commands.accounts import ROLES
@@ -33,7 +33,8 @@ def _problems(session, agency_id: int, code: str, name: str, name_en: str, roles
     problems: dict[str, list[str]] = {}
     if not CODE.match(code):
         problems["code"] = ["Mã bộ phận gồm 1–40 chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới."]
-    elif session.execute(select(Unit.id).where(Unit.agency_id == agency_id, Unit.code == code,
+    # "mc" is the one-stop desk "MC" typed in lower case, not a second unit beside it.
+    elif session.execute(select(Unit.id).where(Unit.agency_id == agency_id, func.lower(Unit.code) == code.lower(),
                                                Unit.id != (unit_id or 0))).first():
         problems["code"] = ["Cơ quan đã có bộ phận mang mã này."]
     if not name:

@@ -9,6 +9,27 @@ from tests.browser.test_dossier_whole_life import no_page_scroll
 
 PAGES = ("/admin/users/", "/admin/users/new", "/account/password")
 
+# For each agency's role checkboxes: how far (px) the checkbox sits above the first line of its
+# role's name, and whether the unit's label starts below every role instead of after the last one.
+ROLE_LINES = """() => [...document.querySelectorAll('fieldset.agency-roles')].map(group => {
+  const roles = [...group.querySelectorAll(':scope > label:not([for])')];
+  const gaps = roles.map(label => {
+    const box = label.querySelector('input').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(label.lastChild);
+    const text = [...range.getClientRects()].find(r => r.width > 0);
+    return Math.abs((box.top + box.bottom) / 2 - (text.top + text.bottom) / 2);
+  });
+  const unit = group.querySelector(':scope > label[for]');
+  const below = !unit || roles.every(l => unit.getBoundingClientRect().top >= l.getBoundingClientRect().bottom - 1);
+  return {gap: Math.max(...gaps), unitBelow: below};
+})"""
+
+
+def roles_beside_their_boxes(page):
+    for group in page.evaluate(ROLE_LINES):
+        assert group["gap"] < 12 and group["unitBelow"], group
+
 
 def test_user_pages_at_both_widths_in_both_languages(officer, demo):
     admin = officer("admin")
@@ -30,6 +51,8 @@ def test_user_pages_at_both_widths_in_both_languages(officer, demo):
             for url in pages:
                 admin.goto(url)
                 no_page_scroll(admin)
+                if url == "/admin/users/new":
+                    roles_beside_their_boxes(admin)
         if language == "vi":
             admin.get_by_role("button", name="English").click()
     admin.goto("/admin/users/")

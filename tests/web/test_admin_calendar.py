@@ -73,6 +73,24 @@ def test_a_wrong_date_or_a_missing_name_is_shown_beside_the_field(admin, demo):
     assert rows(demo) == before
 
 
+def test_a_day_in_a_year_the_calendar_does_not_show_is_refused_and_nothing_changes(admin, demo):
+    """05/03/1999 (or 0026) is a slip of the keyboard: it was saved, then the page sent the
+    administrator to a year it cannot show (not found), where the day could not be removed."""
+    with demo.motcua.read_session() as s:
+        before = s.execute(select(CalendarDay.day)).scalars().all()
+    for url, day in [("/admin/calendar/VN/days-off", "05/03/1999"), ("/admin/calendar/VN/days-off", "05/03/0026"),
+                     ("/admin/calendar/VN/working-days", "07/03/2101")]:
+        response = admin.post(url, {"day": day, "name": "Ngày gõ nhầm", "year": "2026"})
+        assert response.status_code == 422, day
+        page = page_text(response)
+        assert "Năm phải từ 2000 đến 2100." in page and f'value="{day}"' in page
+    with demo.motcua.read_session() as s:
+        assert s.execute(select(CalendarDay.day)).scalars().all() == before
+    admin.post("/language", {"locale": "en"})
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "05/03/1999", "name": "Typo", "year": "2026"})
+    assert response.status_code == 422 and "The year must be from 2000 to 2100." in page_text(response)
+
+
 def test_a_weekend_day_can_be_marked_as_worked_and_a_weekday_cannot(admin, demo):
     response = admin.post("/admin/calendar/VN/working-days", {"day": "28/11/2026", "name": "", "year": "2026"})
     assert response.status_code == 302
@@ -122,6 +140,12 @@ def test_office_hours_and_time_zone_are_validated_and_saved(admin, demo):
     page = page_text(response)
     assert "Giờ làm việc không hợp lệ." in page and "Múi giờ không hợp lệ." in page
     assert 'value="13:30-17:00,07:00-11:30"' in page
+    assert agency(demo, demo.commune).office_hours == "07:30-11:30,13:00-17:00"
+
+    # A time with a UTC offset failed the page (500); it is refused like any other wrong hours.
+    response = admin.post(f"/admin/agencies/{demo.commune}/hours",
+                          {"office_hours": "07:00+05:00-11:00", "timezone": "Asia/Ho_Chi_Minh"})
+    assert response.status_code == 422 and "Giờ làm việc không hợp lệ." in page_text(response)
     assert agency(demo, demo.commune).office_hours == "07:30-11:30,13:00-17:00"
 
 

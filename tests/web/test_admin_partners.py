@@ -70,6 +70,35 @@ def test_a_bad_address_or_short_key_is_refused_next_to_its_field(admin, demo, fi
     assert partner(demo) is None
 
 
+def test_adding_a_partner_with_a_code_already_taken_is_refused_and_leaves_that_partner_as_it_was(admin, demo):
+    """The add form with an existing code ('B', or 'b') replaced that partner's name, address and
+    key (and switched a stopped partner back on), saying 'Đã thêm đối tác B.'."""
+    add(admin, demo)
+    before = partner(demo)
+    admin.post(f"/admin/partners/{before.id}/active", {"active": "0"})
+    for code in ("B", "b", " B "):
+        response = add(admin, demo, code=code, name="Đối tác khác", endpoint="https://khac.example.vn/api", key=NEW_KEY)
+        assert response.status_code == 422, code
+        page = response.get_data(as_text=True)
+        assert "Đã có đối tác mang mã này; sửa đối tác đó ở phần bên dưới." in page
+        assert 'value="Đối tác khác"' in page  # what was typed stays
+    after = partner(demo)
+    assert (after.name, after.endpoint, after.key, after.previous_key, after.active) == (
+        before.name, before.endpoint, OLD_KEY, None, False)
+    assert partner(demo, "b") is None
+    admin.post("/language", {"locale": "en"})
+    response = add(admin, demo, key=NEW_KEY)
+    assert "There is already a partner with this code" in response.get_data(as_text=True)
+
+
+def test_over_long_partner_fields_are_refused_beside_them(admin, demo):
+    response = add(admin, demo, name="N" * 10_000, endpoint="https://tinh-b.example.vn/" + "e" * 10_000,
+                   our_code="O" * 10_000, key="k" * 10_000)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert page.count("Tối đa") == 4 and partner(demo) is None
+
+
 def test_editing_keeps_the_key_and_a_new_key_rotates_the_old_one_which_still_verifies(admin, demo, app):
     add(admin, demo)
     b = partner(demo)

@@ -72,6 +72,7 @@ def test_bad_unit_input_is_refused_beside_its_field_and_changes_nothing(browser,
     before = units_of(demo, demo.commune)
     for form, message in [
         ({"code": "MC", "name": "Trùng mã"}, "Cơ quan đã có bộ phận mang mã này."),
+        ({"code": "mc", "name": "Trùng mã chữ thường"}, "Cơ quan đã có bộ phận mang mã này."),
         ({"code": "có dấu", "name": "A"}, "Mã bộ phận gồm 1–40 chữ cái không dấu"),
         ({"code": "X1", "name": ""}, "Hãy nhập tên bộ phận."),
         ({"code": "X1", "name": "A" * 400}, "Tối đa 255 ký tự."),

@@ -45,3 +45,19 @@ def test_the_register_is_for_the_agencys_keepers_and_checks_its_period(browser, 
     assert "Khoảng thời gian phải từ 1 đến 366 ngày" in html
     assert b.text("/registers/tracking?from=abc").count("Ngày không hợp lệ.") == 1
     assert b.get("/registers/tracking.csv?from=2026-12-31&to=2026-01-01").status_code == 400
+
+
+def test_a_refused_period_stays_in_its_fields_as_typed(browser, demo):
+    """31/02/2026 was answered 'Ngày không hợp lệ' with the fields showing this month's first day
+    and today: what was typed, and which of the two was wrong, were gone."""
+    import lxml.html
+    b = browser("tiepnhan")
+    page = lxml.html.fromstring(b.text("/registers/tracking?from=31/02/2026&to=03/12/2026"))
+    [start], [end] = page.xpath('//input[@id="from"]'), page.xpath('//input[@id="to"]')
+    assert (start.get("value"), start.get("aria-invalid")) == ("31/02/2026", "true")
+    assert (end.get("value"), end.get("aria-invalid")) == ("03/12/2026", None)
+    page = lxml.html.fromstring(b.text("/registers/tracking?from=03/12/2026&to=01/12/2026"))
+    [start], [end] = page.xpath('//input[@id="from"]'), page.xpath('//input[@id="to"]')
+    assert (start.get("value"), end.get("value")) == ("03/12/2026", "01/12/2026")
+    assert start.get("aria-invalid") == end.get("aria-invalid") == "true"
+

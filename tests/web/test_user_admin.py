@@ -116,3 +116,22 @@ def test_an_officer_changes_their_own_password_and_signs_in_again(browser, demo)
     assert officer.get("/inbox").status_code == 302  # this session ended too
     assert browser().login("tiepnhan", NEW_PASSWORD).status_code == 302
     assert history_of(demo, "tiepnhan") == [("password_changed", demo.users["tiepnhan"])]
+
+
+def test_a_refused_change_of_holdings_shows_the_form_as_it_was_ticked(browser, demo):
+    """A unit chosen at an agency where no role is ticked is refused; the page shows the roles
+    and units the administrator chose, not the saved ones, so one fix and a second save do."""
+    from engine.models import Unit
+    admin = browser("admin")
+    user_id = demo.users["tiepnhan"]
+    with demo.motcua.read_session() as s:
+        police_unit = s.execute(select(Unit.id).where(Unit.agency_id == demo.police)).scalars().first()
+    before = holdings_of(demo, "tiepnhan")
+    response = admin.post(f"/admin/users/{user_id}/holdings", {
+        "holding": [f"{demo.commune}:specialist"], f"unit-{demo.police}": str(police_unit)})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'value="{demo.commune}:specialist" checked' in html
+    assert f'value="{demo.commune}:reception" checked' not in html
+    assert f'<option value="{police_unit}" selected' in html
+    assert holdings_of(demo, "tiepnhan") == before
