@@ -7,6 +7,12 @@ A record carries the dossier's header (code, procedure, channel, applicant, date
 processing entries (``QuaTrinhXuLy``) recorded since the dossier's previous record, so each entry
 reaches the portal once and in order. Dates are the agency's local time as ``yyyyMMddHHmmss``, the
 portal's format.
+
+The command queues the header, as the change left the dossier, and the id of the history event
+that changed the status (``audit_upto``). The entries are read when the record is sent
+(``record_to_send``): the history is append-only, so the events between the previous record's
+``audit_upto`` and this one's are the same then as in the command, and the command, which every
+officer waits for, does not read the dossier's history.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import aliased
 
 from engine import clock
 from engine.models import AuditEvent, PortalOutbox, User
@@ -49,37 +56,49 @@ def status_changed(status_before, status_after) -> bool:
     return status_before != status_after
 
 
-# The dossier's processing entries not yet sent: those after the last event its previous record
+# The dossier's processing entries a record carries: those after the event its previous record
 # covered, up to the event that changed the status. One statement, built once.
+_previous = aliased(PortalOutbox)
 _ENTRIES = (
     select(AuditEvent.at, AuditEvent.action, AuditEvent.step_name, AuditEvent.status_after, User.full_name)
     .outerjoin(User, User.id == AuditEvent.actor_id)
     .where(AuditEvent.dossier_id == bindparam("dossier_id"), AuditEvent.id <= bindparam("upto"),
-           AuditEvent.id > func.coalesce(select(func.max(PortalOutbox.audit_upto))
-                                         .where(PortalOutbox.dossier_id == bindparam("dossier_id"))
+           AuditEvent.id > func.coalesce(select(func.max(_previous.audit_upto))
+                                         .where(_previous.dossier_id == bindparam("dossier_id"),
+                                                _previous.id < bindparam("outbox_id"))
                                          .scalar_subquery(), 0))
     .order_by(AuditEvent.id))
 _INSERT = insert(PortalOutbox.__table__)
+ENTRIES = "QuaTrinhXuLy"
 
 
 def queue_status_change(session, dossier, event_id: int) -> None:
     """Queue the dossier's sync record after the audit event ``event_id`` changed its status
     (called by audit.record, inside the command's transaction, once the event's row is written).
-
-    Plain statements on the command's connection: the history rows it reads are written at once
-    (engine/audit.py), so nothing else of the command needs flushing first.
-    """
-    connection = session.connection()
-    entries = connection.execute(_ENTRIES, {"dossier_id": dossier.id, "upto": event_id}).all()
-    zone = ZoneInfo(dossier.agency.timezone)
+    A plain INSERT on the command's connection: nothing of the command needs flushing first."""
     now = clock.now()
-    connection.execute(_INSERT, {
+    session.connection().execute(_INSERT, {
         "dossier_id": dossier.id, "status": dossier.status, "audit_upto": event_id,
-        "payload": sync_record(dossier, [e for e in entries if e.action not in NOT_PROCESSING], zone),
+        "payload": sync_header(dossier, ZoneInfo(dossier.agency.timezone)),
         "created_at": now, "next_attempt_at": now, "attempts": 0})
 
 
-def sync_record(dossier, entries, zone: ZoneInfo) -> dict:
+def record_to_send(session, row, zone: ZoneInfo) -> dict:
+    """The record as the portal takes it: the queued header with its processing entries. A row
+    queued with its entries already in it (before they were read at sending) goes as it is."""
+    if ENTRIES in row.payload:
+        return row.payload
+    entries = session.execute(_ENTRIES, {"dossier_id": row.dossier_id, "upto": row.audit_upto,
+                                         "outbox_id": row.id}).all()
+    return {**row.payload, ENTRIES: [{
+        "NguoiXuLy": e.full_name or "Hệ thống",
+        "ThoiDiemXuLy": portal_time(e.at, zone),
+        "NoiDungXuLy": _process_text(e.action, e.step_name),
+        "TrangThai": e.status_after,
+    } for e in entries if e.action not in NOT_PROCESSING]}
+
+
+def sync_header(dossier, zone: ZoneInfo) -> dict:
     from engine.runtime.host import procedure_of  # the runtime imports the audit, which imports us
     manifest = procedure_of(dossier).manifest
     return {
@@ -95,12 +114,6 @@ def sync_record(dossier, entries, zone: ZoneInfo) -> dict:
         "TrangThaiHoSo": int(dossier.status),
         "NgayKetThucXuLy": portal_time(dossier.finished_at, zone),
         "NgayTra": portal_time(dossier.returned_at, zone),
-        "QuaTrinhXuLy": [{
-            "NguoiXuLy": e.full_name or "Hệ thống",
-            "ThoiDiemXuLy": portal_time(e.at, zone),
-            "NoiDungXuLy": _process_text(e.action, e.step_name),
-            "TrangThai": e.status_after,
-        } for e in entries],
     }
 
 

@@ -104,6 +104,53 @@ def test_each_status_change_reaches_the_portal_in_order_with_every_processing_st
     assert portal.dossiers[dossier.code]["QuaTrinhXuLy"] == entries
 
 
+
+def test_records_sent_as_the_work_goes_on_carry_each_step_once_and_only_up_to_their_change(demo, client, portal):
+    """The entries are read when a record is sent: a step recorded after the change (the next
+    officer's claim, a later status) belongs to a later record, never to this one."""
+    dossier = receive(demo)
+    specialist = Officer(demo, "chuyenvien")
+    specialist.take_and_complete(dossier.id, APPRAISAL, expect_step="appraise")  # 2 → 4
+    assert deliver_portal(demo.motcua.uow, client).sent == 2
+    leader = Officer(demo, "lanhdao")
+    leader.send_back(dossier.id, "Đề nghị xác minh thêm.")  # still in processing: no record
+    assert deliver_portal(demo.motcua.uow, client).sent == 0
+    specialist.take_and_complete(dossier.id, APPRAISAL, expect_step="appraise")
+    leader.take_and_complete(dossier.id, {"decision": "approve", "leader_opinion": "Đồng ý."}, expect_step="approve")
+    specialist.take_and_complete(dossier.id, {"register_book": "01/2026", "register_number": 7,
+                                              "registered_on": "2026-11-23"}, expect_step="record_marriage")
+    item = commands.claim(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], work_item_id=_open_item(demo, dossier.id))
+    assert deliver_portal(demo.motcua.uow, client).sent == 1  # result ready (9), sent after the next claim
+    hand_over_id = item.id
+    commands.complete(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], work_item_id=hand_over_id,
+                      data={"returned_to": "Nguyễn Văn An", "return_method": "counter"})
+    assert deliver_portal(demo.motcua.uow, client).sent == 1
+
+    assert statuses_received(portal, dossier.code) == [2, 4, 9, 10]
+    by_status = {r["TrangThaiHoSo"]: [e["NoiDungXuLy"] for e in r["QuaTrinhXuLy"]] for r in portal.received}
+    assert by_status[2] == ["Tiếp nhận hồ sơ"]
+    assert by_status[4] == ["Chuyển xử lý", "Hoàn thành: Thẩm định hồ sơ"]
+    assert by_status[9][0] == "Trả lại để xử lý lại: Phê duyệt" and by_status[9][-1].startswith("Hoàn thành: ")
+    assert [e["TrangThai"] for e in portal.received[2]["QuaTrinhXuLy"]][-1] == 9
+    assert by_status[10] == ["Hoàn thành: Trả kết quả"]
+    with demo.motcua.read_session() as s:
+        history = s.execute(select(func.count()).where(AuditEvent.dossier_id == dossier.id,
+                                                       AuditEvent.action.not_in(NOT_PROCESSING))).scalar()
+    assert sum(len(v) for v in by_status.values()) == history
+
+
+def test_a_record_queued_with_its_entries_by_the_previous_release_goes_as_it_was_queued(demo, client, portal):
+    """Before this release a record was queued with its processing entries already in it."""
+    dossier = receive(demo)
+    with demo.motcua.uow() as uow:
+        row = uow.session.execute(select(PortalOutbox).where(PortalOutbox.dossier_id == dossier.id)).scalar_one()
+        queued = {**row.payload, "QuaTrinhXuLy": [{"NguoiXuLy": "Cán bộ cũ", "ThoiDiemXuLy": "20261120080000",
+                                                   "NoiDungXuLy": "Tiếp nhận hồ sơ", "TrangThai": 2}]}
+        row.payload = queued
+        uow.commit()
+    assert deliver_portal(demo.motcua.uow, client).sent == 1
+    assert portal.received == [queued]
+
 def test_the_record_is_written_with_the_change_and_only_with_a_change(demo, client, portal):
     dossier = receive(demo)
     specialist = Officer(demo, "chuyenvien")

@@ -12,11 +12,13 @@ again when its lease runs out.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
 from engine.models import Dossier, PortalOutbox
+from engine.portal_sync import record_to_send
 from engine.scheduler.lease import DeliveryReport, send_due
 
 BATCH = 100
@@ -44,7 +46,7 @@ def deliver_portal(uow_factory, client) -> DeliveryReport:
 
 
 def _record_to_send(session, row: PortalOutbox):
-    agency_code = session.get(Dossier, row.dossier_id).agency.code
+    agency = session.get(Dossier, row.dossier_id).agency
     # The portal creates the dossier from its first record and updates it from the others.
     first = session.execute(select(func.min(PortalOutbox.id)).where(PortalOutbox.dossier_id == row.dossier_id)).scalar()
-    return agency_code, row.payload, row.id != first
+    return agency.code, record_to_send(session, row, ZoneInfo(agency.timezone)), row.id != first
