@@ -2,7 +2,7 @@
 English. The engine writes Vietnamese (engine/errors.py); ``translated`` looks each message up
 by its Vietnamese text, so a message not listed here stays Vietnamese rather than disappear.
 A message that carries a value (a limit, a field's title, a list of documents) is recognised by
-its shape (``_WITH_VALUES``) and the value is put back into its translation as it is.
+its shape (``WITH_VALUES``) and the value is put back into its translation as it is.
 The lists exist for ``pybabel extract``; keep them in step with the engine's messages
 (engine/contact.py, engine/documents.py, engine/procedures/forms.py and the FormInvalid field
 messages of engine/commands/; tests/web/test_i18n.py lists them)."""
@@ -94,53 +94,63 @@ ENGINE_FIELD_MESSAGES = (
     _l("Nội dung không có trong phiếu yêu cầu bổ sung."),
 )
 
-_NUMBER = r"(?P<n>-?[0-9]+(?:\.[0-9]+)?)"
-_NAME = r"«(?P<name>.*)»"
-_WITH_VALUES = (
-    (rf"Tối đa {_NUMBER} ký tự\.", lambda n: gettext("Tối đa %(n)s ký tự.", n=n)),
-    (rf"Cần ít nhất {_NUMBER} ký tự\.", lambda n: gettext("Cần ít nhất %(n)s ký tự.", n=n)),
-    (rf"Cần đúng {_NUMBER} chữ số\.", lambda n: gettext("Cần đúng %(n)s chữ số.", n=n)),
-    (r"Cần từ (?P<fewest>[0-9]+) đến (?P<most>[0-9]+) chữ số\.",
-     lambda fewest, most: gettext("Cần từ %(fewest)s đến %(most)s chữ số.", fewest=fewest, most=most)),
-    (rf"Giá trị phải từ {_NUMBER} trở lên\.", lambda n: gettext("Giá trị phải từ %(n)s trở lên.", n=n)),
-    (rf"Giá trị không được vượt quá {_NUMBER}\.", lambda n: gettext("Giá trị không được vượt quá %(n)s.", n=n)),
-    (rf"Tối đa {_NUMBER} dòng\.", lambda n: gettext("Tối đa %(n)s dòng.", n=n)),
-    (rf"Tối đa {_NUMBER} dòng, mỗi dòng tối đa 500 ký tự\.",
-     lambda n: gettext("Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự.", n=n)),
-    (rf"Số lượng phải từ 1 đến {_NUMBER}\.", lambda n: gettext("Số lượng phải từ 1 đến %(n)s.", n=n)),
-    (rf"Ghi chú tối đa {_NUMBER} ký tự\.", lambda n: gettext("Ghi chú tối đa %(n)s ký tự.", n=n)),
-    (rf"Không có phiên bản {_NUMBER}\.", lambda n: gettext("Không có phiên bản %(n)s.", n=n)),
-    (rf"Mật khẩu cần ít nhất {_NUMBER} ký tự\.", lambda n: gettext("Mật khẩu cần ít nhất %(n)s ký tự.", n=n)),
-    (rf"Mật khẩu dài quá {_NUMBER} ký tự\.", lambda n: gettext("Mật khẩu dài quá %(n)s ký tự.", n=n)),
-    (rf"Mỗi hồ sơ tối đa {_NUMBER} tệp\.", lambda n: gettext("Mỗi hồ sơ tối đa %(n)s tệp.", n=n)),
-    (rf"Phải trước {_NAME}\.", lambda name: gettext("Phải trước «%(name)s».", name=name)),
-    (rf"Không được sau {_NAME}\.", lambda name: gettext("Không được sau «%(name)s».", name=name)),
-    (rf"Phải sau {_NAME}\.", lambda name: gettext("Phải sau «%(name)s».", name=name)),
-    (rf"Không được trước {_NAME}\.", lambda name: gettext("Không được trước «%(name)s».", name=name)),
-    (rf"Phải bằng {_NAME}\.", lambda name: gettext("Phải bằng «%(name)s».", name=name)),
-    (rf"Phải khác {_NAME}\.", lambda name: gettext("Phải khác «%(name)s».", name=name)),
-    (rf"Tệp {_NAME} lớn hơn 10 MB\.", lambda name: gettext("Tệp «%(name)s» lớn hơn 10 MB.", name=name)),
-    (rf"Tệp {_NAME} không phải PDF, JPEG hoặc PNG\.",
-     lambda name: gettext("Tệp «%(name)s» không phải PDF, JPEG hoặc PNG.", name=name)),
-    (r"Sai định dạng (?P<name>.*)\.", lambda name: gettext("Sai định dạng %(name)s.", name=name)),
-    (r"Sơ đồ không đọc được: (?P<name>.*)", lambda name: gettext("Sơ đồ không đọc được: %(name)s", name=name)),
-    (r"(?P<agency>.*) không tiếp nhận thủ tục «(?P<procedure>.*)»\.",
-     lambda agency, procedure: gettext("%(agency)s không tiếp nhận thủ tục «%(procedure)s».",
-                                       agency=agency, procedure=procedure)),
-    (r"Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: (?P<items>.*)\. "
-     r"Hãy lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ \(mẫu 02\)\.",
-     lambda items: gettext("Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: %(items)s. "
-                           "Hãy lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02).", items=items)),
-    (r"Chưa đủ nội dung đã yêu cầu bổ sung: (?P<items>.*)\. Chỉ ghi nhận khi công dân bổ sung đầy đủ\.",
-     lambda items: gettext("Chưa đủ nội dung đã yêu cầu bổ sung: %(items)s. "
-                           "Chỉ ghi nhận khi công dân bổ sung đầy đủ.", items=items)),
-    (r"Chưa tải lên: (?P<items>.*)\.", lambda items: gettext("Chưa tải lên: %(items)s.", items=items)),
-    (r"Ngày hẹn mới phải sau hạn hiện tại \((?P<due>[^)]*)\) và sau thời điểm hiện tại\.",
-     lambda due: gettext("Ngày hẹn mới phải sau hạn hiện tại (%(due)s) và sau thời điểm hiện tại.", due=due)),
-    (r"Ngày hẹn mới phải sau hạn hiện tại \((?P<due>[^)]*)\)\.",
-     lambda due: gettext("Ngày hẹn mới phải sau hạn hiện tại (%(due)s).", due=due)),
+
+def N_(template: str) -> str:
+    """Marks a message template for ``pybabel extract`` (one of its default keywords) without
+    translating it: ``in_page_language`` translates it once it has the values."""
+    return template
+
+
+# The messages that carry values, each as the engine writes it: ``_PATTERNS`` recognises a message
+# by its literal parts and takes the values from where the placeholders stand.
+WITH_VALUES = (
+    N_("Tối đa %(n)s ký tự."),
+    N_("Cần ít nhất %(n)s ký tự."),
+    N_("Cần đúng %(n)s chữ số."),
+    N_("Cần từ %(fewest)s đến %(most)s chữ số."),
+    N_("Giá trị phải từ %(n)s trở lên."),
+    N_("Giá trị không được vượt quá %(n)s."),
+    N_("Tối đa %(n)s dòng."),
+    N_("Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự."),
+    N_("Số lượng phải từ 1 đến %(n)s."),
+    N_("Ghi chú tối đa %(n)s ký tự."),
+    N_("Không có phiên bản %(n)s."),
+    N_("Mật khẩu cần ít nhất %(n)s ký tự."),
+    N_("Mật khẩu dài quá %(n)s ký tự."),
+    N_("Mỗi hồ sơ tối đa %(n)s tệp."),
+    N_("Phải trước «%(name)s»."),
+    N_("Không được sau «%(name)s»."),
+    N_("Phải sau «%(name)s»."),
+    N_("Không được trước «%(name)s»."),
+    N_("Phải bằng «%(name)s»."),
+    N_("Phải khác «%(name)s»."),
+    N_("Tệp «%(name)s» lớn hơn 10 MB."),
+    N_("Tệp «%(name)s» không phải PDF, JPEG hoặc PNG."),
+    N_("Sai định dạng %(name)s."),
+    N_("Sơ đồ không đọc được: %(name)s"),
+    N_("%(agency)s không tiếp nhận thủ tục «%(procedure)s»."),
+    N_("Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: %(items)s. "
+       "Hãy lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)."),
+    N_("Chưa đủ nội dung đã yêu cầu bổ sung: %(items)s. Chỉ ghi nhận khi công dân bổ sung đầy đủ."),
+    N_("Chưa tải lên: %(items)s."),
+    N_("Ngày hẹn mới phải sau hạn hiện tại (%(due)s) và sau thời điểm hiện tại."),
+    N_("Ngày hẹn mới phải sau hạn hiện tại (%(due)s)."),
 )
-_WITH_VALUES = tuple((re.compile(pattern, re.DOTALL), say) for pattern, say in _WITH_VALUES)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _pattern(template: str) -> re.Pattern:
+    """What ``template`` matches: its literal parts as they are, each ``%(name)s`` as the group
+    ``name`` (any text)."""
+    parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, …, literal
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*)" for i, part in enumerate(parts)),
+                      re.DOTALL)
+
+
+# The template with the most literal text first: "Tối đa 5 dòng, mỗi dòng tối đa 500 ký tự." is
+# also "Tối đa %(n)s ký tự." with n = "5 dòng, mỗi dòng tối đa 500".
+_PATTERNS = tuple((_pattern(template), template)
+                  for template in sorted(WITH_VALUES, key=lambda t: -len(_PLACEHOLDER.sub("", t))))
 
 
 def in_page_language(message: str) -> str:
@@ -148,9 +158,9 @@ def in_page_language(message: str) -> str:
     text = gettext(message)
     if text != message:
         return text
-    for pattern, say in _WITH_VALUES:
+    for pattern, template in _PATTERNS:
         if match := pattern.fullmatch(message):
-            return say(**match.groupdict())
+            return gettext(template, **match.groupdict())
     return message
 
 

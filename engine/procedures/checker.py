@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from engine.procedures.rules.engine_errors import rewrite, sandbox_message, xsd_
 from engine.procedures.manifest import BPMN, build_manifest
 from engine.procedures.safe_xml import UnsafeXml, parse_untrusted, syntax_message_en, syntax_message_vi
 from engine.runtime.sandbox import SandboxViolation, compile_expression, compile_script
+
+log = logging.getLogger("motcua.procedures")
 
 
 @dataclass
@@ -96,7 +99,10 @@ def unreadable(filename: str, exc: Exception) -> Problem:
         return Problem(filename, "", f"refused: {exc}", message_vi=exc.message_vi)
     if isinstance(exc, etree.XMLSyntaxError):
         return Problem(filename, "", f"malformed XML: {syntax_message_en(exc)}", message_vi=syntax_message_vi(exc))
-    return Problem(filename, "", f"malformed XML: {exc}", message_vi="Tệp không phải XML hợp lệ.")
+    log.info("%s cannot be read as XML: %r", filename or "a diagram", exc)
+    return Problem(filename, "", "malformed XML: the file cannot be read as XML; check that it is a BPMN diagram, "
+                   "saved whole", message_vi="Tệp không phải XML hợp lệ: hãy kiểm tra tệp có đúng là sơ đồ BPMN, lưu đủ, "
+                   "không bị cắt.")
 
 
 def _unique(problems):

@@ -21,7 +21,7 @@ from engine.errors import FormInvalid
 from engine.models import User
 from engine.procedures.forms import validate_form
 from tests.web.conftest import page_text
-from webapp.field_messages import translated
+from webapp.field_messages import WITH_VALUES, in_page_language, translated
 from webapp.i18n import compile_translations, format_date, format_datetime
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
@@ -105,7 +105,7 @@ def test_every_text_of_the_web_app_has_an_english_translation():
             translated |= {m.id for m in read_po(f, locale="en") if m.id and m.string}
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     used = {msg for _file, _line, msg, _comments, _ctx in extract_from_dir(
-        str(WEBAPP), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None,
+        str(WEBAPP), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None, "N_": None,
                                                       "lazy_gettext": None, "ngettext": (1, 2),
                                                       "pgettext": ((1, "c"), 2)})}
     missing = sorted(str(m) for m in used if m not in translated)
@@ -209,6 +209,27 @@ def test_the_engines_field_messages_read_english_on_an_english_page(app):
         assert translated({"f": ["Không được trước «Ngày cấp»."]}) == {"f": ["Must not be before «Ngày cấp»."]}
     with app.test_request_context():
         assert translated({"field": messages})["field"] == messages  # Vietnamese stays as the engine wrote it
+
+
+# Values as hostile as a message may carry: a dot, brackets, a guillemet, a newline, a percent sign.
+_SAMPLE_VALUES = ("12", "-3.5", "Tờ khai (bản sao). Giấy «khác»", "24/11/2026 17:00", "a\nb", "100%", "")
+
+
+def test_every_message_with_values_reads_english_with_the_same_values(app):
+    """Each template of the table recognises the messages the engine makes from it, whatever the
+    values, and gives the English template with the same values."""
+    with open(CATALOG / "messages.po", "rb") as f:
+        english = {m.id: m.string for m in read_po(f, locale="en") if m.id and m.string}
+    for template in WITH_VALUES:
+        assert template in english, f"not in the English catalogue: {template!r}"
+        names = re.findall(r"%\((\w+)\)s", template)
+        assert names, template
+        for sample in _SAMPLE_VALUES:
+            values = {name: f"{sample}{i or ''}" for i, name in enumerate(names)}
+            with app.test_request_context(), force_locale("en"):
+                assert in_page_language(template % values) == english[template] % values, (template, values)
+            with app.test_request_context():
+                assert in_page_language(template % values) == template % values
 
 
 # What people named stays as they wrote it: a form field's title, an agency, a document.

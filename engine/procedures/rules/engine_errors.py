@@ -1,16 +1,17 @@
-"""What the BPMN library and the XSD say, rewritten in the modeller's terms: no object reprs, no
-internal exception names, the element's id rather than the library's wording."""
+"""What the BPMN library, the XSD and the sandbox say, rewritten in the modeller's terms: no object
+reprs, no internal exception names, the element's id rather than the library's wording. A library
+message that none of our patterns knows gets a message of ours, in both languages, saying which
+element is wrong and what to look at; the library's own words go to the server log only."""
 from __future__ import annotations
 
+import logging
 import re
 
 from engine.procedures.manifest import BPMN, SPIFF
 
 _NAMESPACES = {BPMN: "bpmn", SPIFF: "spiffworkflow", "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
                "http://www.omg.org/spec/DD/20100524/DC": "dc", "http://www.omg.org/spec/DD/20100524/DI": "di"}
-_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
-_WRAPPED = re.compile(r"^(?:[A-Za-z_.]*(?:Error|Exception))\((['\"])(.*)\1\)$", re.S)
-_CLASS = re.compile(r"\b[A-Za-z_.]*(?:Error|Exception|Warning)\b:?\s*")
+log = logging.getLogger("motcua.procedures")
 
 # (pattern in the library's message, English, Vietnamese); {0} is the element's kind, {1}… the
 # pattern's groups.
@@ -55,6 +56,16 @@ KNOWN = [
      "two processes have the same id: give each its own", "Hai quy trình trùng id: hãy đặt id riêng."),
     (r"A SubWorkflow Must contain an End event",
      "the sub-process has no end event", "Sub-process không có sự kiện kết thúc."),
+    (r"A loopMaximum or loopCondition must be specified",
+     "this {0} repeats but has neither a loopCondition nor a loopMaximum: give it one, or make it a plain {0}",
+     "Phần tử {0} này lặp nhưng chưa có điều kiện lặp (loopCondition) hay số lần tối đa (loopMaximum): hãy đặt "
+     "một trong hai, hoặc bỏ lặp."),
+    (r"A multiinstance task must specify",
+     "this multi-instance {0} needs exactly one of a cardinality (how many times) or a loop input collection",
+     "Phần tử {0} nhiều lần (multi-instance) này cần đúng một trong hai: số lần (cardinality) hoặc danh sách "
+     "đầu vào (loopDataInputRef)."),
+    (r"Conditional event definition with missing condition",
+     "the conditional event has no condition: write one", "Sự kiện điều kiện chưa có điều kiện: hãy viết điều kiện."),
     (r"unexpected keyword argument",
      "the engine cannot read this {0} with its current settings: remove the settings motcua does not use "
      "(see the supported elements in docs/MODELLING.md)",
@@ -68,45 +79,92 @@ def short_names(text: str) -> str:
     return text
 
 
-def clean(text: str) -> str:
-    """The library's text without reprs, wrappers or exception class names."""
-    text = (text or "").splitlines()[0] if text else ""
-    text = _REPR.sub(lambda m: m.group(1), text)
-    wrapped = _WRAPPED.match(text.strip())
-    if wrapped:
-        text = wrapped.group(2)
-    text = _CLASS.sub("", text)
-    return short_names(text).strip() or "the engine could not read this element"
-
-
 def rewrite(message: str, kind: str = "element") -> tuple[str, str]:
     """(English, Vietnamese) for one library message about an element of ``kind``."""
     for pattern, en, vi in KNOWN:
         found = re.search(pattern, message or "")
         if found:
             return en.format(kind, *found.groups()), vi.format(kind, *found.groups())
-    text = clean(message)
-    return f"the engine refuses this {kind}: {text}", f"Engine không chấp nhận phần tử {kind}: {text}"
+    log.warning("BPMN library message with no rewrite, about a %s: %r", kind, message)
+    return (f"the engine cannot run this {kind} as it is drawn: compare it with the supported elements and their "
+            "settings (docs/MODELLING.md), or draw it again",
+            f"Engine không chạy được phần tử {kind} này như đang vẽ: hãy đối chiếu với các phần tử và thiết lập "
+            "motcua hỗ trợ (docs/MODELLING.md), hoặc vẽ lại phần tử.")
+
+
+# What the XSD says after "Element '…'(, attribute '…'): ": (pattern, English, Vietnamese), with
+# {element}, {attribute} and the pattern's groups ({0}…) filled in.
+_XSD = [
+    (r"This element is not expected\.(?: Expected is(?: one of)? \((?P<expected>.*)\))?",
+     "{element} is not allowed at this place in a BPMN file{expected_en}",
+     "{element} không được phép ở vị trí này trong tệp BPMN{expected_vi}."),
+    (r"Missing child element\(s\)\.(?: Expected is(?: one of)? \((?P<expected>.*)\))?",
+     "{element} lacks an element it must contain{expected_en}",
+     "{element} thiếu một phần tử con bắt buộc{expected_vi}."),
+    (r"The attribute '[^']*' is not allowed\.",
+     "{element} has no attribute {attribute} in BPMN: remove it",
+     "{element} không có thuộc tính {attribute} trong BPMN: hãy xoá thuộc tính này."),
+    (r"The attribute '([^']*)' is required but missing\.",
+     "{element} needs the attribute {0}: set it",
+     "{element} thiếu thuộc tính bắt buộc {0}: hãy đặt giá trị cho nó."),
+    (r"'(.*)' is not a valid value of the atomic type 'xs:ID'\.",
+     "the id '{0}' of {element} is not a valid id, or another element has it already: an id starts with a letter "
+     "or _, has no spaces, and each element has its own",
+     "Mã (id) «{0}» của {element} không hợp lệ hoặc đã trùng với phần tử khác: id bắt đầu bằng chữ cái hoặc dấu "
+     "gạch dưới, không có dấu cách, và mỗi phần tử một id riêng."),
+    (r"'(.*)' is not a valid value of the atomic type 'xs:IDREF'\.",
+     "{attribute} of {element} must be the id of an element of the diagram, not '{0}'",
+     "Thuộc tính {attribute} của {element} phải là id của một phần tử trong sơ đồ, không phải «{0}»."),
+    (r"'(.*)' is not a valid value of the atomic type 'xs:boolean'\.",
+     "{attribute} of {element} must be true or false, not '{0}'",
+     "Thuộc tính {attribute} của {element} chỉ nhận true hoặc false, không nhận «{0}»."),
+    (r"'(.*)' is not a valid value of ",
+     "{attribute} of {element} cannot be '{0}': write a value of the kind BPMN expects there",
+     "Thuộc tính {attribute} của {element} không nhận giá trị «{0}»: hãy ghi giá trị đúng dạng BPMN quy định."),
+    (r"Character content other than whitespace is not allowed",
+     "{element} holds text where only elements may stand: remove the text",
+     "{element} chứa chữ ở chỗ chỉ được đặt phần tử: hãy xoá đoạn chữ đó."),
+    (r"No matching global declaration available for the validation root",
+     "the file's outermost element is {element}, not bpmn:definitions: this is not a BPMN diagram",
+     "Phần tử ngoài cùng của tệp là {element}, không phải bpmn:definitions: tệp không phải sơ đồ BPMN."),
+]
+_XSD_WHERE = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: (.*)$", re.S)
 
 
 def xsd_message(text: str) -> tuple[str, str]:
-    """An XSD error (lxml's wording) with the namespaces written as prefixes."""
+    """(English, Vietnamese) for one XSD error (lxml's wording): the element, the attribute and
+    what is wrong with them, in our words."""
     text = short_names(text or "").strip()
-    match = re.match(r"Element '([^']+)': This element is not expected\.(?: Expected is(?: one of)? \((.*)\))?", text)
-    if match:
-        expected = f" (expected here: {match.group(2).strip()})" if match.group(2) else ""
-        return (f"{match.group(1)} is not allowed at this place in a BPMN file{expected}",
-                f"{match.group(1)} không được phép ở vị trí này trong tệp BPMN{expected}.")
-    return f"not valid BPMN: {text}", f"Không phải BPMN hợp lệ: {text}"
+    where = _XSD_WHERE.match(text)
+    element, attribute, rest = where.groups() if where else ("", "", text)
+    for pattern, en, vi in _XSD if element else []:
+        found = re.match(pattern, rest)
+        if found:
+            expected = found.groupdict().get("expected")
+            values = {"element": element, "attribute": attribute or "",
+                      "expected_en": f" (allowed here: {expected.strip()})" if expected else "",
+                      "expected_vi": f" (ở đây được phép: {expected.strip()})" if expected else ""}
+            return en.format(*found.groups(), **values), vi.format(*found.groups(), **values)
+    log.warning("XSD message with no rewrite: %r", text)
+    if element:
+        what_en, what_vi = (f"attribute {attribute} of {element}", f"Thuộc tính {attribute} của {element}") \
+            if attribute else (element, f"Phần tử {element}")
+        return (f"{what_en} does not follow the BPMN standard here: compare it with the same element in a diagram "
+                "that deploys, or draw it again in the editor",
+                f"{what_vi} không đúng chuẩn BPMN ở đây: hãy so với phần tử cùng loại trong một sơ đồ đã triển khai "
+                "được, hoặc vẽ lại trong trình soạn sơ đồ.")
+    return ("the file does not follow the BPMN standard: open it in the editor and save it again",
+            "Tệp không đúng chuẩn BPMN: hãy mở tệp trong trình soạn sơ đồ và lưu lại.")
 
 
 # What RestrictedPython (and engine/runtime/script_limits.py) says about a script or an
 # expression it refuses: (pattern, English, Vietnamese), the groups filled in.
 _SANDBOX = [
-    (r"^SyntaxError: .*? at statement: (['\"])(.*)\1$", "invalid Python syntax in '{1}'", "sai cú pháp Python ở «{1}»"),
+    (r"^\w*Error: .*? at statement: (['\"])(.*)\1$", "invalid Python syntax in '{1}'", "sai cú pháp Python ở «{1}»"),
+    (r"^\w*Error: ", "invalid Python syntax", "sai cú pháp Python"),
     (r'^"(.+)" is an invalid (?:variable|attribute) name because it starts with "_"',
      "names starting with _ are not allowed ('{0}')", "không được dùng tên bắt đầu bằng dấu gạch dưới («{0}»)"),
-    (r'^"(.+)" is a reserved name', "'{0}' is a reserved name", "«{0}» là tên dành riêng của hệ thống"),
+    (r'^"(.+)" is a (?:reserved|restricted) name', "'{0}' is a reserved name", "«{0}» là tên dành riêng của hệ thống"),
     (r"^(\w+) calls are not allowed", "{0} calls are not allowed", "không được gọi {0}"),
     (r"^(\w+) statements are not allowed", "{0} statements are not allowed", "không được dùng câu lệnh {0}"),
     (r"^try/except is not allowed", "try/except is not allowed: a failing script fails its step",
@@ -114,22 +172,41 @@ _SANDBOX = [
     (r"^f-string widths must be small constants", "f-string widths must be small constants",
      "độ rộng trong f-string phải là hằng số nhỏ"),
 ]
+# The Python words for the syntax tree's names in "… statements are not allowed".
+_STATEMENTS = {"asyncfunctiondef": "async def", "asyncfor": "async for", "asyncwith": "async with",
+               "trystar": "try/except*", "ellipsis": "..."}
+_REFUSED = ("a statement that motcua's scripts do not allow", "có câu lệnh không được phép trong kịch bản của motcua")
+
+
+def _sandbox_error(text: str) -> tuple[str, str]:
+    for pattern, pattern_en, pattern_vi in _SANDBOX:
+        found = re.match(pattern, text)
+        if found:
+            groups = found.groups()
+            if pattern.startswith(r"^(\w+)"):
+                groups = [_STATEMENTS.get(g.lower(), g.lower()) for g in groups]
+            return pattern_en.format(*groups), pattern_vi.format(*groups)
+    log.warning("sandbox message with no rewrite: %r", text)
+    return _REFUSED
 
 
 def sandbox_message(exc: Exception) -> tuple[str, str]:
     """(English, Vietnamese) for why the sandbox refuses a script or an expression: each error
-    with its line, without RestrictedPython's wording in the Vietnamese."""
+    with its line, without RestrictedPython's or Python's wording."""
+    if isinstance(exc, SyntaxError):  # Python's compiler, after RestrictedPython's checks passed
+        log.info("script does not compile: %s", exc)
+        statement = (exc.text or "").strip()
+        en, vi = (f"invalid Python syntax in '{statement}'", f"sai cú pháp Python ở «{statement}»") if statement \
+            else ("invalid Python syntax", "sai cú pháp Python")
+        return (f"line {exc.lineno}: {en}", f"dòng {exc.lineno}: {vi}") if exc.lineno else (en, vi)
     parts_en, parts_vi = [], []
-    for error in [e.strip() for e in str(exc).split("; ") if e.strip()][:3] or [""]:
-        line = re.match(r"^Line (\d+): (.*)$", error, re.S)
+    # RestrictedPython joins its errors with "; " (engine/runtime/sandbox.py), each "Line N: …".
+    errors = [e.strip() for e in re.split(r"; (?=Line (?:\d+|None): )", str(exc)) if e.strip()]
+    for error in errors[:3] or [""]:
+        line = re.match(r"^Line (\d+|None): (.*)$", error, re.S)
         number, text = (line.group(1), line.group(2).strip()) if line else (None, error)
-        en, vi = clean(text), "có câu lệnh không được phép trong kịch bản của motcua"
-        for pattern, pattern_en, pattern_vi in _SANDBOX:
-            found = re.match(pattern, text)
-            if found:
-                groups = [g.lower() if pattern.startswith(r"^(\w+)") else g for g in found.groups()]
-                en, vi = pattern_en.format(*groups), pattern_vi.format(*groups)
-                break
+        number = None if number == "None" else number
+        en, vi = _sandbox_error(text)
         parts_en.append(f"line {number}: {en}" if number else en)
         parts_vi.append(f"dòng {number}: {vi}" if number else vi)
     return "; ".join(parts_en), "; ".join(parts_vi)

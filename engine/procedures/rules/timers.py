@@ -2,6 +2,7 @@
 unquoted ISO duration or a date-time in a duration fails at validation, not at every reception."""
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine.procedures.rules.model import Model, bpmn
 
+log = logging.getLogger("motcua.procedures")
 KINDS = {"timeDate": "a date-time", "timeDuration": "a duration", "timeCycle": "a cycle"}
 ISO_LIKE = re.compile(r"^(R\d*/)?P[0-9YMWDTHS.,]+$", re.IGNORECASE)
 EXAMPLES = {
@@ -43,10 +45,17 @@ def check(model: Model):
                 continue
             kind, node = found[0]
             expression = (node.text or "").strip()
-            yield from _evaluate(model, environment, eid, kind, expression)
+            yield from _evaluate(model, environment, eid, model.label(owner), kind, expression)
 
 
-def _evaluate(model, environment, eid, kind, expression):
+def _does_not_evaluate(model, eid, label, kind, exc):
+    log.info("timer %s: its %s does not evaluate: %r", eid, kind, exc)
+    yield model.error(eid, f"the {kind} of timer '{label}' cannot be evaluated: correct the expression, e.g. "
+                           f"{EXAMPLES[kind]}",
+                      f"{kind} của hẹn giờ «{label}» không tính được: hãy sửa biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
+
+
+def _evaluate(model, environment, eid, label, kind, expression):
     if not expression:
         yield model.error(eid, f"the timer's {kind} is empty: write an expression, e.g. {EXAMPLES[kind]}",
                           f"{kind} của hẹn giờ đang trống: hãy viết một biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
@@ -60,7 +69,10 @@ def _evaluate(model, environment, eid, kind, expression):
     try:
         value = environment.evaluate(expression, {})
     except NameError as exc:
-        name = getattr(exc, "name", None) or str(exc)
+        name = getattr(exc, "name", None)
+        if name is None:
+            yield from _does_not_evaluate(model, eid, label, kind, exc)
+            return
         if name in model.fields:
             return  # filled in by a form before the timer starts: its value is known only then
         yield model.error(eid, f"the timer's {kind} uses {name!r}, which no form of this procedure fills in and "
@@ -68,10 +80,8 @@ def _evaluate(model, environment, eid, kind, expression):
                           f"{kind} của hẹn giờ dùng «{name}», không biểu mẫu nào của thủ tục điền và motcua không "
                           f"cung cấp: ví dụ {EXAMPLES_VI[kind]}.")
         return
-    except Exception as exc:  # what the engine would meet at run time: report it in words
-        detail = str(exc).splitlines()[0] if str(exc) else "the expression failed"
-        yield model.error(eid, f"the timer's {kind} does not evaluate: {detail}; e.g. {EXAMPLES[kind]}",
-                          f"{kind} của hẹn giờ báo lỗi khi tính thử: hãy sửa biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
+    except Exception as exc:  # what the engine would meet at run time: say so, the detail to the log
+        yield from _does_not_evaluate(model, eid, label, kind, exc)
         return
     problem = _shape(kind, value)
     if problem:
