@@ -251,8 +251,10 @@ def run(motcua, scenario: dict) -> ScenarioResult:
                 outcome.failures.append(str(exc))
             except MotcuaError as exc:
                 fields = getattr(exc, "field_errors", None)
+                technical = exc.details.get("technical")  # what a failed script said: for the modeller
                 outcome.failures.append("refused: " + ("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
-                                                        if fields else exc.message("en")))
+                                                        if fields else exc.message("en"))
+                                        + (f" ({technical})" if technical else ""))
             runner.observe(outcome)
             if not outcome.failures:
                 runner.check(step.get("expect") or {}, outcome)

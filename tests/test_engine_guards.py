@@ -99,8 +99,13 @@ def test_import_in_a_script_fails_clearly_and_changes_nothing(demo, tmp_path):
     before = snapshot(demo, dossier.id)
     with pytest.raises(ScriptError) as info:
         commands.complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item.id, data=RETURN_DATA)
-    assert "import is not allowed" in info.value.message_en and "[after]" in info.value.message_en
-    assert "Lỗi kịch bản" in info.value.message_vi
+    # The officer reads plain words; the modeller's detail (element id, the refusal) stays out of them.
+    assert info.value.message_vi.startswith("Quy trình «") and "Hồ sơ không thay đổi" in info.value.message_vi
+    assert "cannot go on" in info.value.message_en
+    for message in (info.value.message_vi, info.value.message_en):
+        assert "not allowed" not in message and "[after]" not in message
+    assert "import is not allowed" in info.value.details["technical"]
+    assert info.value.details["technical"].startswith("[after] ")
     assert snapshot(demo, dossier.id) == before  # the workflow was loaded from the database: sandbox re-attached
 
 
@@ -133,7 +138,8 @@ def test_subclasses_escape_is_refused_at_validation_and_at_run_time(tmp_path):
     with pytest.raises(ScriptError) as info:
         host.complete_task(workflow, task, {})
         host.run_engine(workflow)
-    assert "invalid attribute name" in info.value.message_en
+    assert "invalid attribute name" in info.value.details["technical"]
+    assert "invalid attribute name" not in info.value.message_en
     from engine.errors import ProcedureInvalid
     from engine.procedures.checker import check_file
     with pytest.raises(ProcedureInvalid) as refused:

@@ -142,7 +142,9 @@ def test_a_runaway_script_fails_its_command_and_leaves_the_dossier_as_it_was(dem
     with pytest.raises(ScriptError) as failed:
         _complete(demo, item_id)
     message = failed.value.message("vi")
-    assert "Thủ tục thử vong_lap" in message and "[after]" in message and "0,5 giây" in message
+    assert "Thủ tục thử vong_lap" in message and "«Tính toán»" in message and "0,5 giây" in message
+    assert "[after]" not in message  # the element's id is for the modeller: in the detail and the log
+    assert failed.value.details["technical"] == "[after] ran longer than its budget of 0.5 s"
     assert "vong_lap" in failed.value.message("en") and "budget" in failed.value.message("en")
     assert snapshot(demo, dossier_id) == before
     # No lock is left: the next command on the same dossier goes through at once.

@@ -1,6 +1,7 @@
 """Loading, stepping and saving a dossier's workflow, with the guards SpiffWorkflow leaves to us."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from threading import Lock
 
@@ -19,6 +20,8 @@ from engine.procedures.registry import SPEC_CACHE, database_of
 from engine.runtime.sandbox import SCRIPT_ENGINE
 from engine.runtime.script_limits import ScriptBudgetExceeded
 from engine.runtime.serializer import VERSION, archived_task_data, dump_compacted, load_state
+
+log = logging.getLogger("motcua.engine")
 
 
 @dataclass
@@ -159,25 +162,33 @@ def run_engine(workflow: BpmnWorkflow) -> StepOutcome:
 
 
 def _script_error(exc: SpiffWorkflowException) -> ScriptError:
-    """The failure as an officer and an administrator read it: which procedure, which element,
-    what went wrong (a script over its budget is said so plainly: the dossier is unchanged)."""
+    """The failure as an officer reads it: which procedure, which element (by the name the
+    modeller gave it), that the dossier is unchanged and whom to tell; a script over its budget is
+    said so plainly. What went wrong underneath (the element's id, Python's own words) is for the
+    modeller: in ``details["technical"]`` (the trial run shows it) and in the server log."""
     task = getattr(exc, "task", None)
-    where, procedure = "", ""
+    element, procedure, element_id = "", "", ""
     if task is not None:
-        where = f" [{task.task_spec.bpmn_id or task.task_spec.name}]"
+        element_id = task.task_spec.bpmn_id or task.task_spec.name
+        if task.task_spec.bpmn_name:
+            element = f" «{task.task_spec.bpmn_name}»"
         workflow = getattr(task.workflow, "top_workflow", None) or task.workflow
-        spec = workflow.spec
-        procedure = f" «{spec.description or spec.name}» ({spec.name})"
+        procedure = f" «{workflow.spec.description or workflow.spec.name}»"
     over = _budget_exceeded(exc)
+    detail = str(over) if over is not None else (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    technical = f"[{element_id}] {detail}" if element_id else detail
+    log.error("script failed in %s: %s", procedure.strip() or "a procedure", technical)
     if over is not None:
         return ScriptError(
-            f"Quy trình{procedure}: kịch bản ở phần tử{where} vượt giới hạn cho phép ({over.message_vi}). "
+            f"Quy trình{procedure}: kịch bản ở phần tử{element} vượt giới hạn cho phép ({over.message_vi}). "
             "Hồ sơ không thay đổi; hãy báo quản trị hệ thống.",
-            f"Procedure{procedure}: the script at element{where} went over its budget ({over}). "
-            "The dossier is unchanged; tell the system administrator.")
-    detail = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    return ScriptError(f"Lỗi kịch bản trong quy trình{procedure}, phần tử{where}: {detail}",
-                       f"Script error in the procedure{procedure}, element{where}: {detail}")
+            f"Procedure{procedure}: the script at element{element} went over its budget ({over}). "
+            "The dossier is unchanged; tell the system administrator.", technical=technical)
+    return ScriptError(
+        f"Quy trình{procedure} không chạy tiếp được: kịch bản hoặc điều kiện ở phần tử{element} bị lỗi. "
+        "Hồ sơ không thay đổi; hãy báo quản trị hệ thống.",
+        f"Procedure{procedure} cannot go on: the script or condition at element{element} failed. "
+        "The dossier is unchanged; tell the system administrator.", technical=technical)
 
 
 def _budget_exceeded(exc: BaseException) -> ScriptBudgetExceeded | None:
