@@ -184,3 +184,19 @@ def test_the_administration_pages_in_english(admin):
     assert "Working calendar 2026" in page and "Add a day off" in page and "November" in page
     assert "24/11/2026" in page  # dates keep the Vietnamese format
     assert "Office hours" in admin.text("/admin/agencies")
+
+
+def test_the_years_summary_counts_one_day_in_the_singular_in_english(admin):
+    """2040 holds no seeded day: one day off and one worked weekend read '1 day off on a weekday ·
+    1 weekend day worked', not '1 days off on weekdays · 1 weekend days worked'."""
+    admin.post("/language", {"locale": "en"})
+    assert "0 days off on weekdays · 0 weekend days worked" in admin.text("/admin/calendar?year=2040")
+    admin.post("/admin/calendar/VN/days-off", {"day": "04/01/2040", "name": "Nghỉ đột xuất", "year": "2040"})
+    admin.post("/admin/calendar/VN/working-days", {"day": "07/01/2040", "name": "", "year": "2040"})
+    page = admin.text("/admin/calendar?year=2040")
+    assert "1 day off on a weekday · 1 weekend day worked" in page
+    admin.post("/admin/calendar/VN/days-off", {"day": "05/01/2040", "name": "Nghỉ đột xuất", "year": "2040"})
+    admin.post("/admin/calendar/VN/working-days", {"day": "08/01/2040", "name": "", "year": "2040"})
+    assert "2 days off on weekdays · 2 weekend days worked" in admin.text("/admin/calendar?year=2040")
+    admin.post("/language", {"locale": "vi"})
+    assert "2 ngày nghỉ rơi vào ngày thường · 2 ngày cuối tuần làm việc" in admin.text("/admin/calendar?year=2040")

@@ -135,3 +135,14 @@ def test_a_refused_change_of_holdings_shows_the_form_as_it_was_ticked(browser, d
     assert f'value="{demo.commune}:reception" checked' not in html
     assert f'<option value="{police_unit}" selected' in html
     assert holdings_of(demo, "tiepnhan") == before
+
+
+def test_a_password_reset_ending_one_session_says_so_in_the_singular_in_english(browser, demo):
+    browser("chuyenvien")  # one session
+    admin = browser("admin")
+    admin.post("/language", {"locale": "en"})
+    user_id = demo.users["chuyenvien"]
+    response = admin.post(f"/admin/users/{user_id}/password", {"new_password": NEW_PASSWORD})
+    assert response.status_code == 302
+    page = admin.text(response.headers["Location"])
+    assert "Password reset; 1 session of this user ended." in page and "session(s)" not in page
