@@ -3,8 +3,12 @@ hold, changes them, resets a password and locks the account (the officer's sessi
 once); every change is in the account's history; everyone changes their own password."""
 from __future__ import annotations
 
+import re
+
+import lxml.html
 from sqlalchemy import select
 
+from engine.folding import vietnamese_order
 from engine.models import AccountEvent, Membership, User
 from tests.web.conftest import page_text
 
@@ -146,3 +150,18 @@ def test_a_password_reset_ending_one_session_says_so_in_the_singular_in_english(
     assert response.status_code == 302
     page = admin.text(response.headers["Location"])
     assert "Password reset; 1 session of this user ended." in page and "session(s)" not in page
+
+
+def test_the_officers_list_is_in_vietnamese_alphabetical_order(browser, demo):
+    """Đặng and Đỗ came after Vũ (code-point order); a Vietnamese reader looks for them right
+    after the D names, and finds An before Ân (the mark only breaks a tie)."""
+    admin = browser("admin")
+    for username, name in [("duong", "Dương Văn Hải"), ("an.hoa", "Ân Văn Hải"), ("an.hai", "An Văn Hải")]:
+        assert admin.post("/admin/users/new", {"username": username, "full_name": name,
+                                               "password": NEW_PASSWORD}).status_code == 302
+    html = admin.text("/admin/users/")
+    names = [lxml.html.fromstring(row).text_content() for row in re.findall(r'<th scope="row">.*?</th>', html)]
+    assert names == sorted(names, key=vietnamese_order)
+    assert names.index("An Văn Hải") < names.index("Ân Văn Hải") < names.index("Bùi Thị Mai")
+    assert names.index("Dương Văn Hải") < names.index("Đặng Văn Khoa") < names.index("Đỗ Thanh Bình") \
+        < names.index("Lê Thị Thu") < names.index("Vũ Đức Anh")
