@@ -165,3 +165,21 @@ def test_the_officers_list_is_in_vietnamese_alphabetical_order(browser, demo):
     assert names.index("An Văn Hải") < names.index("Ân Văn Hải") < names.index("Bùi Thị Mai")
     assert names.index("Dương Văn Hải") < names.index("Đặng Văn Khoa") < names.index("Đỗ Thanh Bình") \
         < names.index("Lê Thị Thu") < names.index("Vũ Đức Anh")
+
+
+def test_an_empty_new_officer_form_says_only_what_is_required(browser, demo):
+    """Sent empty, the form also said the password was the same as the user name (both empty) and
+    too short; each empty field now says only that it is required."""
+    admin = browser("admin")
+    response = admin.post("/admin/users/new", {"username": "", "full_name": "", "email": "", "password": ""})
+    assert response.status_code == 422
+    page = page_text(response)
+    errors = lxml.html.fromstring(page).xpath('//p[@class="error"]/text()')
+    assert errors == ["Trường này là bắt buộc."] * 3
+    assert "trùng tên đăng nhập" not in page and "ít nhất" not in page and "chữ thường không dấu" not in page
+    admin.post("/language", {"locale": "en"})
+    page = page_text(admin.post("/admin/users/new", {"username": "", "full_name": "", "password": ""}))
+    assert lxml.html.fromstring(page).xpath('//p[@class="error"]/text()') == ["This field is required."] * 3
+    # A password typed with no user name is only checked for itself.
+    page = page_text(admin.post("/admin/users/new", {"username": "", "full_name": "A", "password": "ngan"}))
+    assert "The password needs at least 10 characters." in page and "must not be the username" not in page
