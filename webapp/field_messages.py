@@ -137,6 +137,10 @@ _WITH_VALUES = (
     (r"Chưa tải lên: (?P<items>.*)\.", lambda items: gettext("Chưa tải lên: %(items)s.", items=items)),
     (r"Ngày hẹn mới phải sau hạn hiện tại \((?P<due>[^)]*)\) và sau thời điểm hiện tại\.",
      lambda due: gettext("Ngày hẹn mới phải sau hạn hiện tại (%(due)s) và sau thời điểm hiện tại.", due=due)),
+    (rf"Ngày (?P<day>[0-9/]+) đã có trong lịch là ngày nghỉ {_NAME}\.",
+     lambda day, name: gettext("Ngày %(day)s đã có trong lịch là ngày nghỉ «%(name)s».", day=day, name=name)),
+    (rf"Ngày (?P<day>[0-9/]+) đã có trong lịch là ngày làm việc {_NAME}\.",
+     lambda day, name: gettext("Ngày %(day)s đã có trong lịch là ngày làm việc «%(name)s».", day=day, name=name)),
     (r"Ngày hẹn mới phải sau hạn hiện tại \((?P<due>[^)]*)\)\.",
      lambda due: gettext("Ngày hẹn mới phải sau hạn hiện tại (%(due)s).", due=due)),
 )
