@@ -13,6 +13,8 @@ import re
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from webapp.i18n import role_label
+
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
     _l("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."),
@@ -141,6 +143,10 @@ _WITH_VALUES = (
      lambda day, name: gettext("Ngày %(day)s đã có trong lịch là ngày nghỉ «%(name)s».", day=day, name=name)),
     (rf"Ngày (?P<day>[0-9/]+) đã có trong lịch là ngày làm việc {_NAME}\.",
      lambda day, name: gettext("Ngày %(day)s đã có trong lịch là ngày làm việc «%(name)s».", day=day, name=name)),
+    # A unit's role clash (engine/commands/units.py) names the role by its lane: shown by its label.
+    (r"Vai trò «(?P<role>[a-z_]+)» đã thuộc bộ phận «(?P<unit>.*)» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận\.",
+     lambda role, unit: gettext("Vai trò «%(role)s» đã thuộc bộ phận «%(unit)s» của cơ quan; mỗi vai trò chỉ thuộc "
+                                "một bộ phận.", role=role_label(role), unit=unit)),
     (r"Ngày hẹn mới phải sau hạn hiện tại \((?P<due>[^)]*)\)\.",
      lambda due: gettext("Ngày hẹn mới phải sau hạn hiện tại (%(due)s).", due=due)),
 )
