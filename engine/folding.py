@@ -38,3 +38,16 @@ def prefix_bounds(prefix: str) -> tuple[str, str]:
     """The half-open range [low, high) holding every string that starts with ``prefix`` under a
     byte-wise (C) collation: the last character incremented."""
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+# Đ is a letter of its own, right after D; a mark on a vowel only breaks a tie.
+_LETTER_AFTER_D = str.maketrans({"đ": "d\U0010ffff", "Đ": "d\U0010ffff"})
+
+
+def vietnamese_order(text: str | None) -> tuple[str, str, str]:
+    """A key that sorts as a Vietnamese reader expects: by letters, Đ after D (Dương, Đỗ, Hoa),
+    then by the marks (An before Ân), then by case; not by code point, which puts Đ after Z."""
+    text = text or ""
+    letters = unicodedata.normalize("NFD", text.translate(_LETTER_AFTER_D).lower())
+    bare = " ".join("".join(ch for ch in letters if not unicodedata.combining(ch)).split())
+    return bare, unicodedata.normalize("NFD", text.lower()), text

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine import clock
@@ -174,8 +175,9 @@ def remove_exception(code: str, day: str):
 def reseed(code: str):
     code = _known_code(code)
     added = calendar_admin.reseed(motcua().uow(), actor_id=current_user.id, calendar_code=code)
-    flash(_("Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.", n=added),
-          "success")
+    flash(ngettext("Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.",
+                   "Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.", added,
+                   n=added), "success")
     return _back_to(code, _posted_year())
 
 

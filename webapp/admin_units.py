@@ -26,7 +26,6 @@ UNIT_MESSAGES = (
     _l("Cơ quan đã có bộ phận mang mã này."),
     _l("Hãy nhập tên bộ phận."),
     _l("Vai trò không hợp lệ."),
-    _l("Mỗi vai trò chỉ thuộc một bộ phận: vai trò này đã thuộc bộ phận khác của cơ quan."),
     _l("Bộ phận phải thuộc cơ quan mà người dùng có vai trò."),
 )
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from engine.accounts import authenticate
 from engine.commands import login_throttle
@@ -99,8 +100,9 @@ def login():
     wait = login_throttle.reserve(motcua().uow(), username, address, current_app.extensions["login_throttle"])
     if wait is not None:
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        flash(_("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.", minutes=minutes),
-              "error")
+        flash(ngettext("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.",
+                       "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.", minutes,
+                       minutes=minutes), "error")
         return render_template("auth/login.html", username=username, next=next_url), 429
     with motcua().read_session() as s:
         user = authenticate(s, username, password)  # one full hash check whatever the account

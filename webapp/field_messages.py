@@ -13,6 +13,8 @@ import re
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from webapp.i18n import role_label
+
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
     _l("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."),
@@ -135,6 +137,10 @@ WITH_VALUES = (
     N_("Chưa tải lên: %(items)s."),
     N_("Ngày hẹn mới phải sau hạn hiện tại (%(due)s) và sau thời điểm hiện tại."),
     N_("Ngày hẹn mới phải sau hạn hiện tại (%(due)s)."),
+    N_("Ngày %(day)s đã có trong lịch là ngày nghỉ «%(name)s»."),
+    N_("Ngày %(day)s đã có trong lịch là ngày làm việc «%(name)s»."),
+    # A unit's role clash (engine/commands/units.py) names the role by its lane: shown by its label.
+    N_("Vai trò «%(role)s» đã thuộc bộ phận «%(unit)s» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận."),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -153,6 +159,10 @@ _PATTERNS = tuple((_pattern(template), template)
                   for template in sorted(WITH_VALUES, key=lambda t: -len(_PLACEHOLDER.sub("", t))))
 
 
+# Values the engine writes as an identifier, shown by their label.
+_SHOWN = {"role": role_label}
+
+
 def in_page_language(message: str) -> str:
     """One engine field message in the page's language."""
     text = gettext(message)
@@ -160,7 +170,7 @@ def in_page_language(message: str) -> str:
         return text
     for pattern, template in _PATTERNS:
         if match := pattern.fullmatch(message):
-            return gettext(template, **match.groupdict())
+            return gettext(template, **{name: _SHOWN.get(name, str)(value) for name, value in match.groupdict().items()})
     return message
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from engine.commands.version_moves import move_dossiers
@@ -38,6 +39,8 @@ def move(key: str):
     source, target = _numbers()
     plan = move_dossiers(motcua().uow, actor_id=current_user.id, procedure_key=key, source=source, target=target,
                          dry_run=False)
-    flash(_("Đã chuyển %(moved)s hồ sơ sang phiên bản %(target)s; %(blocked)s hồ sơ không chuyển được.",
-            moved=len(plan.moved), target=target, blocked=len(plan.blocked)), "success")
+    moved = ngettext("Đã chuyển %(num)d hồ sơ sang phiên bản %(target)s", "Đã chuyển %(num)d hồ sơ sang phiên bản %(target)s",
+                     len(plan.moved), target=target)
+    blocked = ngettext("%(num)d hồ sơ không chuyển được.", "%(num)d hồ sơ không chuyển được.", len(plan.blocked))
+    flash(f"{moved}; {blocked}", "success")
     return redirect(url_for(".show", key=key))

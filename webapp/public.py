@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine import clock
 from engine.queries.public import MAX_INPUT, track
@@ -62,8 +63,9 @@ def lookup():
     if wait is not None:
         minutes = max(1, int(wait.total_seconds() // 60) + (1 if wait.total_seconds() % 60 else 0))
         return render_template("public/track.html", code=code, result=None, searched=False,
-                               refused=_("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(n)d phút.",
-                                         n=minutes)), 429
+                               refused=ngettext("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(n)d phút.",
+                                                "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(n)d phút.",
+                                                minutes, n=minutes)), 429
     with motcua().read_session() as s:
         result = track(s, code, factor)
     # The second factor is never echoed back: the page could be left open on a shared computer.

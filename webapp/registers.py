@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine import clock
@@ -94,7 +95,7 @@ def notes(line) -> list[str]:
     if line.status in (3, 7, 8):
         said.append(status_label(line.status))
     if line.supplements:
-        said.append(_("Yêu cầu bổ sung %(n)d lần", n=line.supplements))
+        said.append(ngettext("Yêu cầu bổ sung %(n)d lần", "Yêu cầu bổ sung %(n)d lần", line.supplements, n=line.supplements))
     if line.new_due_at:
         said.append(_("Hẹn lại %(at)s", at=format_datetime(line.new_due_at)))
     return said

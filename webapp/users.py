@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine.commands import accounts as account_commands
@@ -125,7 +126,8 @@ def reset_password(user_id: int):
     ended = account_commands.change_password(motcua().uow(), actor_id=current_user.id, user_id=user_id,
                                              current_password=None,
                                              new_password=request.form.get("new_password", "")[:1000])
-    flash(_("Đã đặt lại mật khẩu; %(n)d phiên đăng nhập của người này đã kết thúc.", n=ended), "success")
+    flash(ngettext("Đã đặt lại mật khẩu; %(n)d phiên đăng nhập của người này đã kết thúc.",
+                   "Đã đặt lại mật khẩu; %(n)d phiên đăng nhập của người này đã kết thúc.", ended, n=ended), "success")
     if user_id == current_user.id:
         return redirect(url_for("auth.login"))
     return redirect(url_for(".show", user_id=user_id))

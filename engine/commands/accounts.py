@@ -23,6 +23,7 @@ from engine.models import AccountEvent, Agency, Membership, Unit, User
 # The roles a lane of a procedure can name, and the modeller who edits procedures.
 ROLES = ("reception", "specialist", "leader", "supervisor", "modeller")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+REQUIRED = "Trường này là bắt buộc."
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # hashing a megabyte per login attempt would be a cheap attack
@@ -36,12 +37,16 @@ def _user(uow, user_id: int) -> User:
 
 
 def password_problems(user: User, password: str) -> list[str]:
+    """What is wrong with ``password`` for ``user``; an empty one is only missing (it is not also
+    too short, nor the same as a user name not typed yet)."""
+    if not password:
+        return [REQUIRED]
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     if len(password) > MAX_PASSWORD_LENGTH:
         problems.append(f"Mật khẩu dài quá {MAX_PASSWORD_LENGTH} ký tự.")
-    if password.strip().lower() == user.username.lower():
+    if user.username and password.strip().lower() == user.username.lower():
         problems.append("Mật khẩu không được trùng tên đăng nhập.")
     return problems
 
@@ -107,11 +112,15 @@ def create_officer(uow, *, actor_id: int, username: str, full_name: str, email: 
         username = (username or "").strip().lower()
         full_name = (full_name or "").strip()
         problems = {}
-        if not USERNAME.match(username):
+        if not username:
+            problems["username"] = [REQUIRED]
+        elif not USERNAME.match(username):
             problems["username"] = ["Tên đăng nhập gồm 2–80 chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới."]
         elif session.execute(select(User.id).where(User.username == username)).first():
             problems["username"] = ["Tên đăng nhập này đã có người dùng."]
-        if not full_name or len(full_name) > 255:
+        if not full_name:
+            problems["full_name"] = [REQUIRED]
+        elif len(full_name) > 255:
             problems["full_name"] = ["Hãy nhập họ và tên (tối đa 255 ký tự)."]
         elif text_problem(full_name, 255):
             problems["full_name"] = [text_problem(full_name, 255)]

@@ -31,8 +31,19 @@ def require_admin(session, actor_id: int) -> User:
     return user
 
 
+def _already_there(session, calendar_code: str, day: date, *, is_working: bool) -> None:
+    """Refuse a day already in the calendar as that kind of day (a day off added again, under the
+    same or another name): adding it again changed nothing but its name, and said it was added.
+    Removing the day and adding it again renames it."""
+    row = session.get(CalendarDay, (calendar_code, day))
+    if row is not None and row.is_working == is_working and (row.name or is_working != (day.weekday() < 5)):
+        kind = "ngày làm việc" if is_working else "ngày nghỉ"
+        raise FormInvalid({"day": [f"Ngày {day.strftime('%d/%m/%Y')} đã có trong lịch là {kind} «{row.name}»."]})
+
+
 def add_day_off(uow, *, actor_id: int, calendar_code: str, day: date, name: str) -> CalendarDay:
-    """A day nobody works: a holiday the package lacks, or a closure the province decided."""
+    """A day nobody works: a holiday the package lacks, or a closure the province decided. A day
+    already in the calendar as a day off is refused (``_already_there``)."""
     name = (name or "").strip()
     if not name:
         raise FormInvalid({"name": ["Cần ghi tên ngày nghỉ."]})
@@ -40,6 +51,7 @@ def add_day_off(uow, *, actor_id: int, calendar_code: str, day: date, name: str)
         raise FormInvalid({"name": [f"Tối đa {MAX_NAME} ký tự."]})
     with uow:
         admin = require_admin(uow.session, actor_id)
+        _already_there(uow.session, calendar_code, day, is_working=False)
         row = set_day(uow.session, calendar_code, day, is_working=False, name=name)
         uow.commit()
     log.info("calendar %s: %s is a day off (%s), by %s", calendar_code, day.isoformat(), name, admin.username)
@@ -47,7 +59,8 @@ def add_day_off(uow, *, actor_id: int, calendar_code: str, day: date, name: str)
 
 
 def add_working_day(uow, *, actor_id: int, calendar_code: str, day: date, name: str = "") -> CalendarDay:
-    """A Saturday or Sunday that is worked (the day the government swaps for a bridge holiday)."""
+    """A Saturday or Sunday that is worked (the day the government swaps for a bridge holiday);
+    one already marked worked is refused (``_already_there``)."""
     if day.weekday() < 5:
         raise FormInvalid({"day": ["Chỉ thứ Bảy hoặc Chủ nhật mới cần đánh dấu là ngày làm việc."]})
     name = (name or "").strip() or WORKED_WEEKEND_NAME
@@ -55,6 +68,7 @@ def add_working_day(uow, *, actor_id: int, calendar_code: str, day: date, name: 
         raise FormInvalid({"name": [f"Tối đa {MAX_NAME} ký tự."]})
     with uow:
         admin = require_admin(uow.session, actor_id)
+        _already_there(uow.session, calendar_code, day, is_working=True)
         row = set_day(uow.session, calendar_code, day, is_working=True, name=name)
         uow.commit()
     log.info("calendar %s: %s is worked (%s), by %s", calendar_code, day.isoformat(), name, admin.username)

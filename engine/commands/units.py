@@ -46,10 +46,13 @@ def _problems(session, agency_id: int, code: str, name: str, name_en: str, roles
     if any(role not in LANE_ROLES for role in roles):
         problems["roles"] = ["Vai trò không hợp lệ."]
     else:
+        # Each clash named: the role (its lane's name; the page shows its label) and the unit holding it.
         taken = session.execute(select(UnitRole.role, Unit.name).join(Unit, Unit.id == UnitRole.unit_id).where(
-            UnitRole.agency_id == agency_id, UnitRole.role.in_(list(roles)), UnitRole.unit_id != (unit_id or 0))).first()
+            UnitRole.agency_id == agency_id, UnitRole.role.in_(list(roles)), UnitRole.unit_id != (unit_id or 0))
+            .order_by(UnitRole.role)).all()
         if taken:
-            problems["roles"] = ["Mỗi vai trò chỉ thuộc một bộ phận: vai trò này đã thuộc bộ phận khác của cơ quan."]
+            problems["roles"] = [f"Vai trò «{role}» đã thuộc bộ phận «{unit}» của cơ quan; mỗi vai trò chỉ thuộc "
+                                 f"một bộ phận." for role, unit in taken]
     return problems
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from engine.folding import vietnamese_order
 from engine.models import Agency, Membership, Unit, User
 
 
@@ -73,11 +74,13 @@ class AccountChange:
 
 
 def accounts(session, actor_id: int, only: int | None = None) -> list[Account]:
-    """Every account (or only the one with id ``only``) with what it holds, by name; for
-    administrators only."""
+    """Every account (or only the one with id ``only``) with what it holds, by name as a Vietnamese
+    reader orders names (Đỗ after Dương, not after Vũ: engine/folding.py); for administrators only.
+    Sorted here, not by the database, whose collation differs between SQLite and PostgreSQL: the
+    list is every account, read in full anyway."""
     from engine.commands.calendar_admin import require_admin
     require_admin(session, actor_id)
-    users_stmt = select(User).order_by(User.full_name, User.username)
+    users_stmt = select(User)
     holdings_stmt = (select(Membership.user_id, Membership.agency_id, Agency.name, Membership.role, Membership.unit_id,
                             Unit.name)
                      .join(Agency, Agency.id == Membership.agency_id).outerjoin(Unit, Unit.id == Membership.unit_id)
@@ -85,7 +88,7 @@ def accounts(session, actor_id: int, only: int | None = None) -> list[Account]:
     if only is not None:
         users_stmt = users_stmt.where(User.id == only)
         holdings_stmt = holdings_stmt.where(Membership.user_id == only)
-    users = session.execute(users_stmt).scalars().all()
+    users = sorted(session.execute(users_stmt).scalars(), key=lambda u: (vietnamese_order(u.full_name), u.username))
     held: dict[int, list[Holding]] = {}
     for user_id, agency_id, name, role, unit_id, unit_name in session.execute(holdings_stmt):
         held.setdefault(user_id, []).append(Holding(agency_id, name, role, unit_id, unit_name or ""))

@@ -184,3 +184,45 @@ def test_the_administration_pages_in_english(admin):
     assert "Working calendar 2026" in page and "Add a day off" in page and "November" in page
     assert "24/11/2026" in page  # dates keep the Vietnamese format
     assert "Office hours" in admin.text("/admin/agencies")
+
+
+def test_the_years_summary_counts_one_day_in_the_singular_in_english(admin):
+    """2040 holds no seeded day: one day off and one worked weekend read '1 day off on a weekday ·
+    1 weekend day worked', not '1 days off on weekdays · 1 weekend days worked'."""
+    admin.post("/language", {"locale": "en"})
+    assert "0 days off on weekdays · 0 weekend days worked" in admin.text("/admin/calendar?year=2040")
+    admin.post("/admin/calendar/VN/days-off", {"day": "04/01/2040", "name": "Nghỉ đột xuất", "year": "2040"})
+    admin.post("/admin/calendar/VN/working-days", {"day": "07/01/2040", "name": "", "year": "2040"})
+    page = admin.text("/admin/calendar?year=2040")
+    assert "1 day off on a weekday · 1 weekend day worked" in page
+    admin.post("/admin/calendar/VN/days-off", {"day": "05/01/2040", "name": "Nghỉ đột xuất", "year": "2040"})
+    admin.post("/admin/calendar/VN/working-days", {"day": "08/01/2040", "name": "", "year": "2040"})
+    assert "2 days off on weekdays · 2 weekend days worked" in admin.text("/admin/calendar?year=2040")
+    admin.post("/language", {"locale": "vi"})
+    assert "2 ngày nghỉ rơi vào ngày thường · 2 ngày cuối tuần làm việc" in admin.text("/admin/calendar?year=2040")
+
+
+def test_a_day_already_in_the_calendar_is_refused_by_its_date_and_nothing_changes(admin, demo):
+    """Adding 24/11/2026 again (already the holiday 'Ngày Văn hóa Việt Nam') renamed it and said
+    'Đã thêm ngày nghỉ 24/11/2026.'; a worked Saturday marked again was renamed the same way."""
+    before = rows(demo)
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "24/11/2026", "name": "Tên khác", "year": "2026"})
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "Ngày 24/11/2026 đã có trong lịch là ngày nghỉ «Ngày Văn hóa Việt Nam»." in page
+    assert "Đã thêm ngày nghỉ" not in page and 'value="Tên khác"' in page
+    [day] = lxml.html.fromstring(page).xpath('//input[@id="off-day"]')
+    assert day.get("aria-invalid") == "true"
+    response = admin.post("/admin/calendar/VN/working-days", {"day": "22/08/2026", "name": "Làm bù khác", "year": "2026"})
+    assert response.status_code == 422
+    assert "Ngày 22/08/2026 đã có trong lịch là ngày làm việc «Ngày làm việc bù»." in page_text(response)
+    assert rows(demo) == before
+    # A day the administrator removed (an ordinary day again) can be added as a day off.
+    admin.post("/admin/calendar/VN/days/2026-11-24/remove")
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "24/11/2026", "name": "Nghỉ bù", "year": "2026"})
+    assert response.status_code == 302 and "Đã thêm ngày nghỉ 24/11/2026." in admin.text(response.headers["Location"])
+    admin.post("/language", {"locale": "en"})
+    response = admin.post("/admin/calendar/VN/days-off", {"day": "24/11/2026", "name": "Again", "year": "2026"})
+    assert response.status_code == 422
+    assert "24/11/2026 is already in the calendar as a day off: «Nghỉ bù»." in page_text(response)
+    assert rows(demo)[date(2026, 11, 24)] == (False, "Nghỉ bù", "admin")

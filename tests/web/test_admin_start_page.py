@@ -139,3 +139,30 @@ def test_failed_mail_and_sms_are_on_one_page_and_the_old_address_leads_there(bro
     assert html.count("Thư và tin nhắn chưa gửi được") >= 2  # the title and the menu: one page for both
     assert "Tin nhắn chưa gửi được" not in html  # the old page's link is gone
     assert browser("tiepnhan").get("/admin/mail").status_code == 404
+
+
+def test_counts_of_one_are_singular_on_the_english_start_page(browser, demo, receive_dossier):
+    """One open step, one mail and one text message waiting, one thing to deal with (the scheduler
+    has not run): 'out of 1 open step', not 'out of 1 open steps'."""
+    receive_dossier()
+    now = clock.now()
+    with demo.motcua.uow() as uow:
+        uow.session.add_all([
+            OutgoingMail(dedupe_key="m-1", to_address="an@example.vn", subject="Hồ sơ", body="…", created_at=now,
+                         next_attempt_at=now, attempts=0),
+            OutgoingSms(dedupe_key="s-1", to_number="0912345678", body="Hồ sơ", created_at=now, next_attempt_at=now,
+                        attempts=0),
+        ])
+        uow.commit()
+    admin = browser("admin")
+    admin.post("/language", {"locale": "en"})
+    html = admin.text("/admin/")
+    assert "1 thing needs attention." in html
+    assert "1 e-mail waiting to be sent" in html and "1 text message waiting to be sent" in html
+    assert "out of 1 open step<" in html
+    assert not re.search(r"\b1 (things|e-mails|text messages|open steps)\b", html)
+    receive_dossier("Trần Thị Bình")
+    assert "out of 2 open steps" in admin.text("/admin/")
+    admin.post("/language", {"locale": "vi"})
+    html = admin.text("/admin/")
+    assert "Có 1 việc cần xử lý." in html and "trong 2 bước đang xử lý" in html and "1 thư đang chờ gửi" in html

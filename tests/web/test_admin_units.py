@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 from sqlalchemy import select
 
 from engine.models import AccountEvent, Membership, Unit, UnitEvent, UnitRole, User
@@ -76,7 +77,7 @@ def test_bad_unit_input_is_refused_beside_its_field_and_changes_nothing(browser,
         ({"code": "có dấu", "name": "A"}, "Mã bộ phận gồm 1–40 chữ cái không dấu"),
         ({"code": "X1", "name": ""}, "Hãy nhập tên bộ phận."),
         ({"code": "X1", "name": "A" * 400}, "Tối đa 255 ký tự."),
-        ({"code": "X1", "name": "Thứ hai", "role": "reception"}, "vai trò này đã thuộc bộ phận khác"),
+        ({"code": "X1", "name": "Thứ hai", "role": "reception"}, "đã thuộc bộ phận «Bộ phận Một cửa»"),
         ({"code": "X1", "name": "Thứ hai", "role": "god"}, "Vai trò không hợp lệ."),
     ]:
         response = admin.post(link, form)
@@ -125,3 +126,28 @@ def test_the_administrator_sets_the_unit_an_officer_sits_in(browser, demo):
                                                "password": "mat-khau-moi-2026", "holding": [f"{demo.commune}:reception"],
                                                f"unit-{demo.commune}": str(units["MC"])})
     assert response.status_code == 302 and sits(demo, "motcua2") == ["MC"]
+
+
+def test_a_role_clash_names_the_role_and_the_unit_that_holds_it(browser, demo):
+    """'vai trò này đã thuộc bộ phận khác' said neither which role nor which unit: each role
+    already taken is now named by its label, with the unit holding it; nothing changes."""
+    admin = browser("admin")
+    link = f"/admin/agencies/{demo.commune}/units"
+    before = units_of(demo, demo.commune)
+    response = admin.post(link, {"code": "X1", "name": "Thứ hai", "role": ["reception", "specialist"]})
+    assert response.status_code == 422
+    errors = lxml.html.fromstring(page_text(response)).xpath('//fieldset[@class="unit-roles has-error"]/p[@class="error"]/text()')
+    assert errors == [
+        "Vai trò «Tiếp nhận và trả kết quả» đã thuộc bộ phận «Bộ phận Một cửa» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận.",
+        "Vai trò «Chuyên viên» đã thuộc bộ phận «Công chức Tư pháp – Hộ tịch» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận."]
+    # Changing a unit to take another's role: the same, beside that unit's roles.
+    mc = before[0]["MC"]
+    response = admin.post(f"{link}/{mc}", {"code": "MC", "name": "Bộ phận Một cửa", "role": ["reception", "leader"]})
+    assert response.status_code == 422
+    assert "Vai trò «Lãnh đạo» đã thuộc bộ phận «Lãnh đạo UBND xã» của cơ quan" in page_text(response)
+    admin.post("/language", {"locale": "en"})
+    page = page_text(admin.post(link, {"code": "X1", "name": "Thứ hai", "role": "specialist"}))
+    assert ("The role «Specialist» already belongs to the unit «Công chức Tư pháp – Hộ tịch» of this agency; "
+            "each role belongs to one unit only.") in page
+    assert "specialist»" not in page and "«reception" not in page
+    assert units_of(demo, demo.commune) == before

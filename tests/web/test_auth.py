@@ -104,3 +104,14 @@ def test_secure_cookie_is_a_setting(settings, demo):
         assert "Secure" in response.headers["Set-Cookie"]
     finally:
         app.extensions["motcua"].dispose()
+
+
+def test_the_last_minute_of_the_brake_is_one_minute_in_english(browser, frozen_clock):
+    b = browser(address="10.0.0.9")
+    b.post("/language", {"locale": "en"})
+    for _ in range(5):
+        b.login("chuyenvien", "doan-mo")
+    assert "Please try again in 15 minutes." in page_text(b.login("chuyenvien"))
+    frozen_clock.advance(timedelta(minutes=14, seconds=30))
+    blocked = b.login("chuyenvien")
+    assert blocked.status_code == 429 and "Please try again in 1 minute." in page_text(blocked)

@@ -163,3 +163,10 @@ def test_catalogue_problems_are_reported():
 
 def test_fold_makes_vietnamese_searchable_without_accents():
     assert catalogue.fold("Đăng ký KẾT HÔN") == catalogue.fold("dang ky ket hon") == "dang ky ket hon"
+
+
+def test_one_procedure_found_is_singular_in_english(browser):
+    citizen = browser()
+    citizen.post("/language", {"locale": "en"})
+    text = citizen.text("/thu-tuc", query_string={"q": "kết hôn"})
+    assert "1 procedure matches “kết hôn”." in text and "1 procedures" not in text

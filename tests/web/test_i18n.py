@@ -257,3 +257,27 @@ def test_a_dossiers_procedure_is_one_procedure_in_english_and_the_menu_lists_pro
     tam = browser("thietke")
     tam.post("/language", {"locale": "en"})
     assert '">Procedures</a></li>' in tam.text("/inbox")
+
+
+@pytest.mark.parametrize("singular, one", [
+    ("Chưa chuyển được hồ sơ sang %(partner)s: đã thử %(n)d lần từ %(since)s, hệ thống đã ngừng tự gửi lại.",
+     "The dossier has not reached BHXH: 1 attempt since 23/11/2026 09:00, and automatic resending has stopped."),
+    ("Đang chờ chuyển hồ sơ sang %(partner)s: hệ thống của cơ quan này chưa trả lời (đã thử %(n)d lần từ %(since)s); "
+     "hệ thống tự động gửi lại.",
+     "Waiting to hand the dossier to BHXH: their system has not answered (1 attempt since 23/11/2026 09:00); "
+     "it is resent automatically."),
+    ("Yêu cầu bổ sung %(n)d lần", "Supplement requested once"),
+    ("Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.",
+     "Updated from the holidays package: 1 day added; administrators’ corrections kept."),
+    ("Đã chuyển %(num)d hồ sơ sang phiên bản %(target)s", "Moved 1 dossier to version 3"),
+    ("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(n)d phút.", "Too many lookups. Please try again in 1 minute."),
+])
+def test_counted_texts_read_singular_for_one_in_english(app, singular, one):
+    """Texts counting something that can be one ('1 attempts', '1 time(s)' before): singular in
+    English, the same Vietnamese text for every number."""
+    from flask_babel import ngettext
+    values = {"partner": "BHXH", "since": "23/11/2026 09:00", "target": 3}
+    with app.test_request_context():
+        assert ngettext(singular, singular, 2, n=2, **values) == singular % {"n": 2, "num": 2, **values}
+        with force_locale("en"):
+            assert ngettext(singular, singular, 1, n=1, **values) == one

@@ -267,3 +267,11 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
                                        if locale == "vi" else
                                        ("not a valid JSON Schema at field 'so_cccd', keyword type: \"strin\" is not a type "
                                         "(string, number, integer, boolean, object, array or null)")]
+
+
+def test_the_editor_has_a_singular_text_for_one_problem_in_english(browser, demo):
+    modeller = browser("thietke")
+    modeller.post("/language", {"locale": "en"})
+    page = modeller.text("/procedures/dang_ky_ket_hon/edit")
+    assert 'data-text-problem="{n} problem to fix before publishing."' in page
+    assert 'data-text-problems="{n} problems to fix before publishing."' in page

@@ -3,8 +3,12 @@ hold, changes them, resets a password and locks the account (the officer's sessi
 once); every change is in the account's history; everyone changes their own password."""
 from __future__ import annotations
 
+import re
+
+import lxml.html
 from sqlalchemy import select
 
+from engine.folding import vietnamese_order
 from engine.models import AccountEvent, Membership, User
 from tests.web.conftest import page_text
 
@@ -135,3 +139,47 @@ def test_a_refused_change_of_holdings_shows_the_form_as_it_was_ticked(browser, d
     assert f'value="{demo.commune}:reception" checked' not in html
     assert f'<option value="{police_unit}" selected' in html
     assert holdings_of(demo, "tiepnhan") == before
+
+
+def test_a_password_reset_ending_one_session_says_so_in_the_singular_in_english(browser, demo):
+    browser("chuyenvien")  # one session
+    admin = browser("admin")
+    admin.post("/language", {"locale": "en"})
+    user_id = demo.users["chuyenvien"]
+    response = admin.post(f"/admin/users/{user_id}/password", {"new_password": NEW_PASSWORD})
+    assert response.status_code == 302
+    page = admin.text(response.headers["Location"])
+    assert "Password reset; 1 session of this user ended." in page and "session(s)" not in page
+
+
+def test_the_officers_list_is_in_vietnamese_alphabetical_order(browser, demo):
+    """Đặng and Đỗ came after Vũ (code-point order); a Vietnamese reader looks for them right
+    after the D names, and finds An before Ân (the mark only breaks a tie)."""
+    admin = browser("admin")
+    for username, name in [("duong", "Dương Văn Hải"), ("an.hoa", "Ân Văn Hải"), ("an.hai", "An Văn Hải")]:
+        assert admin.post("/admin/users/new", {"username": username, "full_name": name,
+                                               "password": NEW_PASSWORD}).status_code == 302
+    html = admin.text("/admin/users/")
+    names = [lxml.html.fromstring(row).text_content() for row in re.findall(r'<th scope="row">.*?</th>', html)]
+    assert names == sorted(names, key=vietnamese_order)
+    assert names.index("An Văn Hải") < names.index("Ân Văn Hải") < names.index("Bùi Thị Mai")
+    assert names.index("Dương Văn Hải") < names.index("Đặng Văn Khoa") < names.index("Đỗ Thanh Bình") \
+        < names.index("Lê Thị Thu") < names.index("Vũ Đức Anh")
+
+
+def test_an_empty_new_officer_form_says_only_what_is_required(browser, demo):
+    """Sent empty, the form also said the password was the same as the user name (both empty) and
+    too short; each empty field now says only that it is required."""
+    admin = browser("admin")
+    response = admin.post("/admin/users/new", {"username": "", "full_name": "", "email": "", "password": ""})
+    assert response.status_code == 422
+    page = page_text(response)
+    errors = lxml.html.fromstring(page).xpath('//p[@class="error"]/text()')
+    assert errors == ["Trường này là bắt buộc."] * 3
+    assert "trùng tên đăng nhập" not in page and "ít nhất" not in page and "chữ thường không dấu" not in page
+    admin.post("/language", {"locale": "en"})
+    page = page_text(admin.post("/admin/users/new", {"username": "", "full_name": "", "password": ""}))
+    assert lxml.html.fromstring(page).xpath('//p[@class="error"]/text()') == ["This field is required."] * 3
+    # A password typed with no user name is only checked for itself.
+    page = page_text(admin.post("/admin/users/new", {"username": "", "full_name": "A", "password": "ngan"}))
+    assert "The password needs at least 10 characters." in page and "must not be the username" not in page

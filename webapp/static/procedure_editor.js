@@ -307,7 +307,7 @@
       showProblems(problems);
       var errors = problems.filter(function (p) { return p.severity !== "warning"; }).length;
       status.textContent = (res.ok ? text("saved", { at: new Date().toLocaleTimeString("vi-VN") }) + " " : "") +
-        (errors ? text("problems", { n: errors }) : text("clean"));
+        (errors ? text(errors === 1 ? "problem" : "problems", { n: errors }) : text("clean"));
       root.setAttribute("data-state", errors ? "problems" : "clean");
     }).catch(function () { status.textContent = text("failed"); });
   }
@@ -323,7 +323,7 @@
         edited = {}; fillFormPick(formPick.value);
       } else {
         var errors = (res.body.problems || []).filter(function (p) { return p.severity !== "warning"; }).length;
-        status.textContent = text("problems", { n: errors });
+        status.textContent = text(errors === 1 ? "problem" : "problems", { n: errors });
         root.setAttribute("data-state", "problems");
       }
     }).catch(function () { status.textContent = text("failed"); });
