@@ -226,7 +226,7 @@ def test_a_failing_timer_path_is_recorded_and_retried_later(timed, frozen_clock)
     assert [step for _i, step, _r in open_items(timed, broken)] == ["approve"]  # rolled back
     assert [step for _i, step, _r in open_items(timed, healthy)] == ["escalate"]
     failed = [e for e in history(timed, broken) if e.action == "timer_failed"]
-    assert len(failed) == 1 and "[mark]" in failed[0].detail["error"]
+    assert len(failed) == 1 and "[mark]" in failed[0].detail["technical"]
     assert dossier_row(timed, broken).next_timer_at == at(26, 12)  # an hour later, not every tick
     assert sweep_timers(timed.motcua).failed == []
 

@@ -57,5 +57,9 @@ def _postpone(motcua, dossier_id: int, exc: Exception) -> None:
         dossier = uow.lock_dossier(dossier_id)
         dossier.next_timer_at = clock.now() + RETRY_AFTER
         message = exc.message("vi") if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
-        audit.record(uow.session, dossier, "timer_failed", status_before=dossier.status, error=message[:2000])
+        detail = {"error": message[:2000]}
+        technical = getattr(exc, "details", {}).get("technical")
+        if technical:  # the failing element and the error in Python's words: for the administrator
+            detail["technical"] = technical[:2000]
+        audit.record(uow.session, dossier, "timer_failed", status_before=dossier.status, **detail)
         uow.commit()
