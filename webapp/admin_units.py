@@ -28,6 +28,7 @@ UNIT_MESSAGES = (
     _l("Vai trò không hợp lệ."),
     _l("Mỗi vai trò chỉ thuộc một bộ phận: vai trò này đã thuộc bộ phận khác của cơ quan."),
     _l("Bộ phận phải thuộc cơ quan mà người dùng có vai trò."),
+    _l("Cơ quan hoặc vai trò không hợp lệ."),
 )
 
 

@@ -45,6 +45,8 @@ ENGINE_FIELD_MESSAGES = (
     _l("Cần ghi rõ lý do từ chối (nêu căn cứ pháp lý)."),
     _l("Mỗi dòng tối đa 500 ký tự."),
     _l("Thủ tục khác với thủ tục trên phiếu hướng dẫn."),
+    _l("Giấy tờ được đánh dấu không có trong danh mục của thủ tục đã chọn. "
+       "Hãy đánh dấu lại theo danh mục của thủ tục này."),
     _l("Cần ghi ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
     _l("Cần ghi rõ lý do yêu cầu bổ sung."),
     _l("Giấy tờ được đánh dấu không có trong phiếu yêu cầu bổ sung."),
