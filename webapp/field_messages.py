@@ -107,6 +107,8 @@ _WITH_VALUES = (
     (rf"Giá trị phải từ {_NUMBER} trở lên\.", lambda n: gettext("Giá trị phải từ %(n)s trở lên.", n=n)),
     (rf"Giá trị không được vượt quá {_NUMBER}\.", lambda n: gettext("Giá trị không được vượt quá %(n)s.", n=n)),
     (rf"Tối đa {_NUMBER} dòng\.", lambda n: gettext("Tối đa %(n)s dòng.", n=n)),
+    (r"Năm phải từ (?P<first>[0-9]+) đến (?P<last>[0-9]+)\.",
+     lambda first, last: gettext("Năm phải từ %(first)d đến %(last)d.", first=int(first), last=int(last))),
     (rf"Tối đa {_NUMBER} dòng, mỗi dòng tối đa 500 ký tự\.",
      lambda n: gettext("Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự.", n=n)),
     (rf"Số lượng phải từ 1 đến {_NUMBER}\.", lambda n: gettext("Số lượng phải từ 1 đến %(n)s.", n=n)),
