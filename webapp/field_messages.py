@@ -9,9 +9,12 @@ messages of engine/commands/; tests/web/test_i18n.py lists them)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from webapp.i18n import format_number
 
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
@@ -97,6 +100,13 @@ ENGINE_FIELD_MESSAGES = (
 )
 
 _NUMBER = r"(?P<n>-?[0-9]+(?:\.[0-9]+)?)"
+
+
+def _figure(n: str) -> str:
+    """A form's bound as the page's language writes figures (1.000.000.000.000, 1,000,000,000,000):
+    the engine writes it as JSON Schema holds it."""
+    return format_number(Decimal(n))
+
 _NAME = r"«(?P<name>.*)»"
 _WITH_VALUES = (
     (rf"Tối đa {_NUMBER} ký tự\.", lambda n: gettext("Tối đa %(n)s ký tự.", n=n)),
@@ -104,8 +114,9 @@ _WITH_VALUES = (
     (rf"Cần đúng {_NUMBER} chữ số\.", lambda n: gettext("Cần đúng %(n)s chữ số.", n=n)),
     (r"Cần từ (?P<fewest>[0-9]+) đến (?P<most>[0-9]+) chữ số\.",
      lambda fewest, most: gettext("Cần từ %(fewest)s đến %(most)s chữ số.", fewest=fewest, most=most)),
-    (rf"Giá trị phải từ {_NUMBER} trở lên\.", lambda n: gettext("Giá trị phải từ %(n)s trở lên.", n=n)),
-    (rf"Giá trị không được vượt quá {_NUMBER}\.", lambda n: gettext("Giá trị không được vượt quá %(n)s.", n=n)),
+    (rf"Giá trị phải từ {_NUMBER} trở lên\.", lambda n: gettext("Giá trị phải từ %(n)s trở lên.", n=_figure(n))),
+    (rf"Giá trị không được vượt quá {_NUMBER}\.",
+     lambda n: gettext("Giá trị không được vượt quá %(n)s.", n=_figure(n))),
     (rf"Tối đa {_NUMBER} dòng\.", lambda n: gettext("Tối đa %(n)s dòng.", n=n)),
     (r"Năm phải từ (?P<first>[0-9]+) đến (?P<last>[0-9]+)\.",
      lambda first, last: gettext("Năm phải từ %(first)d đến %(last)d.", first=int(first), last=int(last))),

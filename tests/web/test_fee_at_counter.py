@@ -30,17 +30,23 @@ def _state(demo, item_id):
         return item.state, item.dossier.status
 
 
+def _refused_field(browser, fee_step, locale, field, typed) -> str:
+    """The counter officer, in ``locale``, completes the fee step with ``typed`` in ``field``: the
+    HTML of that field on the refused form."""
+    hoa = browser("tiepnhan")
+    hoa.post("/language", {"locale": locale})
+    hoa.post(f"/tasks/{fee_step}/claim")
+    response = hoa.post(f"/tasks/{fee_step}/complete", dict(FEE, **{field: typed}))
+    assert response.status_code == 422
+    return field_block(page_text(response), field)
+
+
 @pytest.mark.parametrize("locale, says", [("vi", "Năm phải từ 1900 đến 2100."),
                                           ("en", "The year must be from 1900 to 2100.")])
 @pytest.mark.parametrize("typed", ["01/01/0001", "31/12/1899", "01/01/2101"])
 def test_a_payment_day_in_an_impossible_year_is_refused_beside_it(browser, demo, fee_step, locale, says, typed):
     """Before, 01/01/0001 was taken as the day the fee was paid (it is not after today)."""
-    hoa = browser("tiepnhan")
-    hoa.post("/language", {"locale": locale})
-    hoa.post(f"/tasks/{fee_step}/claim")
-    response = hoa.post(f"/tasks/{fee_step}/complete", dict(FEE, paid_on=typed))
-    assert response.status_code == 422
-    block = field_block(page_text(response), "paid_on")
+    block = _refused_field(browser, fee_step, locale, "paid_on", typed)
     assert says in block and f'value="{typed}"' in block and 'aria-invalid="true"' in block
     assert _state(demo, fee_step) == ("open", 6)
 
@@ -50,3 +56,14 @@ def test_a_payment_day_within_the_years_is_taken(browser, demo, fee_step):
     hoa.post(f"/tasks/{fee_step}/claim")
     assert hoa.post(f"/tasks/{fee_step}/complete", FEE).status_code == 302
     assert _state(demo, fee_step)[0] == "done"
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Giá trị không được vượt quá 1.000.000.000.000."),
+                                          ("en", "Must not be more than 1,000,000,000,000.")])
+@pytest.mark.parametrize("typed", ["99999999999999999999999999", "1000000000001"])
+def test_an_amount_past_any_fee_is_refused_beside_it_in_figures_of_the_page(browser, demo, fee_step, locale, says,
+                                                                           typed):
+    """Before, 99999999999999999999999999 đồng (a key held down) was recorded as the fee paid."""
+    block = _refused_field(browser, fee_step, locale, "paid_amount", typed)
+    assert says in block and f'value="{typed}"' in block
+    assert _state(demo, fee_step) == ("open", 6)
