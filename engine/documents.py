@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from engine.contact import text_problem
+
 MAX_COPIES = 99
+MAX_NAME = 500
 
 
 class DocumentKind(StrEnum):
@@ -30,10 +33,11 @@ class ReceivedDocument:
     def problems(self, prefix: str) -> dict[str, list[str]]:
         """Field errors keyed ``{prefix}.name`` etc., so a form can show them on the right row."""
         errors = {}
-        if not (self.name or "").strip():
+        name = (self.name or "").strip()
+        if not name:
             errors[f"{prefix}.name"] = ["Cần ghi tên giấy tờ."]
-        elif len(self.name.strip()) > 500:
-            errors[f"{prefix}.name"] = ["Tối đa 500 ký tự."]
+        elif problem := text_problem(name, MAX_NAME):  # a tab or a line break pasted in: one line on the receipt
+            errors[f"{prefix}.name"] = [problem]
         if self.kind not in {k.value for k in DocumentKind}:
             errors[f"{prefix}.kind"] = ["Hình thức giấy tờ không hợp lệ."]
         if isinstance(self.count, bool) or not isinstance(self.count, int) or not 1 <= self.count <= MAX_COPIES:

@@ -27,6 +27,7 @@ UNIT_MESSAGES = (
     _l("Hãy nhập tên bộ phận."),
     _l("Vai trò không hợp lệ."),
     _l("Bộ phận phải thuộc cơ quan mà người dùng có vai trò."),
+    _l("Cơ quan hoặc vai trò không hợp lệ."),
 )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from engine.procedures.forms import FIRST_YEAR, LAST_YEAR
 from engine.queries.dossier_list import DossierFilters
 from engine.statuses import DossierStatus
 from webapp.days import read_day
@@ -34,6 +35,10 @@ def read_filters(args) -> tuple[DossierFilters, dict[str, str]]:
         day = read_day(raw)
         if day is None:
             errors[name] = _("Ngày không hợp lệ; bộ lọc này chưa được áp dụng.")
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:  # 01/01/0001: before any time the database holds
+            errors[name] = " ".join((_("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+                                     _("Bộ lọc này chưa được áp dụng.")))
+            return None
         return day
 
     filters = DossierFilters(

@@ -9,11 +9,12 @@ messages of engine/commands/; tests/web/test_i18n.py lists them)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from webapp.i18n import role_label
+from webapp.i18n import format_number, role_label
 
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
@@ -47,6 +48,8 @@ ENGINE_FIELD_MESSAGES = (
     _l("Cần ghi rõ lý do từ chối (nêu căn cứ pháp lý)."),
     _l("Mỗi dòng tối đa 500 ký tự."),
     _l("Thủ tục khác với thủ tục trên phiếu hướng dẫn."),
+    _l("Giấy tờ được đánh dấu không có trong danh mục của thủ tục đã chọn. "
+       "Hãy đánh dấu lại theo danh mục của thủ tục này."),
     _l("Cần ghi ít nhất một giấy tờ hoặc nội dung cần bổ sung."),
     _l("Cần ghi rõ lý do yêu cầu bổ sung."),
     _l("Giấy tờ được đánh dấu không có trong phiếu yêu cầu bổ sung."),
@@ -113,6 +116,7 @@ WITH_VALUES = (
     N_("Giá trị phải từ %(n)s trở lên."),
     N_("Giá trị không được vượt quá %(n)s."),
     N_("Tối đa %(n)s dòng."),
+    N_("Năm phải từ %(first)d đến %(last)d."),
     N_("Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự."),
     N_("Số lượng phải từ 1 đến %(n)s."),
     N_("Ghi chú tối đa %(n)s ký tự."),
@@ -142,15 +146,20 @@ WITH_VALUES = (
     # A unit's role clash (engine/commands/units.py) names the role by its lane: shown by its label.
     N_("Vai trò «%(role)s» đã thuộc bộ phận «%(unit)s» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận."),
 )
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 
 
 def _pattern(template: str) -> re.Pattern:
     """What ``template`` matches: its literal parts as they are, each ``%(name)s`` as the group
-    ``name`` (any text)."""
-    parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, …, literal
-    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*)" for i, part in enumerate(parts)),
-                      re.DOTALL)
+    ``name`` (any text), each ``%(name)d`` as the group ``name`` (a whole number)."""
+    parts = _PLACEHOLDER.split(template)  # literal, name, conversion, literal, name, conversion, …, literal
+    pattern = ""
+    for i in range(0, len(parts), 3):
+        pattern += re.escape(parts[i])
+        if i + 2 < len(parts):
+            name, conversion = parts[i + 1], parts[i + 2]
+            pattern += f"(?P<{name}>-?[0-9]+)" if conversion == "d" else f"(?P<{name}>.*)"
+    return re.compile(pattern, re.DOTALL)
 
 
 # The template with the most literal text first: "Tối đa 5 dòng, mỗi dòng tối đa 500 ký tự." is
@@ -159,8 +168,25 @@ _PATTERNS = tuple((_pattern(template), template)
                   for template in sorted(WITH_VALUES, key=lambda t: -len(_PLACEHOLDER.sub("", t))))
 
 
-# Values the engine writes as an identifier, shown by their label.
+def _figure(n: str) -> str:
+    """A form's bound as the page's language writes figures (1.000.000.000.000, 1,000,000,000,000):
+    the engine writes it as JSON Schema holds it."""
+    try:
+        return format_number(Decimal(n))
+    except (InvalidOperation, ValueError):
+        return n
+
+
+# How a value the engine wrote is shown: a role by its label, a form's bound as a figure, a
+# ``%(name)d`` as a number.
 _SHOWN = {"role": role_label}
+_FIGURES = frozenset({N_("Giá trị phải từ %(n)s trở lên."), N_("Giá trị không được vượt quá %(n)s.")})
+
+
+def _values(template: str, found: dict[str, str]) -> dict:
+    numbers = {name for name, conversion in _PLACEHOLDER.findall(template) if conversion == "d"}
+    return {name: int(value) if name in numbers else _figure(value) if template in _FIGURES
+            else _SHOWN.get(name, str)(value) for name, value in found.items()}
 
 
 def in_page_language(message: str) -> str:
@@ -170,7 +196,7 @@ def in_page_language(message: str) -> str:
         return text
     for pattern, template in _PATTERNS:
         if match := pattern.fullmatch(message):
-            return gettext(template, **{name: _SHOWN.get(name, str)(value) for name, value in match.groupdict().items()})
+            return gettext(template, **_values(template, match.groupdict()))
     return message
 
 

@@ -46,7 +46,7 @@ def index():
 def render_task(item_id: int, *, values=None, errors=None, reason="", reason_errors=None,
                 supplement_values=None, supplement_errors=None):
     with motcua().read_session() as s:
-        view = task_view(s, current_user.id, item_id)
+        view = task_view(s, current_user.id, item_id, motcua().settings.catalogue_dir)
         supplement = supplement_context(s, current_user.id, item_id)
     return render_template(
         "inbox/task.html", view=view, fields=forms_render.fields(view.form, values, errors),

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine import clock
+from engine.procedures.forms import FIRST_YEAR, LAST_YEAR
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
 from webapp import labels, motcua
 from webapp.days import DAY_INVALID, read_day
@@ -45,6 +46,11 @@ def _choice():
         errors["fields"] = [name for name, day in (("from", start), ("to", end)) if day is None]
         start, end = today.replace(day=1), today
         errors["period"] = str(DAY_INVALID)
+    elif not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):  # 01/01/0001: no time holds it
+        errors["fields"] = [name for name, day in (("from", start), ("to", end))
+                            if not FIRST_YEAR <= day.year <= LAST_YEAR]
+        start, end = today.replace(day=1), today
+        errors["period"] = _("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
     if end < start or (end - start).days >= MAX_DAYS:
         errors["period"] = _("Khoảng thời gian phải từ 1 đến %(n)d ngày, ngày bắt đầu không sau ngày kết thúc.", n=MAX_DAYS)
         errors["fields"] = ["from", "to"]

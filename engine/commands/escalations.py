@@ -14,6 +14,7 @@ from engine.commands._steps import LEADER, SUPERVISOR, not_permitted, require_ro
 from engine.deadlines import apology_check
 from engine.errors import FormInvalid, InvalidState
 from engine.models import Apology, Escalation, Notification
+from engine.procedures.forms import FIRST_YEAR, LAST_YEAR, YEAR_OUT_OF_RANGE
 from engine.scheduler.notify import local_time
 from engine.statuses import TERMINAL, DossierStatus
 
@@ -70,6 +71,8 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
         problems["new_due_at"] = ["Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới."]
     elif new_due_at.tzinfo is None:
         raise ValueError("naive datetime given as the new due date")
+    elif not FIRST_YEAR <= new_due_at.year <= LAST_YEAR:  # 31/12/9999 is a working day, but no appointment
+        problems["new_due_at"] = [YEAR_OUT_OF_RANGE]
     if problems:
         raise FormInvalid(problems)
     with uow:

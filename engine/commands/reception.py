@@ -41,6 +41,10 @@ from engine.statuses import Channel, DossierStatus
 
 MAX_NOTE = 2000
 MAX_MISSING_ITEMS = 60
+# Ticks sent for names not on the procedure's list: in the form, ticks made before the officer chose
+# another procedure (the list shown now is the other procedure's, with none of them ticked).
+TICKED_ELSEWHERE = ("Giấy tờ được đánh dấu không có trong danh mục của thủ tục đã chọn. "
+                    "Hãy đánh dấu lại theo danh mục của thủ tục này.")
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ def _check_list(manifest: dict, checklist: Collection[str] | None) -> tuple[list
     listed = {_norm(d.name) for d in required_documents(manifest)}
     ticked = {_norm(name) for name in checklist}
     if ticked - listed:
-        return [], {"checklist": ["Giấy tờ được đánh dấu không có trong danh mục của thủ tục."]}
+        return [], {"checklist": [TICKED_ELSEWHERE]}
     return [{"name": d.name, "kind": d.kind, "count": d.count} for d in required_documents(manifest)
             if not d.optional and _norm(d.name) not in ticked], {}
 

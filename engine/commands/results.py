@@ -13,6 +13,7 @@ from engine import audit, clock
 from engine.commands._steps import LEADER, RECEPTION, require_role
 from engine.errors import InvalidState
 from engine.models import AuditEvent, ResultDocument
+from engine.procedures.catalogue import intake_schema
 from engine.queries.case_data import case_data
 from engine.results import document, signing
 from engine.runtime.host import procedure_name, procedure_of
@@ -46,7 +47,8 @@ def issue_result(uow, settings, *, actor_id: int, dossier_id: int, link: Callabl
             applicant_name=dossier.applicant_name,
             received_on=dossier.received_at.astimezone(ZoneInfo(dossier.agency.timezone)).date(),
             issued_at=now.astimezone(ZoneInfo(dossier.agency.timezone)),
-            entries=case_data(runtime.manifest, runtime.forms, _result_data(session, dossier.id)),
+            entries=case_data(runtime.manifest, runtime.forms, _result_data(session, dossier.id),
+                              intake_schema(settings.catalogue_dir, dossier.procedure_version.procedure.key)),
             verification_url=link(token))
         pdf = signing.sign(document.render(content), signer, reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
                            location=dossier.agency.name)

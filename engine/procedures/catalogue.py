@@ -109,6 +109,14 @@ def load(directory: Path) -> dict[str, dict]:
     return _load(str(directory), stamp)
 
 
+def intake_schema(directory: Path | None, procedure_key: str) -> dict | None:
+    """The schema a citizen filled in to submit this procedure online (None without one): the
+    titles of what an online dossier carries from its submission."""
+    if directory is None:
+        return None
+    return (load(directory).get(procedure_key) or {}).get("intake_schema")
+
+
 def fold(text: str) -> str:
     """Text for accent-insensitive search: "Đăng ký kết hôn" and "dang ky ket hon" fold alike."""
     text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))

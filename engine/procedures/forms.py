@@ -30,6 +30,13 @@ from engine.errors import FormInvalid
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Stored as yyyy-mm-dd; people type and read dd/mm/yyyy (the web converts, webapp/days.py).
 DATE_INVALID = "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."
+# The days a step records (a payment, a birth, a decision) lie within these years: 01/01/0001 is a
+# date, but one typed by mistake, and it would pass any "not after today" rule.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Characters no one types: an escape code or Word's line break (\x0b) pasted in. A line break and a
+# tab are text (a note of several lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+YEAR_OUT_OF_RANGE = f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}."
 
 _FORMAT_CHECKER = FormatChecker()
 
@@ -169,6 +176,11 @@ def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
         field_errors.setdefault(path, []).append(_message_vi(error))
     for key in RESERVED_KEYS.intersection(data):
         field_errors.setdefault(key, []).append("Tên trường này được hệ thống dành riêng.")
+    for key in _days_out_of_range(schema, data, set(field_errors)):
+        field_errors[key] = [YEAR_OUT_OF_RANGE]
+    for key, value in data.items():
+        if key not in field_errors and isinstance(value, str) and _CONTROL.search(value):
+            field_errors[key] = [contact.CONTROL_CHARACTERS]
     if schema.get(COMPARE):
         today = today or clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
         for key, messages in _comparison_errors(schema, data, today, set(field_errors)).items():
@@ -176,6 +188,22 @@ def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
     if field_errors:
         raise FormInvalid(field_errors)
     return json.loads(json.dumps(data))
+
+
+def _days_out_of_range(schema: dict, data: dict, skip) -> list[str]:
+    """The form's date fields holding a valid day in a year outside FIRST_YEAR..LAST_YEAR."""
+    found = []
+    for name, prop in (schema.get("properties") or {}).items():
+        value = data.get(name)
+        if name in skip or not isinstance(prop, dict) or prop.get("format") != "date" or not isinstance(value, str):
+            continue
+        try:
+            year = date.fromisoformat(value).year
+        except ValueError:
+            continue
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            found.append(name)
+    return found
 
 
 def _field_path(error) -> str:

@@ -4,8 +4,9 @@ what partner agencies sent, labelled with the titles of the procedure's forms.
 The workflow data holds values under the forms' field names (``child_name``) and received
 messages under their variable (``tax_notice``). Labels come from, in order: the title of that
 field in any form of the version; for a message variable, the message flow's name; for a field
-inside a message, the title in the catching element's ``payloadForm``. Anything else shows its
-own name, so nothing recorded is ever hidden.
+inside a message, the title in the catching element's ``payloadForm``; for what a citizen typed
+when submitting online, the title in the procedure's intake form (workflows/catalogue/intake/).
+Anything else shows its own name, so nothing recorded is ever hidden.
 """
 from __future__ import annotations
 
@@ -53,9 +54,10 @@ class _Labels:
         return Datum(label, value)
 
 
-def case_data(manifest: dict, forms: dict, data: dict) -> list[Datum]:
-    """The entries of ``data`` (a task's workflow data) in the order they were recorded."""
-    own = _Labels(forms.values())
+def case_data(manifest: dict, forms: dict, data: dict, intake: dict | None = None) -> list[Datum]:
+    """The entries of ``data`` (a task's workflow data) in the order they were recorded; ``intake``
+    is the procedure's online intake schema, if it has one."""
+    own = _Labels([*forms.values(), intake])
     received = manifest.get("message_variables", {})
     entries = []
     for name, value in data.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import exists, or_, select
 
@@ -18,6 +19,7 @@ from engine.errors import NotFound
 from engine.models import (
     Agency, AuditEvent, Dossier, DossierDocument, Membership, Procedure, ProcedureVersion, User, WorkItem,
 )
+from engine.procedures.catalogue import intake_schema
 from engine.procedures.metadata import has_no_time_limit
 from engine.queries.history import HistoryEntry, dossier_history
 from engine.statistics.verdict import verdict
@@ -225,7 +227,7 @@ def receipt(session, user_id: int, dossier_id: int) -> Receipt:
                    time_limit=limit, no_time_limit=has_no_time_limit(manifest))
 
 
-def recorded_results(session, dossier_id: int) -> list:
+def recorded_results(session, dossier_id: int, catalogue_dir: Path | None = None) -> list:
     """What reception, the steps and partner agencies recorded on the dossier (the register
     number, the insurance card…), labelled as the task pages label it: the data of its latest step,
     which carries everything recorded before it. Empty for a dossier without a workflow."""
@@ -237,4 +239,5 @@ def recorded_results(session, dossier_id: int) -> list:
         return []
     dossier = session.get(Dossier, dossier_id)
     version = dossier.procedure_version
-    return case_data(version.manifest, version.forms, step_data(session, dossier, task_id))
+    return case_data(version.manifest, version.forms, step_data(session, dossier, task_id),
+                     intake_schema(catalogue_dir, version.procedure.key))

@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from engine.commands._steps import SUPERVISOR, has_role
 from engine.errors import NotFound
 from engine.models import Agency, Dossier, User, WorkItem
+from engine.procedures.catalogue import intake_schema
 from engine.queries.case_data import Datum, case_data
 from engine.queries.dossier import documents_of, people_in
 from engine.queries.history import HistoryEntry, dossier_history
@@ -59,7 +61,8 @@ def may_see(session, user_id: int, item: WorkItem) -> bool:
             or has_role(session, user_id, item.agency_id, SUPERVISOR))
 
 
-def task_view(session, user_id: int, work_item_id: int) -> TaskView:
+def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | None = None) -> TaskView:
+    """The step's page; ``catalogue_dir`` gives the titles of an online submission's fields."""
     item = session.get(WorkItem, work_item_id)
     if item is None or not may_see(session, user_id, item):
         # The same answer for "no such task" and "not yours": a URL reveals nothing.
@@ -83,7 +86,8 @@ def task_view(session, user_id: int, work_item_id: int) -> TaskView:
         created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
         form=completion_form(version.forms.get(form_name) if form_name else None, step),
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
-        dossier=summary, data=case_data(version.manifest, version.forms, step_data(session, dossier, item.task_id)),
+        dossier=summary, data=case_data(version.manifest, version.forms, step_data(session, dossier, item.task_id),
+                                        intake_schema(catalogue_dir, version.procedure.key)),
         documents=documents_of(session, dossier.id), history=history,
         people=people_in(session, history))
 

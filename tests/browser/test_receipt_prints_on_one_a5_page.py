@@ -82,3 +82,24 @@ def test_the_qr_codes_link_opens_tracking_with_the_whole_code_in_view(chromium, 
             assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), width
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_text_typed_without_spaces_stays_on_the_receipt_and_the_control_slip(officer, demo, width):
+    """A name, an address and a document each typed as one 200–500-character word ran off the
+    receipt's A5 sheet and the control slip's A4 sheet, the page scrolling sideways by thousands of
+    pixels; they now break within the sheet, and the table's short columns keep their words whole."""
+    dossier = receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                      procedure_key="dang_ky_ket_hon",
+                      applicant=Applicant(name="Nguyễn" + "A" * 200, address="Số12ngõ34" * 55),
+                      documents=[ReceivedDocument(name="Giấytờ" * 80, kind="certified_copy", count=1)])
+    page = officer("tiepnhan")
+    page.set_viewport_size({"width": width, "height": 900})
+    for url in (f"/dossiers/{dossier.id}/receipt", f"/dossiers/{dossier.id}/control-slip"):
+        page.goto(url)
+        sideways = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert sideways <= 0, (url, sideways)
+    page.goto(f"/dossiers/{dossier.id}/receipt")
+    kind = page.locator("table.documents td:nth-child(3)").first
+    assert kind.inner_text() == "Bản sao có chứng thực"
+    assert kind.evaluate("cell => getComputedStyle(cell).overflowWrap") == "normal"

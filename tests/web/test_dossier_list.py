@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from conftest import FORMS_DIR
@@ -15,6 +16,7 @@ from engine.commands.reception import Applicant
 from engine.models import Dossier, DossierSearchKey
 from engine.procedures.registry import check_and_deploy
 from engine.queries.dossier_list import DossierFilters, dossier_list
+from tests.web.conftest import page_text
 from tests.web.test_dossier_page import other_commune  # noqa: F401  (a fixture: a second commune)
 
 HERE = Path(__file__).parent
@@ -104,6 +106,24 @@ def test_bad_filters_are_explained_and_left_out_never_an_error(browser, demo):
     assert "Ngày kết thúc phải sau ngày bắt đầu." in b.text("/dossiers?from=2026-11-24&to=2026-11-20")
     assert 'value="31/02/2026"' in b.text("/dossiers?from=31/02/2026")  # kept as typed, to correct
     assert _codes(b, "/dossiers?agency_id=999999") == []  # not one of hers: nothing, not a leak
+
+
+@pytest.mark.parametrize("locale, says", [
+    ("vi", "Năm phải từ 1900 đến 2100. Bộ lọc này chưa được áp dụng."),
+    ("en", "The year must be from 1900 to 2100. This filter was not applied.")])
+@pytest.mark.parametrize("field, typed, shown", [("from", "01/01/0001", "01/01/0001"), ("to", "31/12/9999", "31/12/9999"),
+                                                ("from", "0001-01-01", "01/01/0001")])
+def test_a_day_in_an_impossible_year_is_explained_beside_its_filter(browser, demo, locale, says, field, typed, shown):
+    """Before, 'Tiếp nhận từ ngày' 01/01/0001 (or 'Đến ngày' 31/12/9999) failed the list with a server
+    error: the day lies outside what the database's times can hold."""
+    d = _receive(demo)
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": locale})
+    response = b.get(f"/dossiers?{field}={typed}")
+    assert response.status_code == 200
+    page = page_text(response)
+    assert re.search(rf'<span class="error" id="{field}-error" role="alert">{re.escape(says)}</span>', page)
+    assert f'value="{shown}"' in page and d.code in page  # kept, to correct; the list is not filtered by it
 
 
 def test_pages_follow_each_other_without_gaps_or_repeats(browser, demo):

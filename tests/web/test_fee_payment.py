@@ -20,15 +20,9 @@ from werkzeug.serving import make_server
 
 from engine import clock
 from engine.calendar.store import calendar_for
-from engine.commands import online
 from engine.commands.reception import accept
-from engine.config import PROJECT_ROOT
-from engine.file_store import FileStore
 from engine.models import AuditEvent, Citizen, Dossier, OutgoingMail, OutgoingSms, Payment, PaymentNoticeLog, WorkItem
 from engine.ports import PaymentNotConfigured
-from engine.procedures import catalogue
-from engine.procedures.metadata import required_documents
-from engine.procedures.registry import latest_version
 from engine.statuses import DossierStatus
 from integrations.payment import VnpayGateway, canonical, gateway_from_settings, sign
 from integrations.standins.payment_gateway import running_gateway
@@ -36,12 +30,12 @@ from tests.test_procedure_ho_kinh_doanh import APPRAISAL, Officer
 from tests.conftest import lasting_sessions
 from tests.web.conftest import Browser, page_text
 from tests.web.test_citizen_online_submission import citizen  # noqa: F401  (signed-in citizen fixture)
+from tests.web.test_online_dossier_details import submitted_online
 from webapp import create_app
 
 PROCEDURE = "dang_ky_ho_kinh_doanh"
 FEE = 100_000  # what workflows/catalogue/dang_ky_ho_kinh_doanh.json declares
 TMN_CODE, SECRET = "MOTCUA01", "test-fixture-hash-secret-0123456789"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 INTAKE = {"business_name": "Hộ kinh doanh Tạp hóa Minh Anh", "business_address": "Số 12, thôn Đông, xã Tân Phong",
           "business_lines": "Bán lẻ lương thực, thực phẩm", "capital": 150_000_000}
 
@@ -74,21 +68,12 @@ def citizen_id_of(demo, email: str) -> int:
 def dossier_waiting_for_fee(demo, citizen_id: int, upload_dir) -> int:
     """A household business registered online by the citizen, received, appraised and approved:
     it now waits for the registration fee (status 6)."""
-    uow = demo.motcua.uow
-    schema = catalogue.load(PROJECT_ROOT / "workflows" / "catalogue")[PROCEDURE]["intake_schema"]
-    application = online.save_draft(uow(), citizen_id=citizen_id, procedure_key=PROCEDURE, schema=schema,
-                                    data=INTAKE, agency_code="000.31.21.H56")
-    with demo.motcua.read_session() as s:
-        documents = [d.name for d in required_documents(latest_version(s, PROCEDURE).manifest) if not d.optional]
-    for name in documents:
-        online.add_file(uow(), FileStore(upload_dir), citizen_id=citizen_id, application_id=application,
-                        document_name=name, filename="scan.pdf", content=PDF)
-    dossier = online.submit(uow(), citizen_id=citizen_id, application_id=application, schema=schema)
-    accept(uow(), actor_id=demo.users["tiepnhan"], dossier_id=dossier.id)
-    Officer(demo, "chuyenvien").take_and_complete(dossier.id, APPRAISAL, expect_step="appraise")
-    Officer(demo, "lanhdao").take_and_complete(dossier.id, {"decision": "approve", "leader_opinion": "Đồng ý cấp."},
+    dossier_id = submitted_online(demo, citizen_id, upload_dir, PROCEDURE, INTAKE)
+    accept(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], dossier_id=dossier_id)
+    Officer(demo, "chuyenvien").take_and_complete(dossier_id, APPRAISAL, expect_step="appraise")
+    Officer(demo, "lanhdao").take_and_complete(dossier_id, {"decision": "approve", "leader_opinion": "Đồng ý cấp."},
                                                expect_step="approve")
-    return dossier.id
+    return dossier_id
 
 
 def snapshot(demo, dossier_id):

@@ -150,7 +150,8 @@ def test_the_catalogue_is_compiled_from_the_po_at_start_and_again_after_an_edit(
 
 def _engine_field_messages() -> set[str]:
     """The fixed texts the engine gives as field errors: ``FormInvalid({"field": ["…"]})``,
-    ``problems["field"] = ["…"]`` and ``problems.append("…")`` under engine/."""
+    ``problems["field"] = ["…"]``, ``problems.append("…")`` and a returned ``{"field": ["…"]}``
+    under engine/."""
     found = set()
     for source in (WEBAPP.parent / "engine").rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
@@ -164,6 +165,8 @@ def _engine_field_messages() -> set[str]:
             elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "append" \
                     and getattr(node.func.value, "id", None) == "problems":
                 values = node.args
+            elif isinstance(node, ast.Dict):  # problems returned as a dict: {"checklist": ["…"]}
+                values = [e for v in node.values if isinstance(v, ast.List) for e in v.elts]
             found |= {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
     return found
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from engine import commands
 from engine.commands.reception import Applicant
+from engine.models import Dossier
 from tests.page_text import table_rows
 from tests.web.conftest import open_item
 from tests.web.test_tasks import statements_sent
@@ -14,6 +17,25 @@ def test_reception_officers_see_the_reception_link_and_others_do_not(browser):
     reception = browser("tiepnhan").text("/inbox")
     assert re.search(r'href="/reception/new"[^>]*>Tiếp nhận hồ sơ<', reception)
     assert 'href="/reception/new"' not in browser("chuyenvien").text("/inbox")
+
+
+def test_the_counters_page_is_named_as_an_action_in_english_and_the_history_keeps_the_event(browser, demo,
+                                                                                          receive_dossier):
+    """'Tiếp nhận hồ sơ' is both the counter's page and an event of a dossier's history. In English
+    the menu and the heading of the page where the officer receives a dossier read 'Dossier received'
+    (a status); the page is now 'Receive a dossier', the history's line stays 'Dossier received'."""
+    code, _item = receive_dossier()
+    with demo.motcua.read_session() as s:
+        dossier_id = s.scalar(select(Dossier.id).where(Dossier.code == code))
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": "en"})
+    page = b.text("/reception/new")
+    assert re.search(r'href="/reception/new"[^>]*>Receive a dossier<', page)
+    assert "<title>Receive a dossier" in page and re.search(r"<h1>Receive a dossier</h1>", page)
+    assert "Dossier received" not in page
+    assert "Dossier received" in b.text(f"/dossiers/{dossier_id}")
+    b.post("/language", {"locale": "vi"})
+    assert re.search(r"<h1>Tiếp nhận hồ sơ</h1>", b.text("/reception/new"))
 
 
 def test_the_header_offers_each_officer_the_links_of_their_roles_from_one_read(browser, app):

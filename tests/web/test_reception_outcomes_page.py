@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from engine.models import Dossier, SupplementRequest
@@ -43,6 +44,25 @@ def test_accepting_with_a_required_document_unticked_says_so_beside_the_checklis
     error = re.search(r'<p class="error" id="checklist-error" role="alert">([^<]+)</p>', html).group(1)
     assert ID_COPIES in error and "mẫu 02" in error
     assert f'value="{DECLARATION}" checked' in html
+    assert _count(demo, Dossier) == 0
+
+
+@pytest.mark.parametrize("locale, says", [
+    ("vi", "Giấy tờ được đánh dấu không có trong danh mục của thủ tục đã chọn. Hãy đánh dấu lại theo danh mục "
+           "của thủ tục này."),
+    ("en", "The documents ticked are not on the list of the procedure chosen. Tick them again from this "
+           "procedure's list.")])
+def test_ticks_made_for_another_procedure_say_to_tick_again_in_the_pages_language(browser, demo, locale, says):
+    """The officer ticks the marriage's documents, then picks the household business in the list and
+    presses Enter: the ticks are of the other procedure. Before, an English page said so in Vietnamese."""
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": locale})
+    response = b.post("/reception/new", dict(APPLICANT, procedure_key="dang_ky_ho_kinh_doanh",
+                                             checklist=[DECLARATION]))
+    assert response.status_code == 422
+    html = page_text(response)
+    assert re.search(r'<p class="error" id="checklist-error" role="alert">([^<]+)</p>', html).group(1) == says
+    assert 'value="Lê Văn Cường"' in html
     assert _count(demo, Dossier) == 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import segno
 from sqlalchemy import func, select
 
@@ -152,6 +153,19 @@ def test_a_row_with_a_count_but_no_name_is_an_error_not_skipped(browser, demo):
     assert response.status_code == 422
     assert re.search(r'id="doc-name-1-error">Cần ghi tên giấy tờ\.', page_text(response))
     assert _count(demo, Dossier) == 0
+
+
+@pytest.mark.parametrize("pasted", ["Ảnh chân dung\t4x6", "Ảnh chân dung\x0b4x6", "Ảnh\x1b[31m chân dung"])
+def test_a_document_name_with_a_control_character_is_refused_beside_its_row(browser, demo, pasted):
+    """A name pasted from another program can carry a tab, Word's line break (\\x0b) or a terminal's
+    colour code: before, it was stored and printed on the receipt as it came."""
+    form = dict(FORM, doc_name=[pasted, "", "Giấy xác nhận tình trạng hôn nhân", "", ""])
+    response = browser("tiepnhan").post("/reception/new", form)
+    assert response.status_code == 422
+    html = page_text(response)
+    assert re.search(r'id="doc-name-0-error">Không được chứa ký tự điều khiển \(xuống dòng, tab…\)\.', html)
+    assert 'value="Giấy xác nhận tình trạng hôn nhân"' in html and 'value="Nguyễn Văn An"' in html
+    assert _count(demo, Dossier) == 0 and _count(demo, DossierDocument) == 0
 
 
 def test_a_procedure_must_be_chosen(browser, demo):

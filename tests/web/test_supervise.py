@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from engine.commands.escalations import issue_apology
+from engine.models import Dossier
 from engine.scheduler.escalation import sweep_late_dossiers, sweep_steps
 from tests.test_supervision_escalations import at, open_item, receive, timed  # noqa: F401 (fixture)
 from tests.web.conftest import page_text
@@ -108,6 +109,24 @@ def test_apology_once_printed_and_shown_with_both_dates(browser, late, timed):  
     assert "Theo quy định, ngày trả kết quả chỉ được hẹn lại một lần." in page
     assert 'name="reason"' not in page and "In phiếu xin lỗi (mẫu 04)" in page
     assert "30/11/2026 16:00" in giamsat.text(f"/dossiers/{late.id}")
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Năm phải từ 1900 đến 2100."),
+                                          ("en", "The year must be from 1900 to 2100.")])
+def test_an_apology_appointment_in_an_impossible_year_is_refused_beside_it(browser, late, timed, locale,  # noqa: F811
+                                                                          says):
+    """31/12/9999 is a Friday: it was taken as the new return date, written on the apology letter
+    and mailed to the citizen, and the dossier could never be late again."""
+    giamsat = browser("giamsat")
+    giamsat.post("/language", {"locale": locale})
+    for day in ("31/12/9999", "02/01/0001"):
+        response = giamsat.post(f"/dossiers/{late.id}/apology",
+                                {"reason": "Chờ ý kiến cơ quan công an.", "new_date": day, "new_time": "09:00"})
+        assert response.status_code == 422
+        page = page_text(response)
+        assert f'<p class="error" id="due-error">{says}</p>' in page and f'value="{day}"' in page
+    with timed.motcua.read_session() as s:
+        assert s.get(Dossier, late.id).apology_issued_at is None
 
 
 def test_the_apology_form_is_for_leaders_of_the_agency(browser, late):

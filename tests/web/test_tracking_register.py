@@ -5,6 +5,8 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
+
 from engine import commands
 from engine.commands.reception import Applicant, WalkIn
 from tests.test_end_of_processing import result_ready, RETURN
@@ -61,3 +63,21 @@ def test_a_refused_period_stays_in_its_fields_as_typed(browser, demo):
     assert (start.get("value"), end.get("value")) == ("03/12/2026", "01/12/2026")
     assert start.get("aria-invalid") == end.get("aria-invalid") == "true"
 
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Năm phải từ 1900 đến 2100."),
+                                          ("en", "The year must be from 1900 to 2100.")])
+def test_a_period_in_an_impossible_year_is_explained_not_a_server_error(browser, demo, locale, says):
+    """01/01/0001 (or 31/12/9999), a real day in the calendar, failed the register with a server
+    error (500), and its spreadsheet too: no time the database holds is that early or late."""
+    import lxml.html
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": locale})
+    for typed in ("from=01/01/0001&to=01/01/0001", "from=31/12/9999&to=31/12/9999"):
+        response = b.get(f"/registers/tracking?{typed}")
+        assert response.status_code == 200
+        page = lxml.html.fromstring(response.get_data(as_text=True))
+        assert page.xpath('string(//*[@id="period-error"])') == says
+        [start] = page.xpath('//input[@id="from"]')
+        assert (start.get("value"), start.get("aria-invalid")) == (typed[5:15], "true")
+        assert b.get(f"/registers/tracking.csv?{typed}").status_code == 400

@@ -1,0 +1,66 @@
+"""What a citizen typed when submitting online (the procedure's intake form) is read by the
+officers on the dossier's page and on its steps under the intake form's titles, never under the
+field names the form stores it by."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from engine.commands import online
+from engine.commands.citizens import sign_in_with_identity
+from engine.commands.reception import accept
+from engine.config import PROJECT_ROOT
+from engine.file_store import FileStore
+from engine.models import WorkItem
+from engine.procedures import catalogue
+from engine.procedures.metadata import required_documents
+from engine.procedures.registry import latest_version
+
+PROCEDURE = "dang_ky_ho_kinh_doanh"
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+TYPED = {"business_name": "Hộ kinh doanh Tạp hóa Minh Anh", "business_address": "Số 12, thôn Đông, xã Tân Phong",
+         "business_lines": "Bán lẻ lương thực, thực phẩm", "capital": 150_000_000, "workers": 4}
+
+
+def submitted_online(demo, citizen_id: int, upload_dir, procedure: str, data: dict) -> int:
+    """The citizen's dossier of ``procedure``, typed as ``data``, every required scan uploaded and
+    submitted (status 1, not yet received): its id."""
+    uow = demo.motcua.uow
+    schema = catalogue.load(PROJECT_ROOT / "workflows" / "catalogue")[procedure]["intake_schema"]
+    application = online.save_draft(uow(), citizen_id=citizen_id, procedure_key=procedure, schema=schema,
+                                    data=data, agency_code="000.31.21.H56")
+    with demo.motcua.read_session() as s:
+        documents = [d.name for d in required_documents(latest_version(s, procedure).manifest) if not d.optional]
+    for name in documents:
+        online.add_file(uow(), FileStore(upload_dir), citizen_id=citizen_id, application_id=application,
+                        document_name=name, filename="scan.pdf", content=PDF)
+    return online.submit(uow(), citizen_id=citizen_id, application_id=application, schema=schema).id
+
+
+def _received_online(demo, tmp_path) -> int:
+    citizen_id = sign_in_with_identity(demo.motcua.uow(), issuer="https://id.example.vn", subject="vneid-anh",
+                                       claims={"name": "Trần Minh Anh", "email": "minhanh@example.vn"})
+    dossier_id = submitted_online(demo, citizen_id, tmp_path, PROCEDURE, TYPED)
+    accept(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], dossier_id=dossier_id)
+    return dossier_id
+
+
+def _entries(html: str) -> dict[str, str]:
+    section = html[html.index('class="facts case-data"'):]
+    return {re.sub(r"\s+", " ", t).strip(): re.sub(r"\s+", " ", d).strip()
+            for t, d in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", section, re.S)}
+
+
+def test_the_online_forms_fields_show_their_titles_on_the_dossier_and_its_step(browser, demo, tmp_path):
+    """Before, the counter officer's dossier page and the specialist's step showed 'capital' and
+    'workers' (the intake form's field names) with the values typed."""
+    dossier_id = _received_online(demo, tmp_path)
+    with demo.motcua.read_session() as s:
+        step = s.scalar(select(WorkItem.id).where(WorkItem.dossier_id == dossier_id, WorkItem.state == "open"))
+    pages = [browser("tiepnhan").text(f"/dossiers/{dossier_id}"), browser("chuyenvien").text(f"/tasks/{step}")]
+    for html in pages:
+        entries = _entries(html)
+        assert entries["Vốn kinh doanh (đồng)"] == "150.000.000" and entries["Số lượng lao động"] == "4"
+        assert entries["Tên hộ kinh doanh"] == "Hộ kinh doanh Tạp hóa Minh Anh"
+        assert not {"capital", "workers", "business_name"} & set(entries)
