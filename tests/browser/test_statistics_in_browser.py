@@ -82,3 +82,31 @@ def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, a
     expect(page.locator("h1")).to_have_text("Kết quả giải quyết hồ sơ của các cơ quan")
     no_page_scroll(page)
     public.close()
+
+
+# The smallest words of each chart as drawn on the screen, in px: the font size the SVG gives them
+# times the scale the chart is drawn at.
+SMALLEST_CHART_WORDS = """() => Array.from(document.querySelectorAll('figure.chart-box svg')).map(svg => {
+  const scale = svg.getScreenCTM().a;
+  return Math.min(...Array.from(svg.querySelectorAll('text')).map(t => parseFloat(t.getAttribute('font-size')) * scale));
+})"""
+
+
+def test_the_charts_words_stay_readable_on_a_phone(officer, demo, frozen_clock):
+    """At 390 px the charts were shrunk to the window, their words to 5.6 px (a month's label, a
+    bar's count): unreadable. A chart now keeps its words at 9 px or more and scrolls in its own
+    box where it does not fit, the page itself not wider than the window; at 1280 px, beside its
+    table, it needs no scrolling."""
+    frozen_clock.current = at(5, month=12)
+    write_steps(demo)
+    leader = officer("lanhdao")
+    for url in (NOVEMBER, NOVEMBER.replace("/statistics?", "/statistics/units?")):
+        for width in (390, 1280):
+            leader.set_viewport_size({"width": width, "height": 844})
+            leader.goto(url)
+            sizes = leader.evaluate(SMALLEST_CHART_WORDS)
+            assert sizes and round(min(sizes), 1) >= 9, (url, width, sizes)
+            no_page_scroll(leader)
+            if width == 1280:
+                assert leader.evaluate("""() => Array.from(document.querySelectorAll('figure.chart-box'))
+                                          .every(box => box.scrollWidth <= box.clientWidth)"""), url
