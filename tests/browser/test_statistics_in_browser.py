@@ -110,3 +110,29 @@ def test_the_charts_words_stay_readable_on_a_phone(officer, demo, frozen_clock):
             if width == 1280:
                 assert leader.evaluate("""() => Array.from(document.querySelectorAll('figure.chart-box'))
                                           .every(box => box.scrollWidth <= box.clientWidth)"""), url
+
+
+# The shares of the statistics tables drawn on more than one line: their text and its lines.
+BROKEN_SHARES = """() => Array.from(document.querySelectorAll('table td.num')).filter(td => /%/.test(td.textContent))
+  .map(td => { const range = document.createRange(); range.selectNodeContents(td);
+               return [td.textContent.trim(), new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size]; })
+  .filter(([_text, lines]) => lines > 1)"""
+
+
+def test_a_share_is_never_broken_from_its_sign(officer, demo, frozen_clock):
+    """The column of in-time shares is narrow: '100,0 %' was drawn '100,0' on one line and '%' on
+    the next, in the table's rows and its total. A share now stays on one line, in both languages."""
+    frozen_clock.current = at(5, month=12)
+    write_steps(demo)
+    leader = officer("lanhdao")
+    pages = (NOVEMBER, NOVEMBER + "&view=procedure", NOVEMBER.replace("/statistics?", "/statistics/units?"),
+             NOVEMBER.replace("/statistics?", "/statistics/indices?"), "/statistics?period=month&year=2026&month=12")
+    for language in ("English", "Tiếng Việt"):
+        leader.goto("/inbox")
+        leader.get_by_role("button", name=language).click()
+        for url in pages:
+            for width in (1280, 390):
+                leader.set_viewport_size({"width": width, "height": 844})
+                leader.goto(url)
+                assert leader.locator("table td.num", has_text="%").count(), url
+                assert leader.evaluate(BROKEN_SHARES) == [], (language, url, width)
