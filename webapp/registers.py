@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from engine import clock
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
 from webapp import labels, motcua
-from webapp.days import DAY_INVALID, read_day
+from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
 from webapp.i18n import format_datetime, status_label
 from webapp.params import id_value
 
@@ -44,6 +44,10 @@ def _choice():
         errors["fields"] = [name for name, day in (("from", start), ("to", end)) if day is None]
         start, end = today.replace(day=1), today
         errors["period"] = str(DAY_INVALID)
+    outside = [name for name, day in (("from", start), ("to", end)) if not FIRST_YEAR <= day.year <= LAST_YEAR]
+    if outside:  # 31/12/9999 was a server error
+        errors.update(fields=outside, period=year_out_of_range())
+        start, end = today.replace(day=1), today
     if end < start or (end - start).days >= MAX_DAYS:
         errors["period"] = _("Khoảng thời gian phải từ 1 đến %(n)d ngày, ngày bắt đầu không sau ngày kết thúc.", n=MAX_DAYS)
         errors["fields"] = ["from", "to"]

@@ -18,7 +18,7 @@ from engine.statistics.tables import READERS, drill_down, service_indices, reada
 from webapp import labels, motcua
 from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
-from webapp.days import DAY_INVALID, read_day
+from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
 from webapp.i18n import format_number, format_share
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
@@ -71,7 +71,7 @@ def chosen_period() -> tuple[st.Period, dict, dict]:
     year = request.args.get("year", type=int) or now.year
     month = request.args.get("month", type=int) or now.month
     quarter = request.args.get("quarter", type=int) or (now.month - 1) // 3 + 1
-    if not (2000 <= year <= 2100 and 1 <= month <= 12 and 1 <= quarter <= 4):
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12 and 1 <= quarter <= 4):
         errors["period"] = _("Kỳ báo cáo không hợp lệ.")
         kind, year, month = "month", now.year, now.month
     if kind == "custom":
@@ -80,6 +80,9 @@ def chosen_period() -> tuple[st.Period, dict, dict]:
             last = read_day(request.args.get("to")) if request.args.get("to") else now
             if first is None or last is None:
                 errors["period"] = str(DAY_INVALID)  # 31/02/2026: say so, not that the period is too long
+                raise ValueError
+            if not (FIRST_YEAR <= first.year <= LAST_YEAR and FIRST_YEAR <= last.year <= LAST_YEAR):
+                errors["period"] = year_out_of_range()  # 31/12/9999 was a server error
                 raise ValueError
             if last < first or (last - first).days >= MAX_DAYS:
                 raise ValueError

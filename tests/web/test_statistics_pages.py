@@ -136,3 +136,23 @@ def test_the_service_indices_page_shows_numbers_formula_and_points(browser, case
     times = page[page.index('id="handling-times"'):]
     household = re.search(r'<th scope="row">([^<]*hộ kinh doanh[^<]*)</th>', times).group(1)
     assert cells(times, household) == ["3", "5,2"]  # 5.25 working days (tests/test_statistics_indices.py)
+
+
+@pytest.mark.parametrize("language, said", [("vi", "Năm phải từ 2000 đến 2100."),
+                                            ("en", "The year must be from 2000 to 2100.")], ids=["vi", "en"])
+def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browser, cases, language, said):
+    """A chosen period from 01/01/0001 or to 31/12/9999 was a server error (500) on every statistics
+    page and download. It is now refused under the chooser, in the page's language, the fields
+    keeping what was typed and the page showing this month; the downloads are not made."""
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    for start, end in (("01/01/0001", "01/01/0001"), ("01/01/9999", "31/12/9999"), ("01/11/2026", "9999-12-31")):
+        chosen = f"period=custom&from={start}&to={end}"
+        for page in ("/statistics", "/statistics/units", "/statistics/indices"):
+            response = leader.get(f"{page}?{chosen}")
+            assert response.status_code == 200, (page, chosen)
+            shown = response.get_data(as_text=True)
+            assert f'role="alert">{said}</p>' in shown, (page, chosen)
+            assert f'value="{start}"' in shown and "01/12/2026" in shown  # this month, under the error
+        for download in ("/statistics/export.csv", "/statistics/export.xlsx", "/statistics/units/export.csv"):
+            assert leader.get(f"{download}?{chosen}").status_code == 404, (download, chosen)

@@ -5,6 +5,8 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
+
 from engine import commands
 from engine.commands.reception import Applicant, WalkIn
 from tests.test_end_of_processing import result_ready, RETURN
@@ -61,3 +63,24 @@ def test_a_refused_period_stays_in_its_fields_as_typed(browser, demo):
     assert (start.get("value"), end.get("value")) == ("03/12/2026", "01/12/2026")
     assert start.get("aria-invalid") == end.get("aria-invalid") == "true"
 
+
+
+@pytest.mark.parametrize("language, said", [("vi", "Năm phải từ 2000 đến 2100."),
+                                            ("en", "The year must be from 2000 to 2100.")], ids=["vi", "en"])
+def test_a_day_of_a_year_out_of_reach_is_refused_beside_its_field(browser, demo, language, said):
+    """31/12/9999 (a slip, or the year the field allows) was a server error (500). A day before
+    2000 or after 2100 is now refused beside its field, in the page's language, and the register
+    below is this month's; its CSV is not made."""
+    import lxml.html
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": language})
+    for start, end, wrong in (("31/12/9999", "31/12/9999", ["from", "to"]), ("01/12/2026", "01/01/9999", ["to"]),
+                              ("01/01/0001", "03/12/2026", ["from"])):
+        response = b.get(f"/registers/tracking?from={start}&to={end}")
+        assert response.status_code == 200, (start, end)
+        page = lxml.html.fromstring(response.get_data(as_text=True))
+        assert page.xpath('string(//*[@id="period-error"])') == said
+        fields = {name: page.xpath(f'//input[@id="{name}"]')[0] for name in ("from", "to")}
+        assert [name for name, field in fields.items() if field.get("aria-invalid") == "true"] == wrong
+        assert (fields["from"].get("value"), fields["to"].get("value")) == (start, end)
+        assert b.get(f"/registers/tracking.csv?from={start}&to={end}").status_code == 400
