@@ -20,6 +20,7 @@ from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
 from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
 from webapp.i18n import format_number, format_share
+from webapp.params import id_value
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
 
@@ -163,7 +164,9 @@ def dossiers():
     figure = request.args.get("figure", "")
     if figure not in st.FIGURES or errors:
         abort(404)
-    procedure_id = request.args.get("procedure_id", type=int)
+    procedure_id = id_value(request.args["procedure_id"]) if "procedure_id" in request.args else None
+    if "procedure_id" in request.args and procedure_id is None:  # 99999999999 was a 500 on PostgreSQL
+        abort(404)
     with motcua().read_session() as s:
         agencies = readable_agencies(s, current_user.id)
         if not agencies:

@@ -156,3 +156,16 @@ def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browse
             assert f'value="{start}"' in shown and "01/12/2026" in shown  # this month, under the error
         for download in ("/statistics/export.csv", "/statistics/export.xlsx", "/statistics/units/export.csv"):
             assert leader.get(f"{download}?{chosen}").status_code == 404, (download, chosen)
+
+
+def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, cases):
+    """The list behind a figure, for procedure 99999999999 (beyond the id column), was a server
+    error (500) on PostgreSQL; for procedure 'abc' it listed the dossiers of every procedure under
+    a link that named one. Both now answer 'Không tìm thấy' (404), as an agency that cannot be does."""
+    leader = browser("lanhdao")
+    late = "/statistics/dossiers?period=month&year=2026&month=11&figure=late"
+    for wrong in ("99999999999", "2147483648", "abc", "-1", "0", ""):
+        response = leader.get(f"{late}&procedure_id={wrong}")
+        assert response.status_code == 404, wrong
+        assert "Không tìm thấy" in response.get_data(as_text=True)
+    assert leader.get(late).status_code == 200  # every procedure, when none is named
