@@ -178,3 +178,20 @@ def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, cas
         assert response.status_code == 404, wrong
         assert "Không tìm thấy" in response.get_data(as_text=True)
     assert leader.get(late).status_code == 200  # every procedure, when none is named
+
+
+def test_the_periodic_report_says_when_the_period_asked_for_was_refused(browser, cases):
+    """A report asked for 31/02/2026, or month 13, came back as this month's report without a word:
+    printed and signed as if it were the period asked for. The refusal is now said above the report,
+    in the page's language (not printed), the heading naming the month it shows."""
+    leader = browser("lanhdao")
+    for asked, said in (("period=custom&from=31/02/2026&to=15/03/2026", "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy"),
+                        ("period=month&year=2026&month=13", "Kỳ báo cáo không hợp lệ."),
+                        ("period=custom&from=01/12/2026&to=01/01/2026", "Khoảng thời gian phải từ 1 ngày đến 3 năm")):
+        page = leader.text(f"/statistics/report?{asked}")
+        alert = re.search(r'<p class="flash flash-error no-print" role="alert">([^<]*)</p>', page)
+        assert alert and alert.group(1).startswith(said), asked
+        assert "Kỳ báo cáo: từ ngày 01/12/2026 đến ngày 31/12/2026" in page
+    leader.post("/language", {"locale": "en"})
+    assert "The period is not valid." in leader.text("/statistics/report?period=month&year=2026&month=13")
+    assert 'role="alert"' not in leader.text("/statistics/report?period=month&year=2026&month=11")
