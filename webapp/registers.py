@@ -6,7 +6,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -69,8 +69,8 @@ def tracking():
 @bp.get("/registers/tracking.csv")
 def tracking_csv():
     _agencies, agency_id, start, end, errors = _choice()
-    if errors:
-        abort(400)
+    if errors:  # a refused period: the register's page says why, beside the wrong field
+        return redirect(url_for(".tracking", **request.args))
     with motcua().read_session() as s:
         register = tracking_register(s, current_user.id, agency_id, start, end)
     out = io.StringIO()

@@ -217,8 +217,10 @@ def _filename(period: st.Period, what: str, extension: str) -> str:
 @bp.get("/statistics/export.<extension>")
 def export(extension: str):
     period, _args, errors, _agencies, _ids, group, result, months, _scope = _load()
-    if errors or extension not in ("csv", "xlsx"):
+    if extension not in ("csv", "xlsx"):
         abort(404)
+    if errors:  # a refused period: the page says why, beside what was typed
+        return redirect(url_for(".index", **request.args))
     sheets = _sheets(group, result, months)
     zone = motcua().settings.timezone
     if extension == "xlsx":

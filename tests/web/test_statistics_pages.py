@@ -152,7 +152,8 @@ def test_the_service_indices_page_shows_numbers_formula_and_points(browser, case
 def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browser, cases, language, said):
     """A chosen period from 01/01/0001 or to 31/12/9999 was a server error (500) on every statistics
     page and download. It is now refused under the chooser, in the page's language, the fields
-    keeping what was typed and the page showing this month; the downloads are not made."""
+    keeping what was typed and the page showing this month; the downloads are not made (the page
+    saying why instead)."""
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
     for start, end in (("01/01/0001", "01/01/0001"), ("01/01/9999", "31/12/9999"), ("01/11/2026", "9999-12-31")):
@@ -164,7 +165,7 @@ def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browse
             assert f'role="alert">{said}</p>' in shown, (page, chosen)
             assert f'value="{start}"' in shown and "01/12/2026" in shown  # this month, under the error
         for download in ("/statistics/export.csv", "/statistics/export.xlsx", "/statistics/units/export.csv"):
-            assert leader.get(f"{download}?{chosen}").status_code == 404, (download, chosen)
+            assert leader.get(f"{download}?{chosen}").status_code == 302, (download, chosen)
 
 
 def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, cases):
@@ -195,3 +196,25 @@ def test_the_periodic_report_says_when_the_period_asked_for_was_refused(browser,
     leader.post("/language", {"locale": "en"})
     assert "The period is not valid." in leader.text("/statistics/report?period=month&year=2026&month=13")
     assert 'role="alert"' not in leader.text("/statistics/report?period=month&year=2026&month=11")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_download_of_a_refused_period_shows_the_page_saying_why(browser, cases, language):
+    """A download (CSV, XLSX) of a refused period (31/02/2026, month 13) answered 'Không tìm thấy'
+    (404), as if the statistics were gone. It now shows the statistics page with the refusal under
+    the chooser, in the page's language, what was typed kept, and no file."""
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    said = {"vi": ("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy", "Kỳ báo cáo không hợp lệ."),
+            "en": ("Not a valid date. Write it as dd/mm/yyyy", "The period is not valid.")}[language]
+    for asked, message in (("period=custom&from=31/02/2026&to=15/03/2026", said[0]),
+                           ("period=month&year=2026&month=13", said[1])):
+        for download, page in (("/statistics/export.csv?view=procedure", "/statistics"),
+                               ("/statistics/export.xlsx?view=agency", "/statistics"),
+                               ("/statistics/units/export.xlsx?view=unit", "/statistics/units")):
+            response = leader.get(f"{download}&{asked}", follow_redirects=True)
+            assert response.status_code == 200 and response.mimetype == "text/html", (download, asked)
+            assert response.request.path == page
+            shown = response.get_data(as_text=True)
+            assert re.search(r'class="flash flash-error" role="alert">' + re.escape(message), shown), (download, asked)
+            assert ('value="31/02/2026"' in shown) == ("31/02/2026" in asked)
