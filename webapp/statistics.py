@@ -63,15 +63,24 @@ def today() -> date:
     return clock.now().astimezone(ZoneInfo(motcua().settings.timezone)).date()
 
 
+def _whole_number(name: str, default: int) -> int:
+    """A number of the period chooser: ``default`` when left empty, -1 (refused) when not a whole
+    number; month 0 or year 'abc' were taken as this month and this year, without a word."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else -1
+
+
 def chosen_period() -> tuple[st.Period, dict, dict]:
     """The period asked for (default: this month), the arguments that name it, and what was wrong."""
     zone, now, errors = motcua().settings.timezone, today(), {}
     kind = request.args.get("period", "month")
     if kind not in PERIOD_KINDS:
         kind = "month"
-    year = request.args.get("year", type=int) or now.year
-    month = request.args.get("month", type=int) or now.month
-    quarter = request.args.get("quarter", type=int) or (now.month - 1) // 3 + 1
+    year = _whole_number("year", now.year)
+    month = _whole_number("month", now.month)
+    quarter = _whole_number("quarter", (now.month - 1) // 3 + 1)
     if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12 and 1 <= quarter <= 4):
         errors["period"] = _("Kỳ báo cáo không hợp lệ.")
         kind, year, month = "month", now.year, now.month

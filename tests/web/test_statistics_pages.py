@@ -218,3 +218,17 @@ def test_a_download_of_a_refused_period_shows_the_page_saying_why(browser, cases
             shown = response.get_data(as_text=True)
             assert re.search(r'class="flash flash-error" role="alert">' + re.escape(message), shown), (download, asked)
             assert ('value="31/02/2026"' in shown) == ("31/02/2026" in asked)
+
+
+@pytest.mark.parametrize("asked", ["month=0&year=2026", "month=11&year=0", "month=abc&year=2026", "month=11.5&year=2026",
+                                   "month=11&year=２０２６", "period=quarter&quarter=0&year=2026", "period=year&year=-2026"])
+def test_a_period_number_that_is_no_month_quarter_or_year_is_refused(browser, cases, asked):
+    """Month 0, year 0 or 'abc' were taken as this month and this year without a word: the leader
+    read December's figures under the month they had typed. They are now refused like month 13,
+    the fields keeping what was typed; an empty field still means this month (or year)."""
+    leader = browser("lanhdao")
+    page = leader.text(f"/statistics?{asked}")
+    assert "Kỳ báo cáo không hợp lệ." in page, asked
+    name, typed = [part for part in asked.split("&") if not part.startswith(("period", "year=2026"))][0].split("=")
+    assert f'name="{name}" min=' in page and f'value="{typed}"' in page
+    assert "Kỳ báo cáo không hợp lệ." not in leader.text("/statistics?period=month&month=&year=&quarter=")
