@@ -136,3 +136,28 @@ def test_a_share_is_never_broken_from_its_sign(officer, demo, frozen_clock):
                 leader.goto(url)
                 assert leader.locator("table td.num", has_text="%").count(), url
                 assert leader.evaluate(BROKEN_SHARES) == [], (language, url, width)
+
+
+def test_every_box_that_scrolls_on_a_phone_is_reached_and_scrolled_from_the_keyboard(officer, demo, frozen_clock):
+    """At 390 px the month-by-month table, the periodic report's table and the charts scroll
+    sideways in their own box, with no link inside to take the focus: a keyboard user could not
+    reach what lies to the right (axe: scrollable-region-focusable, serious). Each box now takes
+    the focus (Tab) and the arrow keys scroll it."""
+    from tests.browser.accessibility import serious_violations
+    frozen_clock.current = at(5, month=12)
+    write_steps(demo)
+    leader = officer("lanhdao")
+    leader.set_viewport_size({"width": 390, "height": 844})
+    for url in (NOVEMBER, NOVEMBER.replace("/statistics?", "/statistics/units?"),
+                NOVEMBER.replace("/statistics?", "/statistics/report?"),
+                NOVEMBER.replace("/statistics?", "/statistics/indices?"), "/thong-ke"):
+        leader.goto(url)
+        assert serious_violations(leader) == [], url
+    leader.goto(NOVEMBER)
+    trend = leader.locator("section[aria-labelledby=trend-title] .table-scroll")
+    chart = leader.locator("figure.chart-box").last
+    for box in (trend, chart):
+        box.focus()
+        assert box.evaluate("box => box === document.activeElement && box.scrollWidth > box.clientWidth")
+        box.press("ArrowRight")
+        leader.wait_for_function("box => box.scrollLeft > 0", arg=box.element_handle())
