@@ -232,3 +232,17 @@ def test_a_period_number_that_is_no_month_quarter_or_year_is_refused(browser, ca
     name, typed = [part for part in asked.split("&") if not part.startswith(("period", "year=2026"))][0].split("=")
     assert f'name="{name}" min=' in page and f'value="{typed}"' in page
     assert "Kỳ báo cáo không hợp lệ." not in leader.text("/statistics?period=month&month=&year=&quarter=")
+
+
+@pytest.mark.parametrize("language, heading", [("vi", "Trễ hạn: 1.236 hồ sơ"), ("en", "Late: 1,236 dossiers")],
+                         ids=["vi", "en"])
+def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, cases, monkeypatch, language, heading):
+    """The statistics table writes 1.236 (1,236 in English), but the list behind it was headed
+    'Trễ hạn: 1236 hồ sơ', the figure written another way. The heading now writes it as the table."""
+    import webapp.statistics
+    real = webapp.statistics.drill_down
+    monkeypatch.setattr(webapp.statistics, "drill_down", lambda *a, **k: real(*a, **k) * 309)  # 4 late × 309
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    page = leader.text("/statistics/dossiers?period=month&year=2026&month=11&figure=late")
+    assert re.search(r"<h1>([^<]*)</h1>", page).group(1) == heading

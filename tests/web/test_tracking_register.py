@@ -104,3 +104,21 @@ def test_the_csv_of_a_refused_period_shows_the_register_page_saying_why(browser,
     [start] = page.xpath('//input[@id="from"]')
     assert (start.get("value"), start.get("aria-invalid")) == ("31/02/2026", "true")
     assert "Bad Request" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, count", [("vi", "1.002 hồ sơ"), ("en", "1,002 dossiers")], ids=["vi", "en"])
+def test_a_long_register_counts_its_dossiers_in_the_pages_language(browser, demo, frozen_clock, monkeypatch,
+                                                                    language, count):
+    """A register of a thousand dossiers or more was headed '1002 hồ sơ', not 1.002 as the other
+    figures of a Vietnamese page (1,002 in English). It now writes the count in the page's language."""
+    from dataclasses import replace
+
+    import webapp.registers
+    result_ready(demo, frozen_clock)
+    real = webapp.registers.tracking_register
+    monkeypatch.setattr(webapp.registers, "tracking_register",
+                        lambda *a, **k: replace(real(*a, **k), lines=real(*a, **k).lines * 1002))
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": language})
+    html = b.text("/registers/tracking?from=2026-11-01&to=2026-11-30")
+    assert f" · {count}</p>" in html
