@@ -21,7 +21,7 @@ from webapp.charts import share_columns, stacked_bars
 from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
 from webapp.i18n import format_number, format_share
 from webapp.params import id_value
-from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
+from webapp.spreadsheets import Month, Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
 
 bp = Blueprint("statistics", __name__)
@@ -215,7 +215,7 @@ def _sheets(group, result, months) -> list[Sheet]:
     by = _("Theo cơ quan") if group == "agency" else _("Theo thủ tục")
     main = _figure_sheet(by, labels.label("agency") if group == "agency" else labels.label("procedure"),
                          [(row.label, row.figures) for row in result.rows], result.total)
-    monthly = _figure_sheet(_("Theo tháng"), _("Tháng"), [(m.first, f) for m, f in months], None)
+    monthly = _figure_sheet(_("Theo tháng"), _("Tháng"), [(Month(m.first), f) for m, f in months], None)
     return [main, monthly]
 
 
