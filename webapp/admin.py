@@ -31,7 +31,7 @@ from engine.queries import portal as portal_queries
 from engine.queries.calendar_admin import agencies_hours, calendar_codes, year_view
 from engine.queries.system_state import system_state
 from webapp import motcua
-from webapp.days import DAY_INVALID, read_day
+from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
 from webapp.errors import on_form_invalid
 from webapp.params import id_value
 
@@ -59,7 +59,6 @@ MAIL_FAILURES = {
     "refused": _l("Máy chủ thư từ chối nhận"),
     "gave_up": _l("Không gửi được sau nhiều lần thử"),
 }
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @bp.before_request
@@ -81,7 +80,7 @@ def parse_day(text: str | None, field: str = "day") -> date:
     if day is None:
         raise FormInvalid({field: [str(DAY_INVALID)]})
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise FormInvalid({field: [_("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)]})
+        raise FormInvalid({field: [year_out_of_range()]})
     return day
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 # d/m/yyyy with "/", "-" or "." between, as people also write it; ASCII digits only.
@@ -21,6 +22,15 @@ _CLOCK = re.compile(r"([0-9]{1,2})(?::([0-9]{2})|[hH]([0-9]{2})?)")
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # The engine says the same of a form's date field (engine/procedures/forms.py).
 DAY_INVALID = _l("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026.")
+# The years a day typed in a period or a calendar may fall in: the calendar pages show these, and a
+# day of the year 1 or 9999 is beyond what a moment in the agency's zone can be (a server error).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_out_of_range() -> str:
+    return _("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+
+
 # What a day or time field holds at most (its maxlength): 10 characters, with room for spaces.
 MAX_LENGTH = 12
 

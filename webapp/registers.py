@@ -6,16 +6,15 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine import clock
-from engine.procedures.forms import FIRST_YEAR, LAST_YEAR
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
 from webapp import labels, motcua
-from webapp.days import DAY_INVALID, read_day
+from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
 from webapp.i18n import format_datetime, status_label
 from webapp.params import id_value
 
@@ -46,11 +45,10 @@ def _choice():
         errors["fields"] = [name for name, day in (("from", start), ("to", end)) if day is None]
         start, end = today.replace(day=1), today
         errors["period"] = str(DAY_INVALID)
-    elif not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):  # 01/01/0001: no time holds it
-        errors["fields"] = [name for name, day in (("from", start), ("to", end))
-                            if not FIRST_YEAR <= day.year <= LAST_YEAR]
+    outside = [name for name, day in (("from", start), ("to", end)) if not FIRST_YEAR <= day.year <= LAST_YEAR]
+    if outside:  # 31/12/9999 was a server error
+        errors.update(fields=outside, period=year_out_of_range())
         start, end = today.replace(day=1), today
-        errors["period"] = _("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
     if end < start or (end - start).days >= MAX_DAYS:
         errors["period"] = _("Khoảng thời gian phải từ 1 đến %(n)d ngày, ngày bắt đầu không sau ngày kết thúc.", n=MAX_DAYS)
         errors["fields"] = ["from", "to"]
@@ -72,8 +70,8 @@ def tracking():
 @bp.get("/registers/tracking.csv")
 def tracking_csv():
     _agencies, agency_id, start, end, errors = _choice()
-    if errors:
-        abort(400)
+    if errors:  # a refused period: the register's page says why, beside the wrong field
+        return redirect(url_for(".tracking", **request.args))
     with motcua().read_session() as s:
         register = tracking_register(s, current_user.id, agency_id, start, end)
     out = io.StringIO()

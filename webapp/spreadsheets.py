@@ -24,6 +24,12 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Month:
+    """A month (its first day): a date in the workbook shown mm/yyyy, 11/2026 in the CSV, as the page writes it."""
+    first: date
+
+
+@dataclass(frozen=True)
 class Sheet:
     title: str
     header: list[str]
@@ -39,6 +45,8 @@ def _as_text(value, zone: ZoneInfo) -> str:
         return ""
     if isinstance(value, Share):
         return "" if value.value is None else f"{value.value * 100:.1f}"
+    if isinstance(value, Month):
+        return f"{value.first.month:02d}/{value.first.year}"
     if isinstance(value, datetime):
         return value.astimezone(zone).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
@@ -71,6 +79,8 @@ def xlsx_download(sheets: list[Sheet], filename: str, zone: str) -> Response:
             for cell, value in zip(ws[ws.max_row], row):
                 if isinstance(value, Share):
                     cell.number_format = "0.0%"
+                elif isinstance(value, Month):
+                    cell.number_format = "mm/yyyy"
                 elif isinstance(value, datetime):
                     cell.number_format = "dd/mm/yyyy hh:mm"
                 elif isinstance(value, date):
@@ -86,6 +96,8 @@ def xlsx_download(sheets: list[Sheet], filename: str, zone: str) -> Response:
 def _cell(value, tz: ZoneInfo):
     if isinstance(value, Share):
         return value.value
+    if isinstance(value, Month):
+        return value.first
     if isinstance(value, datetime):  # a workbook has no time zones: the agency's local time
         return value.astimezone(tz).replace(tzinfo=None)
     return value

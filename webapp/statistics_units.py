@@ -105,8 +105,10 @@ def _sheet(result) -> Sheet:
 @bp.get("/statistics/units/export.<extension>")
 def export(extension: str):
     period, _args, errors, _agencies, result, _scope = _load()
-    if errors or extension not in ("csv", "xlsx"):
+    if extension not in ("csv", "xlsx"):
         abort(404)
+    if errors:  # a refused period: the page says why, beside what was typed
+        return redirect(url_for(".index", **request.args))
     zone = motcua().settings.timezone
     name = _filename(period, "thong-ke-bo-phan", extension)
     if extension == "xlsx":

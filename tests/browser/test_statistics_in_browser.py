@@ -82,3 +82,82 @@ def test_a_leader_reads_and_prints_the_statistics(officer, demo, frozen_clock, a
     expect(page.locator("h1")).to_have_text("Kết quả giải quyết hồ sơ của các cơ quan")
     no_page_scroll(page)
     public.close()
+
+
+# The smallest words of each chart as drawn on the screen, in px: the font size the SVG gives them
+# times the scale the chart is drawn at.
+SMALLEST_CHART_WORDS = """() => Array.from(document.querySelectorAll('figure.chart-box svg')).map(svg => {
+  const scale = svg.getScreenCTM().a;
+  return Math.min(...Array.from(svg.querySelectorAll('text')).map(t => parseFloat(t.getAttribute('font-size')) * scale));
+})"""
+
+
+def test_the_charts_words_stay_readable_on_a_phone(officer, demo, frozen_clock):
+    """At 390 px the charts were shrunk to the window, their words to 5.6 px (a month's label, a
+    bar's count): unreadable. A chart now keeps its words at 9 px or more and scrolls in its own
+    box where it does not fit, the page itself not wider than the window; at 1280 px, beside its
+    table, it needs no scrolling."""
+    frozen_clock.current = at(5, month=12)
+    write_steps(demo)
+    leader = officer("lanhdao")
+    for url in (NOVEMBER, NOVEMBER.replace("/statistics?", "/statistics/units?")):
+        for width in (390, 1280):
+            leader.set_viewport_size({"width": width, "height": 844})
+            leader.goto(url)
+            sizes = leader.evaluate(SMALLEST_CHART_WORDS)
+            assert sizes and round(min(sizes), 1) >= 9, (url, width, sizes)
+            no_page_scroll(leader)
+            if width == 1280:
+                assert leader.evaluate("""() => Array.from(document.querySelectorAll('figure.chart-box'))
+                                          .every(box => box.scrollWidth <= box.clientWidth)"""), url
+
+
+# The shares of the statistics tables drawn on more than one line: their text and its lines.
+BROKEN_SHARES = """() => Array.from(document.querySelectorAll('table td.num')).filter(td => /%/.test(td.textContent))
+  .map(td => { const range = document.createRange(); range.selectNodeContents(td);
+               return [td.textContent.trim(), new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size]; })
+  .filter(([_text, lines]) => lines > 1)"""
+
+
+def test_a_share_is_never_broken_from_its_sign(officer, demo, frozen_clock):
+    """The column of in-time shares is narrow: '100,0 %' was drawn '100,0' on one line and '%' on
+    the next, in the table's rows and its total. A share now stays on one line, in both languages."""
+    frozen_clock.current = at(5, month=12)
+    write_steps(demo)
+    leader = officer("lanhdao")
+    pages = (NOVEMBER, NOVEMBER + "&view=procedure", NOVEMBER.replace("/statistics?", "/statistics/units?"),
+             NOVEMBER.replace("/statistics?", "/statistics/indices?"), "/statistics?period=month&year=2026&month=12")
+    for language in ("English", "Tiếng Việt"):
+        leader.goto("/inbox")
+        leader.get_by_role("button", name=language).click()
+        for url in pages:
+            for width in (1280, 390):
+                leader.set_viewport_size({"width": width, "height": 844})
+                leader.goto(url)
+                assert leader.locator("table td.num", has_text="%").count(), url
+                assert leader.evaluate(BROKEN_SHARES) == [], (language, url, width)
+
+
+def test_every_box_that_scrolls_on_a_phone_is_reached_and_scrolled_from_the_keyboard(officer, demo, frozen_clock):
+    """At 390 px the month-by-month table, the periodic report's table and the charts scroll
+    sideways in their own box, with no link inside to take the focus: a keyboard user could not
+    reach what lies to the right (axe: scrollable-region-focusable, serious). Each box now takes
+    the focus (Tab) and the arrow keys scroll it."""
+    from tests.browser.accessibility import serious_violations
+    frozen_clock.current = at(5, month=12)
+    write_steps(demo)
+    leader = officer("lanhdao")
+    leader.set_viewport_size({"width": 390, "height": 844})
+    for url in (NOVEMBER, NOVEMBER.replace("/statistics?", "/statistics/units?"),
+                NOVEMBER.replace("/statistics?", "/statistics/report?"),
+                NOVEMBER.replace("/statistics?", "/statistics/indices?"), "/thong-ke"):
+        leader.goto(url)
+        assert serious_violations(leader) == [], url
+    leader.goto(NOVEMBER)
+    trend = leader.locator("section[aria-labelledby=trend-title] .table-scroll")
+    chart = leader.locator("figure.chart-box").last
+    for box in (trend, chart):
+        box.focus()
+        assert box.evaluate("box => box === document.activeElement && box.scrollWidth > box.clientWidth")
+        box.press("ArrowRight")
+        leader.wait_for_function("box => box.scrollLeft > 0", arg=box.element_handle())

@@ -81,7 +81,7 @@ def test_times_are_shown_in_ho_chi_minh_city_time_as_dd_mm_yyyy(app):
 
 
 def test_a_count_of_one_is_singular_in_english(app):
-    template = '{{ ngettext("%(num)d hồ sơ", "%(num)d hồ sơ", n) }}'
+    template = '{{ ngettext("%(num)s hồ sơ", "%(num)s hồ sơ", n, num=n|number) }}'
     with app.test_request_context():
         assert render_template_string(template, n=1) == "1 hồ sơ"
         with force_locale("en"):

@@ -98,7 +98,8 @@ def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
     assert lines[0].startswith("Cơ quan,Tổng số hồ sơ,Kỳ trước chuyển qua,Mới tiếp nhận")
     assert lines[1].startswith("UBND xã Tân Phong,20,4,16,12,3,1,4,2,4,1,1,1,4,2,0,0,1,62.5")
     monthly = leader.get("/statistics/export.csv?period=month&year=2026&month=11&table=trend").get_data(as_text=True)
-    assert "30/11/2026" not in monthly and "01/11/2026,20,4,16" in monthly
+    # A month as the page writes it (11/2026), not its first day (01/11/2026) as if it were a day.
+    assert "30/11/2026" not in monthly and "01/11/2026" not in monthly and "\n11/2026,20,4,16" in monthly
 
     workbook = load_workbook(BytesIO(leader.get("/statistics/export.xlsx?period=month&year=2026&month=11").data))
     assert workbook.sheetnames == ["Theo cơ quan", "Theo tháng"]
@@ -109,7 +110,7 @@ def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
     assert share.value == pytest.approx(0.625) and share.number_format == "0.0%"
     months = workbook["Theo tháng"]
     november = [row for row in months.iter_rows(min_row=2) if row[0].value.month == 11][0]
-    assert november[0].is_date and november[0].number_format == "dd/mm/yyyy" and november[1].value == 20
+    assert november[0].is_date and november[0].number_format == "mm/yyyy" and november[1].value == 20
     assert leader.get("/statistics/export.pdf").status_code == 404
 
 
@@ -122,9 +123,18 @@ def test_the_periodic_report_by_sector(browser, cases):
     def line(label):
         row = re.search(r"<th scope=\"row\">" + re.escape(label) + r"</th>(.*?)</tr>", page, re.S).group(1)
         return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-    assert line("Thành lập và hoạt động của hộ kinh doanh") == ["4", "2", "2", "0", "3", "1", "1", "1", "1", "1", "0", "0"]
-    assert line("Hộ tịch") == ["16", "1", "11", "4", "7", "3", "1", "3", "5", "3", "2", "3"]
-    assert line("Tổng cộng") == ["20", "3", "13", "4", "10", "4", "2", "4", "6", "4", "2", "3"]
+    # … and without a time limit, so that a row adds up to what was received (the column was missing,
+    # Hộ tịch read 7 + 5 + 3 = 15 of 16).
+    assert line("Thành lập và hoạt động của hộ kinh doanh") == ["4", "2", "2", "0", "3", "1", "1", "1", "1", "1", "0", "0",
+                                                                 "0"]
+    assert line("Hộ tịch") == ["16", "1", "11", "4", "7", "3", "1", "3", "5", "3", "2", "3", "1"]
+    assert line("Tổng cộng") == ["20", "3", "13", "4", "10", "4", "2", "4", "6", "4", "2", "3", "1"]
+    for label in ("Thành lập và hoạt động của hộ kinh doanh", "Hộ tịch", "Tổng cộng"):
+        received, online, counter, carried, handled, early, on_time, late, open_, due, overdue, ended, unlimited = (
+            int(cell) for cell in line(label))
+        assert received == online + counter + carried == handled + open_ + ended + unlimited, label
+        assert handled == early + on_time + late and open_ == due + overdue, label
+    assert "Không quy định thời hạn" in page
 
 
 def test_the_service_indices_page_shows_numbers_formula_and_points(browser, cases):
@@ -136,3 +146,104 @@ def test_the_service_indices_page_shows_numbers_formula_and_points(browser, case
     times = page[page.index('id="handling-times"'):]
     household = re.search(r'<th scope="row">([^<]*hộ kinh doanh[^<]*)</th>', times).group(1)
     assert cells(times, household) == ["3", "5,2"]  # 5.25 working days (tests/test_statistics_indices.py)
+
+
+@pytest.mark.parametrize("language, said", [("vi", "Năm phải từ 2000 đến 2100."),
+                                            ("en", "The year must be from 2000 to 2100.")], ids=["vi", "en"])
+def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browser, cases, language, said):
+    """A chosen period from 01/01/0001 or to 31/12/9999 was a server error (500) on every statistics
+    page and download. It is now refused under the chooser, in the page's language, the fields
+    keeping what was typed and the page showing this month; the downloads are not made (the page
+    saying why instead)."""
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    for start, end in (("01/01/0001", "01/01/0001"), ("01/01/9999", "31/12/9999"), ("01/11/2026", "9999-12-31")):
+        chosen = f"period=custom&from={start}&to={end}"
+        for page in ("/statistics", "/statistics/units", "/statistics/indices"):
+            response = leader.get(f"{page}?{chosen}")
+            assert response.status_code == 200, (page, chosen)
+            shown = response.get_data(as_text=True)
+            assert f'role="alert">{said}</p>' in shown, (page, chosen)
+            assert f'value="{start}"' in shown and "01/12/2026" in shown  # this month, under the error
+        for download in ("/statistics/export.csv", "/statistics/export.xlsx", "/statistics/units/export.csv"):
+            assert leader.get(f"{download}?{chosen}").status_code == 302, (download, chosen)
+
+
+def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, cases):
+    """The list behind a figure, for procedure 99999999999 (beyond the id column), was a server
+    error (500) on PostgreSQL; for procedure 'abc' it listed the dossiers of every procedure under
+    a link that named one. Both now answer 'Không tìm thấy' (404), as an agency that cannot be does."""
+    leader = browser("lanhdao")
+    late = "/statistics/dossiers?period=month&year=2026&month=11&figure=late"
+    for wrong in ("99999999999", "2147483648", "abc", "-1", "0", ""):
+        response = leader.get(f"{late}&procedure_id={wrong}")
+        assert response.status_code == 404, wrong
+        assert "Không tìm thấy" in response.get_data(as_text=True)
+    assert leader.get(late).status_code == 200  # every procedure, when none is named
+
+
+def test_the_periodic_report_says_when_the_period_asked_for_was_refused(browser, cases):
+    """A report asked for 31/02/2026, or month 13, came back as this month's report without a word:
+    printed and signed as if it were the period asked for. The refusal is now said above the report,
+    in the page's language (not printed), the heading naming the month it shows."""
+    leader = browser("lanhdao")
+    for asked, said in (("period=custom&from=31/02/2026&to=15/03/2026", "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy"),
+                        ("period=month&year=2026&month=13", "Kỳ báo cáo không hợp lệ."),
+                        ("period=custom&from=01/12/2026&to=01/01/2026", "Khoảng thời gian phải từ 1 ngày đến 3 năm")):
+        page = leader.text(f"/statistics/report?{asked}")
+        alert = re.search(r'<p class="flash flash-error no-print" role="alert">([^<]*)</p>', page)
+        assert alert and alert.group(1).startswith(said), asked
+        assert "Kỳ báo cáo: từ ngày 01/12/2026 đến ngày 31/12/2026" in page
+    leader.post("/language", {"locale": "en"})
+    assert "The period is not valid." in leader.text("/statistics/report?period=month&year=2026&month=13")
+    assert 'role="alert"' not in leader.text("/statistics/report?period=month&year=2026&month=11")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_download_of_a_refused_period_shows_the_page_saying_why(browser, cases, language):
+    """A download (CSV, XLSX) of a refused period (31/02/2026, month 13) answered 'Không tìm thấy'
+    (404), as if the statistics were gone. It now shows the statistics page with the refusal under
+    the chooser, in the page's language, what was typed kept, and no file."""
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    said = {"vi": ("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy", "Kỳ báo cáo không hợp lệ."),
+            "en": ("Not a valid date. Write it as dd/mm/yyyy", "The period is not valid.")}[language]
+    for asked, message in (("period=custom&from=31/02/2026&to=15/03/2026", said[0]),
+                           ("period=month&year=2026&month=13", said[1])):
+        for download, page in (("/statistics/export.csv?view=procedure", "/statistics"),
+                               ("/statistics/export.xlsx?view=agency", "/statistics"),
+                               ("/statistics/units/export.xlsx?view=unit", "/statistics/units")):
+            response = leader.get(f"{download}&{asked}", follow_redirects=True)
+            assert response.status_code == 200 and response.mimetype == "text/html", (download, asked)
+            assert response.request.path == page
+            shown = response.get_data(as_text=True)
+            assert re.search(r'class="flash flash-error" role="alert">' + re.escape(message), shown), (download, asked)
+            assert ('value="31/02/2026"' in shown) == ("31/02/2026" in asked)
+
+
+@pytest.mark.parametrize("asked", ["month=0&year=2026", "month=11&year=0", "month=abc&year=2026", "month=11.5&year=2026",
+                                   "month=11&year=２０２６", "period=quarter&quarter=0&year=2026", "period=year&year=-2026"])
+def test_a_period_number_that_is_no_month_quarter_or_year_is_refused(browser, cases, asked):
+    """Month 0, year 0 or 'abc' were taken as this month and this year without a word: the leader
+    read December's figures under the month they had typed. They are now refused like month 13,
+    the fields keeping what was typed; an empty field still means this month (or year)."""
+    leader = browser("lanhdao")
+    page = leader.text(f"/statistics?{asked}")
+    assert "Kỳ báo cáo không hợp lệ." in page, asked
+    name, typed = [part for part in asked.split("&") if not part.startswith(("period", "year=2026"))][0].split("=")
+    assert f'name="{name}" min=' in page and f'value="{typed}"' in page
+    assert "Kỳ báo cáo không hợp lệ." not in leader.text("/statistics?period=month&month=&year=&quarter=")
+
+
+@pytest.mark.parametrize("language, heading", [("vi", "Trễ hạn: 1.236 hồ sơ"), ("en", "Late: 1,236 dossiers")],
+                         ids=["vi", "en"])
+def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, cases, monkeypatch, language, heading):
+    """The statistics table writes 1.236 (1,236 in English), but the list behind it was headed
+    'Trễ hạn: 1236 hồ sơ', the figure written another way. The heading now writes it as the table."""
+    import webapp.statistics
+    real = webapp.statistics.drill_down
+    monkeypatch.setattr(webapp.statistics, "drill_down", lambda *a, **k: real(*a, **k) * 309)  # 4 late × 309
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    page = leader.text("/statistics/dossiers?period=month&year=2026&month=11&figure=late")
+    assert re.search(r"<h1>([^<]*)</h1>", page).group(1) == heading

@@ -46,7 +46,8 @@ def test_the_register_is_for_the_agencys_keepers_and_checks_its_period(browser, 
     html = b.text("/registers/tracking?from=2026-12-31&to=2026-01-01")
     assert "Khoảng thời gian phải từ 1 đến 366 ngày" in html
     assert b.text("/registers/tracking?from=abc").count("Ngày không hợp lệ.") == 1
-    assert b.get("/registers/tracking.csv?from=2026-12-31&to=2026-01-01").status_code == 400
+    refused = b.get("/registers/tracking.csv?from=2026-12-31&to=2026-01-01")  # the page says why
+    assert refused.status_code == 302 and refused.location == "/registers/tracking?from=2026-12-31&to=2026-01-01"
 
 
 def test_a_refused_period_stays_in_its_fields_as_typed(browser, demo):
@@ -65,19 +66,59 @@ def test_a_refused_period_stays_in_its_fields_as_typed(browser, demo):
 
 
 
-@pytest.mark.parametrize("locale, says", [("vi", "Năm phải từ 1900 đến 2100."),
-                                          ("en", "The year must be from 1900 to 2100.")])
-def test_a_period_in_an_impossible_year_is_explained_not_a_server_error(browser, demo, locale, says):
-    """01/01/0001 (or 31/12/9999), a real day in the calendar, failed the register with a server
-    error (500), and its spreadsheet too: no time the database holds is that early or late."""
+@pytest.mark.parametrize("language, said", [("vi", "Năm phải từ 2000 đến 2100."),
+                                            ("en", "The year must be from 2000 to 2100.")], ids=["vi", "en"])
+def test_a_day_of_a_year_out_of_reach_is_refused_beside_its_field(browser, demo, language, said):
+    """31/12/9999 (a slip, or the year the field allows) was a server error (500). A day before
+    2000 or after 2100 is now refused beside its field, in the page's language, and the register
+    below is this month's; its CSV is not made (the page saying why instead)."""
     import lxml.html
     b = browser("tiepnhan")
-    b.post("/language", {"locale": locale})
-    for typed in ("from=01/01/0001&to=01/01/0001", "from=31/12/9999&to=31/12/9999"):
-        response = b.get(f"/registers/tracking?{typed}")
-        assert response.status_code == 200
+    b.post("/language", {"locale": language})
+    for start, end, wrong in (("31/12/9999", "31/12/9999", ["from", "to"]), ("01/12/2026", "01/01/9999", ["to"]),
+                              ("01/01/0001", "03/12/2026", ["from"])):
+        response = b.get(f"/registers/tracking?from={start}&to={end}")
+        assert response.status_code == 200, (start, end)
         page = lxml.html.fromstring(response.get_data(as_text=True))
-        assert page.xpath('string(//*[@id="period-error"])') == says
-        [start] = page.xpath('//input[@id="from"]')
-        assert (start.get("value"), start.get("aria-invalid")) == (typed[5:15], "true")
-        assert b.get(f"/registers/tracking.csv?{typed}").status_code == 400
+        assert page.xpath('string(//*[@id="period-error"])') == said
+        fields = {name: page.xpath(f'//input[@id="{name}"]')[0] for name in ("from", "to")}
+        assert [name for name, field in fields.items() if field.get("aria-invalid") == "true"] == wrong
+        assert (fields["from"].get("value"), fields["to"].get("value")) == (start, end)
+        assert b.get(f"/registers/tracking.csv?from={start}&to={end}").status_code == 302
+
+
+@pytest.mark.parametrize("language, said", [("vi", "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."),
+                                            ("en", "Not a valid date. Write it as dd/mm/yyyy, e.g. 02/09/2026.")],
+                         ids=["vi", "en"])
+def test_the_csv_of_a_refused_period_shows_the_register_page_saying_why(browser, demo, language, said):
+    """The CSV of a refused period (31/02/2026, typed into the address or kept in a bookmark) was
+    Werkzeug's page 'Bad Request', in English on a Vietnamese page, with nothing to correct. It is
+    now the register's page, the refusal beside the wrong field, what was typed kept."""
+    import lxml.html
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": language})
+    response = b.get("/registers/tracking.csv?from=31/02/2026&to=03/12/2026", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = lxml.html.fromstring(response.get_data(as_text=True))
+    assert page.xpath('string(//*[@id="period-error"])') == said
+    [start] = page.xpath('//input[@id="from"]')
+    assert (start.get("value"), start.get("aria-invalid")) == ("31/02/2026", "true")
+    assert "Bad Request" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, count", [("vi", "1.002 hồ sơ"), ("en", "1,002 dossiers")], ids=["vi", "en"])
+def test_a_long_register_counts_its_dossiers_in_the_pages_language(browser, demo, frozen_clock, monkeypatch,
+                                                                    language, count):
+    """A register of a thousand dossiers or more was headed '1002 hồ sơ', not 1.002 as the other
+    figures of a Vietnamese page (1,002 in English). It now writes the count in the page's language."""
+    from dataclasses import replace
+
+    import webapp.registers
+    result_ready(demo, frozen_clock)
+    real = webapp.registers.tracking_register
+    monkeypatch.setattr(webapp.registers, "tracking_register",
+                        lambda *a, **k: replace(real(*a, **k), lines=real(*a, **k).lines * 1002))
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": language})
+    html = b.text("/registers/tracking?from=2026-11-01&to=2026-11-30")
+    assert f" · {count}</p>" in html
