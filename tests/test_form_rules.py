@@ -133,3 +133,15 @@ def test_the_officer_sees_the_message_next_to_the_field(browser, demo, frozen_cl
     assert response.status_code == 422
     html = page_text(response)
     assert re.search(r'id="f-death_date-error">Ngày chết không được sau ngày đăng ký khai tử\.', html)
+
+
+def test_each_schema_is_read_by_its_own_rules_however_many_are_validated():
+    """Validators are found by the schema object (engine/procedures/forms.py keeps them): a new
+    schema, even one built where an old one was freed, is checked by its own rules."""
+    for maximum in range(1, 700):  # past the cache's bound, and with addresses freed and reused
+        schema = {"type": "object", "required": ["count"],
+                  "properties": {"count": {"type": "integer", "maximum": maximum}}}
+        assert validate_form(schema, {"count": maximum}, today=TODAY) == {"count": maximum}
+        with pytest.raises(FormInvalid) as refused:
+            validate_form(schema, {"count": maximum + 1}, today=TODAY)
+        assert list(refused.value.field_errors) == ["count"]

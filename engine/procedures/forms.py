@@ -160,6 +160,25 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=_FORMAT_CHECKER)
 
 
+# The validator of a schema object seen before, found without serialising the schema again (that
+# cost as much as the validation). A deployed version's forms are the same objects from one command
+# to the next (engine/runtime/host.py keeps them); the entry holds its schema, so the id cannot be
+# reused by another object while the entry lives. A schema is never changed once deployed.
+_BY_SCHEMA: dict[int, tuple[dict, Draft202012Validator]] = {}
+_BY_SCHEMA_LIMIT = 512
+
+
+def _validator_of(schema: dict) -> Draft202012Validator:
+    entry = _BY_SCHEMA.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    if len(_BY_SCHEMA) >= _BY_SCHEMA_LIMIT:
+        _BY_SCHEMA.clear()  # schemas built per request (a check, a preview) must not pile up
+    _BY_SCHEMA[id(schema)] = (schema, validator)
+    return validator
+
+
 def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
     """Validate ``data`` against ``schema`` and its ``x-compare`` rules (``today``: the day the form
     is filled in, default today in Hà Nội); raise FormInvalid with every error per field.
@@ -169,7 +188,7 @@ def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
     """
     if not isinstance(data, dict):
         raise FormInvalid({"": ["Dữ liệu phải là một đối tượng JSON."]})
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator_of(schema)
     field_errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         path = _field_path(error)
