@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.statistics_cases import at
 from tests.statistics_step_cases import write_steps
-from tests.web.test_statistics_pages import cells
+from tests.web.test_statistics_pages import cells, csv_parts
 
 UNITS = "/statistics/units?period=month&year=2026&month=11"
 
@@ -79,7 +79,8 @@ def test_english_names_and_downloads(browser, steps):
     leader = browser("lanhdao")
     csv = leader.get(UNITS.replace("/units?", "/units/export.csv?"))
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
-    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    heading, lines = csv_parts(csv)
+    assert heading[:2] == ["Kết quả xử lý theo bộ phận", "Cơ quan: UBND xã Tân Phong"]
     assert lines[0].startswith("Bộ phận,Tổng số bước,Kỳ trước chuyển qua,Mới nhận,Trước hạn")
     assert "Bộ phận Một cửa,5,1,4,1,1,1,1,1,0,0,75.0" in lines
     workbook = load_workbook(BytesIO(leader.get(UNITS.replace("/units?", "/units/export.xlsx?")).data))
