@@ -20,7 +20,7 @@ from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
 from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, day_text, read_day, year_out_of_range
 from webapp.i18n import format_number, format_share
-from webapp.params import id_value
+from webapp.params import id_value, page_number
 from webapp.spreadsheets import Month, Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
 
@@ -115,6 +115,11 @@ def chosen_period() -> tuple[st.Period, dict, dict]:
     return period, args, errors
 
 
+def listing_args() -> dict:
+    """The arguments of the listing asked for, without its page (the pager adds it)."""
+    return {name: value for name, value in request.args.items() if name != "page"}
+
+
 def _agency_filter(agencies) -> list[int] | None:
     agency_id = request.args.get("agency_id", type=int)
     if agency_id is None:
@@ -181,11 +186,11 @@ def dossiers():
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
-        rows = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
-                          procedure_ids=[procedure_id] if procedure_id else None)
+        listing = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
+                             procedure_ids=[procedure_id] if procedure_id else None, page=page_number())
     back = url_for("statistics.index", **args, **({"agency_id": agency_ids[0]} if agency_ids else {}))
-    return render_template("statistics/dossiers.html", rows=rows, figure=figure, period=period, back=back,
-                           figure_words=FIGURE_WORDS)
+    return render_template("statistics/dossiers.html", listing=listing, figure=figure, period=period, back=back,
+                           figure_words=FIGURE_WORDS, pager_args=listing_args())
 
 
 @bp.app_template_filter("percent")

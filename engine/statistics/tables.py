@@ -13,10 +13,11 @@ from engine import clock
 from engine.commands._steps import LEADER, SUPERVISOR
 from engine.errors import NotFound
 from engine.models import Agency, Membership, User
+from engine.queries.paging import PER_PAGE, Page, offset_of
 from engine.statistics.indices import Indices, indices
 from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, figures_by_unit, steps_in, units_of
 from engine.statistics.figures import (
-    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, dossiers_in, figures_by, figures_by_month,
+    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, count_in, dossiers_in, figures_by, figures_by_month,
 )
 
 READERS = (LEADER, SUPERVISOR)
@@ -93,10 +94,17 @@ def trend(session, user_id: int, months: list[Period], *, agency_ids: Iterable[i
 
 
 def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
-               procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> list[Row]:
+               procedure_ids: Iterable[int] | None = None, now: datetime | None = None, page: int = 1,
+               per_page: int = PER_PAGE) -> Page[Row]:
+    """One page of the dossiers behind a figure, oldest reception first, and how many there are."""
     scope = _scope(session, user_id, agency_ids)
-    return dossiers_in(session, in_agency_zone(session, period, scope), figure, agency_ids=scope,
-                       procedure_ids=procedure_ids, now=now)
+    period = in_agency_zone(session, period, scope)
+    chosen = {"agency_ids": scope, "procedure_ids": procedure_ids, "now": now or clock.now()}  # one instant for both
+    total = count_in(session, period, figure, **chosen)
+    page = max(1, page)
+    found = dossiers_in(session, period, figure, offset=offset_of(page, per_page), limit=per_page, **chosen) \
+        if offset_of(page, per_page) < total else []
+    return Page(found, page, per_page, total)
 
 
 def public_shares(session, period: Period, now: datetime | None = None) -> list[TableRow]:
