@@ -16,8 +16,9 @@ from webapp.charts import STEP_SEGMENTS, stacked_bars
 from webapp.i18n import current_language
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.statistics import (
-    FIGURE_WORDS, PERIOD_KINDS, _filename, chosen_period, days_between, download_heading, today,
+    FIGURE_WORDS, PERIOD_KINDS, _filename, chosen_period, days_between, download_heading, listing_args, today,
 )
+from webapp.params import page_number
 from webapp.verdicts import VERDICTS
 
 bp = Blueprint("statistics_units", __name__)
@@ -89,9 +90,10 @@ def steps():
         units = {(unit.id if unit else NO_UNIT): unit for unit, _f in table.rows}
         if unit_id is not None and unit_id not in units:
             abort(404)
-        rows = unit_drill_down(s, current_user.id, period, agency_id, figure, unit_id=unit_id)
+        listing = unit_drill_down(s, current_user.id, period, agency_id, figure, unit_id=unit_id, page=page_number())
     back = url_for("statistics_units.index", **args, agency_id=agency_id)
-    return render_template("statistics/unit_steps.html", rows=rows, figure=figure, period=period, back=back,
+    return render_template("statistics/unit_steps.html", listing=listing, figure=figure, period=period, back=back,
+                           pager_args=listing_args(),
                            step_words=STEP_WORDS, agency_name=table.agency_name,
                            unit_name=unit_label(units[unit_id]) if unit_id is not None else None,
                            unit_names={key: unit_label(unit) for key, unit in units.items()})

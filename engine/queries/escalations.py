@@ -20,7 +20,7 @@ from engine import clock
 from engine.calendar.store import calendar_for
 from engine.commands._steps import SUPERVISOR
 from engine.models import Agency, Dossier, Escalation, Membership, Procedure, ProcedureVersion, User, WorkItem
-from engine.queries.paging import PER_PAGE, Page, offset_of
+from engine.queries.paging import PER_PAGE, Page, counted_page
 from engine.statuses import TERMINAL
 
 LIMIT = 200
@@ -84,11 +84,9 @@ def escalations_page(session, user_id: int, *, page: int = 1, per_page: int = PE
     pages (unacknowledged, severe, earliest due first); lateness in working time refines the order
     within a page."""
     agencies = supervised_agencies(session, user_id)
-    total = open_count(session, agencies) if agencies else 0
-    page = max(1, page)
-    offset = offset_of(page, per_page)
-    rows = open_escalations(session, user_id, now=now, offset=offset, limit=per_page) if offset < total else []
-    return Page(rows, page, per_page, total)
+    return counted_page(open_count(session, agencies) if agencies else 0,
+                        lambda offset, limit: open_escalations(session, user_id, now=now, offset=offset, limit=limit),
+                        page, per_page)
 
 
 def open_escalations(session, user_id: int, *, now: datetime | None = None, offset: int = 0,

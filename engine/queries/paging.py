@@ -6,6 +6,7 @@ database, and read the page with OFFSET/LIMIT in the listing's own order."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -24,10 +25,6 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
     @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @property
     def has_previous(self) -> bool:
         return 1 < self.page <= self.pages
 
@@ -41,5 +38,9 @@ class Page(Generic[T]):
         return self.page > self.pages
 
 
-def offset_of(page: int, per_page: int) -> int:
-    return (max(1, int(page)) - 1) * per_page
+def counted_page(total: int, read: Callable[[int, int], list[T]], page: int, per_page: int = PER_PAGE) -> Page[T]:
+    """The page ``page`` of a listing of ``total`` rows; ``read(offset, limit)`` reads its rows (not
+    called for a page past the end)."""
+    page = max(1, int(page))
+    offset = (page - 1) * per_page
+    return Page(read(offset, per_page) if offset < total else [], page, per_page, total)

@@ -13,9 +13,9 @@ from engine import clock
 from engine.commands._steps import LEADER, SUPERVISOR
 from engine.errors import NotFound
 from engine.models import Agency, Membership, User
-from engine.queries.paging import PER_PAGE, Page, offset_of
+from engine.queries.paging import PER_PAGE, Page, counted_page
 from engine.statistics.indices import Indices, indices
-from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, figures_by_unit, steps_in, units_of
+from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, count_steps_in, figures_by_unit, steps_in, units_of
 from engine.statistics.figures import (
     BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, count_in, dossiers_in, figures_by, figures_by_month,
 )
@@ -100,11 +100,9 @@ def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids
     scope = _scope(session, user_id, agency_ids)
     period = in_agency_zone(session, period, scope)
     chosen = {"agency_ids": scope, "procedure_ids": procedure_ids, "now": now or clock.now()}  # one instant for both
-    total = count_in(session, period, figure, **chosen)
-    page = max(1, page)
-    found = dossiers_in(session, period, figure, offset=offset_of(page, per_page), limit=per_page, **chosen) \
-        if offset_of(page, per_page) < total else []
-    return Page(found, page, per_page, total)
+    return counted_page(count_in(session, period, figure, **chosen),
+                        lambda offset, limit: dossiers_in(session, period, figure, offset=offset, limit=limit, **chosen),
+                        page, per_page)
 
 
 def public_shares(session, period: Period, now: datetime | None = None) -> list[TableRow]:
@@ -153,7 +151,12 @@ def unit_table(session, user_id: int, period: Period, agency_id: int, *, now: da
 
 
 def unit_drill_down(session, user_id: int, period: Period, agency_id: int, figure: str, *,
-                    unit_id: int | None = None, now: datetime | None = None) -> list[StepRow]:
+                    unit_id: int | None = None, now: datetime | None = None, page: int = 1,
+                    per_page: int = PER_PAGE) -> Page[StepRow]:
+    """One page of the steps behind a figure of the unit table, and how many there are."""
     _scope(session, user_id, [agency_id])
-    return steps_in(session, in_agency_zone(session, period, [agency_id]), agency_id, figure, unit_id=unit_id,
-                    now=now)
+    period = in_agency_zone(session, period, [agency_id])
+    chosen = {"unit_id": unit_id, "now": now or clock.now()}
+    return counted_page(count_steps_in(session, period, agency_id, figure, **chosen),
+                        lambda offset, limit: steps_in(session, period, agency_id, figure, offset=offset, limit=limit,
+                                                       **chosen), page, per_page)

@@ -91,3 +91,20 @@ def test_english_names_and_downloads(browser, steps):
     page = leader.text(UNITS)
     assert "Statistics by unit" in page and "One-stop desk" in page and "Justice and civil status officers" in page
     assert cells(page, "Total")[-1] == "66.7 %"
+
+
+def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, steps, monkeypatch):
+    """The same pages as the list behind a dossier figure (tests/web/test_statistics_paging.py),
+    here ten steps a page: the commune's 14 steps of November on two pages."""
+    import webapp.statistics_units
+    real = webapp.statistics_units.unit_drill_down
+    monkeypatch.setattr(webapp.statistics_units, "unit_drill_down", lambda *a, **k: real(*a, **k, per_page=10))
+    leader = browser("lanhdao")
+    url = f"/statistics/units/steps?period=month&year=2026&month=11&figure=received&agency_id={demo.commune}"
+    page = leader.text(url)
+    listed = re.findall(r'class="dossier-code"', page)
+    assert len(listed) == 10 and "Trang 1/2" in page and re.search(r"<h1>[^<]*: 14 bước</h1>", page)
+    following = re.search(r'<a rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    rest = leader.text(following)
+    assert len(re.findall(r'class="dossier-code"', rest)) == 4 and "Trang 2/2" in rest and 'rel="next"' not in rest
+    assert "Không có trang 3: danh sách có 2 trang." in leader.text(url + "&page=3")
