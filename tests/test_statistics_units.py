@@ -95,7 +95,7 @@ def test_the_drill_down_names_the_dossiers_and_officers(demo, steps):
         late = unit_drill_down(s, demo.users["lanhdao"], NOVEMBER, demo.commune, "late", now=at(5, month=12))
         overdue = steps_in(s, NOVEMBER, demo.commune, "overdue", now=at(5, month=12))
         supervision = steps_in(s, NOVEMBER, demo.commune, "received", unit_id=unit_id(demo, "VP"), now=at(5, month=12))
-    assert [(r.step_name, r.dossier_code, r.finished_by) for r in late] == [
+    assert late.total == 2 and [(r.step_name, r.dossier_code, r.finished_by) for r in late.rows] == [
         ("Bước R3", "N2", "Nguyễn Thị Hoa"), ("Bước T3", "N3", "Lê Thị Thu")]
     assert [r.step_name for r in overdue] == ["Bước T1", "Bước T5"]
     assert [r.step_name for r in supervision] == ["Bước V1"]

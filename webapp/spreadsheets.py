@@ -1,6 +1,10 @@
 """Tables as downloads: CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
 Vietnamese letters) and XLSX (a real workbook: one sheet per table, a bold header row, numbers
-as numbers, dates as dates shown dd/mm/yyyy, shares as percentages)."""
+as numbers, dates as dates shown dd/mm/yyyy, shares as percentages).
+
+A sheet may carry a heading (what it is, whose, which period, when it was made): its lines come
+first, one cell each, then one empty line, then the header row and the table. A program reading
+the CSV skips to the first empty line; a person opening the file later reads what it covers."""
 from __future__ import annotations
 
 import csv
@@ -34,6 +38,7 @@ class Sheet:
     title: str
     header: list[str]
     rows: list[list]
+    heading: tuple[str, ...] = ()  # lines above the table, the first one its title
 
 
 def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
@@ -57,6 +62,9 @@ def _as_text(value, zone: ZoneInfo) -> str:
 def csv_download(sheet: Sheet, filename: str, zone: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
+    if sheet.heading:
+        writer.writerows([[line] for line in sheet.heading])
+        writer.writerow([])
     writer.writerow(sheet.header)
     tz = ZoneInfo(zone)
     for row in sheet.rows:
@@ -70,10 +78,16 @@ def xlsx_download(sheets: list[Sheet], filename: str, zone: str) -> Response:
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(sheet.title.translate(_BAD_TITLE)[:31])
+        for line in sheet.heading:
+            ws.append([line])
+        if sheet.heading:
+            ws["A1"].font = Font(bold=True, size=13)
+            ws.append([])
         ws.append(sheet.header)
-        for cell in ws[1]:
+        for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{ws.max_row + 1}"
+        first_row = ws.max_row
         for row in sheet.rows:
             ws.append([_cell(v, tz) for v in row])
             for cell, value in zip(ws[ws.max_row], row):
@@ -85,7 +99,7 @@ def xlsx_download(sheets: list[Sheet], filename: str, zone: str) -> Response:
                     cell.number_format = "dd/mm/yyyy hh:mm"
                 elif isinstance(value, date):
                     cell.number_format = "dd/mm/yyyy"
-        for column in ws.columns:
+        for column in ws.iter_cols(min_row=first_row):  # the heading's long lines overflow, as meant
             ws.column_dimensions[column[0].column_letter].width = min(
                 40, max(10, *(len(str(c.value or "")) + 2 for c in column)))
     out = io.BytesIO()

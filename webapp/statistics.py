@@ -18,9 +18,9 @@ from engine.statistics.tables import READERS, drill_down, service_indices, reada
 from webapp import labels, motcua
 from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
-from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
+from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, day_text, read_day, year_out_of_range
 from webapp.i18n import format_number, format_share
-from webapp.params import id_value
+from webapp.params import id_value, page_number
 from webapp.spreadsheets import Month, Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
 
@@ -115,6 +115,11 @@ def chosen_period() -> tuple[st.Period, dict, dict]:
     return period, args, errors
 
 
+def listing_args() -> dict:
+    """The arguments of the listing asked for, without its page (the pager adds it)."""
+    return {name: value for name, value in request.args.items() if name != "page"}
+
+
 def _agency_filter(agencies) -> list[int] | None:
     agency_id = request.args.get("agency_id", type=int)
     if agency_id is None:
@@ -181,11 +186,11 @@ def dossiers():
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
-        rows = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
-                          procedure_ids=[procedure_id] if procedure_id else None)
+        listing = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
+                             procedure_ids=[procedure_id] if procedure_id else None, page=page_number())
     back = url_for("statistics.index", **args, **({"agency_id": agency_ids[0]} if agency_ids else {}))
-    return render_template("statistics/dossiers.html", rows=rows, figure=figure, period=period, back=back,
-                           figure_words=FIGURE_WORDS)
+    return render_template("statistics/dossiers.html", listing=listing, figure=figure, period=period, back=back,
+                           figure_words=FIGURE_WORDS, pager_args=listing_args())
 
 
 @bp.app_template_filter("percent")
@@ -203,20 +208,49 @@ def _statistics_facts():
     return {"columns": st.FIGURES, "reads_statistics": reads}
 
 
-def _figure_sheet(title: str, first: str, rows, total) -> Sheet:
+def download_heading(title: str, agency_names: list[str], period: str, zone: str) -> tuple[str, ...]:
+    """The lines above a downloaded table, in the reader's language: what it is, whose, which
+    period (``days_between``, ``months_between``), and when it was made (the agency's time)."""
+    whose = "; ".join(agency_names) if len(agency_names) <= 5 else _("%(num)d cơ quan", num=len(agency_names))
+    made = clock.now().astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+    return (title, _("Cơ quan: %(names)s", names=whose), period,
+            _("Lập lúc: %(when)s (giờ %(zone)s)", when=made, zone=zone))
+
+
+def days_between(first: date, last: date) -> str:
+    return _("Kỳ báo cáo: từ ngày %(start)s đến ngày %(end)s", start=day_text(first), end=day_text(last))
+
+
+def months_between(first: date, last: date) -> str:
+    return _("Kỳ báo cáo: từ tháng %(first)s đến tháng %(last)s", first=f"{first:%m/%Y}", last=f"{last:%m/%Y}")
+
+
+def _figure_sheet(title: str, first: str, rows, total, heading: tuple[str, ...]) -> Sheet:
     header = [first, *(str(FIGURE_WORDS[name]) for name in st.FIGURES), _("Tỷ lệ đúng hạn")]
     lines = [[label, *(f[name] for name in st.FIGURES), Share(f.on_time_share)] for label, f in rows]
     if total is not None:
         lines.append([_("Tổng cộng"), *(total[name] for name in st.FIGURES), Share(total.on_time_share)])
-    return Sheet(title, header, lines)
+    return Sheet(title, header, lines, heading)
 
 
-def _sheets(group, result, months) -> list[Sheet]:
+def _sheets(group, result, months, agency_names: list[str]) -> list[Sheet]:
     by = _("Theo cơ quan") if group == "agency" else _("Theo thủ tục")
+    zone = result.period.zone
+    what = _("Kết quả giải quyết theo cơ quan") if group == "agency" else _("Kết quả giải quyết theo thủ tục")
     main = _figure_sheet(by, labels.label("agency") if group == "agency" else labels.label("procedure"),
-                         [(row.label, row.figures) for row in result.rows], result.total)
-    monthly = _figure_sheet(_("Theo tháng"), _("Tháng"), [(Month(m.first), f) for m, f in months], None)
+                         [(row.label, row.figures) for row in result.rows], result.total,
+                         download_heading(what, agency_names, days_between(result.period.first, result.period.last),
+                                          zone))
+    span = months_between(months[0][0].first, months[-1][0].first) if months else \
+        days_between(result.period.first, result.period.last)
+    monthly = _figure_sheet(_("Theo tháng"), _("Tháng"), [(Month(m.first), f) for m, f in months], None,
+                            download_heading(_("Kết quả giải quyết theo tháng"), agency_names, span, zone))
     return [main, monthly]
+
+
+def agency_names(agencies, agency_ids) -> list[str]:
+    """The names of the agencies a table covers: the one chosen, else every one the reader reads."""
+    return [name for aid, name in agencies if agency_ids is None or aid in agency_ids]
 
 
 def _filename(period: st.Period, what: str, extension: str) -> str:
@@ -225,13 +259,13 @@ def _filename(period: st.Period, what: str, extension: str) -> str:
 
 @bp.get("/statistics/export.<extension>")
 def export(extension: str):
-    period, _args, errors, _agencies, _ids, group, result, months, _scope = _load()
+    period, _args, errors, agencies, agency_ids, group, result, months, _scope = _load()
     if extension not in ("csv", "xlsx"):
         abort(404)
     if errors:  # a refused period: the page says why, beside what was typed
         return redirect(url_for(".index", **request.args))
-    sheets = _sheets(group, result, months)
-    zone = motcua().settings.timezone
+    sheets = _sheets(group, result, months, agency_names(agencies, agency_ids))
+    zone = result.period.zone
     if extension == "xlsx":
         return xlsx_download(sheets, _filename(period, "thong-ke", "xlsx"), zone)
     sheet = sheets[1] if request.args.get("table") == "trend" else sheets[0]

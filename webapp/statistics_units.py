@@ -15,7 +15,10 @@ from webapp import labels, motcua
 from webapp.charts import STEP_SEGMENTS, stacked_bars
 from webapp.i18n import current_language
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
-from webapp.statistics import FIGURE_WORDS, PERIOD_KINDS, _filename, chosen_period, today
+from webapp.statistics import (
+    FIGURE_WORDS, PERIOD_KINDS, _filename, chosen_period, days_between, download_heading, listing_args, today,
+)
+from webapp.params import page_number
 from webapp.verdicts import VERDICTS
 
 bp = Blueprint("statistics_units", __name__)
@@ -87,9 +90,10 @@ def steps():
         units = {(unit.id if unit else NO_UNIT): unit for unit, _f in table.rows}
         if unit_id is not None and unit_id not in units:
             abort(404)
-        rows = unit_drill_down(s, current_user.id, period, agency_id, figure, unit_id=unit_id)
+        listing = unit_drill_down(s, current_user.id, period, agency_id, figure, unit_id=unit_id, page=page_number())
     back = url_for("statistics_units.index", **args, agency_id=agency_id)
-    return render_template("statistics/unit_steps.html", rows=rows, figure=figure, period=period, back=back,
+    return render_template("statistics/unit_steps.html", listing=listing, figure=figure, period=period, back=back,
+                           pager_args=listing_args(),
                            step_words=STEP_WORDS, agency_name=table.agency_name,
                            unit_name=unit_label(units[unit_id]) if unit_id is not None else None,
                            unit_names={key: unit_label(unit) for key, unit in units.items()})
@@ -99,7 +103,9 @@ def _sheet(result) -> Sheet:
     header = [labels.label("unit"), *(str(STEP_WORDS[name]) for name in STEP_FIGURES), _("Tỷ lệ đúng hạn")]
     lines = [[unit_label(unit), *(f[name] for name in STEP_FIGURES), Share(f.on_time_share)] for unit, f in result.rows]
     lines.append([_("Tổng cộng"), *(result.total[name] for name in STEP_FIGURES), Share(result.total.on_time_share)])
-    return Sheet(_("Theo bộ phận"), header, lines)
+    heading = download_heading(_("Kết quả xử lý theo bộ phận"), [result.agency_name],
+                               days_between(result.period.first, result.period.last), result.period.zone)
+    return Sheet(_("Theo bộ phận"), header, lines, heading)
 
 
 @bp.get("/statistics/units/export.<extension>")
@@ -109,7 +115,7 @@ def export(extension: str):
         abort(404)
     if errors:  # a refused period: the page says why, beside what was typed
         return redirect(url_for(".index", **request.args))
-    zone = motcua().settings.timezone
+    zone = result.period.zone
     name = _filename(period, "thong-ke-bo-phan", extension)
     if extension == "xlsx":
         return xlsx_download([_sheet(result)], name, zone)

@@ -14,11 +14,12 @@ from engine.calendar.working_time import HOURS_PER_WORKING_DAY
 from engine.commands.escalations import acknowledge, issue_apology
 from engine.commands.partners import retry_dead_letter
 from engine.queries.apologies import apology_slip, apology_state
-from engine.queries.escalations import open_escalations, supervised_agencies
+from engine.queries.escalations import escalations_page, supervised_agencies
 from engine.queries.partners import dead_letters
 from webapp import motcua
 from webapp.days import read_day, read_time
 from webapp.errors import on_form_invalid
+from webapp.params import page_number
 
 bp = Blueprint("supervise", __name__)
 
@@ -32,11 +33,11 @@ def _officers_only():
 @bp.get("/supervise")
 def index():
     with motcua().read_session() as s:
-        rows = open_escalations(s, current_user.id)
+        listing = escalations_page(s, current_user.id, page=page_number())
         agencies = supervised_agencies(s, current_user.id)
         # Messages to partners that gave up, for the dossiers of the agencies this officer supervises.
         dead = dead_letters(s, agency_ids=agencies) if agencies else []
-    return render_template("supervise/escalations.html", rows=rows, supervisor=bool(agencies), dead=dead)
+    return render_template("supervise/escalations.html", listing=listing, supervisor=bool(agencies), dead=dead)
 
 
 @bp.post("/supervise/partner-messages/<int:outbox_id>/retry")

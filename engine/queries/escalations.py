@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from engine import clock
 from engine.calendar.store import calendar_for
 from engine.commands._steps import SUPERVISOR
 from engine.models import Agency, Dossier, Escalation, Membership, Procedure, ProcedureVersion, User, WorkItem
+from engine.queries.paging import PER_PAGE, Page, counted_page
 from engine.statuses import TERMINAL
 
 LIMIT = 200
@@ -68,7 +69,28 @@ def still_open():
                 or_(step_open, dossier_open))
 
 
-def open_escalations(session, user_id: int, *, now: datetime | None = None, limit: int = LIMIT) -> list[EscalationRow]:
+def open_count(session, agency_ids: list[int] | None = None) -> int:
+    """How many escalations of the agencies (all when None) are still open."""
+    stmt = select(func.count()).select_from(Escalation).join(Escalation.dossier).outerjoin(Escalation.work_item) \
+        .where(still_open())
+    if agency_ids is not None:
+        stmt = stmt.where(Escalation.agency_id.in_(agency_ids))
+    return session.scalar(stmt)
+
+
+def escalations_page(session, user_id: int, *, page: int = 1, per_page: int = PER_PAGE,
+                     now: datetime | None = None) -> Page[EscalationRow]:
+    """One page of ``open_escalations`` and how many there are. The database orders and cuts the
+    pages (unacknowledged, severe, earliest due first); lateness in working time refines the order
+    within a page."""
+    agencies = supervised_agencies(session, user_id)
+    return counted_page(open_count(session, agencies) if agencies else 0,
+                        lambda offset, limit: open_escalations(session, user_id, now=now, offset=offset, limit=limit),
+                        page, per_page)
+
+
+def open_escalations(session, user_id: int, *, now: datetime | None = None, offset: int = 0,
+                     limit: int = LIMIT) -> list[EscalationRow]:
     now = now or clock.now()
     agencies = supervised_agencies(session, user_id)
     if not agencies:
@@ -91,7 +113,7 @@ def open_escalations(session, user_id: int, *, now: datetime | None = None, limi
         # The database picks the most urgent `limit` rows; lateness refines the order below.
         .order_by(Escalation.acknowledged_at.is_not(None), severity, due.asc(), Escalation.created_at.desc(),
                   Escalation.id.desc())
-        .limit(limit)).all()
+        .offset(offset).limit(limit)).all()
     calendars = {}
     result = []
     for row in rows:

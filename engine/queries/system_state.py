@@ -16,9 +16,9 @@ from sqlalchemy import case, func, select, text
 
 from engine import clock
 from engine.commands.calendar_admin import require_admin
-from engine.models import Escalation, SchedulerTick, WorkItem
+from engine.models import SchedulerTick, WorkItem
 from engine.queries import portal as portal_queries
-from engine.queries.escalations import still_open
+from engine.queries.escalations import open_count
 
 # A scheduler ticks every minute (engine/scheduler/runner.py): five missed ticks is a stopped one.
 SCHEDULER_LATE_AFTER = timedelta(minutes=5)
@@ -103,8 +103,7 @@ def work_counts(session, now: datetime) -> tuple[int, int]:
 
 def open_escalation_count(session) -> int:
     """Escalations, in every agency, whose cause is still there (what supervisors see on /supervise)."""
-    return session.scalar(select(func.count()).select_from(Escalation)
-                          .join(Escalation.dossier).outerjoin(Escalation.work_item).where(still_open()))
+    return open_count(session)
 
 
 def system_state(session, actor_id: int) -> SystemState:

@@ -6,6 +6,6 @@ from engine.statistics.verdict import (  # noqa: F401
     SUPPLEMENT_PENDING, WAITING_OBLIGATION, WITHDRAWN, WITHIN_TIME, timeliness, verdict,
 )
 from engine.statistics.figures import (  # noqa: F401
-    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, FIGURES, Figures, Period, Row, dossiers_in, figures, figures_by,
+    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, FIGURES, Figures, Period, Row, count_in, dossiers_in, figures, figures_by,
     figures_by_month, rows,
 )

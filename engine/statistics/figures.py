@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, true
 
 from engine import clock
 from engine.db import local_settings
@@ -137,11 +137,8 @@ def _version_metadata(session) -> dict[int, dict]:
         select(ProcedureVersion.id, ProcedureVersion.manifest["metadata"])).all()}
 
 
-def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
-         procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> Iterable[Row]:
-    """Every dossier of the period with its class (see the module's docstring), oldest first."""
-    at, current = _moment(period, now)
-    start = period.start
+def _rows_statement(period: Period, at: datetime, agency_ids, procedure_ids):
+    """The dossiers of the period as ``rows`` reads them (its module's rule), oldest first."""
     stmt = (select(Dossier.id, Dossier.code, Dossier.agency_id, Agency.name, Procedure.id, Procedure.name,
                    Dossier.status, Dossier.channel, Dossier.received_at, Dossier.original_due_at,
                    Dossier.finished_at, Dossier.supplement_count, Agency.timezone, Dossier.procedure_version_id)
@@ -149,12 +146,16 @@ def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
             .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
             .where(Dossier.status != int(DossierStatus.NEWLY_REGISTERED), Dossier.received_at <= at,
-                   or_(Dossier.finished_at.is_(None), Dossier.finished_at >= start))
+                   or_(Dossier.finished_at.is_(None), Dossier.finished_at >= period.start))
             .order_by(Dossier.received_at, Dossier.id))
     if agency_ids is not None:
         stmt = stmt.where(Dossier.agency_id.in_(list(agency_ids)))
     if procedure_ids is not None:
         stmt = stmt.where(Procedure.id.in_(list(procedure_ids)))
+    return stmt
+
+
+def _judged(session, stmt, period: Period, at: datetime, current: bool) -> Iterable[Row]:
     metadata = _version_metadata(session)
     for r in session.execute(stmt):
         klass = verdict(status=r.status, finished_at=r.finished_at, original_due_at=r.original_due_at,
@@ -162,8 +163,15 @@ def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
         if klass is None:
             continue
         meta = metadata.get(r.procedure_version_id, {})
-        yield Row(*r[:12], carried_over=r.received_at < start, klass=klass, sector=meta.get("sector") or "",
+        yield Row(*r[:12], carried_over=r.received_at < period.start, klass=klass, sector=meta.get("sector") or "",
                   online_level=meta.get("online_level"))
+
+
+def rows(session, period: Period, *, agency_ids: Iterable[int] | None = None,
+         procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> Iterable[Row]:
+    """Every dossier of the period with its class (see the module's docstring), oldest first."""
+    at, current = _moment(period, now)
+    return _judged(session, _rows_statement(period, at, agency_ids, procedure_ids), period, at, current)
 
 
 def _moment(period: Period, now: datetime | None) -> tuple[datetime, bool]:
@@ -290,18 +298,38 @@ def figures_by_month(session, months: list[Period], *, agency_ids: Iterable[int]
     return out
 
 
-def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
-                procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> list[Row]:
-    """The dossiers a figure counts (drill-down), oldest reception first."""
+def _figure_condition(period: Period, figure: str, at: datetime, current: bool):
+    """SQL: the dossiers of the period that ``figure`` counts (what ``Figures.add`` adds them to)."""
     if figure not in FIGURES:
         raise ValueError(figure)
-    found = rows(session, period, agency_ids=agency_ids, procedure_ids=procedure_ids, now=now)
+    new = Dossier.received_at >= period.start
     if figure == RECEIVED:
-        return list(found)
+        return true()
     if figure == CARRIED_OVER:
-        return [r for r in found if r.carried_over]
+        return Dossier.received_at < period.start
     if figure == NEW:
-        return [r for r in found if not r.carried_over]
+        return new
     if figure in CHANNELS.values():
-        return [r for r in found if not r.carried_over and CHANNELS.get(r.channel, "counter") == figure]
-    return [r for r in found if r.klass == figure]
+        codes = [code for code, name in CHANNELS.items() if name == figure]
+        others = [code for code in CHANNELS if code not in codes]
+        # A channel the table does not know counts at the counter, as ``Figures.add`` counts it.
+        return and_(new, Dossier.channel.not_in(others) if figure == "counter" else Dossier.channel.in_(codes))
+    return class_expression(at, current) == figure
+
+
+def dossiers_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
+                procedure_ids: Iterable[int] | None = None, now: datetime | None = None,
+                offset: int = 0, limit: int | None = None) -> list[Row]:
+    """The dossiers a figure counts (drill-down), oldest reception first: the figure's condition
+    is in the statement, so a page (``offset``, ``limit``) reads only its own rows."""
+    at, current = _moment(period, now)
+    stmt = _rows_statement(period, at, agency_ids, procedure_ids).where(_figure_condition(period, figure, at, current))
+    return list(_judged(session, stmt.offset(offset).limit(limit), period, at, current))
+
+
+def count_in(session, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
+             procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """How many dossiers ``dossiers_in`` lists (the figure the table shows)."""
+    at, current = _moment(period, now)
+    stmt = _rows_statement(period, at, agency_ids, procedure_ids).where(_figure_condition(period, figure, at, current))
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

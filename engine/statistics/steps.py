@@ -156,15 +156,13 @@ class StepRow:
     klass: str
 
 
-def steps_in(session, period: Period, agency_id: int, figure: str, *, unit_id: int | None = None,
-             now: datetime | None = None) -> list[StepRow]:
-    """The steps a figure of the unit table counts (all units when ``unit_id`` is None), oldest
-    arrival first."""
+def _figure_statement(session, period: Period, agency_id: int, figure: str, unit_id: int | None, at: datetime,
+                      zone: str, unit_of: dict[str, int]):
+    """The steps a figure of the unit table counts, oldest arrival first, as one statement. A
+    class is the kept outcome (``class_expression``); the few steps ended without one are judged
+    here and named by id, so the statement counts and cuts pages exactly."""
     if figure not in STEP_FIGURES:
         raise ValueError(figure)
-    at, _current = _moment(period, now)
-    zone = session.scalar(select(Agency.timezone).where(Agency.id == agency_id))
-    unit_of = _unit_of_role(session, agency_id)
     finisher = aliased(User)
     stmt = _in_period(select(WorkItem.id, WorkItem.dossier_id, Dossier.code, WorkItem.step_name, WorkItem.role,
                              WorkItem.state, WorkItem.created_at, WorkItem.due_at, WorkItem.finished_at,
@@ -175,13 +173,44 @@ def steps_in(session, period: Period, agency_id: int, figure: str, *, unit_id: i
         roles = [role for role, unit in unit_of.items() if unit == unit_id]
         stmt = stmt.where(WorkItem.role.not_in(list(unit_of))) if unit_id == NO_UNIT \
             else stmt.where(WorkItem.role.in_(roles))
+    if figure == CARRIED_OVER:
+        stmt = stmt.where(WorkItem.created_at < period.start)
+    elif figure == NEW:
+        stmt = stmt.where(WorkItem.created_at >= period.start)
+    elif figure != RECEIVED:
+        unkept = _in_period(select(WorkItem.id, WorkItem.state, WorkItem.due_at, WorkItem.finished_at), period,
+                            agency_id, at).where(WorkItem.finished_at <= at, WorkItem.outcome.is_(None))
+        judged = [r.id for r in session.execute(unkept)
+                  if step_verdict(state=r.state, finished_at=r.finished_at, due_at=r.due_at, timezone=zone,
+                                  at=at) == figure]
+        stmt = stmt.where(or_(class_expression(at) == figure, WorkItem.id.in_(judged)) if judged
+                          else class_expression(at) == figure)
+    return stmt.order_by(WorkItem.created_at, WorkItem.id)
+
+
+def steps_in(session, period: Period, agency_id: int, figure: str, *, unit_id: int | None = None,
+             now: datetime | None = None, offset: int = 0, limit: int | None = None) -> list[StepRow]:
+    """The steps a figure of the unit table counts (all units when ``unit_id`` is None), oldest
+    arrival first; ``offset`` and ``limit`` cut a page in the database."""
+    if figure not in STEP_FIGURES:
+        raise ValueError(figure)
+    at, _current = _moment(period, now)
+    zone = session.scalar(select(Agency.timezone).where(Agency.id == agency_id))
+    unit_of = _unit_of_role(session, agency_id)
+    stmt = _figure_statement(session, period, agency_id, figure, unit_id, at, zone, unit_of)
     out = []
-    for r in session.execute(stmt.order_by(WorkItem.created_at, WorkItem.id)):
+    for r in session.execute(stmt.offset(offset).limit(limit)):
         klass = step_verdict(state=r.state, finished_at=r.finished_at, due_at=r.due_at, timezone=zone, at=at)
-        carried = r.created_at < period.start
-        if figure == RECEIVED or (figure == CARRIED_OVER and carried) or (figure == NEW and not carried) \
-                or figure == klass:
-            out.append(StepRow(r.id, r.dossier_id, r.code, r.step_name, r.role, unit_of.get(r.role, NO_UNIT),
-                               r.created_at, r.due_at, r.finished_at if r.state == "done" else None,
-                               r.full_name if r.state == "done" else None, carried, klass))
+        out.append(StepRow(r.id, r.dossier_id, r.code, r.step_name, r.role, unit_of.get(r.role, NO_UNIT),
+                           r.created_at, r.due_at, r.finished_at if r.state == "done" else None,
+                           r.full_name if r.state == "done" else None, r.created_at < period.start, klass))
     return out
+
+
+def count_steps_in(session, period: Period, agency_id: int, figure: str, *, unit_id: int | None = None,
+                   now: datetime | None = None) -> int:
+    """How many steps ``steps_in`` lists (the figure the unit table shows)."""
+    at, _current = _moment(period, now)
+    zone = session.scalar(select(Agency.timezone).where(Agency.id == agency_id))
+    stmt = _figure_statement(session, period, agency_id, figure, unit_id, at, zone, _unit_of_role(session, agency_id))
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

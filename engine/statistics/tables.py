@@ -4,7 +4,7 @@ agencies where they are a leader or supervisor; an administrator reads every age
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,10 +13,11 @@ from engine import clock
 from engine.commands._steps import LEADER, SUPERVISOR
 from engine.errors import NotFound
 from engine.models import Agency, Membership, User
+from engine.queries.paging import PER_PAGE, Page, counted_page
 from engine.statistics.indices import Indices, indices
-from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, figures_by_unit, steps_in, units_of
+from engine.statistics.steps import NO_UNIT, StepRow, UnitInfo, count_steps_in, figures_by_unit, steps_in, units_of
 from engine.statistics.figures import (
-    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, dossiers_in, figures_by, figures_by_month,
+    BY_AGENCY, BY_PROCEDURE, BY_SECTOR, Figures, Period, Row, count_in, dossiers_in, figures_by, figures_by_month,
 )
 
 READERS = (LEADER, SUPERVISOR)
@@ -58,10 +59,20 @@ def _scope(session, user_id: int, agency_ids: Iterable[int] | None) -> list[int]
     return wanted
 
 
+def in_agency_zone(session, period: Period, agency_ids: Iterable[int]) -> Period:
+    """The period as calendar days of the agencies read: in their own time zone (``agencies.timezone``;
+    timestamps are kept in UTC) when they share one, else in the zone it was given (the
+    deployment's ``MOTCUA_TIMEZONE``). The server's own zone never enters."""
+    ids = list(agency_ids)
+    zones = set(session.scalars(select(Agency.timezone).where(Agency.id.in_(ids)).distinct())) if ids else set()
+    return replace(period, zone=zones.pop()) if len(zones) == 1 else period
+
+
 def table(session, user_id: int, period: Period, group: str, *, agency_ids: Iterable[int] | None = None,
           now: datetime | None = None) -> Table:
     """One row per agency (or procedure) with dossiers in the period, by name, and the total."""
     scope = _scope(session, user_id, agency_ids)
+    period = in_agency_zone(session, period, scope)
     groups = figures_by(session, period, group, agency_ids=scope, now=now)
     rows = sorted((TableRow(key, label, f) for (key, label), f in groups.items()), key=lambda r: (r.label, str(r.key)))
     total = Figures()
@@ -74,28 +85,42 @@ def trend(session, user_id: int, months: list[Period], *, agency_ids: Iterable[i
           now: datetime | None = None) -> list[tuple[Period, Figures]]:
     """The figures of each month (months not begun yet are left out)."""
     scope = _scope(session, user_id, agency_ids)
+    if months:
+        zone = in_agency_zone(session, months[0], scope).zone
+        months = [replace(month, zone=zone) for month in months]
     now = now or clock.now()
     begun = [month for month in months if month.start <= now]
     return list(zip(begun, figures_by_month(session, begun, agency_ids=scope, now=now)))
 
 
 def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
-               procedure_ids: Iterable[int] | None = None, now: datetime | None = None) -> list[Row]:
-    return dossiers_in(session, period, figure, agency_ids=_scope(session, user_id, agency_ids),
-                       procedure_ids=procedure_ids, now=now)
+               procedure_ids: Iterable[int] | None = None, now: datetime | None = None, page: int = 1,
+               per_page: int = PER_PAGE) -> Page[Row]:
+    """One page of the dossiers behind a figure, oldest reception first, and how many there are."""
+    scope = _scope(session, user_id, agency_ids)
+    period = in_agency_zone(session, period, scope)
+    chosen = {"agency_ids": scope, "procedure_ids": procedure_ids, "now": now or clock.now()}  # one instant for both
+    return counted_page(count_in(session, period, figure, **chosen),
+                        lambda offset, limit: dossiers_in(session, period, figure, offset=offset, limit=limit, **chosen),
+                        page, per_page)
 
 
 def public_shares(session, period: Period, now: datetime | None = None) -> list[TableRow]:
-    """Every agency's figures for the period, as a provincial portal publishes them: counts only."""
-    groups = figures_by(session, period, BY_AGENCY, now=now)
-    agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name, Agency.id)).all()
-    return [TableRow(aid, name, groups.get((aid, name), Figures())) for aid, name in agencies]
+    """Every agency's figures for the period, as a provincial portal publishes them: counts only.
+    Each agency's period is the calendar days of its own time zone."""
+    agencies = session.execute(select(Agency.id, Agency.name, Agency.timezone).order_by(Agency.name, Agency.id)).all()
+    groups: dict[tuple, Figures] = {}
+    for zone in {a.timezone or period.zone for a in agencies}:
+        ids = [a.id for a in agencies if (a.timezone or period.zone) == zone]
+        groups.update(figures_by(session, replace(period, zone=zone), BY_AGENCY, agency_ids=ids, now=now))
+    return [TableRow(aid, name, groups.get((aid, name), Figures())) for aid, name, _zone in agencies]
 
 
 def service_indices(session, user_id: int, period: Period, *, agency_ids: Iterable[int] | None = None,
                     now: datetime | None = None) -> Indices:
     """The Decision 766 indices of the agencies in the reader's scope."""
-    return indices(session, period, agency_ids=_scope(session, user_id, agency_ids), now=now)
+    scope = _scope(session, user_id, agency_ids)
+    return indices(session, in_agency_zone(session, period, scope), agency_ids=scope, now=now)
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,7 @@ class UnitTable:
 def unit_table(session, user_id: int, period: Period, agency_id: int, *, now: datetime | None = None) -> UnitTable:
     """Every unit of the agency, with or without steps in the period (a unit with none shows zeros)."""
     _scope(session, user_id, [agency_id])
+    period = in_agency_zone(session, period, [agency_id])
     by_unit = figures_by_unit(session, period, agency_id, now=now)
     rows: list[tuple[UnitInfo | None, Figures]] = [(u, by_unit.get(u.id, Figures()))
                                                    for u in units_of(session, [agency_id])]
@@ -125,6 +151,12 @@ def unit_table(session, user_id: int, period: Period, agency_id: int, *, now: da
 
 
 def unit_drill_down(session, user_id: int, period: Period, agency_id: int, figure: str, *,
-                    unit_id: int | None = None, now: datetime | None = None) -> list[StepRow]:
+                    unit_id: int | None = None, now: datetime | None = None, page: int = 1,
+                    per_page: int = PER_PAGE) -> Page[StepRow]:
+    """One page of the steps behind a figure of the unit table, and how many there are."""
     _scope(session, user_id, [agency_id])
-    return steps_in(session, period, agency_id, figure, unit_id=unit_id, now=now)
+    period = in_agency_zone(session, period, [agency_id])
+    chosen = {"unit_id": unit_id, "now": now or clock.now()}
+    return counted_page(count_steps_in(session, period, agency_id, figure, **chosen),
+                        lambda offset, limit: steps_in(session, period, agency_id, figure, offset=offset, limit=limit,
+                                                       **chosen), page, per_page)

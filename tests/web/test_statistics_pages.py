@@ -2,6 +2,7 @@
 scope of each reader, bad input, and the public page without personal data."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -21,6 +22,17 @@ def cells(page: str, label: str) -> list[str]:
     """The cells of the table row headed ``label``, as text."""
     row = re.search(r"<tr>\s*<th scope=\"row\">" + re.escape(label) + r"</th>(.*?)</tr>", page, re.S).group(1)
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+TABLE_ROW = 6  # a download's header row: after the heading (title, agency, period, when) and an empty row
+
+
+def csv_parts(response) -> tuple[list[str], list[str]]:
+    """A downloaded CSV as its heading lines and the table's lines (header first), split at the
+    first empty line, as a program reading it does."""
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    heading, table = text.split("\r\n\r\n", 1)
+    return heading.splitlines(), table.splitlines()
 
 
 def test_a_leader_reads_the_month_by_agency_with_its_chart(browser, cases):
@@ -94,7 +106,8 @@ def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
     leader = browser("lanhdao")
     response = leader.get("/statistics/export.csv?period=month&year=2026&month=11")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    heading, lines = csv_parts(response)
+    assert heading[0] == "Kết quả giải quyết theo cơ quan"
     assert lines[0].startswith("Cơ quan,Tổng số hồ sơ,Kỳ trước chuyển qua,Mới tiếp nhận")
     assert lines[1].startswith("UBND xã Tân Phong,20,4,16,12,3,1,4,2,4,1,1,1,4,2,0,0,1,62.5")
     monthly = leader.get("/statistics/export.csv?period=month&year=2026&month=11&table=trend").get_data(as_text=True)
@@ -104,12 +117,15 @@ def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
     workbook = load_workbook(BytesIO(leader.get("/statistics/export.xlsx?period=month&year=2026&month=11").data))
     assert workbook.sheetnames == ["Theo cơ quan", "Theo tháng"]
     agencies = workbook["Theo cơ quan"]
-    assert agencies["A1"].value == "Cơ quan" and agencies["A1"].font.bold
-    assert [c.value for c in agencies[2]][:4] == ["UBND xã Tân Phong", 20, 4, 16]
-    share = agencies.cell(row=2, column=agencies.max_column)
+    header = TABLE_ROW  # below the heading's four lines and an empty one
+    assert agencies["A1"].value == "Kết quả giải quyết theo cơ quan" and agencies[f"A{header - 1}"].value is None
+    assert agencies[f"A{header}"].value == "Cơ quan" and agencies[f"A{header}"].font.bold
+    assert agencies.freeze_panes == f"A{header + 1}"
+    assert [c.value for c in agencies[header + 1]][:4] == ["UBND xã Tân Phong", 20, 4, 16]
+    share = agencies.cell(row=header + 1, column=agencies.max_column)
     assert share.value == pytest.approx(0.625) and share.number_format == "0.0%"
     months = workbook["Theo tháng"]
-    november = [row for row in months.iter_rows(min_row=2) if row[0].value.month == 11][0]
+    november = [row for row in months.iter_rows(min_row=header + 1) if row[0].value.month == 11][0]
     assert november[0].is_date and november[0].number_format == "mm/yyyy" and november[1].value == 20
     assert leader.get("/statistics/export.pdf").status_code == 404
 
@@ -242,8 +258,37 @@ def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, cases
     'Trễ hạn: 1236 hồ sơ', the figure written another way. The heading now writes it as the table."""
     import webapp.statistics
     real = webapp.statistics.drill_down
-    monkeypatch.setattr(webapp.statistics, "drill_down", lambda *a, **k: real(*a, **k) * 309)  # 4 late × 309
+    monkeypatch.setattr(webapp.statistics, "drill_down",
+                        lambda *a, **k: dataclasses.replace(real(*a, **k), total=4 * 309))
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
     page = leader.text("/statistics/dossiers?period=month&year=2026&month=11&figure=late")
     assert re.search(r"<h1>([^<]*)</h1>", page).group(1) == heading
+
+
+@pytest.mark.parametrize("language, words", [
+    ("vi", ("Kết quả giải quyết theo cơ quan", "Cơ quan: UBND xã Tân Phong",
+            "Kỳ báo cáo: từ ngày 01/11/2026 đến ngày 30/11/2026", "Lập lúc: 05/12/2026 09:00 (giờ Asia/Ho_Chi_Minh)",
+            "Kết quả giải quyết theo tháng", "Kỳ báo cáo: từ tháng 12/2025 đến tháng 11/2026")),
+    ("en", ("Results by agency", "Agency: UBND xã Tân Phong", "Period: from 01/11/2026 to 30/11/2026",
+            "Produced: 05/12/2026 09:00 (Asia/Ho_Chi_Minh time)", "Results by month",
+            "Period: from 12/2025 to 11/2026")),
+])
+def test_a_download_says_inside_what_it_covers_in_the_readers_language(browser, cases, language, words):
+    """Opened later, away from its file name, a download still says what report it is, whose,
+    which period and when it was made (the agency's time)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    title, agency, period, made, monthly_title, months = words
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    heading, _table = csv_parts(leader.get("/statistics/export.csv?period=month&year=2026&month=11"))
+    assert heading == [title, agency, period, made]
+    heading, _table = csv_parts(leader.get("/statistics/export.csv?period=month&year=2026&month=11&table=trend"))
+    assert heading == [monthly_title, agency, months, made]
+    workbook = load_workbook(BytesIO(leader.get("/statistics/export.xlsx?period=month&year=2026&month=11").data))
+    first, second = workbook.worksheets
+    assert [first.cell(row=n, column=1).value for n in range(1, 5)] == [title, agency, period, made]
+    assert [second.cell(row=n, column=1).value for n in range(1, 5)] == [monthly_title, agency, months, made]
+    assert first["A1"].font.bold

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.statistics_cases import at
 from tests.statistics_step_cases import write_steps
-from tests.web.test_statistics_pages import cells
+from tests.web.test_statistics_pages import cells, csv_parts
 
 UNITS = "/statistics/units?period=month&year=2026&month=11"
 
@@ -79,7 +79,8 @@ def test_english_names_and_downloads(browser, steps):
     leader = browser("lanhdao")
     csv = leader.get(UNITS.replace("/units?", "/units/export.csv?"))
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
-    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    heading, lines = csv_parts(csv)
+    assert heading[:2] == ["Kết quả xử lý theo bộ phận", "Cơ quan: UBND xã Tân Phong"]
     assert lines[0].startswith("Bộ phận,Tổng số bước,Kỳ trước chuyển qua,Mới nhận,Trước hạn")
     assert "Bộ phận Một cửa,5,1,4,1,1,1,1,1,0,0,75.0" in lines
     workbook = load_workbook(BytesIO(leader.get(UNITS.replace("/units?", "/units/export.xlsx?")).data))
@@ -90,3 +91,20 @@ def test_english_names_and_downloads(browser, steps):
     page = leader.text(UNITS)
     assert "Statistics by unit" in page and "One-stop desk" in page and "Justice and civil status officers" in page
     assert cells(page, "Total")[-1] == "66.7 %"
+
+
+def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, steps, monkeypatch):
+    """The same pages as the list behind a dossier figure (tests/web/test_statistics_paging.py),
+    here ten steps a page: the commune's 14 steps of November on two pages."""
+    import webapp.statistics_units
+    real = webapp.statistics_units.unit_drill_down
+    monkeypatch.setattr(webapp.statistics_units, "unit_drill_down", lambda *a, **k: real(*a, **k, per_page=10))
+    leader = browser("lanhdao")
+    url = f"/statistics/units/steps?period=month&year=2026&month=11&figure=received&agency_id={demo.commune}"
+    page = leader.text(url)
+    listed = re.findall(r'class="dossier-code"', page)
+    assert len(listed) == 10 and "Trang 1/2" in page and re.search(r"<h1>[^<]*: 14 bước</h1>", page)
+    following = re.search(r'<a rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    rest = leader.text(following)
+    assert len(re.findall(r'class="dossier-code"', rest)) == 4 and "Trang 2/2" in rest and 'rel="next"' not in rest
+    assert "Không có trang 3: danh sách có 2 trang." in leader.text(url + "&page=3")

@@ -1,0 +1,78 @@
+"""A statistics period is made of the agency's own calendar days (its ``timezone``), whatever the
+deployment's ``MOTCUA_TIMEZONE`` and the server's ``TZ`` say: a dossier received at 23:30 UTC on
+31 January is received on 1 February in Vietnam and counts in February."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import Dossier, Procedure, ProcedureVersion
+from engine.statistics import Period
+from engine.statistics.tables import drill_down, public_shares, table, trend
+from tests.web.test_statistics_pages import cells
+
+UTC = timezone.utc
+RECEIVED = datetime(2027, 1, 31, 23, 30, tzinfo=UTC)  # 06:30 on 01/02/2027 in Hà Nội
+
+
+@pytest.fixture
+def settings(settings):
+    """A deployment left at UTC (the server's own zone): the agencies stay in Asia/Ho_Chi_Minh."""
+    return replace(settings, timezone="UTC")
+
+
+@pytest.fixture
+def late_evening(demo, frozen_clock):
+    frozen_clock.current = datetime(2027, 3, 5, 2, 0, tzinfo=UTC)
+    with demo.motcua.uow() as uow:
+        s = uow.session
+        version = s.scalar(select(func.max(ProcedureVersion.id)).join(Procedure)
+                           .where(Procedure.key == "dang_ky_ket_hon"))
+        s.add(Dossier(code="TZ1", agency_id=demo.commune, procedure_version_id=version, status=4, channel=1,
+                      applicant_name="Người nộp TZ1", received_at=RECEIVED,
+                      original_due_at=datetime(2027, 2, 10, 10, 0, tzinfo=UTC),
+                      due_at=datetime(2027, 2, 10, 10, 0, tzinfo=UTC), supplement_count=0,
+                      workflow_state="", serializer_version=""))
+        uow.commit()
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_tables_count_the_dossier_in_the_agencys_february(demo, late_evening, server_in_new_york):
+    admin = demo.users["admin"]
+    with demo.motcua.read_session() as s:
+        january = table(s, admin, Period.month(2027, 1, "UTC"), "agency", agency_ids=[demo.commune])
+        february = table(s, admin, Period.month(2027, 2, "UTC"), "agency", agency_ids=[demo.commune])
+        listed = drill_down(s, admin, Period.month(2027, 2, "UTC"), "new", agency_ids=[demo.commune])
+        months = trend(s, admin, Period(datetime(2027, 1, 1).date(), datetime(2027, 2, 28).date(), "UTC").months(),
+                       agency_ids=[demo.commune])
+        public = {row.label: row.figures for row in public_shares(s, Period.month(2027, 2, "UTC"))}
+    assert january.total["received"] == 0
+    assert (february.total["received"], february.total["new"]) == (1, 1)
+    assert february.period.zone == "Asia/Ho_Chi_Minh"
+    assert [r.code for r in listed.rows] == ["TZ1"] and listed.total == 1
+    assert [f["received"] for _m, f in months] == [0, 1]
+    assert public["UBND xã Tân Phong"]["received"] == 1
+
+
+def test_the_pages_count_it_in_february_and_not_in_january(browser, late_evening, server_in_new_york):
+    leader = browser("lanhdao")
+    february = leader.text("/statistics?period=month&year=2027&month=2")
+    assert cells(february, "UBND xã Tân Phong")[:3] == ["1", "0", "1"]
+    january = leader.text("/statistics?period=month&year=2027&month=1")
+    assert "UBND xã Tân Phong</th>" not in january
+    listed = leader.text("/statistics/dossiers?period=month&year=2027&month=2&figure=new")
+    assert "TZ1" in listed
+    quarter = leader.text("/statistics?period=quarter&year=2027&quarter=1")
+    assert cells(quarter, "UBND xã Tân Phong")[:1] == ["1"]
