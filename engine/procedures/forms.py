@@ -33,9 +33,6 @@ DATE_INVALID = "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02
 # The days a step records (a payment, a birth, a decision) lie within these years: 01/01/0001 is a
 # date, but one typed by mistake, and it would pass any "not after today" rule.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-# Characters no one types: an escape code or Word's line break (\x0b) pasted in. A line break and a
-# tab are text (a note of several lines).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 YEAR_OUT_OF_RANGE = f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}."
 
 _FORMAT_CHECKER = FormatChecker()
@@ -179,8 +176,8 @@ def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
     for key in _days_out_of_range(schema, data, set(field_errors)):
         field_errors[key] = [YEAR_OUT_OF_RANGE]
     for key, value in data.items():
-        if key not in field_errors and isinstance(value, str) and _CONTROL.search(value):
-            field_errors[key] = [contact.CONTROL_CHARACTERS]
+        if key not in field_errors and isinstance(value, str) and (problem := contact.lines_problem(value)):
+            field_errors[key] = [problem]
     if schema.get(COMPARE):
         today = today or clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
         for key, messages in _comparison_errors(schema, data, today, set(field_errors)).items():
