@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from webapp.i18n import format_number, role_label
+from webapp.i18n import current_language, format_number, role_label
 
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
@@ -208,7 +208,10 @@ def in_page_language(message: str) -> str:
         return text
     for pattern, template in _PATTERNS:
         if match := pattern.fullmatch(message):
-            values = _values(template, match.groupdict())
+            found = match.groupdict()
+            if current_language() == "en":  # a unit's English name (engine/errors.FieldMessage)
+                found.update(getattr(message, "english_values", {}))
+            values = _values(template, found)
             if template in COUNTED:  # one form for 1, the other for any other count
                 return ngettext(template, template, 1 if match["n"] == "1" else 2, **values)
             return gettext(template, **values)
