@@ -108,7 +108,7 @@ class _Officers:
         accept(self.motcua.uow(), actor_id=self.ids["tiepnhan"], dossier_id=dossier_id)
         self.finish(dossier_id, "appraise", "chuyenvien", {
             "business_name": "Hộ kinh doanh", "business_address": "Xã Tân Phong", "business_lines": "Bán lẻ",
-            "capital_vnd": 100_000_000, "employee_count": 2, "name_available": True,
+            "capital": 100_000_000, "workers": 2, "name_available": True,
             "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn."})
         self.finish(dossier_id, "approve", "lanhdao", {"decision": "approve", "leader_opinion": "Đồng ý cấp."})
 
