@@ -136,6 +136,13 @@ WITH_VALUES = COUNTED + (
     N_("Mật khẩu cần ít nhất %(n)s ký tự."),
     N_("Mật khẩu dài quá %(n)s ký tự."),
     N_("Mỗi hồ sơ tối đa %(n)s tệp."),
+    # A date against the day the dossier was received (x-compare "$received", engine/procedures/forms.py).
+    N_("Phải trước ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Không được sau ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Phải sau ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Không được trước ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Phải là ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Không được là ngày tiếp nhận hồ sơ (%(day)s)."),
     N_("Phải trước «%(name)s»."),
     N_("Không được sau «%(name)s»."),
     N_("Phải sau «%(name)s»."),
