@@ -1,6 +1,8 @@
 """The one clock of the engine. Tests move time by replacing it, never by sleeping."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -35,3 +37,16 @@ class FrozenClock:
     def advance(self, delta) -> datetime:
         self.current = self.current + delta
         return self.current
+
+
+@contextmanager
+def frozen_at(start: datetime) -> Iterator[FrozenClock]:
+    """Within the block the clock stands at ``start`` and moves only when told (the demo's made-up
+    history); the clock it replaced is back after it."""
+    global _now
+    before, frozen = _now, FrozenClock(start)
+    _now = frozen
+    try:
+        yield frozen
+    finally:
+        _now = before

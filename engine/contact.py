@@ -51,6 +51,9 @@ PHONE_INVALID = ("Số điện thoại không hợp lệ: số di động gồm 
 EMAIL_INVALID = "Địa chỉ email không hợp lệ: chỉ ghi một địa chỉ, dạng ten@ten-mien.vn."
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# In a text of several lines (a step form's note, a reason, a guidance): the characters no one types,
+# an escape code or Word's line break (\x0b) pasted in. A line break and a tab are text there.
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _PHONE = re.compile(r"(?:\+84|84|0)(?:[35789]\d{8}|2\d{9})")
 _PASSPORT_VN = re.compile(r"[A-Z]\d{7}")
@@ -64,6 +67,12 @@ def too_long(value: str, limit: int) -> str | None:
 def text_problem(value: str, limit: int) -> str | None:
     """A one-line text field (name, address): within its column, no control characters."""
     return too_long(value, limit) or (CONTROL_CHARACTERS if _CONTROL.search(value) else None)
+
+
+def lines_problem(value: str) -> str | None:
+    """A text of several lines (a note, a reason): line breaks and tabs allowed, no other control
+    characters."""
+    return CONTROL_CHARACTERS if _CONTROL_IN_LINES.search(value) else None
 
 
 def id_number_problem(value: str) -> str | None:

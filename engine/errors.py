@@ -6,6 +6,18 @@ Vietnamese message, because that is what an officer reads first; ``message_en`` 
 from __future__ import annotations
 
 
+class FieldMessage(str):
+    """A field message that names something people named in both languages (a unit has its
+    English name): the Vietnamese text as the engine writes it, and ``english_values``, the values
+    an English page puts in its place (webapp/field_messages.py), by the placeholder they fill."""
+    english_values: dict[str, str]
+
+    def __new__(cls, text: str, **english_values: str):
+        message = super().__new__(cls, text)
+        message.english_values = english_values
+        return message
+
+
 class MotcuaError(Exception):
     code = "error"
 

@@ -6,7 +6,9 @@ gateway and the SMS operator on loopback when none is configured."""
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 from click.testing import CliRunner
@@ -16,7 +18,9 @@ from engine import clock
 from engine.bootstrap import Motcua
 from engine.config import Settings
 from engine.demo import DEMO_CITIZEN_EMAIL
-from engine.models import Citizen, Dossier, OnlineApplication, Payment, PaymentNoticeLog, ResultDocument
+from engine.calendar.store import calendar_for
+from engine.models import (Agency, AuditEvent, Citizen, Dossier, OnlineApplication, Payment, PaymentNoticeLog,
+                           ResultDocument)
 from engine.results.signing import check
 from integrations.payment import VnpayGateway
 from integrations.standins import demo as demo_stand_ins
@@ -58,6 +62,34 @@ def test_the_demo_citizen_has_a_paid_dossier_with_a_signed_result(monkeypatch, t
         assert again.exit_code == 0 and "dossiers submitted online" not in again.output
         with m.read_session() as s:
             assert len(s.scalars(select(OnlineApplication)).all()) == 3
+    finally:
+        m.dispose()
+
+
+def test_the_officers_part_of_the_demo_happens_in_office_hours(monkeypatch, tmp_path, frozen_clock):
+    """Loaded at 05:20 in Hà Nội, the demo had the counter receive (and appraise, approve, return)
+    its dossiers at 05:20, before the office opens. Loaded at any hour, every reception and every
+    officer's act is now in the commune's office hours, before the demo is loaded."""
+    _demo_environment(monkeypatch, tmp_path)
+    loaded_at = datetime(2026, 11, 25, 5, 20, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Wednesday
+    frozen_clock.current = loaded_at
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    m = Motcua(Settings())
+    try:
+        with m.read_session() as s:
+            commune = s.scalars(select(Agency).where(Agency.code == "000.31.21.H56")).one()
+            calendar = calendar_for(s, commune)
+            received = [d.received_at for d in s.scalars(select(Dossier).where(Dossier.status != 1))]
+            acts = [e.at for e in s.scalars(select(AuditEvent).where(AuditEvent.actor_id.is_not(None)))]
+        assert len(received) == 2 and len(acts) >= 10
+
+        def in_office_hours(moment):
+            return calendar.working_time_between(moment, moment + timedelta(seconds=1)) > timedelta(0)
+
+        for moment in received + acts:
+            local = moment.astimezone(calendar.tz)
+            assert in_office_hours(moment) and moment < loaded_at, local
     finally:
         m.dispose()
 

@@ -85,7 +85,10 @@ def _card():
     ([{"field": "a", "op": "~", "to": "b"}], "op must be one of",
      "Quy tắc x-compare thứ 1: phép so sánh (op) phải là một trong < <= > >= == !=."),
     ([{"field": "a", "op": "<=", "to": "c"}], "to must be a field",
-     "Quy tắc x-compare thứ 1: to phải là một trường của biểu mẫu hoặc „$today” (ngày điền biểu mẫu)."),
+     "Quy tắc x-compare thứ 1: to phải là một trường của biểu mẫu, „$today” (ngày điền biểu mẫu) hoặc „$received” "
+     "(ngày tiếp nhận hồ sơ)."),
+    ([{"field": "b", "op": ">=", "to": "$received"}], "only a date field",
+     "chỉ trường ngày (format date) mới so sánh được với „$received”; trường «b» không phải trường ngày."),
     ([{"field": "b", "op": "<=", "to": "$today"}], "only a date field",
      "chỉ trường ngày (format date) mới so sánh được với „$today”; trường «b» không phải trường ngày."),
     ([{"field": "a", "op": "<=", "to": "b", "why": "x"}], "an object with field",
@@ -97,6 +100,24 @@ def test_a_malformed_comparison_is_reported_by_validate(rules, words, vi):
               "x-compare": rules}
     en, said_vi = check_schema(schema)
     assert words in en and vi in said_vi
+
+
+def test_a_day_is_compared_with_the_day_the_dossier_was_received():
+    """x-compare "$received": the fee step's day of payment is neither before the reception nor
+    after today; the officer is told the reception day. Without a reception day (a partner's
+    payload) the rule is not checked."""
+    fee = form("nop_phi_le_phi.json")
+    assert check_schema(fee) is None
+    paid = {"receipt_numbers": "BL-1", "paid_amount": 100000, "payment_method": "counter"}
+    received = date(2026, 11, 20)
+    for day, said in (("2026-11-19", "Không được trước ngày tiếp nhận hồ sơ (20/11/2026)."),
+                      ("2026-11-24", "Không được sau ngày hôm nay.")):
+        with pytest.raises(FormInvalid) as refused:
+            validate_form(fee, dict(paid, paid_on=day), today=TODAY, received=received)
+        assert refused.value.field_errors == {"paid_on": [said]}
+    for day in ("2026-11-20", "2026-11-23"):
+        assert validate_form(fee, dict(paid, paid_on=day), today=TODAY, received=received)["paid_on"] == day
+    assert validate_form(fee, dict(paid, paid_on="2026-11-19"), today=TODAY)["paid_on"] == "2026-11-19"
 
 
 @pytest.mark.parametrize("schema, words, vi", [

@@ -16,7 +16,7 @@ from engine.statuses import DossierStatus
 PROCEDURE = "dang_ky_ho_kinh_doanh"
 APPRAISAL = {
     "business_name": "Hộ kinh doanh Tạp hóa Minh Anh", "business_address": "Số 12, thôn Đông, xã Tân Phong",
-    "business_lines": "Bán lẻ lương thực, thực phẩm, đồ uống", "capital_vnd": 150_000_000, "employee_count": 2,
+    "business_lines": "Bán lẻ lương thực, thực phẩm, đồ uống", "capital": 150_000_000, "workers": 2,
     "name_available": True, "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn.",
 }
 CERTIFICATE = {"registration_number": "27A8001234", "issued_on": "2026-11-23", "tax_info_sent": True}

@@ -194,3 +194,29 @@ def test_only_the_receiving_agency_reception_decides_on_an_online_dossier(demo):
             commands.accept(demo.motcua.uow(), actor_id=demo.users[who], dossier_id=dossier_id)
     with demo.motcua.read_session() as s:
         assert s.get(Dossier, dossier_id).status == DossierStatus.NEWLY_REGISTERED
+
+
+@pytest.mark.parametrize("pasted", ["Thiếu giấy tờ\x00.", "Thiếu\x07 giấy tờ.", "\x1b[31mThiếu giấy tờ.", "Thiếu\x0bgiấy tờ."])
+@pytest.mark.parametrize("outcome", ["guide", "refuse"])
+def test_a_note_with_a_control_character_is_refused_and_nothing_is_recorded(demo, outcome, pasted):
+    """The guidance's note and the refusal's reason are printed on forms 02 and 03 and mailed: a
+    NUL, a bell or a terminal's colour code pasted in was stored as it came."""
+    with pytest.raises(FormInvalid) as refused:
+        if outcome == "guide":
+            commands.give_guidance(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], walk_in=walk_in(demo),
+                                   checklist=[DECLARATION], note=pasted)
+        else:
+            commands.refuse(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], walk_in=walk_in(demo), reason=pasted)
+    assert refused.value.field_errors == {"note": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    assert count(demo, Dossier) == 0 and count(demo, SupplementRequest) == 0 and count(demo, OutgoingMail) == 0
+
+
+def test_a_note_of_several_lines_with_a_tab_is_text(demo):
+    reason = "Căn cứ:\r\n\t- khoản 1 Điều 8 Luật Hôn nhân và gia đình;\n\t- hai bên chưa đủ tuổi."
+    dossier = commands.refuse(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], walk_in=walk_in(demo), reason=reason)
+    slip = commands.give_guidance(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], walk_in=walk_in(demo),
+                                  checklist=[DECLARATION], note=reason)
+    with demo.motcua.read_session() as s:
+        assert s.get(SupplementRequest, slip.id).note == reason
+        event = s.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)).scalar_one()
+    assert event.detail["reason"] == reason

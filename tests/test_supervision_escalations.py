@@ -83,6 +83,24 @@ def apologise(demo, dossier_id, new_due_at, username="giamsat", reason="Cần x�
                          reason=reason, new_due_at=new_due_at)
 
 
+
+@pytest.mark.parametrize("pasted", ["Chờ xác minh\x00.", "Chờ\x07 xác minh.", "\x1b[31mChờ xác minh."])
+def test_an_apology_reason_with_a_control_character_is_refused_and_nothing_changes(timed, frozen_clock, pasted):
+    """The reason is printed on form 04 and mailed to the citizen: it was stored as it came."""
+    dossier = receive(timed, email="an@example.vn")
+    frozen_clock.current = at(25, 10)
+    with pytest.raises(FormInvalid) as refused:
+        apologise(timed, dossier.id, at(30, 16), username="giamsat", reason=pasted)
+    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    after = read(timed, Dossier, dossier.id)
+    assert after.apology_issued_at is None and after.due_at == dossier.due_at and after.revision == dossier.revision
+    with timed.motcua.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(Apology)) == 0
+        assert s.scalar(select(func.count()).select_from(OutgoingMail)
+                        .where(OutgoingMail.dedupe_key.like("apology-%"))) == 0
+    apology = apologise(timed, dossier.id, at(30, 16), reason="Chờ xác minh:\r\n\t- cơ quan công an.")
+    assert apology.reason == "Chờ xác minh:\r\n\t- cơ quan công an."
+
 # The supervisor's list ---------------------------------------------------------------------------
 
 def test_supervisor_sees_escalations_most_urgent_first_and_acknowledged_last(timed, frozen_clock):

@@ -139,6 +139,23 @@ def test_asking_needs_a_list_and_a_reason(demo):
     assert dossier(demo, d.id).status == DossierStatus.RECEIVED
 
 
+@pytest.mark.parametrize("pasted", ["Thiếu giấy tờ\x00.", "Thiếu\x07 giấy tờ.", "\x1b[31mThiếu giấy tờ."])
+def test_a_reason_with_a_control_character_is_refused_and_nothing_changes(demo, pasted):
+    """The reason is printed on form 02 and mailed to the citizen: it was stored as it came."""
+    d = receive(demo)
+    with pytest.raises(FormInvalid) as refused:
+        request_supplement(demo.motcua.uow(), actor_id=demo.users["chuyenvien"],
+                           work_item_id=claimed(demo, d.id, "chuyenvien"), missing=MISSING, reason=pasted)
+    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    assert dossier(demo, d.id).status == DossierStatus.RECEIVED
+    with demo.motcua.read_session() as s:
+        assert s.execute(select(SupplementRequest)).first() is None
+    asked = request_supplement(demo.motcua.uow(), actor_id=demo.users["chuyenvien"],
+                               work_item_id=claimed(demo, d.id, "chuyenvien"), missing=MISSING,
+                               reason="Thiếu:\r\n\t- giấy xác nhận tình trạng hôn nhân.")
+    assert asked.note == "Thiếu:\r\n\t- giấy xác nhận tình trạng hôn nhân."
+
+
 def test_asking_late_or_twice_is_flagged_for_statistics(demo, frozen_clock):
     d = receive(demo)
     with demo.motcua.read_session() as s:

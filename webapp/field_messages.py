@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from webapp.i18n import format_number, role_label
+from webapp.i18n import current_language, format_number, role_label
 
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
@@ -106,24 +106,43 @@ def N_(template: str) -> str:
     return template
 
 
+def Nn_(singular: str, plural: str) -> str:
+    """Marks a message that counts something (``%(n)s`` characters, digits, lines) as an ngettext
+    entry for ``pybabel extract`` (``-k Nn_:1,2``) without translating it: ``in_page_language``
+    picks its English form by the count (1 character, 2 characters). Vietnamese has one form, so
+    ``plural`` is the same text."""
+    return singular
+
+
+# The messages that count: a form's bound can be 1 (``"minLength": 1``), and "1 characters" is wrong.
+COUNTED = (
+    Nn_("Tối đa %(n)s ký tự.", "Tối đa %(n)s ký tự."),
+    Nn_("Cần ít nhất %(n)s ký tự.", "Cần ít nhất %(n)s ký tự."),
+    Nn_("Cần đúng %(n)s chữ số.", "Cần đúng %(n)s chữ số."),
+    Nn_("Tối đa %(n)s dòng.", "Tối đa %(n)s dòng."),
+    Nn_("Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự.", "Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự."),
+)
+
 # The messages that carry values, each as the engine writes it: ``_PATTERNS`` recognises a message
 # by its literal parts and takes the values from where the placeholders stand.
-WITH_VALUES = (
-    N_("Tối đa %(n)s ký tự."),
-    N_("Cần ít nhất %(n)s ký tự."),
-    N_("Cần đúng %(n)s chữ số."),
+WITH_VALUES = COUNTED + (
     N_("Cần từ %(fewest)s đến %(most)s chữ số."),
     N_("Giá trị phải từ %(n)s trở lên."),
     N_("Giá trị không được vượt quá %(n)s."),
-    N_("Tối đa %(n)s dòng."),
     N_("Năm phải từ %(first)d đến %(last)d."),
-    N_("Tối đa %(n)s dòng, mỗi dòng tối đa 500 ký tự."),
     N_("Số lượng phải từ 1 đến %(n)s."),
     N_("Ghi chú tối đa %(n)s ký tự."),
     N_("Không có phiên bản %(n)s."),
     N_("Mật khẩu cần ít nhất %(n)s ký tự."),
     N_("Mật khẩu dài quá %(n)s ký tự."),
     N_("Mỗi hồ sơ tối đa %(n)s tệp."),
+    # A date against the day the dossier was received (x-compare "$received", engine/procedures/forms.py).
+    N_("Phải trước ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Không được sau ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Phải sau ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Không được trước ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Phải là ngày tiếp nhận hồ sơ (%(day)s)."),
+    N_("Không được là ngày tiếp nhận hồ sơ (%(day)s)."),
     N_("Phải trước «%(name)s»."),
     N_("Không được sau «%(name)s»."),
     N_("Phải sau «%(name)s»."),
@@ -196,7 +215,13 @@ def in_page_language(message: str) -> str:
         return text
     for pattern, template in _PATTERNS:
         if match := pattern.fullmatch(message):
-            return gettext(template, **_values(template, match.groupdict()))
+            found = match.groupdict()
+            if current_language() == "en":  # a unit's English name (engine/errors.FieldMessage)
+                found.update(getattr(message, "english_values", {}))
+            values = _values(template, found)
+            if template in COUNTED:  # one form for 1, the other for any other count
+                return ngettext(template, template, 1 if match["n"] == "1" else 2, **values)
+            return gettext(template, **values)
     return message
 
 

@@ -4,7 +4,7 @@ the agency's time zone whatever the language.
 Message ids are the Vietnamese texts themselves, so Vietnamese needs no catalogue; English lives
 in translations/en/LC_MESSAGES/messages.po, compiled to messages.mo when the app starts (the .mo is
 not kept in git). To add texts, append their entries to the .po (or run pybabel extract/update:
-`pybabel extract -F webapp/babel.cfg -k _l --no-location --omit-header -o /tmp/messages.pot webapp` then
+`pybabel extract -F webapp/babel.cfg -k _l -k Nn_:1,2 --no-location --omit-header -o /tmp/messages.pot webapp` then
 `pybabel update -i /tmp/messages.pot -d webapp/translations`); tests/web/test_i18n.py finds
 texts without an English translation.
 """

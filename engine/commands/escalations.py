@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from engine import audit, clock
+from engine import audit, clock, contact
 from engine.calendar.store import calendar_for
 from engine.citizen_notices import mail_citizen
 from engine.commands._steps import LEADER, SUPERVISOR, not_permitted, require_role
@@ -67,6 +67,8 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
         problems["reason"] = ["Cần ghi rõ lý do chậm trả kết quả."]
     elif len(reason) > MAX_REASON:
         problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
+    elif problem := contact.lines_problem(reason):
+        problems["reason"] = [problem]
     if new_due_at is None:
         problems["new_due_at"] = ["Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới."]
     elif new_due_at.tzinfo is None:

@@ -258,6 +258,8 @@ def _note(text: str, problems: dict, *, required: bool) -> str:
         problems["note"] = ["Cần ghi rõ lý do từ chối (nêu căn cứ pháp lý)."]
     elif len(text) > MAX_NOTE:
         problems["note"] = [f"Tối đa {MAX_NOTE} ký tự."]
+    elif problem := contact.lines_problem(text):
+        problems["note"] = [problem]
     return text
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from engine import contact
 from engine.citizen_notices import mail_citizen, supplement_mail
 from engine.commands.work import finish_step
 from engine.documents import ReceivedDocument
@@ -42,6 +43,8 @@ def request_supplement(uow, *, actor_id: int, work_item_id: int, missing: Sequen
         problems["reason"] = ["Cần ghi rõ lý do yêu cầu bổ sung."]
     elif len(reason) > MAX_REASON:
         problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
+    elif problem := contact.lines_problem(reason):
+        problems["reason"] = [problem]
     if problems:
         raise FormInvalid(problems)
     made: list[SupplementRequest] = []

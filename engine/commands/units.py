@@ -18,7 +18,7 @@ from engine import clock
 from engine.commands.accounts import ROLES
 from engine.commands.calendar_admin import require_admin
 from engine.contact import text_problem
-from engine.errors import FormInvalid, NotFound
+from engine.errors import FieldMessage, FormInvalid, NotFound
 from engine.models import Agency, Membership, Unit, UnitEvent, UnitRole
 
 log = logging.getLogger("motcua.admin")
@@ -47,12 +47,14 @@ def _problems(session, agency_id: int, code: str, name: str, name_en: str, roles
         problems["roles"] = ["Vai trò không hợp lệ."]
     else:
         # Each clash named: the role (its lane's name; the page shows its label) and the unit holding it.
-        taken = session.execute(select(UnitRole.role, Unit.name).join(Unit, Unit.id == UnitRole.unit_id).where(
-            UnitRole.agency_id == agency_id, UnitRole.role.in_(list(roles)), UnitRole.unit_id != (unit_id or 0))
-            .order_by(UnitRole.role)).all()
+        # An English page names the unit by its English name when it has one.
+        taken = session.execute(select(UnitRole.role, Unit.name, Unit.name_en).join(Unit, Unit.id == UnitRole.unit_id)
+                                .where(UnitRole.agency_id == agency_id, UnitRole.role.in_(list(roles)),
+                                       UnitRole.unit_id != (unit_id or 0)).order_by(UnitRole.role)).all()
         if taken:
-            problems["roles"] = [f"Vai trò «{role}» đã thuộc bộ phận «{unit}» của cơ quan; mỗi vai trò chỉ thuộc "
-                                 f"một bộ phận." for role, unit in taken]
+            problems["roles"] = [FieldMessage(f"Vai trò «{role}» đã thuộc bộ phận «{unit}» của cơ quan; mỗi vai trò chỉ "
+                                              f"thuộc một bộ phận.", **({"unit": unit_en} if unit_en else {}))
+                                 for role, unit, unit_en in taken]
     return problems
 
 

@@ -171,8 +171,10 @@ def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, befor
             form = procedure.forms.get(step["form"]) if step["form"] else None
             if callable(data):  # a submitted form, read against the step's own schema
                 data = data(form)
-            today = clock.now().astimezone(ZoneInfo(dossier.agency.timezone)).date()
-            clean = validate_form(form, data, today=today) if form is not None else _plain(data)
+            zone = ZoneInfo(dossier.agency.timezone)
+            today = clock.now().astimezone(zone).date()
+            received = dossier.received_at.astimezone(zone).date() if dossier.received_at else None
+            clean = validate_form(form, data, today=today, received=received) if form is not None else _plain(data)
         if supplements.may_ask(step):
             # What the diagram's supplement gateway and loop read (engine/supplements.py).
             clean[supplements.FLAG] = action == "supplement_requested"

@@ -33,9 +33,6 @@ DATE_INVALID = "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02
 # The days a step records (a payment, a birth, a decision) lie within these years: 01/01/0001 is a
 # date, but one typed by mistake, and it would pass any "not after today" rule.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-# Characters no one types: an escape code or Word's line break (\x0b) pasted in. A line break and a
-# tab are text (a note of several lines).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 YEAR_OUT_OF_RANGE = f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}."
 
 _FORMAT_CHECKER = FormatChecker()
@@ -94,6 +91,8 @@ def _schema_error(exc: SchemaError) -> tuple[str, str]:
 
 COMPARE = "x-compare"
 TODAY = "$today"  # the day the form is filled in, in the dossier's agency's time zone
+RECEIVED = "$received"  # the day the dossier was received, in its agency's time zone
+_DAYS = (TODAY, RECEIVED)
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
         "!=": operator.ne}
 # How a broken rule reads, next to its field: against another field (its title), or against today.
@@ -101,6 +100,10 @@ _SAY = {"<": "Phải trước «{to}».", "<=": "Không được sau «{to}».",
         ">=": "Không được trước «{to}».", "==": "Phải bằng «{to}».", "!=": "Phải khác «{to}»."}
 _SAY_TODAY = {"<": "Phải trước ngày hôm nay.", "<=": "Không được sau ngày hôm nay.", ">": "Phải sau ngày hôm nay.",
               ">=": "Không được trước ngày hôm nay.", "==": "Phải là ngày hôm nay.", "!=": "Không được là ngày hôm nay."}
+# Against the day of reception, which the officer may not have in mind: the day itself, dd/mm/yyyy.
+_SAY_RECEIVED = {"<": "Phải trước ngày tiếp nhận hồ sơ ({day}).", "<=": "Không được sau ngày tiếp nhận hồ sơ ({day}).",
+                 ">": "Phải sau ngày tiếp nhận hồ sơ ({day}).", ">=": "Không được trước ngày tiếp nhận hồ sơ ({day}).",
+                 "==": "Phải là ngày tiếp nhận hồ sơ ({day}).", "!=": "Không được là ngày tiếp nhận hồ sơ ({day})."}
 
 
 def _compare_problem(schema) -> tuple[str, str] | None:
@@ -122,12 +125,14 @@ def _compare_problem(schema) -> tuple[str, str] | None:
         if rule.get("op") not in _OPS:
             return (f"{COMPARE} rule {number}: op must be one of {' '.join(_OPS)}",
                     f"Quy tắc {COMPARE} thứ {number}: phép so sánh (op) phải là một trong {' '.join(_OPS)}.")
-        if rule.get("to") != TODAY and rule.get("to") not in fields:
-            return (f"{COMPARE} rule {number}: to must be a field of the form or '{TODAY}'",
-                    f"Quy tắc {COMPARE} thứ {number}: to phải là một trường của biểu mẫu hoặc „{TODAY}” (ngày điền biểu mẫu).")
-        if rule.get("to") == TODAY and fields[field].get("format") != "date":
-            return (f"{COMPARE} rule {number}: only a date field (format date) compares with '{TODAY}'",
-                    f"Quy tắc {COMPARE} thứ {number}: chỉ trường ngày (format date) mới so sánh được với „{TODAY}”; "
+        to = rule.get("to")
+        if to not in _DAYS and to not in fields:
+            return (f"{COMPARE} rule {number}: to must be a field of the form, '{TODAY}' or '{RECEIVED}'",
+                    f"Quy tắc {COMPARE} thứ {number}: to phải là một trường của biểu mẫu, „{TODAY}” (ngày điền biểu "
+                    f"mẫu) hoặc „{RECEIVED}” (ngày tiếp nhận hồ sơ).")
+        if to in _DAYS and fields[field].get("format") != "date":
+            return (f"{COMPARE} rule {number}: only a date field (format date) compares with '{to}'",
+                    f"Quy tắc {COMPARE} thứ {number}: chỉ trường ngày (format date) mới so sánh được với „{to}”; "
                     f"trường «{field}» không phải trường ngày.")
         if "message" in rule and not isinstance(rule["message"], str):
             return (f"{COMPARE} rule {number}: message must be a string",
@@ -135,13 +140,17 @@ def _compare_problem(schema) -> tuple[str, str] | None:
     return None
 
 
-def _comparison_errors(schema: dict, data: dict, today: date, skip) -> dict[str, list[str]]:
+def _comparison_errors(schema: dict, data: dict, today: date, received: date | None, skip) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     fields = schema.get("properties", {})
+    days = {TODAY: today, RECEIVED: received}
     for rule in schema.get(COMPARE, []):
         name, op, other = rule["field"], rule["op"], rule["to"]
         left = data.get(name)
-        right = today.isoformat() if other == TODAY else data.get(other)
+        if other in days:  # a form filled in with no dossier (a partner's payload) has no reception day
+            right = days[other].isoformat() if days[other] is not None else None
+        else:
+            right = data.get(other)
         if left is None or right is None or name in skip or other in skip:
             continue
         try:
@@ -149,9 +158,13 @@ def _comparison_errors(schema: dict, data: dict, today: date, skip) -> dict[str,
         except TypeError:  # values of different kinds: the schema's own checks speak for them
             continue
         if not holds:
-            message = rule.get("message") or (_SAY_TODAY[op] if other == TODAY else
-                                              _SAY[op].format(to=fields[other].get("title") or other))
-            errors.setdefault(name, []).append(message)
+            if other == TODAY:
+                said = _SAY_TODAY[op]
+            elif other == RECEIVED:
+                said = _SAY_RECEIVED[op].format(day=received.strftime("%d/%m/%Y"))
+            else:
+                said = _SAY[op].format(to=fields[other].get("title") or other)
+            errors.setdefault(name, []).append(rule.get("message") or said)
     return errors
 
 
@@ -179,9 +192,11 @@ def _validator_of(schema: dict) -> Draft202012Validator:
     return validator
 
 
-def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
+def validate_form(schema: dict, data, *, today: date | None = None, received: date | None = None) -> dict:
     """Validate ``data`` against ``schema`` and its ``x-compare`` rules (``today``: the day the form
-    is filled in, default today in Hà Nội); raise FormInvalid with every error per field.
+    is filled in, default today in Hà Nội; ``received``: the day the dossier was received, in its
+    agency's time zone, without which a rule against it is not checked); raise FormInvalid with
+    every error per field.
 
     Returns the data to store: only plain JSON values (no dates, sets or tuples), which is what
     SpiffWorkflow's serializer keeps faithfully.
@@ -198,11 +213,11 @@ def validate_form(schema: dict, data, *, today: date | None = None) -> dict:
     for key in _days_out_of_range(schema, data, set(field_errors)):
         field_errors[key] = [YEAR_OUT_OF_RANGE]
     for key, value in data.items():
-        if key not in field_errors and isinstance(value, str) and _CONTROL.search(value):
-            field_errors[key] = [contact.CONTROL_CHARACTERS]
+        if key not in field_errors and isinstance(value, str) and (problem := contact.lines_problem(value)):
+            field_errors[key] = [problem]
     if schema.get(COMPARE):
         today = today or clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
-        for key, messages in _comparison_errors(schema, data, today, set(field_errors)).items():
+        for key, messages in _comparison_errors(schema, data, today, received, set(field_errors)).items():
             field_errors.setdefault(key, []).extend(messages)
     if field_errors:
         raise FormInvalid(field_errors)

@@ -147,7 +147,35 @@ def test_a_role_clash_names_the_role_and_the_unit_that_holds_it(browser, demo):
     assert "Vai trò «Lãnh đạo» đã thuộc bộ phận «Lãnh đạo UBND xã» của cơ quan" in page_text(response)
     admin.post("/language", {"locale": "en"})
     page = page_text(admin.post(link, {"code": "X1", "name": "Thứ hai", "role": "specialist"}))
-    assert ("The role «Specialist» already belongs to the unit «Công chức Tư pháp – Hộ tịch» of this agency; "
+    assert ("The role «Specialist» already belongs to the unit «Justice and civil status officers» of this agency; "
             "each role belongs to one unit only.") in page
     assert "specialist»" not in page and "«reception" not in page
+    assert units_of(demo, demo.commune) == before
+
+
+def test_a_role_clash_names_the_unit_as_the_pages_language_names_it(browser, demo):
+    """An English page named the unit holding the role by its Vietnamese name, though the unit has
+    an English one; a unit without an English name keeps its Vietnamese name there, as on the units
+    page and the statistics by unit."""
+    admin = browser("admin")
+    link = f"/admin/agencies/{demo.commune}/units"
+    units, _roles = units_of(demo, demo.commune)
+    assert admin.post(f"{link}/{units['VP']}", {"code": "VP", "name": "Văn phòng UBND xã", "name_en": "",
+                                                 "role": "supervisor"}).status_code == 302
+    before = units_of(demo, demo.commune)
+    roles_error = '//fieldset[@class="unit-roles has-error"]/p[@class="error"]/text()'
+    said = {}
+    for locale in ("vi", "en"):
+        admin.post("/language", {"locale": locale})
+        response = admin.post(link, {"code": "X1", "name": "Thứ hai", "role": ["reception", "supervisor"]})
+        assert response.status_code == 422
+        said[locale] = lxml.html.fromstring(page_text(response)).xpath(roles_error)
+    assert said["vi"] == [
+        "Vai trò «Tiếp nhận và trả kết quả» đã thuộc bộ phận «Bộ phận Một cửa» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận.",
+        "Vai trò «Giám sát» đã thuộc bộ phận «Văn phòng UBND xã» của cơ quan; mỗi vai trò chỉ thuộc một bộ phận."]
+    assert said["en"] == [
+        "The role «Reception and result return» already belongs to the unit «One-stop desk» of this agency; "
+        "each role belongs to one unit only.",
+        "The role «Supervisor» already belongs to the unit «Văn phòng UBND xã» of this agency; "
+        "each role belongs to one unit only."]
     assert units_of(demo, demo.commune) == before

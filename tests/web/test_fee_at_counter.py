@@ -2,9 +2,12 @@
 kept as typed, and a refused form leaves the step open and the dossier waiting for its fee."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from engine.models import WorkItem
+from tests.conftest import VN
 from tests.test_procedure_ho_kinh_doanh import APPRAISAL, Officer, receive
 from tests.web.conftest import page_text
 from tests.web.test_tasks import field_block
@@ -16,6 +19,10 @@ FEE = {"receipt_numbers": "BL-0001234", "paid_amount": "100000", "paid_on": "23/
 @pytest.fixture
 def fee_step(demo):
     """A household business appraised and approved: its fee step, open at the counter."""
+    return _fee_step(demo)
+
+
+def _fee_step(demo) -> int:
     dossier = receive(demo, Officer(demo, "tiepnhan"))
     Officer(demo, "chuyenvien").take_and_complete(dossier.id, APPRAISAL, expect_step="appraise")
     Officer(demo, "lanhdao").take_and_complete(dossier.id, {"decision": "approve", "leader_opinion": "Đồng ý cấp."},
@@ -67,3 +74,28 @@ def test_an_amount_past_any_fee_is_refused_beside_it_in_figures_of_the_page(brow
     block = _refused_field(browser, fee_step, locale, "paid_amount", typed)
     assert says in block and f'value="{typed}"' in block
     assert _state(demo, fee_step) == ("open", 6)
+
+
+@pytest.mark.parametrize("locale, before, after", [
+    ("vi", "Không được trước ngày tiếp nhận hồ sơ (23/11/2026).", "Không được sau ngày hôm nay."),
+    ("en", "Must not be before the day the dossier was received (23/11/2026).", "Must not be after today.")])
+def test_a_payment_day_before_reception_or_after_today_is_refused_beside_it(browser, demo, fee_step, locale, before,
+                                                                            after):
+    """Before, a fee paid on 22/11/2026 was recorded for a dossier received on 23/11/2026."""
+    for typed, says in (("22/11/2026", before), ("01/01/2020", before), ("24/11/2026", after)):
+        block = _refused_field(browser, fee_step, locale, "paid_on", typed)
+        assert says in block and f'value="{typed}"' in block and 'aria-invalid="true"' in block
+        assert _state(demo, fee_step) == ("open", 6)
+
+
+def test_the_day_of_reception_is_the_agencys_day(browser, demo, frozen_clock):
+    """Received at 00:30 on 23/11/2026 in Hà Nội (17:30 on 22/11 in UTC): the reception day is the
+    23rd there, so a fee paid on the 22nd is refused and one paid on the 23rd is taken."""
+    frozen_clock.current = datetime(2026, 11, 23, 0, 30, tzinfo=VN)
+    step = _fee_step(demo)
+    frozen_clock.advance(timedelta(hours=9))
+    block = _refused_field(browser, step, "vi", "paid_on", "22/11/2026")
+    assert "Không được trước ngày tiếp nhận hồ sơ (23/11/2026)." in block
+    hoa = browser("tiepnhan")
+    assert hoa.post(f"/tasks/{step}/complete", dict(FEE, paid_on="23/11/2026")).status_code == 302
+    assert _state(demo, step)[0] == "done"

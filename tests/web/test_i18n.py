@@ -106,7 +106,7 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     used = {msg for _file, _line, msg, _comments, _ctx in extract_from_dir(
         str(WEBAPP), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None, "N_": None,
-                                                      "lazy_gettext": None, "ngettext": (1, 2),
+                                                      "Nn_": (1, 2), "lazy_gettext": None, "ngettext": (1, 2),
                                                       "pgettext": ((1, "c"), 2)})}
     missing = sorted(str(m) for m in used if m not in translated)
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
@@ -222,7 +222,8 @@ def test_every_message_with_values_reads_english_with_the_same_values(app):
     """Each template of the table recognises the messages the engine makes from it, whatever the
     values, and gives the English template with the same values."""
     with open(CATALOG / "messages.po", "rb") as f:
-        english = {m.id: m.string for m in read_po(f, locale="en") if m.id and m.string}
+        # A counted message (webapp/field_messages.COUNTED) has its two English forms.
+        english = {m.id[0] if m.pluralizable else m.id: m.string for m in read_po(f, locale="en") if m.id and m.string}
     for template in WITH_VALUES:
         assert template in english, f"not in the English catalogue: {template!r}"
         placeholders = re.findall(r"%\((\w+)\)([sd])", template)
@@ -234,8 +235,11 @@ def test_every_message_with_values_reads_english_with_the_same_values(app):
                       for i, (name, kind) in enumerate(placeholders) if kind == "s" or sample.isdigit()}
             if len(values) < len(placeholders):
                 continue  # %(name)d: a whole number only
+            said = english[template]
+            if isinstance(said, tuple):
+                said = said[0 if values["n"] == "1" else 1]
             with app.test_request_context(), force_locale("en"):
-                assert in_page_language(template % values) == english[template] % values, (template, values)
+                assert in_page_language(template % values) == said % values, (template, values)
             with app.test_request_context():
                 assert in_page_language(template % values) == template % values
     with app.test_request_context(), force_locale("en"):
@@ -243,6 +247,22 @@ def test_every_message_with_values_reads_english_with_the_same_values(app):
         assert in_page_language("Năm phải từ 1900 đến 2100.") == "The year must be from 1900 to 2100."
     with app.test_request_context():
         assert in_page_language("Giá trị phải từ -3.5 trở lên.") == "Giá trị phải từ -3,5 trở lên."
+
+
+@pytest.mark.parametrize("message, one, many", [
+    ("Tối đa %s dòng.", "At most 1 line.", "At most 60 lines."),
+    ("Tối đa %s dòng, mỗi dòng tối đa 500 ký tự.", "At most 1 line, 500 characters long.",
+     "At most 60 lines, 500 characters each."),
+    ("Tối đa %s ký tự.", "At most 1 character.", "At most 60 characters."),
+    ("Cần ít nhất %s ký tự.", "At least 1 character.", "At least 60 characters."),
+    ("Cần đúng %s chữ số.", "Exactly 1 digit.", "Exactly 60 digits."),
+])
+def test_a_bound_of_one_is_counted_in_the_singular(app, message, one, many):
+    """A limit of one line (or character, or digit) read 'At most 1 lines' on an English page."""
+    with app.test_request_context():
+        assert [in_page_language(message % n) for n in (1, 60)] == [message % 1, message % 60]
+        with force_locale("en"):
+            assert [in_page_language(message % n) for n in (1, 60)] == [one, many]
 
 
 # What people named stays as they wrote it: a form field's title, an agency, a document.

@@ -64,3 +64,27 @@ def test_the_online_forms_fields_show_their_titles_on_the_dossier_and_its_step(b
         assert entries["Vốn kinh doanh (đồng)"] == "150.000.000" and entries["Số lượng lao động"] == "4"
         assert entries["Tên hộ kinh doanh"] == "Hộ kinh doanh Tạp hóa Minh Anh"
         assert not {"capital", "workers", "business_name"} & set(entries)
+
+
+def test_after_the_appraisal_each_figure_shows_once_with_its_unit(browser, demo, tmp_path):
+    """The appraisal recorded the capital and the workers under names of its own (capital_vnd,
+    employee_count) beside the citizen's: the dossier page then listed 'Vốn kinh doanh (đồng)' and
+    'Số lượng lao động' twice. The appraisal now records them under the online form's names, so the
+    appraised figure replaces the one typed, as the business's name, address and lines already did."""
+    dossier_id = _received_online(demo, tmp_path)
+    with demo.motcua.read_session() as s:
+        step = s.scalar(select(WorkItem.id).where(WorkItem.dossier_id == dossier_id, WorkItem.state == "open"))
+    minh = browser("chuyenvien")
+    minh.post(f"/tasks/{step}/claim")
+    response = minh.post(f"/tasks/{step}/complete", {
+        "business_name": TYPED["business_name"], "business_address": TYPED["business_address"],
+        "business_lines": TYPED["business_lines"], "capital": "200000000", "workers": "5",
+        "name_available": "on", "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn."})
+    assert response.status_code == 302
+    html = browser("tiepnhan").text(f"/dossiers/{dossier_id}")
+    section = html[html.index('class="facts case-data"'):]
+    terms = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<dt>(.*?)</dt>", section, re.S)]
+    assert terms.count("Vốn kinh doanh (đồng)") == 1 and terms.count("Số lượng lao động") == 1
+    assert html.count("(đồng)") == 1
+    entries = _entries(html)
+    assert entries["Vốn kinh doanh (đồng)"] == "200.000.000" and entries["Số lượng lao động"] == "5"

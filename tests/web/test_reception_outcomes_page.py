@@ -164,3 +164,34 @@ def test_a_procedure_without_a_legal_time_limit_prints_no_appointment(browser, d
     assert "Không hẹn ngày" in html
     [dossier] = _dossiers(demo)
     assert dossier.due_at is None
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
+                                          ("en", "Must not contain control characters (line breaks, tabs…).")])
+@pytest.mark.parametrize("action, field", [("refuse", "refusal_reason"), ("guide", "guidance_note")])
+def test_a_note_with_a_control_character_is_refused_beside_it_in_the_pages_language(browser, demo, locale, says,
+                                                                                    action, field):
+    """A bell or a terminal's colour code pasted into the reason was printed on form 02 or 03."""
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": locale})
+    for pasted in ("Thiếu\x07 giấy tờ.", "\x1b[31mThiếu giấy tờ."):
+        response = b.post("/reception/new", dict(APPLICANT, action=action, checklist=[DECLARATION],
+                                                 missing="Ảnh chân dung 4x6", **{field: pasted}))
+        assert response.status_code == 422
+        html = page_text(response)
+        assert re.search(rf'id="f-{field}-error">{re.escape(says)}', html), html
+        assert 'value="Lê Văn Cường"' in html
+    assert _count(demo, Dossier) == 0 and _count(demo, SupplementRequest) == 0
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Tối đa 1 dòng."), ("en", "At most 1 line.")])
+def test_a_limit_of_one_line_is_said_in_the_singular(browser, demo, monkeypatch, locale, says):
+    """With the guidance's list limited to one line, an English page said 'At most 1 lines'."""
+    monkeypatch.setattr("engine.commands.reception.MAX_MISSING_ITEMS", 1)
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": locale})
+    response = b.post("/reception/new", dict(APPLICANT, action="guide", checklist=[DECLARATION],
+                                             missing="Ảnh chân dung 4x6\nGiấy xác nhận cư trú"))
+    assert response.status_code == 422
+    assert f'<p class="error" id="f-missing-error">{says}</p>' in page_text(response)
+    assert _count(demo, SupplementRequest) == 0

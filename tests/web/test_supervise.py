@@ -229,3 +229,19 @@ def test_lookups_are_limited_per_address(browser, late, app, frozen_clock):
     assert lookup(browser(address="198.51.100.2"), late.code, "0912345678").status_code == 200
     frozen_clock.advance(timedelta(minutes=10))
     assert lookup(citizen, late.code, "0912345678").status_code == 200
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
+                                          ("en", "Must not contain control characters (line breaks, tabs…).")])
+def test_an_apology_reason_with_a_control_character_is_refused_beside_it(browser, late, timed, locale,  # noqa: F811
+                                                                         says):
+    """A terminal's colour code pasted into the reason was printed on form 04 and mailed."""
+    giamsat = browser("giamsat")
+    giamsat.post("/language", {"locale": locale})
+    response = giamsat.post(f"/dossiers/{late.id}/apology",
+                            {"reason": "\x1b[31mChờ ý kiến cơ quan công an.", "new_date": "30/11/2026",
+                             "new_time": "16:00"})
+    assert response.status_code == 422
+    assert f'<p class="error" id="reason-error">{says}</p>' in page_text(response)
+    with timed.motcua.read_session() as s:
+        assert s.get(Dossier, late.id).apology_issued_at is None
