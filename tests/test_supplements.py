@@ -146,7 +146,7 @@ def test_a_reason_with_a_control_character_is_refused_and_nothing_changes(demo, 
     with pytest.raises(FormInvalid) as refused:
         request_supplement(demo.motcua.uow(), actor_id=demo.users["chuyenvien"],
                            work_item_id=claimed(demo, d.id, "chuyenvien"), missing=MISSING, reason=pasted)
-    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."]}
     assert dossier(demo, d.id).status == DossierStatus.RECEIVED
     with demo.motcua.read_session() as s:
         assert s.execute(select(SupplementRequest)).first() is None

@@ -166,8 +166,8 @@ def test_a_procedure_without_a_legal_time_limit_prints_no_appointment(browser, d
     assert dossier.due_at is None
 
 
-@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
-                                          ("en", "Must not contain control characters (line breaks, tabs…).")])
+@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+                                          ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
 @pytest.mark.parametrize("action, field", [("refuse", "refusal_reason"), ("guide", "guidance_note")])
 def test_a_note_with_a_control_character_is_refused_beside_it_in_the_pages_language(browser, demo, locale, says,
                                                                                     action, field):
