@@ -24,6 +24,7 @@ address reaches the mail outbox.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -84,6 +85,12 @@ def lines_problem(value: str) -> str | None:
     """A text of several lines (a note, a reason): line breaks and tabs allowed, no other control
     characters."""
     return CONTROL_CHARACTERS if _CONTROL_IN_LINES.search(value) else None
+
+
+def missing_lines_problem(lines: Sequence[str]) -> str | None:
+    """The lines of a "missing documents" list (a guidance slip, a supplement request): each line
+    is checked as a text of several lines would be (a tab in a line is spacing, folded later)."""
+    return next((problem for line in lines if line and (problem := lines_problem(line))), None)
 
 
 def id_number_problem(value: str) -> str | None:
