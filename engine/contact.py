@@ -24,6 +24,7 @@ address reaches the mail outbox.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -42,7 +43,11 @@ PROVINCE_CODES = frozenset(
     "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split())
 
 TOO_LONG = "Tối đa {limit} ký tự."
-CONTROL_CHARACTERS = "Không được chứa ký tự điều khiển (xuống dòng, tab…)."
+# Said wherever a control character is refused, multi-line texts included (where a line break and a
+# tab are allowed): so it names no line break or tab as an example.
+CONTROL_CHARACTERS = "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."
+# A one-line field (a name, an address): a line break or a tab has its own message.
+ONE_LINE = "Chỉ được ghi trên một dòng: không xuống dòng, không dùng tab."
 ID_NUMBER_INVALID = ("Số giấy tờ không hợp lệ: số định danh cá nhân (CCCD) gồm 12 chữ số, CMND gồm 9 hoặc 12 chữ số, "
                      "hộ chiếu gồm một chữ cái và 7 chữ số.")
 ID_NUMBER_PROVINCE = "Số định danh cá nhân không hợp lệ: 3 chữ số đầu phải là mã tỉnh, thành phố."
@@ -51,6 +56,8 @@ PHONE_INVALID = ("Số điện thoại không hợp lệ: số di động gồm 
 EMAIL_INVALID = "Địa chỉ email không hợp lệ: chỉ ghi một địa chỉ, dạng ten@ten-mien.vn."
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What breaks a one-line field into lines or columns: a tab, a line break (Word's \x0b included).
+_LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\x0b\x0c\r\x85\u2028\u2029]")
 # In a text of several lines (a step form's note, a reason, a guidance): the characters no one types,
 # an escape code or Word's line break (\x0b) pasted in. A line break and a tab are text there.
 _CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
@@ -65,14 +72,25 @@ def too_long(value: str, limit: int) -> str | None:
 
 
 def text_problem(value: str, limit: int) -> str | None:
-    """A one-line text field (name, address): within its column, no control characters."""
-    return too_long(value, limit) or (CONTROL_CHARACTERS if _CONTROL.search(value) else None)
+    """A one-line text field (name, address): within its column, no line break or tab (said as such)
+    and no other control character."""
+    if problem := too_long(value, limit):
+        return problem
+    if _LINE_BREAKS_AND_TABS.search(value):
+        return ONE_LINE
+    return CONTROL_CHARACTERS if _CONTROL.search(value) else None
 
 
 def lines_problem(value: str) -> str | None:
     """A text of several lines (a note, a reason): line breaks and tabs allowed, no other control
     characters."""
     return CONTROL_CHARACTERS if _CONTROL_IN_LINES.search(value) else None
+
+
+def missing_lines_problem(lines: Sequence[str]) -> str | None:
+    """The lines of a "missing documents" list (a guidance slip, a supplement request): each line
+    is checked as a text of several lines would be (a tab in a line is spacing, folded later)."""
+    return next((problem for line in lines if line and (problem := lines_problem(line))), None)
 
 
 def id_number_problem(value: str) -> str | None:

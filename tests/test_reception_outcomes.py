@@ -207,7 +207,7 @@ def test_a_note_with_a_control_character_is_refused_and_nothing_is_recorded(demo
                                    checklist=[DECLARATION], note=pasted)
         else:
             commands.refuse(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], walk_in=walk_in(demo), reason=pasted)
-    assert refused.value.field_errors == {"note": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    assert refused.value.field_errors == {"note": ["Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."]}
     assert count(demo, Dossier) == 0 and count(demo, SupplementRequest) == 0 and count(demo, OutgoingMail) == 0
 
 

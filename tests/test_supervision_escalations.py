@@ -91,7 +91,7 @@ def test_an_apology_reason_with_a_control_character_is_refused_and_nothing_chang
     frozen_clock.current = at(25, 10)
     with pytest.raises(FormInvalid) as refused:
         apologise(timed, dossier.id, at(30, 16), username="giamsat", reason=pasted)
-    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."]}
     after = read(timed, Dossier, dossier.id)
     assert after.apology_issued_at is None and after.due_at == dossier.due_at and after.revision == dossier.revision
     with timed.motcua.read_session() as s:

@@ -146,7 +146,7 @@ def test_a_reason_with_a_control_character_is_refused_and_nothing_changes(demo, 
     with pytest.raises(FormInvalid) as refused:
         request_supplement(demo.motcua.uow(), actor_id=demo.users["chuyenvien"],
                            work_item_id=claimed(demo, d.id, "chuyenvien"), missing=MISSING, reason=pasted)
-    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (xuống dòng, tab…)."]}
+    assert refused.value.field_errors == {"reason": ["Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."]}
     assert dossier(demo, d.id).status == DossierStatus.RECEIVED
     with demo.motcua.read_session() as s:
         assert s.execute(select(SupplementRequest)).first() is None
@@ -206,3 +206,30 @@ def test_many_supplement_rounds_keep_the_workflow_shallow(demo):
     commands.complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=claimed(demo, d.id, "chuyenvien"),
                       data={"conditions_met": True, "appraisal_opinion": "Đủ điều kiện kết hôn."})
     assert open_item(demo, d.id).step_id == "approve"
+
+
+def test_a_control_character_in_a_line_of_the_list_is_refused_and_nothing_changes(demo):
+    """A line of the list is printed on form 02 and mailed: it was stored as it came."""
+    d = receive(demo)
+    with pytest.raises(FormInvalid) as refused:
+        ask(demo, d.id, missing=["Ảnh chân dung 4x6", "Giấy xác nhận\x00 tình trạng hôn nhân"])
+    assert refused.value.field_errors == {
+        "missing": ["Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."]}
+    assert dossier(demo, d.id).status == DossierStatus.RECEIVED
+    with demo.motcua.read_session() as s:
+        assert s.execute(select(SupplementRequest)).first() is None
+
+
+def test_a_control_character_in_the_supplements_note_is_refused_and_nothing_changes(demo):
+    d = receive(demo)
+    ask(demo, d.id)
+    item = claimed(demo, d.id, "tiepnhan")
+    with pytest.raises(FormInvalid) as refused:
+        record_supplement(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], work_item_id=item, received=MISSING,
+                          note="Đủ\x1b[0m.")
+    assert refused.value.field_errors == {
+        "supplement_note": ["Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."]}
+    assert dossier(demo, d.id).status == DossierStatus.WAITING_FOR_SUPPLEMENT
+    record_supplement(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], work_item_id=item, received=MISSING,
+                      note="Đủ:\r\n\t- bản chính.")
+    assert dossier(demo, d.id).status == DossierStatus.IN_PROCESSING

@@ -19,7 +19,8 @@ from webapp.i18n import current_language, format_number, role_label
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
     _l("Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02/09/2026."),
-    _l("Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
+    _l("Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+    _l("Chỉ được ghi trên một dòng: không xuống dòng, không dùng tab."),
     _l("Số giấy tờ không hợp lệ: số định danh cá nhân (CCCD) gồm 12 chữ số, CMND gồm 9 hoặc 12 chữ số, "
        "hộ chiếu gồm một chữ cái và 7 chữ số."),
     _l("Số định danh cá nhân không hợp lệ: 3 chữ số đầu phải là mã tỉnh, thành phố."),

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from engine import clock
 from engine.queries.public import MAX_INPUT, track
 from engine.statistics import Period
-from engine.statistics.tables import public_shares
+from engine.statistics.tables import public_shares, public_zone
 from webapp import motcua
 from webapp.throttle import LoginThrottle
 
@@ -76,11 +76,12 @@ def lookup():
 def statistics():
     """Each agency's in-time share this month and since the start of the year, as provincial
     portals publish it: counts only, no dossier and no person."""
-    zone = motcua().settings.timezone
-    today = clock.now().astimezone(ZoneInfo(zone)).date()
-    month = Period.month(today.year, today.month, zone)
-    year = Period(date(today.year, 1, 1), month.last, zone)
     with motcua().read_session() as s:
+        # "This month" where the agencies are (each agency's days are its own: public_shares).
+        zone = public_zone(s, motcua().settings.timezone)
+        today = clock.now().astimezone(ZoneInfo(zone)).date()
+        month = Period.month(today.year, today.month, zone)
+        year = Period(date(today.year, 1, 1), month.last, zone)
         tables = [(_("Tháng %(month)02d/%(year)d", month=today.month, year=today.year), month, public_shares(s, month)),
                   (_("Từ đầu năm %(year)d", year=today.year), year, public_shares(s, year))]
     return render_template("public/statistics.html", tables=tables)

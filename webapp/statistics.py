@@ -14,7 +14,9 @@ from markupsafe import Markup
 
 from engine import clock
 from engine import statistics as st
-from engine.statistics.tables import READERS, drill_down, service_indices, readable_agencies, table, trend
+from engine.statistics.tables import (
+    READERS, drill_down, reading_zone, readable_agencies, service_indices, table, trend,
+)
 from webapp import labels, motcua
 from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
@@ -59,8 +61,11 @@ def _readers_only():
     """Every page here needs a login; the queries check the agencies."""
 
 
-def today() -> date:
-    return clock.now().astimezone(ZoneInfo(motcua().settings.timezone)).date()
+def today(session, agency_ids: list[int] | None) -> date:
+    """Today where these agencies' statistics are counted (None: every agency the reader may read):
+    their own zone, else the deployment's (engine/statistics/tables.py, ``reading_zone``)."""
+    zone = reading_zone(session, current_user.id, agency_ids, motcua().settings.timezone)
+    return clock.now().astimezone(ZoneInfo(zone)).date()
 
 
 def _whole_number(name: str, default: int) -> int:
@@ -72,9 +77,10 @@ def _whole_number(name: str, default: int) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else -1
 
 
-def chosen_period() -> tuple[st.Period, dict, dict]:
-    """The period asked for (default: this month), the arguments that name it, and what was wrong."""
-    zone, now, errors = motcua().settings.timezone, today(), {}
+def chosen_period(now: date) -> tuple[st.Period, dict, dict]:
+    """The period asked for (default: this month, ``now`` being today where it is counted), the
+    arguments that name it, and what was wrong."""
+    zone, errors = motcua().settings.timezone, {}
     kind = request.args.get("period", "month")
     if kind not in PERIOD_KINDS:
         kind = "month"
@@ -140,7 +146,6 @@ VIEWS = ("agency", "procedure")
 
 def _load(group: str | None = None, with_trend: bool = True):
     """What the page, its exports and the report read: the period, the table and the trend."""
-    period, args, errors = chosen_period()
     if group is None:  # the page shows agencies or procedures; the report sectors
         group = request.args.get("view", "agency")
         group = group if group in VIEWS else "agency"
@@ -149,17 +154,19 @@ def _load(group: str | None = None, with_trend: bool = True):
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
+        now = today(s, agency_ids)
+        period, args, errors = chosen_period(now)
         result = table(s, current_user.id, period, group, agency_ids=agency_ids)
         months = trend(s, current_user.id, twelve_months(period), agency_ids=agency_ids) if with_trend else []
     scope = {**args, **({"agency_id": agency_ids[0]} if agency_ids else {})}
-    return period, args, errors, agencies, agency_ids, group, result, months, scope
+    return period, args, errors, agencies, agency_ids, group, result, months, scope, now
 
 
 @bp.get("/statistics")
 def index():
     if request.args.get("view") == "unit":  # one agency's units: webapp/statistics_units.py
         return redirect(url_for("statistics_units.index", **request.args))
-    period, args, errors, agencies, agency_ids, group, result, months, scope = _load()
+    period, args, errors, agencies, agency_ids, group, result, months, scope, now = _load()
     scope = {**scope, "view": group}
     chart = stacked_bars([(row.label, row.figures) for row in result.rows],
                          _("Kết quả giải quyết theo cơ quan") if group == "agency" else _("Kết quả giải quyết theo thủ tục"),
@@ -169,14 +176,13 @@ def index():
     return render_template("statistics/index.html", table=result, period=period, choice_action=url_for("statistics.index"),
                            chart=chart, months=months, trend_chart=trend_chart,
                            agencies=agencies, agency_ids=agency_ids, group=group, args=args, scope=scope, errors=errors,
-                           figure_words=FIGURE_WORDS, period_kinds=PERIOD_KINDS, today=today())
+                           figure_words=FIGURE_WORDS, period_kinds=PERIOD_KINDS, today=now)
 
 
 @bp.get("/statistics/dossiers")
 def dossiers():
-    period, args, errors = chosen_period()
     figure = request.args.get("figure", "")
-    if figure not in st.FIGURES or errors:
+    if figure not in st.FIGURES:
         abort(404)
     procedure_id = id_value(request.args["procedure_id"]) if "procedure_id" in request.args else None
     if "procedure_id" in request.args and procedure_id is None:  # 99999999999 was a 500 on PostgreSQL
@@ -186,6 +192,9 @@ def dossiers():
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
+        period, args, errors = chosen_period(today(s, agency_ids))
+        if errors:
+            abort(404)
         listing = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
                              procedure_ids=[procedure_id] if procedure_id else None, page=page_number())
     back = url_for("statistics.index", **args, **({"agency_id": agency_ids[0]} if agency_ids else {}))
@@ -259,7 +268,7 @@ def _filename(period: st.Period, what: str, extension: str) -> str:
 
 @bp.get("/statistics/export.<extension>")
 def export(extension: str):
-    period, _args, errors, agencies, agency_ids, group, result, months, _scope = _load()
+    period, _args, errors, agencies, agency_ids, group, result, months, _scope, _now = _load()
     if extension not in ("csv", "xlsx"):
         abort(404)
     if errors:  # a refused period: the page says why, beside what was typed
@@ -276,7 +285,8 @@ def export(extension: str):
 @bp.get("/statistics/report")
 def report():
     """The periodic report by sector, printable, for the chosen agency (or every agency in scope)."""
-    _period, _args, errors, agencies, agency_ids, _group, result, _months, scope = _load("sector", with_trend=False)
+    _period, _args, errors, agencies, agency_ids, _group, result, _months, scope, _now = _load("sector",
+                                                                                              with_trend=False)
     names = dict(agencies)
     reporter = names[agency_ids[0]] if agency_ids else (agencies[0][1] if len(agencies) == 1 else _("Các cơ quan"))
     return render_template("statistics/report.html", table=result, scope=scope, errors=errors, reporter=reporter)
@@ -284,16 +294,17 @@ def report():
 
 @bp.get("/statistics/indices")
 def service_indices_page():
-    period, args, errors = chosen_period()
     with motcua().read_session() as s:
         agencies = readable_agencies(s, current_user.id)
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
+        now = today(s, agency_ids)
+        period, args, errors = chosen_period(now)
         result = service_indices(s, current_user.id, period, agency_ids=agency_ids)
     scope = {**args, **({"agency_id": agency_ids[0]} if agency_ids else {})}
     return render_template("statistics/indices.html", result=result, period=period, args=args, errors=errors,
-                           agencies=agencies, agency_ids=agency_ids, group=None, scope=scope, today=today(),
+                           agencies=agencies, agency_ids=agency_ids, group=None, scope=scope, today=now,
                            choice_action=url_for("statistics.service_indices_page"), index_words=INDEX_WORDS)
 
 

@@ -48,7 +48,6 @@ def unit_label(unit) -> str:
 
 def _load():
     """The period, the agency (the one asked for, else the first the reader may read) and its table."""
-    period, args, errors = chosen_period()
     with motcua().read_session() as s:
         agencies = readable_agencies(s, current_user.id)
         if not agencies:
@@ -56,35 +55,39 @@ def _load():
         agency_id = request.args.get("agency_id", type=int) or agencies[0][0]
         if agency_id not in {a for a, _n in agencies}:
             abort(404)
+        now = today(s, [agency_id])
+        period, args, errors = chosen_period(now)
         result = unit_table(s, current_user.id, period, agency_id)
-    return period, args, errors, agencies, result, {**args, "agency_id": agency_id}
+    return period, args, errors, agencies, result, {**args, "agency_id": agency_id}, now
 
 
 @bp.get("/statistics/units")
 def index():
     if request.args.get("view", "unit") != "unit":  # the chooser asked for another view
         return redirect(url_for("statistics.index", **request.args))
-    period, args, errors, agencies, result, scope = _load()
+    period, args, errors, agencies, result, scope, now = _load()
     chart = stacked_bars([(unit_label(unit), f) for unit, f in result.rows], _("Kết quả xử lý theo bộ phận"),
                          [str(w) for w in STEP_LEGEND], STEP_SEGMENTS)
     return render_template("statistics/units.html", table=result, period=period, chart=chart, args=args, scope=scope,
                            errors=errors, agencies=agencies, agency_ids=[result.agency_id], group="unit",
                            choice_action=url_for("statistics_units.index"), period_kinds=PERIOD_KINDS,
-                           today=today(), step_columns=STEP_FIGURES, step_words=STEP_WORDS, no_unit=NO_UNIT,
+                           today=now, step_columns=STEP_FIGURES, step_words=STEP_WORDS, no_unit=NO_UNIT,
                            unit_label=unit_label)
 
 
 @bp.get("/statistics/units/steps")
 def steps():
-    period, args, errors = chosen_period()
     figure = request.args.get("figure", "")
     unit_id = request.args.get("unit_id", type=int)
-    if figure not in STEP_FIGURES or errors:
+    if figure not in STEP_FIGURES:
         abort(404)
     with motcua().read_session() as s:
         agencies = readable_agencies(s, current_user.id)
         agency_id = request.args.get("agency_id", type=int)
         if agency_id not in {a for a, _n in agencies}:
+            abort(404)
+        period, args, errors = chosen_period(today(s, [agency_id]))
+        if errors:
             abort(404)
         table = unit_table(s, current_user.id, period, agency_id)
         units = {(unit.id if unit else NO_UNIT): unit for unit, _f in table.rows}
@@ -110,7 +113,7 @@ def _sheet(result) -> Sheet:
 
 @bp.get("/statistics/units/export.<extension>")
 def export(extension: str):
-    period, _args, errors, _agencies, result, _scope = _load()
+    period, _args, errors, _agencies, result, _scope, _now = _load()
     if extension not in ("csv", "xlsx"):
         abort(404)
     if errors:  # a refused period: the page says why, beside what was typed

@@ -249,6 +249,8 @@ def _typed_items(items: Sequence[str], problems: dict) -> list[dict]:
         problems["missing"] = [f"Tối đa {MAX_MISSING_ITEMS} dòng."]
     elif any(len(item) > 500 for item in clean):
         problems["missing"] = ["Mỗi dòng tối đa 500 ký tự."]
+    elif problem := contact.missing_lines_problem(items):
+        problems["missing"] = [problem]
     return [{"name": item, "kind": "", "count": 0} for item in clean]
 
 

@@ -39,6 +39,8 @@ def request_supplement(uow, *, actor_id: int, work_item_id: int, missing: Sequen
         problems["missing"] = ["Cần ghi ít nhất một giấy tờ hoặc nội dung cần bổ sung."]
     elif len(items) > MAX_ITEMS or any(len(item) > 500 for item in items):
         problems["missing"] = [f"Tối đa {MAX_ITEMS} dòng, mỗi dòng tối đa 500 ký tự."]
+    elif problem := contact.missing_lines_problem(missing):
+        problems["missing"] = [problem]
     if not reason:
         problems["reason"] = ["Cần ghi rõ lý do yêu cầu bổ sung."]
     elif len(reason) > MAX_REASON:
@@ -90,6 +92,8 @@ def _norm(name: str) -> str:
 def record_supplement(uow, *, actor_id: int, work_item_id: int, received: Collection[str],
                       documents: Sequence[ReceivedDocument] = (), note: str = "") -> WorkItem:
     note = (note or "").strip()
+    # The note is kept with the step's form and shown in the dossier's history.
+    note_problem = contact.lines_problem(note)
 
     def before(session, dossier, item, step, now) -> dict:
         if not waits_for_supplement(step):
@@ -98,7 +102,7 @@ def record_supplement(uow, *, actor_id: int, work_item_id: int, received: Collec
         request = open_request(session, dossier.id)
         asked = [m["name"] for m in request.missing] if request is not None else []
         ticked = {_norm(name) for name in received}
-        problems = {}
+        problems = {"supplement_note": [note_problem]} if note_problem else {}
         if ticked - {_norm(name) for name in asked}:
             problems["received"] = ["Giấy tờ được đánh dấu không có trong phiếu yêu cầu bổ sung."]
         elif missing := [name for name in asked if _norm(name) not in ticked]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from engine import audit, clock, supplements
+from engine import audit, clock, contact, supplements
 from engine.commands._steps import (
     SUPERVISOR, advance, has_role, holds_item_role, not_permitted, require_open, require_role,
 )
@@ -124,6 +124,8 @@ def send_back(uow, *, actor_id: int, work_item_id: int, reason: str) -> WorkItem
     if not reason or not reason.strip():
         raise FormInvalid({"reason": ["Cần ghi rõ lý do trả lại."]})
     reason = reason.strip()
+    if problem := contact.lines_problem(reason):
+        raise FormInvalid({"reason": [problem]})
     before_open: set[int] = set()
 
     def remember_open(session, dossier, item, step, now):

@@ -59,13 +59,37 @@ def _scope(session, user_id: int, agency_ids: Iterable[int] | None) -> list[int]
     return wanted
 
 
+def _shared_zone(session, agency_ids: Iterable[int] | None) -> str | None:
+    """The time zone the agencies share (None: every agency), or None when they do not share one."""
+    stmt = select(Agency.timezone).distinct()
+    if agency_ids is not None:
+        ids = list(agency_ids)
+        if not ids:
+            return None
+        stmt = stmt.where(Agency.id.in_(ids))
+    zones = set(session.scalars(stmt))
+    return zones.pop() if len(zones) == 1 else None
+
+
 def in_agency_zone(session, period: Period, agency_ids: Iterable[int]) -> Period:
     """The period as calendar days of the agencies read: in their own time zone (``agencies.timezone``;
     timestamps are kept in UTC) when they share one, else in the zone it was given (the
     deployment's ``MOTCUA_TIMEZONE``). The server's own zone never enters."""
-    ids = list(agency_ids)
-    zones = set(session.scalars(select(Agency.timezone).where(Agency.id.in_(ids)).distinct())) if ids else set()
-    return replace(period, zone=zones.pop()) if len(zones) == 1 else period
+    zone = _shared_zone(session, list(agency_ids))
+    return replace(period, zone=zone) if zone else period
+
+
+def reading_zone(session, user_id: int, agency_ids: Iterable[int] | None, default: str) -> str:
+    """The zone this reader's statistics of these agencies (None: every agency they may read) are
+    counted in, as ``in_agency_zone`` chooses it: the agencies' shared zone, else ``default`` (the
+    deployment's). Which month is "this month" is read in it."""
+    return _shared_zone(session, _scope(session, user_id, agency_ids)) or default
+
+
+def public_zone(session, default: str) -> str:
+    """The zone of the public page's "this month": every agency's when they share one, else
+    ``default`` (each agency's days are still its own: ``public_shares``)."""
+    return _shared_zone(session, None) or default
 
 
 def table(session, user_id: int, period: Period, group: str, *, agency_ids: Iterable[int] | None = None,

@@ -166,8 +166,8 @@ def test_a_procedure_without_a_legal_time_limit_prints_no_appointment(browser, d
     assert dossier.due_at is None
 
 
-@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
-                                          ("en", "Must not contain control characters (line breaks, tabs…).")])
+@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+                                          ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
 @pytest.mark.parametrize("action, field", [("refuse", "refusal_reason"), ("guide", "guidance_note")])
 def test_a_note_with_a_control_character_is_refused_beside_it_in_the_pages_language(browser, demo, locale, says,
                                                                                     action, field):
@@ -184,14 +184,31 @@ def test_a_note_with_a_control_character_is_refused_beside_it_in_the_pages_langu
     assert _count(demo, Dossier) == 0 and _count(demo, SupplementRequest) == 0
 
 
+@pytest.mark.parametrize("locale, says", [
+    ("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+    ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
+def test_a_missing_line_with_a_control_character_is_refused_beside_the_list(browser, demo, locale, says):
+    """A line of the guidance's list is printed on form 02: a terminal's colour code pasted into it
+    was printed as it came. A tab inside a line is spacing."""
+    b = browser("tiepnhan")
+    _guidance_list_refused(b, demo, locale, "Ảnh chân dung 4x6\n\x1b[31mGiấy xác nhận cư trú", says)
+    response = b.post("/reception/new", dict(APPLICANT, action="guide", checklist=[DECLARATION],
+                                             missing="Ảnh chân dung\t4x6\nGiấy xác nhận cư trú"))
+    assert response.status_code == 302
+    assert _count(demo, SupplementRequest) == 1
+
+
 @pytest.mark.parametrize("locale, says", [("vi", "Tối đa 1 dòng."), ("en", "At most 1 line.")])
 def test_a_limit_of_one_line_is_said_in_the_singular(browser, demo, monkeypatch, locale, says):
     """With the guidance's list limited to one line, an English page said 'At most 1 lines'."""
     monkeypatch.setattr("engine.commands.reception.MAX_MISSING_ITEMS", 1)
-    b = browser("tiepnhan")
+    _guidance_list_refused(browser("tiepnhan"), demo, locale, "Ảnh chân dung 4x6\nGiấy xác nhận cư trú", says)
+
+
+def _guidance_list_refused(b, demo, locale, missing, says):
+    """Guidance with this list, in this language: refused, ``says`` beside the list, no slip."""
     b.post("/language", {"locale": locale})
-    response = b.post("/reception/new", dict(APPLICANT, action="guide", checklist=[DECLARATION],
-                                             missing="Ảnh chân dung 4x6\nGiấy xác nhận cư trú"))
+    response = b.post("/reception/new", dict(APPLICANT, action="guide", checklist=[DECLARATION], missing=missing))
     assert response.status_code == 422
     assert f'<p class="error" id="f-missing-error">{says}</p>' in page_text(response)
     assert _count(demo, SupplementRequest) == 0

@@ -155,15 +155,26 @@ def test_a_row_with_a_count_but_no_name_is_an_error_not_skipped(browser, demo):
     assert _count(demo, Dossier) == 0
 
 
-@pytest.mark.parametrize("pasted", ["Ảnh chân dung\t4x6", "Ảnh chân dung\x0b4x6", "Ảnh\x1b[31m chân dung"])
-def test_a_document_name_with_a_control_character_is_refused_beside_its_row(browser, demo, pasted):
+ONE_LINE = {"vi": "Chỉ được ghi trên một dòng: không xuống dòng, không dùng tab.",
+            "en": "Must fit on one line: no line breaks or tabs."}
+CONTROL = {"vi": "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác).",
+           "en": "Must not contain control characters (invisible characters, often pasted in from elsewhere)."}
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+@pytest.mark.parametrize("pasted, says", [("Ảnh chân dung\t4x6", ONE_LINE), ("Ảnh chân dung\x0b4x6", ONE_LINE),
+                                          ("Ảnh\x1b[31m chân dung", CONTROL)])
+def test_a_document_name_with_a_control_character_is_refused_beside_its_row(browser, demo, pasted, says, locale):
     """A name pasted from another program can carry a tab, Word's line break (\\x0b) or a terminal's
-    colour code: before, it was stored and printed on the receipt as it came."""
+    colour code: before, it was stored and printed on the receipt as it came. A tab or a line break
+    is said as such (a one-line field), not as an invisible character."""
     form = dict(FORM, doc_name=[pasted, "", "Giấy xác nhận tình trạng hôn nhân", "", ""])
-    response = browser("tiepnhan").post("/reception/new", form)
+    officer = browser("tiepnhan")
+    officer.post("/language", {"locale": locale})
+    response = officer.post("/reception/new", form)
     assert response.status_code == 422
     html = page_text(response)
-    assert re.search(r'id="doc-name-0-error">Không được chứa ký tự điều khiển \(xuống dòng, tab…\)\.', html)
+    assert f'id="doc-name-0-error">{says[locale]}</p>' in html, html
     assert 'value="Giấy xác nhận tình trạng hôn nhân"' in html and 'value="Nguyễn Văn An"' in html
     assert _count(demo, Dossier) == 0 and _count(demo, DossierDocument) == 0
 

@@ -15,8 +15,8 @@ def _return_step(demo, dossier_id) -> int:
         return s.query(WorkItem).filter_by(dossier_id=dossier_id, state="open", step_id="return_result").one().id
 
 
-@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
-                                          ("en", "Must not contain control characters (line breaks, tabs…).")])
+@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+                                          ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
 @pytest.mark.parametrize("field, pasted", [("returned_to", "Nguyễn Văn An\x1b[0m"),
                                            ("note", "Nhận bản chính\x0bkèm bản sao")])
 def test_a_control_character_pasted_into_the_handover_is_refused_beside_it(browser, demo, frozen_clock, locale,

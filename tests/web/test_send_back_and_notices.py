@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engine.commands import claim, complete, reassign
-from engine.models import Notification, OutgoingMail, User, WorkItem
+from engine.models import AuditEvent, Notification, OutgoingMail, User, WorkItem
 from engine.queries.hand_offs import stuck_hand_offs
 from engine.scheduler import partner_delivery
 from tests.partner_instances import _partner_template, partner_database_url  # noqa: F401 (fixtures)
 from tests.test_partners import pair, receive_at_a  # noqa: F401  (pair is a fixture)
-from tests.web.conftest import Browser, open_item
+from tests.web.conftest import Browser, open_item, page_text
 
 APPRAISAL = {"conditions_met": True, "marital_status_verified": True, "appraisal_opinion": "Đủ điều kiện."}
 
@@ -144,3 +145,26 @@ def test_claiming_a_step_you_already_hold_is_harmless(browser, receive_dossier):
     again = minh.post(f"/tasks/{item}/claim")  # a second click, or a step sent back to him
     assert again.status_code == 302
     assert "Bạn đã nhận xử lý bước „Thẩm định hồ sơ”." in minh.text(again.location)
+
+
+@pytest.mark.parametrize("locale, says", [
+    ("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+    ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
+def test_a_send_back_reason_with_a_control_character_is_refused_beside_it(browser, demo, receive_dossier, locale,
+                                                                          says):
+    """A terminal's colour code pasted into the reason was recorded and shown to the officer sent back
+    to, as it came. A reason of several lines, with a tab, is still text."""
+    _code, dossier_id, approve = _at_approval(demo, receive_dossier)
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": locale})
+    response = leader.post(f"/tasks/{approve}/send-back", {"reason": "\x1b[31mXác minh thêm tình trạng hôn nhân."})
+    assert response.status_code == 422
+    assert f'<p class="error" id="reason-error">{says}</p>' in page_text(response)
+    with demo.motcua.read_session() as s:
+        assert s.get(WorkItem, approve).state == "open"
+        assert s.execute(select(AuditEvent).where(AuditEvent.action == "sent_back")).first() is None
+    response = leader.post(f"/tasks/{approve}/send-back",
+                           {"reason": "Xác minh thêm:\r\n\t- tình trạng hôn nhân của bên nam."})
+    assert response.status_code == 302
+    with demo.motcua.read_session() as s:
+        assert s.get(WorkItem, approve).state != "open"

@@ -3,6 +3,7 @@ deployment's ``MOTCUA_TIMEZONE`` and the server's ``TZ`` say: a dossier received
 31 January is received on 1 February in Vietnam and counts in February."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -10,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import Dossier, Procedure, ProcedureVersion
+from engine.models import Agency, Dossier, Procedure, ProcedureVersion
 from engine.statistics import Period
 from engine.statistics.tables import drill_down, public_shares, table, trend
 from tests.web.test_statistics_pages import cells
@@ -76,3 +77,40 @@ def test_the_pages_count_it_in_february_and_not_in_january(browser, late_evening
     assert "TZ1" in listed
     quarter = leader.text("/statistics?period=quarter&year=2027&quarter=1")
     assert cells(quarter, "UBND xã Tân Phong")[:1] == ["1"]
+
+
+@pytest.fixture
+def first_of_february_in_vietnam(frozen_clock):
+    """Still 31/01/2026 in UTC (the deployment's zone here), already 01/02/2026 01:00 in Hà Nội."""
+    frozen_clock.current = datetime(2026, 1, 31, 18, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("page", ["/statistics", "/statistics/indices", "/statistics/units"])
+def test_this_month_is_the_agencys_month(browser, demo, first_of_february_in_vietnam, server_in_new_york, page):
+    """With the chooser left empty, "this month" was January, the deployment's (UTC) month, for an
+    agency already in February."""
+    html = browser("lanhdao").text(page)
+    assert "Từ ngày 01/02/2026 đến ngày 28/02/2026" in html, html
+    assert re.search(r'id="month"[^>]*value="2"', html) and re.search(r'id="year"[^>]*value="2026"', html)
+
+
+def test_the_dossiers_behind_this_months_figure_are_the_agencys_month(browser, demo, first_of_february_in_vietnam):
+    html = browser("lanhdao").text("/statistics/dossiers?figure=new")
+    assert "Từ ngày 01/02/2026 đến ngày 28/02/2026" in html, html
+
+
+def test_the_public_pages_this_month_is_the_agencies_month(browser, demo, first_of_february_in_vietnam):
+    html = browser().text("/thong-ke")
+    assert "Tháng 02/2026" in html and "Tháng 01/2026" not in html, html
+
+
+def test_agencies_in_several_zones_read_this_month_in_the_deployments_zone(browser, demo,
+                                                                          first_of_february_in_vietnam):
+    """As their period's days are: an administrator's "all agencies" across zones is UTC's January;
+    one agency of them is its own February."""
+    with demo.motcua.uow() as uow:
+        uow.session.get(Agency, demo.agencies["land_registration_office"]).timezone = "Europe/London"
+        uow.commit()
+    admin = browser("admin")
+    assert "Từ ngày 01/01/2026 đến ngày 31/01/2026" in admin.text("/statistics")
+    assert "Từ ngày 01/02/2026 đến ngày 28/02/2026" in admin.text(f"/statistics?agency_id={demo.commune}")

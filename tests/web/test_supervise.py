@@ -231,8 +231,8 @@ def test_lookups_are_limited_per_address(browser, late, app, frozen_clock):
     assert lookup(citizen, late.code, "0912345678").status_code == 200
 
 
-@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (xuống dòng, tab…)."),
-                                          ("en", "Must not contain control characters (line breaks, tabs…).")])
+@pytest.mark.parametrize("locale, says", [("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+                                          ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
 def test_an_apology_reason_with_a_control_character_is_refused_beside_it(browser, late, timed, locale,  # noqa: F811
                                                                          says):
     """A terminal's colour code pasted into the reason was printed on form 04 and mailed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engine.models import Dossier, SupplementRequest
@@ -58,3 +59,45 @@ def test_asking_after_the_window_warns_the_officer(browser, demo, receive_dossie
     assert "đã được đánh dấu để thống kê" in minh.text(response.headers["Location"])
     with demo.motcua.read_session() as s:
         assert s.execute(select(SupplementRequest.outside_window)).scalar_one() is True
+
+
+@pytest.mark.parametrize("locale, says", [
+    ("vi", "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+    ("en", "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
+def test_a_control_character_in_the_list_or_the_note_is_refused_beside_it(browser, demo, receive_dossier, locale,
+                                                                          says):
+    """A bell or a terminal's colour code pasted into a line of the list (printed on form 02 and
+    mailed) or into the note kept with the supplement was recorded as it came."""
+    code, item = receive_dossier()
+    minh = browser("chuyenvien")
+    minh.post("/language", {"locale": locale})
+    minh.post(f"/tasks/{item}/claim")
+    response = minh.post(f"/tasks/{item}/request-supplement",
+                         {"missing": "Ảnh chân dung\nGiấy xác nhận\x07 tình trạng hôn nhân", "reason": "Thiếu giấy tờ."})
+    assert response.status_code == 422
+    assert f'<p class="error" id="supplement-missing-error">{says}</p>' in page_text(response)
+    with demo.motcua.read_session() as s:
+        assert s.execute(select(SupplementRequest)).first() is None
+    response = minh.post(f"/tasks/{item}/request-supplement",
+                         {"missing": "Ảnh chân dung\nGiấy xác nhận\ttình trạng hôn nhân", "reason": "Thiếu giấy tờ."})
+    assert response.status_code == 302
+    with demo.motcua.read_session() as s:
+        dossier_id = s.execute(select(Dossier.id).where(Dossier.code == code)).scalar_one()
+        assert [m["name"] for m in s.execute(select(SupplementRequest.missing)).scalar_one()] == \
+            ["Ảnh chân dung", "Giấy xác nhận tình trạng hôn nhân"]
+    waiting = open_item(demo, dossier_id)
+    hoa = browser("tiepnhan")
+    hoa.post("/language", {"locale": locale})
+    hoa.post(f"/tasks/{waiting}/claim")
+    received = ["Ảnh chân dung", "Giấy xác nhận tình trạng hôn nhân"]
+    response = hoa.post(f"/tasks/{waiting}/record-supplement", {"received": received, "supplement_note": "\x1b[0mĐủ."})
+    assert response.status_code == 422
+    html = page_text(response)
+    assert f'<p class="error" id="supplement-note-error">{says}</p>' in html
+    assert 'aria-describedby="supplement-note-error"' in html
+    with demo.motcua.read_session() as s:
+        assert s.get(Dossier, dossier_id).status == 5
+        assert s.execute(select(SupplementRequest.fulfilled_at)).scalar_one() is None
+    response = hoa.post(f"/tasks/{waiting}/record-supplement",
+                        {"received": received, "supplement_note": "Đủ:\r\n\t- bản chính."})
+    assert response.status_code == 302
