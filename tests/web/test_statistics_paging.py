@@ -102,3 +102,11 @@ def test_the_escalations_come_a_page_at_a_time(browser, many_escalations, langua
     assert second in rest and codes(rest) == [f"E{n:02d}" for n in range(PER_PAGE, EXTRA)]
     assert 'rel="prev"' in rest and 'rel="next"' not in rest
     assert "E00" not in supervisor.text("/supervise?page=9") and supervisor.get("/supervise?page=x").status_code == 200
+
+
+@pytest.mark.parametrize("language, said", [("vi", "Không có trang 9: danh sách có 1 trang."),
+                                            ("en", "There is no page 9: the list has 1 page.")])
+def test_a_list_of_one_page_is_counted_in_the_singular(browser, demo, language, said):
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    assert said in leader.text(WITHIN + "&page=9")
