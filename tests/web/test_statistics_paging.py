@@ -61,6 +61,8 @@ def test_a_page_past_the_end_says_so_and_garbage_is_the_first_page(browser, many
     leader.post("/language", {"locale": language})
     past = leader.text(WITHIN + "&page=9")
     assert said in past and codes(past) == []
+    # Only the notice: no empty table saying there are no dossiers, when there are 64.
+    assert "<table" not in past and "Không có hồ sơ." not in past and "No dossiers." not in past
     assert re.search(r'href="[^"]*page=2[^"]*"', past)  # a way back: the last page
     for garbage in ("abc", "-1", "0", "1.5", "99999999999999", "２"):
         response = leader.get(f"{WITHIN}&page={garbage}")
@@ -101,7 +103,10 @@ def test_the_escalations_come_a_page_at_a_time(browser, many_escalations, langua
     rest = supervisor.text(following)
     assert second in rest and codes(rest) == [f"E{n:02d}" for n in range(PER_PAGE, EXTRA)]
     assert 'rel="prev"' in rest and 'rel="next"' not in rest
-    assert "E00" not in supervisor.text("/supervise?page=9") and supervisor.get("/supervise?page=x").status_code == 200
+    past = supervisor.text("/supervise?page=9")
+    assert "E00" not in past and "<table" not in past and 'rel="prev"' not in past
+    assert re.search(r'href="/supervise\?page=2"', past)  # the notice links to the last page
+    assert supervisor.get("/supervise?page=x").status_code == 200
 
 
 @pytest.mark.parametrize("language, said", [("vi", "Không có trang 9: danh sách có 1 trang."),

@@ -107,4 +107,6 @@ def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, steps, m
     following = re.search(r'<a rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     rest = leader.text(following)
     assert len(re.findall(r'class="dossier-code"', rest)) == 4 and "Trang 2/2" in rest and 'rel="next"' not in rest
-    assert "Không có trang 3: danh sách có 2 trang." in leader.text(url + "&page=3")
+    past = leader.text(url + "&page=3")
+    assert "Không có trang 3: danh sách có 2 trang." in past
+    assert "<table" not in past and "Không có bước nào." not in past  # the notice alone
