@@ -34,6 +34,8 @@ MAX_ID_NUMBER = 40
 MAX_ADDRESS = 500
 MAX_PHONE = 40
 MAX_EMAIL = 255
+# A note or a reason of several lines (a refusal, a send-back, a supplement, an apology).
+MAX_NOTE = 2000
 
 # Province codes of the 12-digit personal ID number (the 63 provinces' codes before the 2025
 # merger; cards keep their number when provinces merge).
@@ -85,6 +87,12 @@ def lines_problem(value: str) -> str | None:
     """A text of several lines (a note, a reason): line breaks and tabs allowed, no other control
     characters."""
     return CONTROL_CHARACTERS if _CONTROL_IN_LINES.search(value) else None
+
+
+def note_problem(value: str, limit: int = MAX_NOTE) -> str | None:
+    """A note or a reason of several lines: within ``limit`` characters, no control characters
+    but line breaks and tabs."""
+    return too_long(value, limit) or lines_problem(value)
 
 
 def missing_lines_problem(lines: Sequence[str]) -> str | None:

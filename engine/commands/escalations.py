@@ -18,9 +18,6 @@ from engine.procedures.forms import FIRST_YEAR, LAST_YEAR, YEAR_OUT_OF_RANGE
 from engine.scheduler.notify import local_time
 from engine.statuses import TERMINAL, DossierStatus
 
-MAX_REASON = 2000
-
-
 def acknowledge(uow, *, actor_id: int, escalation_id: int) -> Escalation:
     """A supervisor of the escalation's agency says "seen, on it". Recorded in the dossier's
     history; the supervisor's own notifications about it are marked read."""
@@ -65,9 +62,7 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
     problems = {}
     if not reason:
         problems["reason"] = ["Cần ghi rõ lý do chậm trả kết quả."]
-    elif len(reason) > MAX_REASON:
-        problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
-    elif problem := contact.lines_problem(reason):
+    elif problem := contact.note_problem(reason):
         problems["reason"] = [problem]
     if new_due_at is None:
         problems["new_due_at"] = ["Vui lòng nhập ngày (dd/mm/yyyy) và giờ (hh:mm) hẹn trả kết quả mới."]

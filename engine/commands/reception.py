@@ -39,7 +39,6 @@ from engine.procedures.registry import active_version
 from engine.runtime.host import load_workflow, new_workflow, save_workflow
 from engine.statuses import Channel, DossierStatus
 
-MAX_NOTE = 2000
 MAX_MISSING_ITEMS = 60
 # Ticks sent for names not on the procedure's list: in the form, ticks made before the officer chose
 # another procedure (the list shown now is the other procedure's, with none of them ticked).
@@ -258,9 +257,7 @@ def _note(text: str, problems: dict, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
         problems["note"] = ["Cần ghi rõ lý do từ chối (nêu căn cứ pháp lý)."]
-    elif len(text) > MAX_NOTE:
-        problems["note"] = [f"Tối đa {MAX_NOTE} ký tự."]
-    elif problem := contact.lines_problem(text):
+    elif problem := contact.note_problem(text):
         problems["note"] = [problem]
     return text
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import audit, clock
+from engine import audit, clock, contact
 from engine.commands._steps import (
     LEADER, RECEPTION, SUPERVISOR, has_role, mark_end_of_processing, require_open, require_role,
 )
@@ -61,7 +61,6 @@ def stop(uow, *, actor_id: int, dossier_id: int, reason: str, requested_by: str 
                 roles=(LEADER, SUPERVISOR))
 
 
-MAX_REASON = 2000
 NOTICES = {  # the citizen's mail: its title, and what happened to the dossier
     DossierStatus.WITHDRAWN: ("Xác nhận rút hồ sơ", "đã được rút theo đề nghị"),
     DossierStatus.STOPPED: ("Thông báo dừng xử lý hồ sơ", "đã được dừng xử lý"),
@@ -73,10 +72,10 @@ def _end(uow, actor_id, dossier_id, reason, requested_by, status, action, roles)
     problems = {}
     if not reason:
         problems["reason"] = ["Cần ghi rõ lý do."]
-    elif len(reason) > MAX_REASON:
-        problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
-    if len(requested_by) > 255:
-        problems["requested_by"] = ["Tối đa 255 ký tự."]
+    elif problem := contact.note_problem(reason):
+        problems["reason"] = [problem]
+    if problem := contact.text_problem(requested_by, contact.MAX_NAME):  # a person's name: one line
+        problems["requested_by"] = [problem]
     if problems:
         raise FormInvalid(problems)
     with uow:

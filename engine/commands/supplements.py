@@ -27,7 +27,6 @@ from engine.statuses import DossierStatus
 from engine.supplements import may_ask, open_request, waits_for_supplement, window_ends
 
 MAX_ITEMS = 60
-MAX_REASON = 2000
 
 
 def request_supplement(uow, *, actor_id: int, work_item_id: int, missing: Sequence[str],
@@ -43,9 +42,7 @@ def request_supplement(uow, *, actor_id: int, work_item_id: int, missing: Sequen
         problems["missing"] = [problem]
     if not reason:
         problems["reason"] = ["Cần ghi rõ lý do yêu cầu bổ sung."]
-    elif len(reason) > MAX_REASON:
-        problems["reason"] = [f"Tối đa {MAX_REASON} ký tự."]
-    elif problem := contact.lines_problem(reason):
+    elif problem := contact.note_problem(reason):
         problems["reason"] = [problem]
     if problems:
         raise FormInvalid(problems)
@@ -93,7 +90,7 @@ def record_supplement(uow, *, actor_id: int, work_item_id: int, received: Collec
                       documents: Sequence[ReceivedDocument] = (), note: str = "") -> WorkItem:
     note = (note or "").strip()
     # The note is kept with the step's form and shown in the dossier's history.
-    note_problem = contact.lines_problem(note)
+    note_problem = contact.note_problem(note)
 
     def before(session, dossier, item, step, now) -> dict:
         if not waits_for_supplement(step):

@@ -124,7 +124,7 @@ def send_back(uow, *, actor_id: int, work_item_id: int, reason: str) -> WorkItem
     if not reason or not reason.strip():
         raise FormInvalid({"reason": ["Cần ghi rõ lý do trả lại."]})
     reason = reason.strip()
-    if problem := contact.lines_problem(reason):
+    if problem := contact.note_problem(reason):
         raise FormInvalid({"reason": [problem]})
     before_open: set[int] = set()
 

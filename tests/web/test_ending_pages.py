@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sqlalchemy import select
 
 from engine import commands
@@ -64,3 +66,27 @@ def test_a_leader_stops_processing_and_the_notice_is_signed_by_the_head(browser,
     with demo.motcua.read_session() as s:
         assert s.get(Dossier, dossier.id).status == 8
     assert hung.get(f"/dossiers/{dossier.id}/withdrawal").status_code == 404  # not how it ended
+
+
+@pytest.mark.parametrize("locale, one_line, control", [
+    ("vi", "Chỉ được ghi trên một dòng: không xuống dòng, không dùng tab.",
+     "Không được chứa ký tự điều khiển (ký tự không in được, thường do dán từ nơi khác)."),
+    ("en", "Must fit on one line: no line breaks or tabs.",
+     "Must not contain control characters (invisible characters, often pasted in from elsewhere).")])
+def test_who_asked_is_one_line_and_the_reason_has_no_control_characters(browser, demo, locale, one_line, control):
+    """Who asked is printed on the notice's one line and the reason is mailed to the citizen: a line
+    break in a name or a terminal's colour code in the reason were recorded as they came."""
+    dossier = _received(demo)
+    hoa = browser("tiepnhan")
+    hoa.post("/language", {"locale": locale})
+    response = hoa.post(f"/dossiers/{dossier.id}/withdraw",
+                        {"requested_by": "Nguyễn Văn An\r\nBCC: x", "reason": "\x1b[31mRút hồ sơ."})
+    assert response.status_code == 422
+    html = page_text(response)
+    assert re.search(rf'id="f-requested_by-error">{re.escape(one_line)}', html)
+    assert re.search(rf'id="f-reason-error">{re.escape(control)}', html)
+    with demo.motcua.read_session() as s:
+        assert s.get(Dossier, dossier.id).status != 7
+    response = hoa.post(f"/dossiers/{dossier.id}/withdraw",
+                        {"requested_by": "Nguyễn Văn An", "reason": "Rút hồ sơ:\r\n\t- bổ sung giấy tờ khác."})
+    assert response.status_code == 302

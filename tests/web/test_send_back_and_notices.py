@@ -168,3 +168,19 @@ def test_a_send_back_reason_with_a_control_character_is_refused_beside_it(browse
     assert response.status_code == 302
     with demo.motcua.read_session() as s:
         assert s.get(WorkItem, approve).state != "open"
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Tối đa 2000 ký tự."), ("en", "At most 2000 characters.")])
+def test_a_send_back_reason_past_its_limit_is_refused_beside_it(browser, demo, receive_dossier, locale, says):
+    """A reason of any length was recorded in the audit and mailed as it came: it is a note like the
+    others (a refusal, a supplement request), 2,000 characters at most."""
+    _code, _dossier_id, approve = _at_approval(demo, receive_dossier)
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": locale})
+    response = leader.post(f"/tasks/{approve}/send-back", {"reason": "Xác minh thêm. " * 134})  # 2,010 characters
+    assert response.status_code == 422
+    assert f'<p class="error" id="reason-error">{says}</p>' in page_text(response)
+    with demo.motcua.read_session() as s:
+        assert s.get(WorkItem, approve).state == "open"
+        assert s.execute(select(AuditEvent).where(AuditEvent.action == "sent_back")).first() is None
+    assert leader.post(f"/tasks/{approve}/send-back", {"reason": "Xác minh thêm. " * 133}).status_code == 302

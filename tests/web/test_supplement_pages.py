@@ -101,3 +101,27 @@ def test_a_control_character_in_the_list_or_the_note_is_refused_beside_it(browse
     response = hoa.post(f"/tasks/{waiting}/record-supplement",
                         {"received": received, "supplement_note": "Đủ:\r\n\t- bản chính."})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("locale, says", [("vi", "Tối đa 2000 ký tự."), ("en", "At most 2000 characters.")])
+def test_a_supplement_note_past_its_limit_is_refused_beside_it(browser, demo, receive_dossier, locale, says):
+    """The note kept with a recorded supplement is a note like the others: 2,000 characters at most
+    (the command checks it itself, whatever the waiting step's form says)."""
+    code, item = receive_dossier()
+    minh = browser("chuyenvien")
+    minh.post(f"/tasks/{item}/claim")
+    assert minh.post(f"/tasks/{item}/request-supplement",
+                     {"missing": "Ảnh chân dung", "reason": "Thiếu giấy tờ."}).status_code == 302
+    with demo.motcua.read_session() as s:
+        dossier_id = s.execute(select(Dossier.id).where(Dossier.code == code)).scalar_one()
+    waiting = open_item(demo, dossier_id)
+    hoa = browser("tiepnhan")
+    hoa.post("/language", {"locale": locale})
+    hoa.post(f"/tasks/{waiting}/claim")
+    response = hoa.post(f"/tasks/{waiting}/record-supplement",
+                        {"received": ["Ảnh chân dung"], "supplement_note": "Đã nhận đủ. " * 200})
+    assert response.status_code == 422
+    assert f'<p class="error" id="supplement-note-error">{says}</p>' in page_text(response)
+    with demo.motcua.read_session() as s:
+        assert s.get(Dossier, dossier_id).status == 5
+        assert s.execute(select(SupplementRequest.fulfilled_at)).scalar_one() is None
