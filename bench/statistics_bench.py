@@ -55,7 +55,7 @@ from engine.procedures.registry import check_and_deploy  # noqa: E402
 from engine.statistics import BY_AGENCY, Period, figures, figures_by, figures_by_month  # noqa: E402
 from engine.statistics.figures import FEW_GROUPS  # noqa: E402
 from engine.statistics.outcomes import backfill_outcomes, backfill_step_outcomes  # noqa: E402
-from engine.statistics.tables import unit_table  # noqa: E402
+from engine.statistics.tables import reader_of, unit_table  # noqa: E402
 
 AGENCIES = 50
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hà Nội
@@ -271,7 +271,7 @@ def main() -> None:
     for _ in range(args.runs):
         agency, month = rng.randint(1, AGENCIES), rng.choice(months)
         with motcua.read_session() as s, timed(units_month):
-            units = unit_table(s, ADMIN, month, agency)
+            units = unit_table(s, reader_of(s, ADMIN, [agency]), month)
         assert units.total["received"] > 0 and len(units.rows) == len(UNITS)
     rows = [[name, len(samples.values_ns), samples.median_ms, samples.p95_ms, samples.cpu_median_ms]
             for name, samples in (("one agency, one month", agency_month),
@@ -290,7 +290,7 @@ def main() -> None:
     print(explain(motcua, lambda s: figures_by_month(s, Period.year(2025).months(), agency_ids=everyone),
                   settings=FEW_GROUPS))
     print("\nEXPLAIN one agency, one month, by unit (the steps):\n")
-    print(explain(motcua, lambda s: unit_table(s, ADMIN, Period.month(2025, 3), 7), marker="FROM work_items"))
+    print(explain(motcua, lambda s: unit_table(s, reader_of(s, ADMIN, [7]), Period.month(2025, 3)), marker="FROM work_items"))
     floor = round_trips(motcua, 200)
     print(f"SELECT 1 round trip: p50 {floor.median_ms:.3f} ms, p95 {floor.p95_ms:.3f} ms")
     print(machine_line("at the end"))

@@ -20,7 +20,7 @@ from engine.errors import NotFound
 from engine.models import Agency, WorkItem
 from engine.statistics import Period
 from engine.statistics.steps import NO_UNIT, STEP_FIGURES, figures_by_unit, step_verdict, steps_in, units_of
-from engine.statistics.tables import unit_drill_down, unit_table
+from engine.statistics.tables import reader_of, unit_drill_down, unit_table
 from tests.statistics_cases import at
 from tests.statistics_step_cases import write_steps
 
@@ -42,7 +42,7 @@ def row(f):
 
 def test_november_by_unit_as_counted_by_hand(demo, steps):
     with demo.motcua.read_session() as s:
-        table = unit_table(s, demo.users["lanhdao"], NOVEMBER, demo.commune, now=at(5, month=12))
+        table = unit_table(s, reader_of(s, demo.users["lanhdao"], [demo.commune]), NOVEMBER, now=at(5, month=12))
     units = by_code(table)
     # The commune's units by code; every lane has a unit, so no "no unit" row.
     assert list(units) == ["LD", "MC", "TPHT", "VP"]
@@ -92,7 +92,8 @@ def test_each_figure_lists_the_steps_it_counts(demo, steps, now):
 
 def test_the_drill_down_names_the_dossiers_and_officers(demo, steps):
     with demo.motcua.read_session() as s:
-        late = unit_drill_down(s, demo.users["lanhdao"], NOVEMBER, demo.commune, "late", now=at(5, month=12))
+        commune = reader_of(s, demo.users["lanhdao"], [demo.commune])
+        late = unit_drill_down(s, commune, NOVEMBER, "late", now=at(5, month=12))
         overdue = steps_in(s, NOVEMBER, demo.commune, "overdue", now=at(5, month=12))
         supervision = steps_in(s, NOVEMBER, demo.commune, "received", unit_id=unit_id(demo, "VP"), now=at(5, month=12))
     assert late.total == 2 and [(r.step_name, r.dossier_code, r.finished_by) for r in late.rows] == [
@@ -105,11 +106,11 @@ def test_the_drill_down_names_the_dossiers_and_officers(demo, steps):
 
 def test_a_leader_reads_only_their_agencys_units(demo, steps):
     with demo.motcua.read_session() as s, pytest.raises(NotFound):
-        unit_table(s, demo.users["lanhdao"], NOVEMBER, demo.police)
+        reader_of(s, demo.users["lanhdao"], [demo.police])
     with demo.motcua.read_session() as s, pytest.raises(NotFound):
-        unit_table(s, demo.users["chuyenvien"], NOVEMBER, demo.commune)  # a specialist reads no statistics
+        reader_of(s, demo.users["chuyenvien"], [demo.commune])  # a specialist reads no statistics
     with demo.motcua.read_session() as s:
-        police = unit_table(s, demo.users["admin"], NOVEMBER, demo.police)
+        police = unit_table(s, reader_of(s, demo.users["admin"], [demo.police]), NOVEMBER)
     assert [u.code for u, _f in police.rows] == ["CT"] and police.total["received"] == 0
 
 
@@ -120,7 +121,7 @@ def test_a_lane_without_a_unit_is_counted_apart_and_units_follow_their_lanes(dem
     admin, now = demo.users["admin"], at(5, month=12)
     unit_commands.delete_unit(demo.motcua.uow(), actor_id=admin, unit_id=unit_id(demo, "VP"))
     with demo.motcua.read_session() as s:
-        table = unit_table(s, admin, NOVEMBER, demo.commune, now=now)
+        table = unit_table(s, reader_of(s, admin, [demo.commune]), NOVEMBER, now=now)
         apart = steps_in(s, NOVEMBER, demo.commune, "early", unit_id=NO_UNIT, now=now)
     assert list(by_code(table)) == ["LD", "MC", "TPHT", None]
     assert row(by_code(table)[None]) == [1, 0, 1, 1, 0, 0, 0, 0, 0, 0]
@@ -128,7 +129,7 @@ def test_a_lane_without_a_unit_is_counted_apart_and_units_follow_their_lanes(dem
     unit_commands.update_unit(demo.motcua.uow(), actor_id=admin, unit_id=unit_id(demo, "LD"), code="LD",
                               name="Lãnh đạo UBND xã", name_en="Commune leadership", roles=["leader", "supervisor"])
     with demo.motcua.read_session() as s:
-        table = unit_table(s, admin, NOVEMBER, demo.commune, now=now)
+        table = unit_table(s, reader_of(s, admin, [demo.commune]), NOVEMBER, now=now)
     assert list(by_code(table)) == ["LD", "MC", "TPHT"]
     assert row(by_code(table)["LD"]) == [3, 0, 3, 1, 1, 0, 0, 1, 0, 0] and table.total["received"] == 14
 

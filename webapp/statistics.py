@@ -15,7 +15,7 @@ from markupsafe import Markup
 from engine import clock
 from engine import statistics as st
 from engine.statistics.tables import (
-    READERS, drill_down, reading_zone, readable_agencies, service_indices, table, trend,
+    READERS, Reader, drill_down, readable_agencies, reader_of, service_indices, table, trend,
 )
 from webapp import labels, motcua
 from webapp.auth import header
@@ -61,11 +61,14 @@ def _readers_only():
     """Every page here needs a login; the queries check the agencies."""
 
 
-def today(session, agency_ids: list[int] | None) -> date:
-    """Today where these agencies' statistics are counted (None: every agency the reader may read):
-    their own zone, else the deployment's (engine/statistics/tables.py, ``reading_zone``)."""
-    zone = reading_zone(session, current_user.id, agency_ids, motcua().settings.timezone)
-    return clock.now().astimezone(ZoneInfo(zone)).date()
+def reader(session, agencies: list[tuple[int, str]], agency_ids: list[int] | None) -> Reader:
+    """The logged-in reader of these agencies (None: every one of ``agencies``, those they may read)."""
+    return reader_of(session, current_user.id, agency_ids, readable=agencies)
+
+
+def today(reading: Reader) -> date:
+    """Today where these statistics are counted: the agencies' own zone, else the deployment's."""
+    return reading.today(motcua().settings.timezone)
 
 
 def _whole_number(name: str, default: int) -> int:
@@ -154,10 +157,11 @@ def _load(group: str | None = None, with_trend: bool = True):
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
-        now = today(s, agency_ids)
+        reading = reader(s, agencies, agency_ids)
+        now = today(reading)
         period, args, errors = chosen_period(now)
-        result = table(s, current_user.id, period, group, agency_ids=agency_ids)
-        months = trend(s, current_user.id, twelve_months(period), agency_ids=agency_ids) if with_trend else []
+        result = table(s, reading, period, group)
+        months = trend(s, reading, twelve_months(period)) if with_trend else []
     scope = {**args, **({"agency_id": agency_ids[0]} if agency_ids else {})}
     return period, args, errors, agencies, agency_ids, group, result, months, scope, now
 
@@ -192,11 +196,12 @@ def dossiers():
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
-        period, args, errors = chosen_period(today(s, agency_ids))
+        reading = reader(s, agencies, agency_ids)
+        period, args, errors = chosen_period(today(reading))
         if errors:
             abort(404)
-        listing = drill_down(s, current_user.id, period, figure, agency_ids=agency_ids,
-                             procedure_ids=[procedure_id] if procedure_id else None, page=page_number())
+        listing = drill_down(s, reading, period, figure, procedure_ids=[procedure_id] if procedure_id else None,
+                             page=page_number())
     back = url_for("statistics.index", **args, **({"agency_id": agency_ids[0]} if agency_ids else {}))
     return render_template("statistics/dossiers.html", listing=listing, figure=figure, period=period, back=back,
                            figure_words=FIGURE_WORDS, pager_args=listing_args())
@@ -299,9 +304,10 @@ def service_indices_page():
         if not agencies:
             abort(404)
         agency_ids = _agency_filter(agencies)
-        now = today(s, agency_ids)
+        reading = reader(s, agencies, agency_ids)
+        now = today(reading)
         period, args, errors = chosen_period(now)
-        result = service_indices(s, current_user.id, period, agency_ids=agency_ids)
+        result = service_indices(s, reading, period)
     scope = {**args, **({"agency_id": agency_ids[0]} if agency_ids else {})}
     return render_template("statistics/indices.html", result=result, period=period, args=args, errors=errors,
                            agencies=agencies, agency_ids=agency_ids, group=None, scope=scope, today=now,

@@ -16,7 +16,8 @@ from webapp.charts import STEP_SEGMENTS, stacked_bars
 from webapp.i18n import current_language
 from webapp.spreadsheets import Share, Sheet, csv_download, xlsx_download
 from webapp.statistics import (
-    FIGURE_WORDS, PERIOD_KINDS, _filename, chosen_period, days_between, download_heading, listing_args, today,
+    FIGURE_WORDS, PERIOD_KINDS, _filename, chosen_period, days_between, download_heading, listing_args, reader,
+    today,
 )
 from webapp.params import page_number
 from webapp.verdicts import VERDICTS
@@ -55,9 +56,10 @@ def _load():
         agency_id = request.args.get("agency_id", type=int) or agencies[0][0]
         if agency_id not in {a for a, _n in agencies}:
             abort(404)
-        now = today(s, [agency_id])
+        reading = reader(s, agencies, [agency_id])
+        now = today(reading)
         period, args, errors = chosen_period(now)
-        result = unit_table(s, current_user.id, period, agency_id)
+        result = unit_table(s, reading, period)
     return period, args, errors, agencies, result, {**args, "agency_id": agency_id}, now
 
 
@@ -86,14 +88,15 @@ def steps():
         agency_id = request.args.get("agency_id", type=int)
         if agency_id not in {a for a, _n in agencies}:
             abort(404)
-        period, args, errors = chosen_period(today(s, [agency_id]))
+        reading = reader(s, agencies, [agency_id])
+        period, args, errors = chosen_period(today(reading))
         if errors:
             abort(404)
-        table = unit_table(s, current_user.id, period, agency_id)
+        table = unit_table(s, reading, period)
         units = {(unit.id if unit else NO_UNIT): unit for unit, _f in table.rows}
         if unit_id is not None and unit_id not in units:
             abort(404)
-        listing = unit_drill_down(s, current_user.id, period, agency_id, figure, unit_id=unit_id, page=page_number())
+        listing = unit_drill_down(s, reading, period, figure, unit_id=unit_id, page=page_number())
     back = url_for("statistics_units.index", **args, agency_id=agency_id)
     return render_template("statistics/unit_steps.html", listing=listing, figure=figure, period=period, back=back,
                            pager_args=listing_args(),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -49,14 +50,45 @@ def readable_agencies(session, user_id: int) -> list[tuple[int, str]]:
     return [tuple(row) for row in session.execute(stmt).all()]
 
 
-def _scope(session, user_id: int, agency_ids: Iterable[int] | None) -> list[int]:
-    readable = [a for a, _name in readable_agencies(session, user_id)]
+@dataclass(frozen=True)
+class Reader:
+    """Whose statistics a request reads, worked out once per request (``reader``): the agencies,
+    within the reader's rights, and the time zone their calendar days are counted in."""
+    agency_ids: tuple[int, ...]
+    zone: str | None  # the agencies' shared zone; None when they do not share one
+
+    def days_of(self, period: Period) -> Period:
+        """The period as calendar days of these agencies: in their own time zone
+        (``agencies.timezone``; timestamps are kept in UTC) when they share one, else in the zone
+        it was given (the deployment's ``MOTCUA_TIMEZONE``). The server's own zone never enters."""
+        return replace(period, zone=self.zone) if self.zone else period
+
+    def today(self, default: str, now: datetime | None = None) -> date:
+        """Today where these statistics are counted (``default``: the deployment's zone): which
+        month is "this month"."""
+        return (now or clock.now()).astimezone(ZoneInfo(self.zone or default)).date()
+
+    @property
+    def agency_id(self) -> int:
+        """The one agency of a reader of one agency's units."""
+        if len(self.agency_ids) != 1:
+            raise ValueError("a unit table reads one agency")
+        return self.agency_ids[0]
+
+
+def reader_of(session, user_id: int, agency_ids: Iterable[int] | None = None, *,
+           readable: list[tuple[int, str]] | None = None) -> Reader:
+    """The reader ``user_id`` of these agencies (None: every agency they may read). ``readable``:
+    ``readable_agencies`` of the same user, when the caller has read it already. Raises NotFound
+    for an agency they may not read."""
+    readable_ids = [a for a, _name in (readable if readable is not None else readable_agencies(session, user_id))]
     if agency_ids is None:
-        return readable
-    wanted = list(agency_ids)
-    if not wanted or not set(wanted) <= set(readable):
-        raise NotFound(*NOT_PERMITTED)
-    return wanted
+        scope = readable_ids
+    else:
+        scope = list(agency_ids)
+        if not scope or not set(scope) <= set(readable_ids):
+            raise NotFound(*NOT_PERMITTED)
+    return Reader(tuple(scope), _shared_zone(session, scope))
 
 
 def _shared_zone(session, agency_ids: Iterable[int] | None) -> str | None:
@@ -71,33 +103,16 @@ def _shared_zone(session, agency_ids: Iterable[int] | None) -> str | None:
     return zones.pop() if len(zones) == 1 else None
 
 
-def in_agency_zone(session, period: Period, agency_ids: Iterable[int]) -> Period:
-    """The period as calendar days of the agencies read: in their own time zone (``agencies.timezone``;
-    timestamps are kept in UTC) when they share one, else in the zone it was given (the
-    deployment's ``MOTCUA_TIMEZONE``). The server's own zone never enters."""
-    zone = _shared_zone(session, list(agency_ids))
-    return replace(period, zone=zone) if zone else period
-
-
-def reading_zone(session, user_id: int, agency_ids: Iterable[int] | None, default: str) -> str:
-    """The zone this reader's statistics of these agencies (None: every agency they may read) are
-    counted in, as ``in_agency_zone`` chooses it: the agencies' shared zone, else ``default`` (the
-    deployment's). Which month is "this month" is read in it."""
-    return _shared_zone(session, _scope(session, user_id, agency_ids)) or default
-
-
 def public_zone(session, default: str) -> str:
     """The zone of the public page's "this month": every agency's when they share one, else
     ``default`` (each agency's days are still its own: ``public_shares``)."""
     return _shared_zone(session, None) or default
 
 
-def table(session, user_id: int, period: Period, group: str, *, agency_ids: Iterable[int] | None = None,
-          now: datetime | None = None) -> Table:
+def table(session, reader: Reader, period: Period, group: str, *, now: datetime | None = None) -> Table:
     """One row per agency (or procedure) with dossiers in the period, by name, and the total."""
-    scope = _scope(session, user_id, agency_ids)
-    period = in_agency_zone(session, period, scope)
-    groups = figures_by(session, period, group, agency_ids=scope, now=now)
+    period = reader.days_of(period)
+    groups = figures_by(session, period, group, agency_ids=list(reader.agency_ids), now=now)
     rows = sorted((TableRow(key, label, f) for (key, label), f in groups.items()), key=lambda r: (r.label, str(r.key)))
     total = Figures()
     for row in rows:
@@ -105,25 +120,19 @@ def table(session, user_id: int, period: Period, group: str, *, agency_ids: Iter
     return Table(group, period, rows, total)
 
 
-def trend(session, user_id: int, months: list[Period], *, agency_ids: Iterable[int] | None = None,
-          now: datetime | None = None) -> list[tuple[Period, Figures]]:
+def trend(session, reader: Reader, months: list[Period], *, now: datetime | None = None) -> list[tuple[Period, Figures]]:
     """The figures of each month (months not begun yet are left out)."""
-    scope = _scope(session, user_id, agency_ids)
-    if months:
-        zone = in_agency_zone(session, months[0], scope).zone
-        months = [replace(month, zone=zone) for month in months]
+    months = [reader.days_of(month) for month in months]
     now = now or clock.now()
     begun = [month for month in months if month.start <= now]
-    return list(zip(begun, figures_by_month(session, begun, agency_ids=scope, now=now)))
+    return list(zip(begun, figures_by_month(session, begun, agency_ids=list(reader.agency_ids), now=now)))
 
 
-def drill_down(session, user_id: int, period: Period, figure: str, *, agency_ids: Iterable[int] | None = None,
-               procedure_ids: Iterable[int] | None = None, now: datetime | None = None, page: int = 1,
-               per_page: int = PER_PAGE) -> Page[Row]:
+def drill_down(session, reader: Reader, period: Period, figure: str, *, procedure_ids: Iterable[int] | None = None,
+               now: datetime | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page[Row]:
     """One page of the dossiers behind a figure, oldest reception first, and how many there are."""
-    scope = _scope(session, user_id, agency_ids)
-    period = in_agency_zone(session, period, scope)
-    chosen = {"agency_ids": scope, "procedure_ids": procedure_ids, "now": now or clock.now()}  # one instant for both
+    period = reader.days_of(period)
+    chosen = {"agency_ids": list(reader.agency_ids), "procedure_ids": procedure_ids, "now": now or clock.now()}  # one instant for both
     return counted_page(count_in(session, period, figure, **chosen),
                         lambda offset, limit: dossiers_in(session, period, figure, offset=offset, limit=limit, **chosen),
                         page, per_page)
@@ -140,11 +149,9 @@ def public_shares(session, period: Period, now: datetime | None = None) -> list[
     return [TableRow(aid, name, groups.get((aid, name), Figures())) for aid, name, _zone in agencies]
 
 
-def service_indices(session, user_id: int, period: Period, *, agency_ids: Iterable[int] | None = None,
-                    now: datetime | None = None) -> Indices:
+def service_indices(session, reader: Reader, period: Period, *, now: datetime | None = None) -> Indices:
     """The Decision 766 indices of the agencies in the reader's scope."""
-    scope = _scope(session, user_id, agency_ids)
-    return indices(session, in_agency_zone(session, period, scope), agency_ids=scope, now=now)
+    return indices(session, reader.days_of(period), agency_ids=list(reader.agency_ids), now=now)
 
 
 @dataclass(frozen=True)
@@ -158,10 +165,10 @@ class UnitTable:
     total: Figures
 
 
-def unit_table(session, user_id: int, period: Period, agency_id: int, *, now: datetime | None = None) -> UnitTable:
-    """Every unit of the agency, with or without steps in the period (a unit with none shows zeros)."""
-    _scope(session, user_id, [agency_id])
-    period = in_agency_zone(session, period, [agency_id])
+def unit_table(session, reader: Reader, period: Period, *, now: datetime | None = None) -> UnitTable:
+    """Every unit of the reader's one agency, with or without steps in the period (a unit with none
+    shows zeros)."""
+    agency_id, period = reader.agency_id, reader.days_of(period)
     by_unit = figures_by_unit(session, period, agency_id, now=now)
     rows: list[tuple[UnitInfo | None, Figures]] = [(u, by_unit.get(u.id, Figures()))
                                                    for u in units_of(session, [agency_id])]
@@ -174,12 +181,11 @@ def unit_table(session, user_id: int, period: Period, agency_id: int, *, now: da
     return UnitTable(agency_id, name, period, rows, total)
 
 
-def unit_drill_down(session, user_id: int, period: Period, agency_id: int, figure: str, *,
-                    unit_id: int | None = None, now: datetime | None = None, page: int = 1,
-                    per_page: int = PER_PAGE) -> Page[StepRow]:
-    """One page of the steps behind a figure of the unit table, and how many there are."""
-    _scope(session, user_id, [agency_id])
-    period = in_agency_zone(session, period, [agency_id])
+def unit_drill_down(session, reader: Reader, period: Period, figure: str, *, unit_id: int | None = None,
+                    now: datetime | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page[StepRow]:
+    """One page of the steps behind a figure of the reader's one agency's unit table, and how many
+    there are."""
+    agency_id, period = reader.agency_id, reader.days_of(period)
     chosen = {"unit_id": unit_id, "now": now or clock.now()}
     return counted_page(count_steps_in(session, period, agency_id, figure, **chosen),
                         lambda offset, limit: steps_in(session, period, agency_id, figure, offset=offset, limit=limit,

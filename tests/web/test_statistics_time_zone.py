@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion
 from engine.statistics import Period
-from engine.statistics.tables import drill_down, public_shares, table, trend
+from engine.statistics.tables import drill_down, public_shares, reader_of, table, trend
 from tests.web.test_statistics_pages import cells
 
 UTC = timezone.utc
@@ -53,11 +53,11 @@ def server_in_new_york(monkeypatch):
 def test_the_tables_count_the_dossier_in_the_agencys_february(demo, late_evening, server_in_new_york):
     admin = demo.users["admin"]
     with demo.motcua.read_session() as s:
-        january = table(s, admin, Period.month(2027, 1, "UTC"), "agency", agency_ids=[demo.commune])
-        february = table(s, admin, Period.month(2027, 2, "UTC"), "agency", agency_ids=[demo.commune])
-        listed = drill_down(s, admin, Period.month(2027, 2, "UTC"), "new", agency_ids=[demo.commune])
-        months = trend(s, admin, Period(datetime(2027, 1, 1).date(), datetime(2027, 2, 28).date(), "UTC").months(),
-                       agency_ids=[demo.commune])
+        commune = reader_of(s, admin, [demo.commune])
+        january = table(s, commune, Period.month(2027, 1, "UTC"), "agency")
+        february = table(s, commune, Period.month(2027, 2, "UTC"), "agency")
+        listed = drill_down(s, commune, Period.month(2027, 2, "UTC"), "new")
+        months = trend(s, commune, Period(datetime(2027, 1, 1).date(), datetime(2027, 2, 28).date(), "UTC").months())
         public = {row.label: row.figures for row in public_shares(s, Period.month(2027, 2, "UTC"))}
     assert january.total["received"] == 0
     assert (february.total["received"], february.total["new"]) == (1, 1)
@@ -114,3 +114,20 @@ def test_agencies_in_several_zones_read_this_month_in_the_deployments_zone(brows
     admin = browser("admin")
     assert "Từ ngày 01/01/2026 đến ngày 31/01/2026" in admin.text("/statistics")
     assert "Từ ngày 01/02/2026 đến ngày 28/02/2026" in admin.text(f"/statistics?agency_id={demo.commune}")
+
+
+@pytest.mark.parametrize("page", ["/statistics", "/statistics/indices", "/statistics/units",
+                                  "/statistics/dossiers?figure=new", "/statistics/units/steps?figure=received"])
+def test_a_page_reads_whose_statistics_and_their_zone_once(browser, demo, app, page):
+    """The page, "this month" and each table of it (figures, trend) read the reader's agencies and
+    their time zone once per request; each table read them again."""
+    from tests.web.test_tasks import statements_sent
+    leader = browser("lanhdao")
+    url = page + (f"&agency_id={demo.commune}" if "steps" in page else "")
+    leader.text(url)  # the header's own reads warm up, as on any page
+    with statements_sent(app.extensions["motcua"].db) as sent:
+        assert leader.get(url).status_code == 200
+    zones = [s for s in sent if "SELECT DISTINCT agencies.timezone" in s]  # the agencies' shared zone
+    rights = [s for s in sent if "FROM agencies" in s and "memberships" in s and "agencies.name" in s]
+    assert len(zones) == 1, zones
+    assert len(rights) == 1, rights
