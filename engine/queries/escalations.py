@@ -81,8 +81,8 @@ def open_count(session, agency_ids: list[int] | None = None) -> int:
 def escalations_page(session, user_id: int, *, page: int = 1, per_page: int = PER_PAGE,
                      now: datetime | None = None) -> Page[EscalationRow]:
     """One page of ``open_escalations`` and how many there are. The database orders and cuts the
-    pages (unacknowledged, severe, earliest due first); lateness in working time refines the order
-    within a page."""
+    pages: unacknowledged first, then severe, then earliest due (the longest late), so page 2
+    continues page 1."""
     agencies = supervised_agencies(session, user_id)
     return counted_page(open_count(session, agencies) if agencies else 0,
                         lambda offset, limit: open_escalations(session, user_id, now=now, offset=offset, limit=limit),
@@ -110,7 +110,10 @@ def open_escalations(session, user_id: int, *, now: datetime | None = None, offs
         .outerjoin(holder, holder.id == WorkItem.assignee_id)
         .outerjoin(acknowledger, acknowledger.id == Escalation.acknowledged_by_id)
         .where(Escalation.agency_id.in_(agencies), still_open())
-        # The database picks the most urgent `limit` rows; lateness refines the order below.
+        # The one order of the list, pages included. Earliest due is the longest late: how late,
+        # in working time (below), follows the due date on an agency's calendar; re-sorting a page
+        # by it reordered only ties and rows of agencies on different calendars, and made the
+        # order of a page disagree with the order of the pages.
         .order_by(Escalation.acknowledged_at.is_not(None), severity, due.asc(), Escalation.created_at.desc(),
                   Escalation.id.desc())
         .offset(offset).limit(limit)).all()
@@ -122,6 +125,4 @@ def open_escalations(session, user_id: int, *, now: datetime | None = None, offs
             calendars[agency_id] = calendar_for(session, session.get(Agency, agency_id))
         late_by = calendars[agency_id].working_time_between(due_at, now)
         result.append(EscalationRow(*row[:11], due_at, row[12], row[13], row[14], late_by))
-    result.sort(key=lambda r: (r.acknowledged_at is not None, r.level not in SEVERE, -r.late_by,
-                               -r.created_at.timestamp(), -r.id))
     return result

@@ -115,3 +115,26 @@ def test_a_list_of_one_page_is_counted_in_the_singular(browser, demo, language, 
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
     assert said in leader.text(WITHIN + "&page=9")
+
+
+def test_the_escalations_order_is_the_same_on_a_page_and_across_pages(browser, demo, frozen_clock):
+    """Two dossiers due on a Saturday, outside office hours, are equally late in working time on
+    Monday. The page re-sorted its rows by that lateness, then newest flagged first, so it showed
+    the one due at 11:00 before the one due at 10:00, while the pages were cut earliest due first."""
+    from engine.models import Escalation
+    frozen_clock.current = at(30, 10)  # Monday 10:00
+    with demo.motcua.uow() as uow:
+        s = uow.session
+        version = s.scalar(select(func.max(ProcedureVersion.id)).join(Procedure)
+                           .where(Procedure.key == "dang_ky_ket_hon"))
+        for code, due, flagged in (("S10", at(28, 10), at(27, 9)), ("S11", at(28, 11), at(27, 10))):
+            dossier = Dossier(code=code, agency_id=demo.commune, procedure_version_id=version, status=4, channel=1,
+                              applicant_name=f"Người nộp {code}", received_at=at(2), original_due_at=due, due_at=due,
+                              supplement_count=0, workflow_state="", serializer_version="")
+            s.add(dossier)
+            s.flush()
+            s.add(Escalation(dedupe_key=f"test-{code}", level="will_be_late", dossier_id=dossier.id,
+                             agency_id=demo.commune, due_at=due, created_at=flagged))
+        uow.commit()
+    page = browser("giamsat").text("/supervise")
+    assert codes(page) == ["S10", "S11"]
