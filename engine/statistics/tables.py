@@ -52,7 +52,7 @@ def readable_agencies(session, user_id: int) -> list[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class Reader:
-    """Whose statistics a request reads, worked out once per request (``reader``): the agencies,
+    """Whose statistics a request reads, worked out once per request (``reader_of``): the agencies,
     within the reader's rights, and the time zone their calendar days are counted in."""
     agency_ids: tuple[int, ...]
     zone: str | None  # the agencies' shared zone; None when they do not share one
@@ -77,7 +77,7 @@ class Reader:
 
 
 def reader_of(session, user_id: int, agency_ids: Iterable[int] | None = None, *,
-           readable: list[tuple[int, str]] | None = None) -> Reader:
+              readable: list[tuple[int, str]] | None = None) -> Reader:
     """The reader ``user_id`` of these agencies (None: every agency they may read). ``readable``:
     ``readable_agencies`` of the same user, when the caller has read it already. Raises NotFound
     for an agency they may not read."""
@@ -120,7 +120,8 @@ def table(session, reader: Reader, period: Period, group: str, *, now: datetime 
     return Table(group, period, rows, total)
 
 
-def trend(session, reader: Reader, months: list[Period], *, now: datetime | None = None) -> list[tuple[Period, Figures]]:
+def trend(session, reader: Reader, months: list[Period], *,
+          now: datetime | None = None) -> list[tuple[Period, Figures]]:
     """The figures of each month (months not begun yet are left out)."""
     months = [reader.days_of(month) for month in months]
     now = now or clock.now()
@@ -128,11 +129,13 @@ def trend(session, reader: Reader, months: list[Period], *, now: datetime | None
     return list(zip(begun, figures_by_month(session, begun, agency_ids=list(reader.agency_ids), now=now)))
 
 
-def drill_down(session, reader: Reader, period: Period, figure: str, *, procedure_ids: Iterable[int] | None = None,
-               now: datetime | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page[Row]:
+def drill_down(session, reader: Reader, period: Period, figure: str, *,
+               procedure_ids: Iterable[int] | None = None, now: datetime | None = None, page: int = 1,
+               per_page: int = PER_PAGE) -> Page[Row]:
     """One page of the dossiers behind a figure, oldest reception first, and how many there are."""
     period = reader.days_of(period)
-    chosen = {"agency_ids": list(reader.agency_ids), "procedure_ids": procedure_ids, "now": now or clock.now()}  # one instant for both
+    # One instant for the count and the page.
+    chosen = {"agency_ids": list(reader.agency_ids), "procedure_ids": procedure_ids, "now": now or clock.now()}
     return counted_page(count_in(session, period, figure, **chosen),
                         lambda offset, limit: dossiers_in(session, period, figure, offset=offset, limit=limit, **chosen),
                         page, per_page)
