@@ -92,7 +92,7 @@ def _card():
     ([{"field": "b", "op": "<=", "to": "$today"}], "only a date field",
      "chỉ trường ngày (format date) mới so sánh được với „$today”; trường «b» không phải trường ngày."),
     ([{"field": "a", "op": "<=", "to": "b", "why": "x"}], "an object with field",
-     "Quy tắc x-compare thứ 1 phải là một đối tượng gồm field, op, to và có thể thêm message."),
+     "Quy tắc x-compare thứ 1 phải là một đối tượng gồm field, op, to và có thể thêm message và message_en."),
 ])
 def test_a_malformed_comparison_is_reported_by_validate(rules, words, vi):
     """In English for ``validate``, in Vietnamese for the editor's page (which showed the English)."""

@@ -66,7 +66,7 @@ def show(dossier_id: int):
         result = result_queries.result_of(s, dossier_id)
         may_issue_result = result_queries.may_issue(s, current_user.id, page.dossier.agency_id)
         hand_offs = stuck_hand_offs(s, dossier_id)
-        results = recorded_results(s, dossier_id, motcua().settings.catalogue_dir)
+        results = recorded_results(s, dossier_id, motcua().settings.catalogue_dir, current_language())
         pay = dossier_payments(s, dossier_id, motcua().settings.catalogue_dir)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
                            slip=slip, endings=endings, supplements=supplements, result=result,

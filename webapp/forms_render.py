@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from engine.procedures.form_language import english_errors, in_language
 from webapp import days
+from webapp.i18n import current_language
 
 # A string longer than this is text to write, not a value to type: a textarea.
 TEXTAREA_FROM = 255
@@ -97,14 +99,17 @@ def _attrs(prop: Mapping, kind: str, widget: str) -> dict[str, object]:
 
 def fields(schema: Mapping | None, values: Mapping | None = None,
            errors: Mapping[str, list[str]] | None = None) -> list[Field]:
-    """The fields of a form, in schema order.
+    """The fields of a form, in schema order, in the page's language (the form's English texts on
+    an English page, engine/procedures/form_language.py).
 
     ``values`` are what the officer typed (a re-render after refused data keeps them exactly);
     without them, the schema's defaults fill the fields.
     """
     if not schema:
         return []
-    errors = errors or {}
+    language = current_language()
+    errors = english_errors(schema, errors or {}) if language == "en" else (errors or {})
+    schema = in_language(schema, language)
     required = set(schema.get("required", []))
     required_when = _required_when(schema)
     result = []
@@ -147,6 +152,11 @@ def _required_when(schema: Mapping) -> dict[str, str]:
         parts.append(_("Bắt buộc khi „%(field)s” là: %(choices)s.", field=field_label, choices=" / ".join(labels)))
     note = " ".join(parts)
     return {name: note for name in then["required"] if name not in set(schema.get("required", []))}
+
+
+def title(schema: Mapping | None) -> str:
+    """The form's own title in the page's language ("" when it has none)."""
+    return (in_language(schema, current_language()) or {}).get("title") or ""
 
 
 def form_errors(schema: Mapping | None, errors: Mapping[str, list[str]] | None) -> list[str]:

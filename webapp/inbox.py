@@ -17,6 +17,7 @@ from engine.queries.tasks import task_view
 from webapp import forms_render, motcua
 from webapp.auth import header, safe_next
 from webapp.errors import on_form_invalid
+from webapp.i18n import current_language
 from webapp.params import page_number
 
 bp = Blueprint("inbox", __name__)
@@ -46,10 +47,11 @@ def index():
 def render_task(item_id: int, *, values=None, errors=None, reason="", reason_errors=None,
                 supplement_values=None, supplement_errors=None):
     with motcua().read_session() as s:
-        view = task_view(s, current_user.id, item_id, motcua().settings.catalogue_dir)
+        view = task_view(s, current_user.id, item_id, motcua().settings.catalogue_dir, current_language())
         supplement = supplement_context(s, current_user.id, item_id)
     return render_template(
         "inbox/task.html", view=view, fields=forms_render.fields(view.form, values, errors),
+        form_title=forms_render.title(view.form),
         form_errors=forms_render.form_errors(view.form, errors),
         reason=reason, reason_errors=(reason_errors or {}).get("reason", []), supplement=supplement,
         supplement_values=supplement_values or MultiDict(), supplement_errors=supplement_errors or {})

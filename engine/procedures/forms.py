@@ -26,6 +26,7 @@ from jsonschema.exceptions import SchemaError
 
 from engine import clock, contact
 from engine.errors import FormInvalid
+from engine.procedures import form_language
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Stored as yyyy-mm-dd; people type and read dd/mm/yyyy (the web converts, webapp/days.py).
@@ -59,7 +60,7 @@ def check_schema(schema) -> tuple[str, str] | None:
     if bad:
         return (f"reserved field name(s): {', '.join(bad)}",
                 f"Tên trường {', '.join(bad)} do hệ thống dành riêng: hãy đặt tên khác.")
-    return _compare_problem(schema)
+    return _compare_problem(schema) or form_language.problem(schema)
 
 
 def _schema_error(exc: SchemaError) -> tuple[str, str]:
@@ -115,9 +116,11 @@ def _compare_problem(schema) -> tuple[str, str] | None:
         return (f"{COMPARE} must be a list of rules",
                 f'{COMPARE} phải là một danh sách quy tắc, ví dụ [{{"field": "death_date", "op": "<=", "to": "$today"}}].')
     for number, rule in enumerate(rules, start=1):
-        if not isinstance(rule, dict) or set(rule) - {"field", "op", "to", "message"}:
-            return (f"{COMPARE} rule {number}: an object with field, op, to and optionally message",
-                    f"Quy tắc {COMPARE} thứ {number} phải là một đối tượng gồm field, op, to và có thể thêm message.")
+        if not isinstance(rule, dict) or set(rule) - {"field", "op", "to", "message", form_language.MESSAGE_EN}:
+            return (f"{COMPARE} rule {number}: an object with field, op, to and optionally message and "
+                    f"{form_language.MESSAGE_EN}",
+                    f"Quy tắc {COMPARE} thứ {number} phải là một đối tượng gồm field, op, to và có thể thêm message "
+                    f"và {form_language.MESSAGE_EN}.")
         field = rule.get("field")
         if field not in fields:
             return (f"{COMPARE} rule {number}: field '{field}' is not in the form",

@@ -1,5 +1,6 @@
 """A dossier's case data as an officer reads it: what reception and earlier steps recorded and
-what partner agencies sent, labelled with the titles of the procedure's forms.
+what partner agencies sent, labelled with the titles of the procedure's forms (their English
+titles for an English reader, where the forms have them).
 
 The workflow data holds values under the forms' field names (``child_name``) and received
 messages under their variable (``tax_notice``). Labels come from, in order: the title of that
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from engine.procedures.form_language import in_language
 from engine.supplements import FLAG
 
 
@@ -54,10 +56,12 @@ class _Labels:
         return Datum(label, value)
 
 
-def case_data(manifest: dict, forms: dict, data: dict, intake: dict | None = None) -> list[Datum]:
+def case_data(manifest: dict, forms: dict, data: dict, intake: dict | None = None, language: str = "vi") -> list[Datum]:
     """The entries of ``data`` (a task's workflow data) in the order they were recorded; ``intake``
-    is the procedure's online intake schema, if it has one."""
-    own = _Labels([*forms.values(), intake])
+    is the procedure's online intake schema, if it has one. Labelled in ``language`` where the
+    forms give their English (engine/procedures/form_language.py)."""
+    forms = {name: in_language(form, language) for name, form in forms.items()}
+    own = _Labels([*forms.values(), in_language(intake, language)])
     received = manifest.get("message_variables", {})
     entries = []
     for name, value in data.items():

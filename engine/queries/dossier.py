@@ -227,9 +227,9 @@ def receipt(session, user_id: int, dossier_id: int) -> Receipt:
                    time_limit=limit, no_time_limit=has_no_time_limit(manifest))
 
 
-def recorded_results(session, dossier_id: int, catalogue_dir: Path | None = None) -> list:
+def recorded_results(session, dossier_id: int, catalogue_dir: Path | None = None, language: str = "vi") -> list:
     """What reception, the steps and partner agencies recorded on the dossier (the register
-    number, the insurance card…), labelled as the task pages label it: the data of its latest step,
+    number, the insurance card…), labelled as the task pages label it (in ``language``): the data of its latest step,
     which carries everything recorded before it. Empty for a dossier without a workflow."""
     from engine.queries.case_data import case_data
     from engine.runtime.host import step_data
@@ -240,4 +240,4 @@ def recorded_results(session, dossier_id: int, catalogue_dir: Path | None = None
     dossier = session.get(Dossier, dossier_id)
     version = dossier.procedure_version
     return case_data(version.manifest, version.forms, step_data(session, dossier, task_id),
-                     intake_schema(catalogue_dir, version.procedure.key))
+                     intake_schema(catalogue_dir, version.procedure.key), language)

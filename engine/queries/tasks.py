@@ -61,8 +61,10 @@ def may_see(session, user_id: int, item: WorkItem) -> bool:
             or has_role(session, user_id, item.agency_id, SUPERVISOR))
 
 
-def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | None = None) -> TaskView:
-    """The step's page; ``catalogue_dir`` gives the titles of an online submission's fields."""
+def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | None = None,
+              language: str = "vi") -> TaskView:
+    """The step's page; ``catalogue_dir`` gives the titles of an online submission's fields; the
+    recorded data is labelled in ``language``."""
     item = session.get(WorkItem, work_item_id)
     if item is None or not may_see(session, user_id, item):
         # The same answer for "no such task" and "not yours": a URL reveals nothing.
@@ -87,7 +89,7 @@ def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | No
         form=completion_form(version.forms.get(form_name) if form_name else None, step),
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
         dossier=summary, data=case_data(version.manifest, version.forms, step_data(session, dossier, item.task_id),
-                                        intake_schema(catalogue_dir, version.procedure.key)),
+                                        intake_schema(catalogue_dir, version.procedure.key), language),
         documents=documents_of(session, dossier.id), history=history,
         people=people_in(session, history))
 

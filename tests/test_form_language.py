@@ -1,0 +1,141 @@
+"""A form in its reader's language: the English texts beside the Vietnamese ones (x-title-en,
+x-description-en, message_en), how they are checked, and that they change nothing stored."""
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.errors import FormInvalid
+from engine.procedures.form_language import english_errors, in_language
+from engine.procedures.forms import check_schema, validate_form
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FORM = {
+    "type": "object",
+    "title": "Thẩm định hồ sơ", "x-title-en": "Appraisal of the dossier",
+    "required": ["decision"],
+    "properties": {
+        "decision": {"title": "Kết quả thẩm định", "x-title-en": "Appraisal result", "type": "string",
+                     "description": "Chọn một kết quả.", "x-description-en": "Choose one result.",
+                     "oneOf": [{"const": "approve", "title": "Đủ điều kiện", "x-title-en": "Eligible"},
+                               {"const": "refuse", "title": "Không đủ điều kiện"}]},
+        "issued_on": {"title": "Ngày cấp", "x-title-en": "Date of issue", "type": "string", "format": "date"},
+        "valid_to": {"title": "Có giá trị đến", "type": "string", "format": "date"},
+    },
+    "x-compare": [
+        {"field": "valid_to", "op": ">=", "to": "issued_on"},
+        {"field": "issued_on", "op": "<=", "to": "$today", "message": "Ngày cấp không được sau hôm nay.",
+         "message_en": "The date of issue cannot be after today."},
+    ],
+}
+
+
+def test_an_english_reader_gets_each_english_text_and_the_vietnamese_where_there_is_none():
+    before = copy.deepcopy(FORM)
+    shown = in_language(FORM, "en")
+    assert shown["title"] == "Appraisal of the dossier"
+    decision = shown["properties"]["decision"]
+    assert decision["title"] == "Appraisal result" and decision["description"] == "Choose one result."
+    assert [c["title"] for c in decision["oneOf"]] == ["Eligible", "Không đủ điều kiện"]
+    assert shown["properties"]["valid_to"]["title"] == "Có giá trị đến"  # no English given
+    assert shown["x-compare"][1]["message"] == "The date of issue cannot be after today."
+    assert FORM == before  # a deployed version's form is shared: never changed in place
+
+
+def test_a_vietnamese_reader_gets_the_form_as_written():
+    assert in_language(FORM, "vi") is FORM
+    assert in_language(None, "en") is None
+
+
+def test_the_english_texts_change_nothing_that_is_validated_or_stored():
+    plain = json.loads(json.dumps(FORM))
+    for form in (plain, {k: v for k, v in plain.items() if k != "x-title-en"}):
+        assert check_schema(form) is None
+    data = {"decision": "approve", "issued_on": "2026-11-02", "valid_to": "2027-11-02"}
+    assert validate_form(FORM, data, today=date(2026, 12, 3)) == data
+    with pytest.raises(FormInvalid) as refused:
+        validate_form(FORM, {"decision": "maybe"}, today=date(2026, 12, 3))
+    assert refused.value.field_errors == {"decision": ["Giá trị không nằm trong danh sách cho phép."]}
+
+
+def test_a_broken_rule_reads_in_english_with_the_english_title_and_message():
+    with pytest.raises(FormInvalid) as refused:
+        validate_form(FORM, {"decision": "approve", "issued_on": "2026-12-04", "valid_to": "2026-01-01"},
+                      today=date(2026, 12, 3))
+    errors = refused.value.field_errors
+    assert errors == {"valid_to": ["Không được trước «Ngày cấp»."], "issued_on": ["Ngày cấp không được sau hôm nay."]}
+    # What the web layer shows once the catalogue has put its own sentences in English.
+    assert english_errors(FORM, {"valid_to": ["Must not be before «Ngày cấp»."], **{
+        "issued_on": errors["issued_on"]}}) == {
+        "valid_to": ["Must not be before «Date of issue»."],
+        "issued_on": ["The date of issue cannot be after today."]}
+
+
+@pytest.mark.parametrize("where, value, en, vi", [
+    ("form", "", "x-title-en of the form must be a text that is not empty",
+     "Khóa x-title-en của biểu mẫu phải là một câu văn bản (chuỗi) không rỗng."),
+    ("field", 5, "x-title-en of field 'decision' must be a text",
+     "Khóa x-title-en của trường «decision» phải là một câu văn bản"),
+    ("choice", "Eligible\nor not", "x-title-en of field 'decision' must be one line of at most 500 characters",
+     "Khóa x-title-en của trường «decision» phải là một dòng văn bản, tối đa 500 ký tự"),
+    ("description", "x" * 501, "x-description-en of field 'decision' must be one line",
+     "Khóa x-description-en của trường «decision» phải là một dòng văn bản"),
+    ("rule", ["Sai"], "x-compare rule 2: message_en must be a text",
+     "Quy tắc x-compare thứ 2: khóa message_en phải là một câu văn bản"),
+])
+def test_an_english_text_that_is_not_one_line_of_text_is_refused_in_both_languages(where, value, en, vi):
+    form = copy.deepcopy(FORM)
+    target = {"form": (form, "x-title-en"), "field": (form["properties"]["decision"], "x-title-en"),
+              "choice": (form["properties"]["decision"]["oneOf"][0], "x-title-en"),
+              "description": (form["properties"]["decision"], "x-description-en"),
+              "rule": (form["x-compare"][1], "message_en")}[where]
+    target[0][target[1]] = value
+    said_en, said_vi = check_schema(form)
+    assert said_en.endswith(en) or en in said_en
+    assert said_vi.startswith(vi)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=600),
+                       st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.text(max_size=3))))
+def test_any_value_of_an_english_text_is_either_shown_or_refused_with_a_reason(value):
+    form = copy.deepcopy(FORM)
+    form["properties"]["decision"]["x-title-en"] = value
+    problem = check_schema(form)
+    if problem is None:
+        assert in_language(form, "en")["properties"]["decision"]["title"] == value
+    else:
+        assert "x-title-en" in problem[0] and "x-title-en" in problem[1]
+
+
+def _titled(node, where=""):
+    """Every object of a form that carries a title, a description or a rule message, and where."""
+    if isinstance(node, dict):
+        if "title" in node or "description" in node or "message" in node:
+            yield where, node
+        for key, value in node.items():
+            yield from _titled(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _titled(value, f"{where}/{i}")
+
+
+@pytest.mark.parametrize("path", sorted([*ROOT.glob("workflows/forms/*.json"), *ROOT.glob("workflows/catalogue/intake/*.json")]),
+                         ids=lambda p: p.name)
+def test_every_shipped_form_reads_english_on_an_english_page(path):
+    """The forms the procedures ship with: each text has its English, so an English page shows no
+    Vietnamese label."""
+    form = json.loads(path.read_text(encoding="utf-8"))
+    assert check_schema(form) is None
+    missing = [where + "/" + key for where, node in _titled(form)
+               for key, english in (("title", "x-title-en"), ("description", "x-description-en"),
+                                    ("message", "message_en"))
+               if key in node and isinstance(node[key], str) and not node.get(english)]
+    assert missing == []
