@@ -156,6 +156,23 @@ def test_the_form_preview_is_the_task_pages_field_markup(browser, demo):
     assert bad.status_code == 422 and bad.get_json()["problems"]
 
 
+def test_the_form_preview_shows_the_english_texts_on_an_english_page_and_refuses_a_broken_one(browser, demo):
+    modeller = browser("thietke")
+    modeller.post("/language", {"locale": "en"})
+    schema = {"type": "object", "properties": {"opinion": {"title": "Ý kiến", "x-title-en": "Opinion", "type": "string"}}}
+    answer = post_json(modeller, "/procedures/form-preview", {"schema": schema}).get_json()
+    assert answer["problems"] == [] and '<label for="f-opinion">Opinion</label>' in answer["html"]
+    schema["properties"]["opinion"]["x-title-en"] = "Opinion\nof the leader"
+    refused = post_json(modeller, "/procedures/form-preview", {"schema": schema})
+    assert refused.status_code == 422
+    assert refused.get_json()["problems"] == ["x-title-en of field 'opinion' must be one line of at most 500 "
+                                              "characters, without control characters"]
+    modeller.post("/language", {"locale": "vi"})
+    refused = post_json(modeller, "/procedures/form-preview", {"schema": schema}).get_json()
+    assert refused["problems"] == ["Khóa x-title-en của trường «opinion» phải là một dòng văn bản, tối đa 500 ký tự, "
+                                   "không có ký tự điều khiển."]
+
+
 def test_a_new_procedure_starts_from_a_diagram_that_validates(browser, demo):
     modeller = browser("thietke")
     assert "Soạn thủ tục mới" in modeller.text("/procedures")
