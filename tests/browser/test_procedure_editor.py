@@ -75,6 +75,19 @@ def test_edit_check_and_publish_in_the_browser(officer, live_server, demo):
     expect(page.get_by_text("sửa trường")).to_be_visible()
 
 
+def test_a_new_form_reads_in_both_languages_from_the_start(officer, live_server, demo):
+    """A new form's first field carries its English title, which the preview shows on an English
+    page: the modeller sees how the keyword is written."""
+    page = officer("thietke")
+    page.get_by_role("button", name="English").click()
+    open_editor(page)
+    page.get_by_label("New form file name").fill("y_kien.json")
+    page.get_by_role("button", name="Create form").click()
+    expect(page.locator("#form-preview")).to_have_attribute("data-rendered", "y_kien.json")
+    expect(page.locator("#form-preview label[for=f-ghi_chu]")).to_have_text("Note")
+    assert '"x-title-en": "Note"' in page.locator("#form-schema").input_value()
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_procedures_pages_fit_the_screen(chromium, live_server, demo, width):
     context = chromium.new_context(base_url=live_server, locale="vi-VN", viewport={"width": width, "height": 800})

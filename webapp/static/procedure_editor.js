@@ -266,7 +266,9 @@
     var input = document.getElementById("form-new-name"), name = input.value.trim();
     if (!/^[A-Za-z0-9_\-]+\.json$/.test(name) || forms[name]) { input.setAttribute("aria-invalid", "true"); return; }
     input.removeAttribute("aria-invalid");
-    forms[name] = { type: "object", properties: { ghi_chu: { type: "string", title: "Ghi chú" } }, additionalProperties: false };
+    // A new form shows the modeller how a field reads in both languages (docs/MODELLING.md, "Forms").
+    forms[name] = { type: "object", properties: { ghi_chu: { type: "string", title: "Ghi chú", "x-title-en": "Note" } },
+                    additionalProperties: false };
     edited[name] = true; pickForm(name); if (current) { show(current); }
   });
 
