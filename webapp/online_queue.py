@@ -7,9 +7,11 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from engine.procedures import catalogue
+from engine.procedures.form_language import in_language
 from engine.queries.online import file_for_officer, online_queue
 from webapp import motcua
 from webapp.citizen.apply import send_stored
+from webapp.i18n import current_language
 
 bp = Blueprint("online_queue", __name__)
 
@@ -28,8 +30,9 @@ def index():
             for f in item.files:
                 s.expunge(f)
     entries = catalogue.load(motcua().settings.catalogue_dir)
+    language = current_language()
     titles = {key: {name: prop.get("title", name) for name, prop in
-                    (entry.get("intake_schema") or {}).get("properties", {}).items()}
+                    (in_language(entry.get("intake_schema"), language) or {}).get("properties", {}).items()}
               for key, entry in entries.items()}
     return render_template("reception/online_queue.html", queue=queue, titles=titles)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from engine import commands
-from engine.commands.reception import Applicant
 from sqlalchemy import select
 
+from engine import commands
+from engine.commands.reception import Applicant
 from engine.models import AuditEvent, Dossier
-from tests.web.conftest import open_item, page_text
-from tests.web.test_citizen_online_submission import URL, app, citizen  # noqa: F401 (fixtures)
+from tests.web.conftest import Browser, open_item, page_text
+from tests.web.test_citizen_online_submission import URL, app, citizen, submit_complete  # noqa: F401 (fixtures)
 
 
 def test_an_officer_reads_the_step_form_in_the_page_language(browser, receive_dossier):
@@ -78,3 +78,13 @@ def test_a_citizen_reads_the_intake_form_in_the_page_language(citizen):
     assert re.search(r'<label for="f-bride_name">Bride\'s full name', page)
     assert '<label for="f-first_marriage">First marriage for both partners</label>' in page
     assert "tên bên nữ" not in page
+
+
+def test_the_counter_reads_an_online_declaration_in_the_page_language(app, citizen):
+    assert submit_complete(citizen()).status_code == 302
+    officer = Browser(app)
+    officer.login("tiepnhan")
+    assert re.search(r"<dt>Họ, chữ đệm, tên bên nữ</dt><dd>Lê Thị Cúc</dd>", officer.text("/reception/online"))
+    officer.post("/language", {"locale": "en"})
+    queue = officer.text("/reception/online")
+    assert re.search(r"<dt>Bride's full name</dt><dd>Lê Thị Cúc</dd>", queue) and "tên bên nữ" not in queue
