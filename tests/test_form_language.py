@@ -102,6 +102,14 @@ def test_an_english_text_that_is_not_one_line_of_text_is_refused_in_both_languag
     assert said_vi.startswith(vi)
 
 
+def test_an_english_message_beside_no_message_is_refused():
+    form = copy.deepcopy(FORM)
+    del form["x-compare"][1]["message"]
+    assert check_schema(form) == (
+        "x-compare rule 2: message_en is the English of a message, and the rule has none",
+        "Quy tắc x-compare thứ 2: khóa message_en là bản tiếng Anh của message, nhưng quy tắc chưa có message.")
+
+
 @settings(max_examples=200, deadline=None)
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=600),
                        st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.text(max_size=3))))

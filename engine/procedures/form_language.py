@@ -46,7 +46,13 @@ def problem(schema: dict) -> tuple[str, str] | None:
                 return f"{key} of {where_en} must be {said[0]}", f"Khóa {key} của {where_vi} phải là {said[1]}"
     rules = schema.get("x-compare")
     for number, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
-        if isinstance(rule, dict) and MESSAGE_EN in rule and (said := _text_problem(rule[MESSAGE_EN])):
+        if not isinstance(rule, dict) or MESSAGE_EN not in rule:
+            continue
+        if "message" not in rule:  # the officer is told the rule's own sentence: nothing to translate
+            return (f"x-compare rule {number}: {MESSAGE_EN} is the English of a message, and the rule has none",
+                    f"Quy tắc x-compare thứ {number}: khóa {MESSAGE_EN} là bản tiếng Anh của message, nhưng quy "
+                    "tắc chưa có message.")
+        if said := _text_problem(rule[MESSAGE_EN]):
             return (f"x-compare rule {number}: {MESSAGE_EN} must be {said[0]}",
                     f"Quy tắc x-compare thứ {number}: khóa {MESSAGE_EN} phải là {said[1]}")
     return None
