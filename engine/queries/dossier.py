@@ -229,8 +229,9 @@ def receipt(session, user_id: int, dossier_id: int) -> Receipt:
 
 def recorded_results(session, dossier_id: int, catalogue_dir: Path | None = None, language: str = "vi") -> list:
     """What reception, the steps and partner agencies recorded on the dossier (the register
-    number, the insurance card…), labelled as the task pages label it (in ``language``): the data of its latest step,
-    which carries everything recorded before it. Empty for a dossier without a workflow."""
+    number, the insurance card…), labelled as the task pages label it (in ``language``): the data
+    of its latest step, which carries everything recorded before it. Empty for a dossier without
+    a workflow."""
     from engine.queries.case_data import case_data
     from engine.runtime.host import step_data
     task_id = session.execute(select(WorkItem.task_id).where(
