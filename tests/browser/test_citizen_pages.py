@@ -108,6 +108,22 @@ def test_a_citizen_signs_in_with_a_mailed_code_and_fills_in_their_details(citize
 
 
 @pytest.mark.parametrize("width", [1280, 390])
+def test_a_citizen_reading_english_fills_in_the_declaration_in_english(citizen_page, demo, smtp, width):
+    page = citizen_page(width)
+    sign_in_by_mail(page, demo, smtp)
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("button", name="English").click()
+    page.goto("/thu-tuc/dang_ky_ket_hon/nop")
+    page.get_by_label("Bride's full name").fill("Lê Thị Cúc")
+    page.get_by_role("button", name="Save draft").click()
+    assert page.get_by_label("Bride's full name").input_value() == "Lê Thị Cúc"
+    main = page.locator("main").inner_text()
+    assert "Groom's personal identification number" in main and "bên nữ" not in main
+    assert serious_violations(page) == [] and horizontal_overflow(page) == 0
+
+
+@pytest.mark.parametrize("width", [1280, 390])
 def test_a_citizen_submits_online_and_the_counter_sees_it(citizen_page, officer, demo, smtp, width):
     page = citizen_page(width)
     sign_in_by_mail(page, demo, smtp)
