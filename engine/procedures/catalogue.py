@@ -9,6 +9,9 @@ what only a reader needs, in Vietnamese and English:
 - ``online_level``: ``full`` (submitted, paid and received online) or ``partial`` (submitted
   online, the result collected at the counter);
 - ``documents_en``: English names of the required documents (the diagram names them in Vietnamese);
+- ``steps_en``: English names of the diagram's steps, by their Vietnamese name (an English page
+  shows them wherever a step is named: the inbox, the task and dossier pages, the history, the
+  citizen's tracking page);
 - ``forms``: blank forms to download, ``{"id", "document", "title", "fields": [{"vi", "en"}]}``;
 - ``intake`` (optional): the file name, under ``intake/``, of the JSON Schema a citizen fills in to
   submit online; a procedure without one is described but not submitted online.
@@ -23,6 +26,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from engine import contact
 
 ONLINE_LEVELS = ("full", "partial")
 _TEXT_KEYS = ("name", "field", "purpose", "who")
@@ -46,6 +51,11 @@ def problems(entry) -> list[str]:
     names = entry.get("documents_en", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         found.append("documents_en: a map from the Vietnamese document name to its English name")
+    steps = entry.get("steps_en", {})
+    if not isinstance(steps, dict) or not all(isinstance(v, str) and v.strip() and not contact.text_problem(v, 255)
+                                              for v in steps.values()):
+        found.append("steps_en: a map from the Vietnamese step name to its English name (one line, at most 255 "
+                     "characters)")
     forms = entry.get("forms", [])
     if not isinstance(forms, list):
         return found + ["forms must be a list"]
@@ -103,10 +113,26 @@ def _load(directory: str, stamp: tuple) -> dict[str, dict]:
 
 def load(directory: Path) -> dict[str, dict]:
     """The valid entries by procedure key; re-read when a file changes (its name, size or time)."""
-    directory = Path(directory)
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.json"))) \
+    return _load(str(directory), _stamp(Path(directory)))
+
+
+def _stamp(directory: Path) -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.json"))) \
         if directory.is_dir() else ()
-    return _load(str(directory), stamp)
+
+
+def english_step_names(directory: Path | None) -> dict[str, str]:
+    """Every published procedure's ``steps_en``, in one map from the Vietnamese step name to its
+    English (a step is named by its text wherever it is shown: the work item and the history keep
+    the name, not the procedure)."""
+    if directory is None:
+        return {}
+    return _step_names(str(directory), _stamp(Path(directory)))
+
+
+@lru_cache(maxsize=8)
+def _step_names(directory: str, stamp: tuple) -> dict[str, str]:
+    return {vi: en for entry in _load(directory, stamp).values() for vi, en in entry.get("steps_en", {}).items()}
 
 
 def intake_schema(directory: Path | None, procedure_key: str) -> dict | None:

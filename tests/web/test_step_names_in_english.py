@@ -1,0 +1,59 @@
+"""A step is named in the page's language: on an English page, by its English name from the
+procedure's catalogue entry (``steps_en``), wherever a step is named; on a Vietnamese page, and for
+a step without one, as the diagram names it."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from engine.commands import receive
+from engine.commands.reception import Applicant
+from engine.procedures import catalogue
+from tests.conftest import BPMN_DIR
+from tests.web.conftest import page_text
+
+CATALOGUE_DIR = BPMN_DIR.parent / "catalogue"
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+def test_an_officer_reads_the_steps_in_english_on_an_english_page(browser, receive_dossier):
+    code, item = receive_dossier()
+    minh = browser("chuyenvien")
+    minh.post("/language", {"locale": "en"})
+    assert re.search(r">Appraise the dossier</td>", minh.text("/inbox?tab=unclaimed"))
+    claimed = minh.post(f"/tasks/{item}/claim", follow_redirects=True)
+    page = page_text(claimed)
+    assert "You have claimed the step “Appraise the dossier”." in page
+    assert "<h1>Appraise the dossier <span" in page
+    assert "Thẩm định hồ sơ" not in page  # nor in the history's "Claim: …"
+    minh.post("/language", {"locale": "vi"})
+    assert "<h1>Thẩm định hồ sơ <span" in minh.text(f"/tasks/{item}")
+
+
+def test_the_citizen_tracking_a_dossier_reads_its_step_in_english(browser, demo):
+    dossier = receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                      procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Lê Thị Cúc", id_number="001190004567"))
+    visitor = browser()
+    visitor.post("/language", {"locale": "en"})
+    found = page_text(visitor.post("/tra-cuu", {"code": dossier.code, "second_factor": "001190004567"}))
+    assert "Appraise the dossier" in found and "Thẩm định hồ sơ" not in found
+
+
+def test_an_english_step_name_that_is_not_one_line_of_text_is_a_problem_of_the_entry():
+    for names in ({"Thẩm định hồ sơ": ""}, {"Thẩm định hồ sơ": "Appraise\nthe dossier"}, ["Appraise"],
+                  {"Thẩm định hồ sơ": 5}):
+        assert any(p.startswith("steps_en:") for p in catalogue.problems({"steps_en": names}))
+    assert not any(p.startswith("steps_en:") for p in catalogue.problems({"steps_en": {"Phê duyệt": "Approve"}}))
+
+
+def test_every_step_of_every_shipped_procedure_has_its_english_name():
+    names = catalogue.english_step_names(CATALOGUE_DIR)
+    missing = {}
+    for path in sorted(BPMN_DIR.glob("*.bpmn")):
+        entry = catalogue.load(CATALOGUE_DIR)[path.stem]
+        for task in etree.parse(str(path)).iter(f"{BPMN}userTask"):
+            if task.get("name") not in entry.get("steps_en", {}):
+                missing.setdefault(path.stem, []).append(task.get("name"))
+    assert missing == {}
+    assert names["Thẩm định hồ sơ"] == "Appraise the dossier"
