@@ -24,7 +24,7 @@ from flask_babel import Babel, format_decimal, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from engine.procedures.catalogue import english_step_names
+from engine.procedures.catalogue import EnglishNames, english_names
 from engine.statuses import DossierStatus
 from webapp import labels
 from webapp.days import day_text
@@ -145,12 +145,21 @@ def role_label(role: str) -> str:
 
 def step_label(name: str | None) -> str | None:
     """A step's name in the page's language: on an English page, its English from the procedures'
-    catalogue entries (``steps_en``, read once per request), else as the diagram names it."""
-    if not name or current_language() != "en":
-        return name
-    if "english_step_names" not in g:
-        g.english_step_names = english_step_names(current_app.extensions["motcua"].settings.catalogue_dir)
-    return g.english_step_names.get(name, name)
+    catalogue entries (``steps_en``), else as the diagram names it."""
+    return _english_names().steps.get(name, name) if name and current_language() == "en" else name
+
+
+def procedure_label(name: str | None) -> str | None:
+    """A procedure's name in the page's language: on an English page, its catalogue entry's
+    English name, else as the diagram names it."""
+    return _english_names().procedures.get(name, name) if name and current_language() == "en" else name
+
+
+def _english_names() -> EnglishNames:
+    """Read once per request (the catalogue's files are checked for changes on each read)."""
+    if "english_names" not in g:
+        g.english_names = english_names(current_app.extensions["motcua"].settings.catalogue_dir)
+    return g.english_names
 
 
 def action_label(action: str) -> str:
@@ -220,7 +229,8 @@ def init_app(app) -> None:
     from webapp.days import MAX_LENGTH as DAY_MAX_LENGTH
     from webapp.delivery_problems import plain_delivery_problem
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
-                                 filesize=format_size, status=status_label, role=role_label, step=step_label, action=action_label,
+                                 filesize=format_size, status=status_label, role=role_label, step=step_label,
+                                 procedure=procedure_label, action=action_label,
                                  delivery_problem=plain_delivery_problem, day_text=day_text)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,

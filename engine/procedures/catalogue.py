@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,18 +122,29 @@ def _stamp(directory: Path) -> tuple:
         if directory.is_dir() else ()
 
 
-def english_step_names(directory: Path | None) -> dict[str, str]:
-    """Every published procedure's ``steps_en``, in one map from the Vietnamese step name to its
-    English (a step is named by its text wherever it is shown: the work item and the history keep
-    the name, not the procedure)."""
+@dataclass(frozen=True)
+class EnglishNames:
+    """The English of what the diagrams name in Vietnamese, from every published entry: procedures
+    by ``name`` and steps by ``steps_en``. A page names a procedure or a step by its text (a work
+    item and the history keep the name, not the entry), so these map the Vietnamese name."""
+    procedures: dict[str, str]
+    steps: dict[str, str]
+
+
+NO_ENGLISH_NAMES = EnglishNames({}, {})
+
+
+def english_names(directory: Path | None) -> EnglishNames:
     if directory is None:
-        return {}
-    return _step_names(str(directory), _stamp(Path(directory)))
+        return NO_ENGLISH_NAMES
+    return _english_names(str(directory), _stamp(Path(directory)))
 
 
 @lru_cache(maxsize=8)
-def _step_names(directory: str, stamp: tuple) -> dict[str, str]:
-    return {vi: en for entry in _load(directory, stamp).values() for vi, en in entry.get("steps_en", {}).items()}
+def _english_names(directory: str, stamp: tuple) -> EnglishNames:
+    entries = _load(directory, stamp).values()
+    return EnglishNames(procedures={entry["name"]["vi"]: entry["name"]["en"] for entry in entries},
+                        steps={vi: en for entry in entries for vi, en in entry.get("steps_en", {}).items()})
 
 
 def intake_schema(directory: Path | None, procedure_key: str) -> dict | None:

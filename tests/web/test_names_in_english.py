@@ -1,6 +1,6 @@
-"""A step is named in the page's language: on an English page, by its English name from the
-procedure's catalogue entry (``steps_en``), wherever a step is named; on a Vietnamese page, and for
-a step without one, as the diagram names it."""
+"""Procedures and steps are named in the page's language: on an English page, by their English
+names from the procedure's catalogue entry (``name``, ``steps_en``), wherever they are named; on a
+Vietnamese page, and where the entry gives none, as the diagram names them."""
 from __future__ import annotations
 
 import re
@@ -21,7 +21,8 @@ def test_an_officer_reads_the_steps_in_english_on_an_english_page(browser, recei
     code, item = receive_dossier()
     minh = browser("chuyenvien")
     minh.post("/language", {"locale": "en"})
-    assert re.search(r">Appraise the dossier</td>", minh.text("/inbox?tab=unclaimed"))
+    inbox = minh.text("/inbox?tab=unclaimed")
+    assert re.search(r">Marriage registration</td>\s*<td[^>]*>Appraise the dossier</td>", inbox)
     claimed = minh.post(f"/tasks/{item}/claim", follow_redirects=True)
     page = page_text(claimed)
     assert "You have claimed the step “Appraise the dossier”." in page
@@ -38,6 +39,7 @@ def test_the_citizen_tracking_a_dossier_reads_its_step_in_english(browser, demo)
     visitor.post("/language", {"locale": "en"})
     found = page_text(visitor.post("/tra-cuu", {"code": dossier.code, "second_factor": "001190004567"}))
     assert "Appraise the dossier" in found and "Thẩm định hồ sơ" not in found
+    assert "<dd>Marriage registration</dd>" in found and "Đăng ký kết hôn" not in found
 
 
 def test_an_english_step_name_that_is_not_one_line_of_text_is_a_problem_of_the_entry():
@@ -48,7 +50,7 @@ def test_an_english_step_name_that_is_not_one_line_of_text_is_a_problem_of_the_e
 
 
 def test_every_step_of_every_shipped_procedure_has_its_english_name():
-    names = catalogue.english_step_names(CATALOGUE_DIR)
+    names = catalogue.english_names(CATALOGUE_DIR).steps
     missing = {}
     for path in sorted(BPMN_DIR.glob("*.bpmn")):
         entry = catalogue.load(CATALOGUE_DIR)[path.stem]
