@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.config import Settings
 from engine.db import is_sqlite, make_engine, make_read_session_factory, make_session_factory, read_only
+from engine.procedures import catalogue
 from engine.runtime import script_limits
 from engine.unit_of_work import UnitOfWork
 
@@ -25,7 +26,7 @@ class Motcua:
                               statement_timeout=self.settings.db_statement_timeout)
         script_limits.configure(seconds=self.settings.script_seconds)
         self.sqlite = is_sqlite(self.db)
-        self._sessions = make_session_factory(self.db)
+        self._sessions = make_session_factory(self.db, info={catalogue.SESSION_KEY: self.settings.catalogue_dir})
         self.read_session = make_read_session_factory(self.db)
         # A plain connection for a read of a few columns that needs no ORM object: cheaper than a
         # read session around the same statement (the session check on every request uses it).

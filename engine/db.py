@@ -92,8 +92,9 @@ def insert_for(session, entity):
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(entity)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, info: dict | None = None) -> sessionmaker[Session]:
+    """``info``: what every session starts with in its ``info`` (read by the engine's code)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False, info=info or {})
     plain_updates.install(factory)
     return factory
 

@@ -146,7 +146,7 @@ def role_label(role: str) -> str:
 def step_label(name: str | None) -> str | None:
     """A step's name in the page's language: on an English page, its English from the procedures'
     catalogue entries (``steps_en``), else as the diagram names it."""
-    return _english_names().steps.get(name, name) if name and current_language() == "en" else name
+    return _english_names().step(name) if current_language() == "en" else name
 
 
 def procedure_label(name: str | None) -> str | None:

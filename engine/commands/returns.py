@@ -10,6 +10,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.models import User, WorkItem
 from engine.officer_notices import HandlersOf, holds, tell, unit
+from engine.procedures.catalogue import english_names_for
 
 
 def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id: int, before_open: set[int],
@@ -18,6 +19,7 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
         WorkItem.dossier_id == dossier.id, WorkItem.state == "open", WorkItem.assignee_id.is_(None))
         .order_by(WorkItem.id)).scalars().all()
     told: set[int] = {actor_id}
+    english = english_names_for(session)
     for item in opened:
         if item.id in before_open:
             continue
@@ -30,7 +32,7 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
                          new_assignee=finisher.id, returned=True)
             tell(session, [finisher], dossier_id=dossier.id, key=key,
                  message_vi=f"Hồ sơ {dossier.code} được trả lại cho bạn ở bước „{item.step_name}”. Lý do: {reason}",
-                 message_en=f"Dossier {dossier.code} was sent back to you at step “{item.step_name}”. "
+                 message_en=f"Dossier {dossier.code} was sent back to you at step “{english.step(item.step_name)}”. "
                             f"Reason: {reason}")
             told.add(finisher.id)
         else:
@@ -38,14 +40,15 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
             tell(session, queue, dossier_id=dossier.id, key=key,
                  message_vi=f"Hồ sơ {dossier.code} được trả lại bước „{item.step_name}” về hàng chờ của đơn vị "
                             f"(cán bộ đã xử lý không còn đảm nhiệm). Lý do: {reason}",
-                 message_en=f"Dossier {dossier.code} was sent back to step “{item.step_name}” in your unit's "
-                            f"queue (the officer who did it is no longer in the role). Reason: {reason}")
+                 message_en=f"Dossier {dossier.code} was sent back to step “{english.step(item.step_name)}” "
+                            f"in your unit's queue (the officer who did it is no longer in the role). "
+                            f"Reason: {reason}")
             told.update(u.id for u in queue)
     tell(session, HandlersOf(dossier.id, but=tuple(sorted(told))), dossier_id=dossier.id,
          key=f"handled-sent-back-{dossier.id}-{dossier.revision}",
          message_vi=f"Hồ sơ {dossier.code} bạn đã xử lý bị trả lại từ bước „{sent_from.step_name}”. Lý do: {reason}",
          message_en=f"Dossier {dossier.code}, which you worked on, was sent back from step "
-                    f"“{sent_from.step_name}”. Reason: {reason}")
+                    f"“{english.step(sent_from.step_name)}”. Reason: {reason}")
 
 
 def _last_finisher(session, dossier_id: int, item: WorkItem) -> User | None:

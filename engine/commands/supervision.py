@@ -11,6 +11,7 @@ from engine.citizen_notices import ending_mail, mail_citizen
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import User, WorkItem
 from engine.officer_notices import tell
+from engine.procedures.catalogue import english_names_for
 from engine.runtime.host import load_workflow, save_workflow
 from engine.statuses import DossierStatus
 
@@ -38,13 +39,14 @@ def reassign(uow, *, actor_id: int, work_item_id: int, to_user_id: int) -> WorkI
 
 def _tell_reassigned(session, item, target: User, previous: int | None) -> None:
     code, step, key = item.dossier.code, item.step_name, f"reassigned-{item.id}-{clock.now().isoformat()}"
+    step_en = english_names_for(session).step(step)
     tell(session, [target], dossier_id=item.dossier_id, key=key,
          message_vi=f"Bạn được giao bước „{step}” của hồ sơ {code}.",
-         message_en=f"You were assigned step “{step}” of dossier {code}.")
+         message_en=f"You were assigned step “{step_en}” of dossier {code}.")
     if previous is not None and previous != target.id:
         tell(session, [session.get(User, previous)], dossier_id=item.dossier_id, key=key + "-from",
              message_vi=f"Bước „{step}” của hồ sơ {code} đã được giao cho {target.full_name}.",
-             message_en=f"Step “{step}” of dossier {code} was handed to {target.full_name}.")
+             message_en=f"Step “{step_en}” of dossier {code} was handed to {target.full_name}.")
 
 
 def withdraw(uow, *, actor_id: int, dossier_id: int, reason: str, requested_by: str = ""):

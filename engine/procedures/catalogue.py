@@ -130,6 +130,10 @@ class EnglishNames:
     procedures: dict[str, str]
     steps: dict[str, str]
 
+    def step(self, name: str | None) -> str | None:
+        """The step's English name, or the diagram's name when no entry gives one."""
+        return self.steps.get(name, name) if name else name
+
 
 NO_ENGLISH_NAMES = EnglishNames({}, {})
 
@@ -138,6 +142,16 @@ def english_names(directory: Path | None) -> EnglishNames:
     if directory is None:
         return NO_ENGLISH_NAMES
     return _english_names(str(directory), _stamp(Path(directory)))
+
+
+# ``session.info`` key: the catalogue's directory, on every session of the commands and the
+# scheduler (engine/bootstrap.py), so that the English half of what the engine writes (officers'
+# notifications and mails) names steps as English pages do.
+SESSION_KEY = "motcua_catalogue_dir"
+
+
+def english_names_for(session) -> EnglishNames:
+    return english_names(session.info.get(SESSION_KEY))
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,7 @@ from engine import clock
 from engine.db import insert_for
 from engine.commands._steps import SUPERVISOR
 from engine.models import Dossier, Escalation, Membership, User, WorkItem
+from engine.procedures.catalogue import english_names_for
 from engine.scheduler.notify import Notice, local_time, notify_all
 from engine.statuses import TERMINAL
 
@@ -49,6 +50,7 @@ class Wanted:
     due_at: datetime
     audience: Audience
     step_name: str = ""
+    step_name_en: str = ""
     escalation_id: int | None = None
 
 
@@ -125,9 +127,9 @@ def _notify(session, recorded: list[Wanted], say) -> None:
 def _step_text(w: Wanted, code: str, when: str) -> tuple[str, str]:
     if w.level == "overdue":
         return (f"Quá hạn: bước «{w.step_name}» của hồ sơ {code} (hạn {when})",
-                f"Overdue: step '{w.step_name}' of dossier {code} (due {when})")
+                f"Overdue: step '{w.step_name_en}' of dossier {code} (due {when})")
     return (f"Sắp đến hạn: bước «{w.step_name}» của hồ sơ {code} (hạn {when})",
-            f"Due soon: step '{w.step_name}' of dossier {code} (due {when})")
+            f"Due soon: step '{w.step_name_en}' of dossier {code} (due {when})")
 
 
 def sweep_steps(uow) -> SweepReport:
@@ -135,7 +137,7 @@ def sweep_steps(uow) -> SweepReport:
     report = SweepReport()
     with uow:
         session, now = uow.session, clock.now()
-        wanted = []
+        wanted, english = [], english_names_for(session)
         for item in session.execute(due_steps(now, _postgres(session))).scalars().all():
             if item.state != "open" or item.due_at is None:
                 item.next_escalation_at = None
@@ -150,7 +152,8 @@ def sweep_steps(uow) -> SweepReport:
                 audience = Audience(agency_id=item.agency_id, role=item.role)
             level = "overdue" if overdue else "warning"
             wanted.append(Wanted(f"work-item-{item.id}-{level}", level, item.dossier_id, item.id,
-                                 item.agency_id, item.due_at, audience, item.step_name))
+                                 item.agency_id, item.due_at, audience, item.step_name,
+                                 english.step(item.step_name)))
         recorded = _record_all(session, wanted)
         _notify(session, recorded, _step_text)
         for w in recorded:

@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from engine.commands import receive
+from engine.commands import reassign, receive
 from engine.commands.reception import Applicant
 from engine.procedures import catalogue
 from tests.conftest import BPMN_DIR
@@ -59,3 +59,14 @@ def test_every_step_of_every_shipped_procedure_has_its_english_name():
                 missing.setdefault(path.stem, []).append(task.get("name"))
     assert missing == {}
     assert names["Thẩm định hồ sơ"] == "Appraise the dossier"
+
+
+def test_an_officers_notification_names_the_step_in_the_pages_language(browser, demo, receive_dossier):
+    code, item = receive_dossier()
+    reassign(demo.motcua.uow(), actor_id=demo.users["giamsat"], work_item_id=item, to_user_id=demo.users["chuyenvien2"])
+    officer = browser("chuyenvien2")
+    assert f"Bạn được giao bước „Thẩm định hồ sơ” của hồ sơ {code}." in officer.text("/notifications")
+    officer.post("/language", {"locale": "en"})
+    page = officer.text("/notifications")
+    assert f"You were assigned step “Appraise the dossier” of dossier {code}." in page
+    assert "Thẩm định hồ sơ" not in page
