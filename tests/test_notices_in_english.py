@@ -64,7 +64,17 @@ def test_a_sent_back_step_is_named_in_english_in_the_notice_and_its_mail(demo):
     assert "„Thẩm định hồ sơ”" in body and "“Appraise the dossier”" in body
 
 
-def test_an_escalation_names_the_step_in_english_in_the_english_text(demo, frozen_clock):
+def test_a_due_soon_warning_names_the_step_in_english_in_the_english_text(demo, frozen_clock):
+    item = _appraisal(demo)
+    with demo.motcua.read_session() as s:
+        frozen_clock.current = s.get(WorkItem, item).warn_at  # the step's warning moment
+    sweep_steps(demo.motcua.uow())
+    [notice] = _notices(demo, "chuyenvien")  # the unit's queue: nobody holds the step yet
+    assert notice.message_en.startswith("Due soon: step 'Appraise the dossier' of dossier")
+    assert notice.message_vi.startswith("Sắp đến hạn: bước «Thẩm định hồ sơ» của hồ sơ")
+
+
+def test_an_overdue_step_names_the_step_in_english_in_the_english_text(demo, frozen_clock):
     _appraisal(demo)
     frozen_clock.current += timedelta(days=30)  # far past the step's due time: overdue
     sweep_steps(demo.motcua.uow())
