@@ -152,7 +152,7 @@ def step_label(name: str | None) -> str | None:
 def procedure_label(name: str | None) -> str | None:
     """A procedure's name in the page's language: on an English page, its catalogue entry's
     English name, else as the diagram names it."""
-    return _english_names().procedures.get(name, name) if name and current_language() == "en" else name
+    return _english_names().procedure(name) if current_language() == "en" else name
 
 
 def _english_names() -> EnglishNames:

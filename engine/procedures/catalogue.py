@@ -134,6 +134,10 @@ class EnglishNames:
         """The step's English name, or the diagram's name when no entry gives one."""
         return self.steps.get(name, name) if name else name
 
+    def procedure(self, name: str | None) -> str | None:
+        """The procedure's English name, or the diagram's name when no entry gives one."""
+        return self.procedures.get(name, name) if name else name
+
 
 NO_ENGLISH_NAMES = EnglishNames({}, {})
 
