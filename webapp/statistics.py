@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from engine import clock
 from engine import statistics as st
+from engine.queries.dossier import openable_dossiers
 from engine.statistics.tables import (
     READERS, Reader, drill_down, readable_agencies, reader_of, service_indices, table, trend,
 )
@@ -202,9 +203,10 @@ def dossiers():
             abort(404)
         listing = drill_down(s, reading, period, figure, procedure_ids=[procedure_id] if procedure_id else None,
                              page=page_number())
+        openable = openable_dossiers(s, current_user.id, [r.id for r in listing.rows])
     back = url_for("statistics.index", **args, **({"agency_id": agency_ids[0]} if agency_ids else {}))
     return render_template("statistics/dossiers.html", listing=listing, figure=figure, period=period, back=back,
-                           figure_words=FIGURE_WORDS, pager_args=listing_args())
+                           figure_words=FIGURE_WORDS, pager_args=listing_args(), openable=openable)
 
 
 @bp.app_template_filter("percent")

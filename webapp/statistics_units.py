@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from engine.queries.dossier import openable_dossiers
 from engine.statistics.steps import CANCELLED, NO_UNIT, STEP_FIGURES
 from engine.statistics.tables import readable_agencies, unit_drill_down, unit_table
 from webapp import labels, motcua
@@ -97,8 +98,10 @@ def steps():
         if unit_id is not None and unit_id not in units:
             abort(404)
         listing = unit_drill_down(s, reading, period, figure, unit_id=unit_id, page=page_number())
+        openable = openable_dossiers(s, current_user.id, [r.dossier_id for r in listing.rows])
     back = url_for("statistics_units.index", **args, agency_id=agency_id)
     return render_template("statistics/unit_steps.html", listing=listing, figure=figure, period=period, back=back,
+                           openable=openable,
                            pager_args=listing_args(),
                            step_words=STEP_WORDS, agency_name=table.agency_name,
                            unit_name=unit_label(units[unit_id]) if unit_id is not None else None,

@@ -6,6 +6,7 @@ dossier that does not exist, so a guessed URL reveals nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -122,13 +123,29 @@ class Receipt:
     no_time_limit: bool = False
 
 
-def may_view(session, user_id: int, dossier_id: int, agency_id: int) -> bool:
-    """Any membership in the receiving agency, or in an agency with a work item on the dossier."""
+def _visible(user_id: int, dossier_id, agency_id):
+    """SQL: any membership in the receiving agency, or in an agency with a work item on the
+    dossier (``dossier_id`` and ``agency_id``: values, or the columns of a query's rows)."""
     in_agency = exists().where(Membership.user_id == user_id, Membership.agency_id == agency_id)
     in_step_agency = exists().where(
         WorkItem.dossier_id == dossier_id,
         Membership.user_id == user_id, Membership.agency_id == WorkItem.agency_id)
-    return bool(session.execute(select(or_(in_agency, in_step_agency))).scalar())
+    return or_(in_agency, in_step_agency)
+
+
+def may_view(session, user_id: int, dossier_id: int, agency_id: int) -> bool:
+    """Whether the officer may open the dossier's page (``_visible``)."""
+    return bool(session.execute(select(_visible(user_id, dossier_id, agency_id))).scalar())
+
+
+def openable_dossiers(session, user_id: int, dossier_ids: Iterable[int]) -> frozenset[int]:
+    """Of these dossiers (a page of a list), those whose page the officer may open. A list may
+    show more than that: an administrator reads every agency's statistics, not its dossiers."""
+    ids = sorted(set(dossier_ids))
+    if not ids:
+        return frozenset()
+    return frozenset(session.execute(select(Dossier.id).where(
+        Dossier.id.in_(ids), _visible(user_id, Dossier.id, Dossier.agency_id))).scalars())
 
 
 def _header(session, user_id: int, dossier_id: int) -> DossierHeader:

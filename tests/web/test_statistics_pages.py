@@ -292,3 +292,19 @@ def test_a_download_says_inside_what_it_covers_in_the_readers_language(browser, 
     assert [first.cell(row=n, column=1).value for n in range(1, 5)] == [title, agency, period, made]
     assert [second.cell(row=n, column=1).value for n in range(1, 5)] == [monthly_title, agency, months, made]
     assert first["A1"].font.bold
+
+
+DOSSIER_LINK = re.compile(r'<a class="dossier-code" href="(/dossiers/\d+)">')
+PLAIN_CODE = re.compile(r'<span class="dossier-code">([A-Z0-9]+)</span>')
+
+
+def test_a_listed_dossier_is_a_link_only_for_a_reader_who_may_open_it(browser, cases):
+    """The administrator reads every agency's statistics but no dossier: the codes are listed
+    without a link, instead of links that end on "not found"."""
+    late = "/statistics/dossiers?period=month&year=2026&month=11&figure=late"
+    leader, admin = browser("lanhdao"), browser("admin")
+    links = DOSSIER_LINK.findall(leader.text(late))
+    assert len(links) == 4 and all(leader.get(link).status_code == 200 for link in links)
+    listed = admin.text(late)
+    assert DOSSIER_LINK.findall(listed) == [] and sorted(PLAIN_CODE.findall(listed)) == ["C3", "N3", "N7", "N9"]
+    assert all(admin.get(link).status_code == 404 for link in links)  # what the links led to

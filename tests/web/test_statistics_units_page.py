@@ -110,3 +110,13 @@ def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, steps, m
     past = leader.text(url + "&page=3")
     assert "Không có trang 3: danh sách có 2 trang." in past
     assert "<table" not in past and "Không có bước nào." not in past  # the notice alone
+
+
+def test_a_listed_step_links_its_dossier_only_for_a_reader_who_may_open_it(browser, steps, demo):
+    from tests.web.test_statistics_pages import DOSSIER_LINK, PLAIN_CODE
+    late = f"/statistics/units/steps?period=month&year=2026&month=11&figure=late&agency_id={demo.commune}"
+    leader, admin = browser("lanhdao"), browser("admin")
+    # (These dossiers are written for the figures alone: they have no workflow to show a page of.)
+    assert len(DOSSIER_LINK.findall(leader.text(late))) == 2
+    listed = admin.text(late)
+    assert DOSSIER_LINK.findall(listed) == [] and sorted(PLAIN_CODE.findall(listed)) == ["N2", "N3"]
