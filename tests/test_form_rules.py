@@ -85,12 +85,12 @@ def _card():
     ([{"field": "a", "op": "~", "to": "b"}], "op must be one of",
      "Quy tắc x-compare thứ 1: phép so sánh (op) phải là một trong < <= > >= == !=."),
     ([{"field": "a", "op": "<=", "to": "c"}], "to must be a field",
-     "Quy tắc x-compare thứ 1: to phải là một trường của biểu mẫu, „$today” (ngày điền biểu mẫu) hoặc „$received” "
+     "Quy tắc x-compare thứ 1: to phải là một trường của biểu mẫu, “$today” (ngày điền biểu mẫu) hoặc “$received” "
      "(ngày tiếp nhận hồ sơ)."),
     ([{"field": "b", "op": ">=", "to": "$received"}], "only a date field",
-     "chỉ trường ngày (format date) mới so sánh được với „$received”; trường «b» không phải trường ngày."),
+     "chỉ trường ngày (format date) mới so sánh được với “$received”; trường «b» không phải trường ngày."),
     ([{"field": "b", "op": "<=", "to": "$today"}], "only a date field",
-     "chỉ trường ngày (format date) mới so sánh được với „$today”; trường «b» không phải trường ngày."),
+     "chỉ trường ngày (format date) mới so sánh được với “$today”; trường «b» không phải trường ngày."),
     ([{"field": "a", "op": "<=", "to": "b", "why": "x"}], "an object with field",
      "Quy tắc x-compare thứ 1 phải là một đối tượng gồm field, op, to và có thể thêm message và message_en."),
 ])

@@ -45,7 +45,7 @@ def test_a_reassigned_step_is_named_in_english_in_the_english_text(demo):
              to_user_id=demo.users["chuyenvien2"])
     [notice] = _notices(demo, "chuyenvien2")
     assert notice.message_en.startswith("You were assigned step “Appraise the dossier” of dossier")
-    assert notice.message_vi.startswith("Bạn được giao bước „Thẩm định hồ sơ” của hồ sơ")
+    assert notice.message_vi.startswith("Bạn được giao bước “Thẩm định hồ sơ” của hồ sơ")
 
 
 def test_a_sent_back_step_is_named_in_english_in_the_notice_and_its_mail(demo):
@@ -59,9 +59,9 @@ def test_a_sent_back_step_is_named_in_english_in_the_notice_and_its_mail(demo):
     send_back(uow(), actor_id=demo.users["lanhdao"], work_item_id=approval, reason="Xác minh thêm.")
     [notice] = _notices(demo, "chuyenvien2")
     assert "was sent back to you at step “Appraise the dossier”. Reason: Xác minh thêm." in notice.message_en
-    assert "được trả lại cho bạn ở bước „Thẩm định hồ sơ”" in notice.message_vi
+    assert "được trả lại cho bạn ở bước “Thẩm định hồ sơ”" in notice.message_vi
     [body] = _mail_bodies(demo, "chuyenvien2")
-    assert "„Thẩm định hồ sơ”" in body and "“Appraise the dossier”" in body
+    assert "“Thẩm định hồ sơ”" in body and "“Appraise the dossier”" in body
 
 
 def test_a_due_soon_warning_names_the_step_in_english_in_the_english_text(demo, frozen_clock):

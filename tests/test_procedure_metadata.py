@@ -43,9 +43,9 @@ def _with(prop: str, value: str | None) -> str:
 
 @pytest.mark.parametrize("prop, value, words, vi", [
     ("timeLimit", None, "no legal time limit",
-     "Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng „15 working days”"),
+     "Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng “15 working days”"),
     ("timeLimit", "năm ngày", "not a time limit",
-     "Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết „15 working days” (15 ngày làm việc)"),
+     "Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết “15 working days” (15 ngày làm việc)"),
     ("receivedBy", None, "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy)"),
     ("receivedBy", " , ", "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận"),
     ("receivedBy", "ubnd xã", "not an agency kind or code",
@@ -55,7 +55,7 @@ def _with(prop: str, value: str | None) -> str:
     ("requiredDocuments", "{}", "must be a JSON array",
      "Thành phần hồ sơ (requiredDocuments): phải là một danh sách JSON"),
     ("requiredDocuments", '[{"name": "Tờ khai", "kind": "photo"}]', "kind must be one of",
-     "loại (kind) của giấy tờ thứ 1 phải là „original” (bản chính), „certified_copy” (bản sao có chứng thực)"),
+     "loại (kind) của giấy tờ thứ 1 phải là “original” (bản chính), “certified_copy” (bản sao có chứng thực)"),
     ("requiredDocuments", '[{"name": "Tờ khai", "count": 0}]', "count must be a whole number",
      "số bản (count) của giấy tờ thứ 1 phải là số nguyên từ 1 đến 99."),
     ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "listed twice", "giấy tờ thứ 2 «tờ khai» bị ghi hai lần"),
@@ -65,9 +65,9 @@ def _with(prop: str, value: str | None) -> str:
     ("requiredDocuments", '[{"name": "Tờ khai", "copies": 2}]', "unknown key(s) copies",
      "giấy tờ thứ 1 có khóa không dùng được: copies"),
     ("supplementClock", "sometimes", "supplementClock must be one of",
-     "Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là „restart” (tính lại từ đầu) hoặc „pause”"),
+     "Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là “restart” (tính lại từ đầu) hoặc “pause”"),
     ("onlineLevel", "level 4", "onlineLevel must be one of",
-     "Mức cung cấp trực tuyến (onlineLevel) phải là „full” (toàn trình) hoặc „partial” (một phần), không phải «level 4»"),
+     "Mức cung cấp trực tuyến (onlineLevel) phải là “full” (toàn trình) hoặc “partial” (một phần), không phải «level 4»"),
     ("sector", "x" * 201, "sector: longer than 200 characters", "Lĩnh vực (sector) dài quá 200 ký tự"),
 ])
 def test_validate_names_what_is_wrong_with_the_procedure_metadata(tmp_path, prop, value, words, vi):

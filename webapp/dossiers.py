@@ -150,5 +150,5 @@ def reassign_step(dossier_id: int, item_id: int):
     if to_user_id is None:
         raise FormInvalid({"to_user_id": [_("Vui lòng chọn cán bộ nhận việc.")]})
     item = reassign(motcua().uow(), actor_id=current_user.id, work_item_id=item_id, to_user_id=to_user_id)
-    flash(_("Đã giao bước „%(step)s” cho cán bộ khác.", step=step_label(item.step_name)), "success")
+    flash(_("Đã giao bước “%(step)s” cho cán bộ khác.", step=step_label(item.step_name)), "success")
     return redirect(url_for(".show", dossier_id=item.dossier_id))

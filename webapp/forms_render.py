@@ -149,7 +149,7 @@ def _required_when(schema: Mapping) -> dict[str, str]:
         if not labels:
             return {}  # every choice that needs it is offered elsewhere (the send-back control)
         field_label = properties.get(name, {}).get("title") or name
-        parts.append(_("Bắt buộc khi „%(field)s” là: %(choices)s.", field=field_label, choices=" / ".join(labels)))
+        parts.append(_("Bắt buộc khi “%(field)s” là: %(choices)s.", field=field_label, choices=" / ".join(labels)))
     note = " ".join(parts)
     return {name: note for name in then["required"] if name not in set(schema.get("required", []))}
 

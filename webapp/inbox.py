@@ -65,14 +65,14 @@ def task(item_id: int):
 @bp.post("/tasks/<int:item_id>/claim")
 def claim_task(item_id: int):
     item = claim(motcua().uow(), actor_id=current_user.id, work_item_id=item_id)
-    flash(_("Bạn đã nhận xử lý bước „%(step)s”.", step=step_label(item.step_name)), "success")
+    flash(_("Bạn đã nhận xử lý bước “%(step)s”.", step=step_label(item.step_name)), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".task", item_id=item_id)))
 
 
 @bp.post("/tasks/<int:item_id>/release")
 def release_task(item_id: int):
     item = release(motcua().uow(), actor_id=current_user.id, work_item_id=item_id)
-    flash(_("Đã trả bước „%(step)s” về hàng chờ của đơn vị.", step=step_label(item.step_name)), "success")
+    flash(_("Đã trả bước “%(step)s” về hàng chờ của đơn vị.", step=step_label(item.step_name)), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".index")))
 
 
@@ -82,7 +82,7 @@ def complete_task(item_id: int):
     # The submitted strings are read against the step's schema once the command has the step.
     item = complete(motcua().uow(), actor_id=current_user.id, work_item_id=item_id,
                     data=lambda schema: forms_render.parse(schema, request.form))
-    flash(_("Đã hoàn thành bước „%(step)s”.", step=step_label(item.step_name)), "success")
+    flash(_("Đã hoàn thành bước “%(step)s”.", step=step_label(item.step_name)), "success")
     return redirect(url_for(".index"))
 
 
@@ -91,7 +91,7 @@ def send_back_task(item_id: int):
     reason = request.form.get("reason", "")
     on_form_invalid(lambda errors: render_task(item_id, reason=reason, reason_errors=errors))
     item = send_back(motcua().uow(), actor_id=current_user.id, work_item_id=item_id, reason=reason)
-    flash(_("Đã trả lại hồ sơ từ bước „%(step)s”.", step=step_label(item.step_name)), "success")
+    flash(_("Đã trả lại hồ sơ từ bước “%(step)s”.", step=step_label(item.step_name)), "success")
     return redirect(url_for(".index"))
 
 

@@ -31,14 +31,14 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
                          step_id=item.step_id, step_name=item.step_name, previous_assignee=None,
                          new_assignee=finisher.id, returned=True)
             tell(session, [finisher], dossier_id=dossier.id, key=key,
-                 message_vi=f"Hồ sơ {dossier.code} được trả lại cho bạn ở bước „{item.step_name}”. Lý do: {reason}",
+                 message_vi=f"Hồ sơ {dossier.code} được trả lại cho bạn ở bước “{item.step_name}”. Lý do: {reason}",
                  message_en=f"Dossier {dossier.code} was sent back to you at step “{english.step(item.step_name)}”. "
                             f"Reason: {reason}")
             told.add(finisher.id)
         else:
             queue = unit(session, item.agency_id, item.role)
             tell(session, queue, dossier_id=dossier.id, key=key,
-                 message_vi=f"Hồ sơ {dossier.code} được trả lại bước „{item.step_name}” về hàng chờ của đơn vị "
+                 message_vi=f"Hồ sơ {dossier.code} được trả lại bước “{item.step_name}” về hàng chờ của đơn vị "
                             f"(cán bộ đã xử lý không còn đảm nhiệm). Lý do: {reason}",
                  message_en=f"Dossier {dossier.code} was sent back to step “{english.step(item.step_name)}” "
                             f"in your unit's queue (the officer who did it is no longer in the role). "
@@ -46,7 +46,7 @@ def return_steps(session, dossier, *, sent_from: WorkItem, reason: str, actor_id
             told.update(u.id for u in queue)
     tell(session, HandlersOf(dossier.id, but=tuple(sorted(told))), dossier_id=dossier.id,
          key=f"handled-sent-back-{dossier.id}-{dossier.revision}",
-         message_vi=f"Hồ sơ {dossier.code} bạn đã xử lý bị trả lại từ bước „{sent_from.step_name}”. Lý do: {reason}",
+         message_vi=f"Hồ sơ {dossier.code} bạn đã xử lý bị trả lại từ bước “{sent_from.step_name}”. Lý do: {reason}",
          message_en=f"Dossier {dossier.code}, which you worked on, was sent back from step "
                     f"“{english.step(sent_from.step_name)}”. Reason: {reason}")
 

@@ -41,11 +41,11 @@ def _tell_reassigned(session, item, target: User, previous: int | None) -> None:
     code, step, key = item.dossier.code, item.step_name, f"reassigned-{item.id}-{clock.now().isoformat()}"
     step_en = english_names_for(session).step(step)
     tell(session, [target], dossier_id=item.dossier_id, key=key,
-         message_vi=f"Bạn được giao bước „{step}” của hồ sơ {code}.",
+         message_vi=f"Bạn được giao bước “{step}” của hồ sơ {code}.",
          message_en=f"You were assigned step “{step_en}” of dossier {code}.")
     if previous is not None and previous != target.id:
         tell(session, [session.get(User, previous)], dossier_id=item.dossier_id, key=key + "-from",
-             message_vi=f"Bước „{step}” của hồ sơ {code} đã được giao cho {target.full_name}.",
+             message_vi=f"Bước “{step}” của hồ sơ {code} đã được giao cho {target.full_name}.",
              message_en=f"Step “{step_en}” of dossier {code} was handed to {target.full_name}.")
 
 

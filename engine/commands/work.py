@@ -182,7 +182,7 @@ def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, befor
             clean[supplements.FLAG] = action == "supplement_requested"
         elif action == "completed" and supplements.waits_for_supplement(step) \
                 and supplements.open_request(session, dossier.id) is not None:
-            raise InvalidState("Hãy dùng chức năng „Ghi nhận hồ sơ bổ sung” để hoàn thành bước này.",
+            raise InvalidState("Hãy dùng chức năng “Ghi nhận hồ sơ bổ sung” để hoàn thành bước này.",
                                "Record the supplement to finish this step.")
         now = clock.now()
         detail = {"data": clean}

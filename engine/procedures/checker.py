@@ -194,7 +194,7 @@ def _check_allotment(text, filename, element, problems):
         problems.append(Problem(filename, element, f"allotment: not a time limit: '{text}' (write e.g. "
                                 "'1.5 working days' or '4 working hours')", "error",
                                 f"Thời gian được phân bổ (allotment) «{text}» không đúng dạng: hãy viết "
-                                "„1.5 working days” (một ngày rưỡi làm việc) hoặc „4 working hours” (4 giờ làm việc)."))
+                                "“1.5 working days” (một ngày rưỡi làm việc) hoặc “4 working hours” (4 giờ làm việc)."))
 
 
 def _check_structure(tree, manifest, filename, problems):
@@ -227,7 +227,7 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
             kinds = ", ".join(_payment_kinds())
             problems.append(Problem(filename, step_id, f"payment must be one of {kinds} on a step with dossierStatus 6 "
                                     "(where the dossier waits for the payment)", "error",
-                                    f"Thanh toán (payment) chỉ nhận giá trị „{kinds}” (phí, lệ phí của thủ tục) và chỉ "
+                                    f"Thanh toán (payment) chỉ nhận giá trị “{kinds}” (phí, lệ phí của thủ tục) và chỉ "
                                     "đặt trên bước có Trạng thái hồ sơ (dossierStatus) 6, nơi hồ sơ chờ nộp tiền: hãy "
                                     "sửa giá trị, hoặc đặt thuộc tính này trên bước chờ nộp tiền."))
         if "sendBackData" in props:

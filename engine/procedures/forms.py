@@ -131,11 +131,11 @@ def _compare_problem(schema) -> tuple[str, str] | None:
         to = rule.get("to")
         if to not in _DAYS and to not in fields:
             return (f"{COMPARE} rule {number}: to must be a field of the form, '{TODAY}' or '{RECEIVED}'",
-                    f"Quy tắc {COMPARE} thứ {number}: to phải là một trường của biểu mẫu, „{TODAY}” (ngày điền biểu "
-                    f"mẫu) hoặc „{RECEIVED}” (ngày tiếp nhận hồ sơ).")
+                    f"Quy tắc {COMPARE} thứ {number}: to phải là một trường của biểu mẫu, “{TODAY}” (ngày điền biểu "
+                    f"mẫu) hoặc “{RECEIVED}” (ngày tiếp nhận hồ sơ).")
         if to in _DAYS and fields[field].get("format") != "date":
             return (f"{COMPARE} rule {number}: only a date field (format date) compares with '{to}'",
-                    f"Quy tắc {COMPARE} thứ {number}: chỉ trường ngày (format date) mới so sánh được với „{to}”; "
+                    f"Quy tắc {COMPARE} thứ {number}: chỉ trường ngày (format date) mới so sánh được với “{to}”; "
                     f"trường «{field}» không phải trường ngày.")
         if "message" in rule and not isinstance(rule["message"], str):
             return (f"{COMPARE} rule {number}: message must be a string",

@@ -66,13 +66,13 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
     the English for ``validate``, the Vietnamese for the editor's page."""
     found = []
     limit = (props.get("timeLimit") or "").strip()
-    examples_vi = ("„15 working days” (15 ngày làm việc), „4 working hours” (4 giờ làm việc), "
-                   "„15 calendar days” (15 ngày theo lịch)")
+    examples_vi = ("“15 working days” (15 ngày làm việc), “4 working hours” (4 giờ làm việc), "
+                   "“15 calendar days” (15 ngày theo lịch)")
     if not limit:
         found.append(("procedure has no legal time limit: set the property timeLimit "
                       f"(e.g. '5 working days'), or '{NO_TIME_LIMIT}' where the law sets none",
                       f"Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng "
-                      f"{examples_vi}, hoặc „{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
+                      f"{examples_vi}, hoặc “{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     elif limit != NO_TIME_LIMIT:
         try:
             parse_time_limit(limit)
@@ -80,13 +80,13 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
             found.append((f"timeLimit: not a time limit: '{limit}' (write e.g. '3 working days', '4 working hours', "
                           f"'15 calendar days', '0.5 working days', or '{NO_TIME_LIMIT}')",
                           f"Thời hạn giải quyết (timeLimit) «{limit}» không đúng dạng: hãy viết {examples_vi}, "
-                          f"hoặc „{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
+                          f"hoặc “{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     raw = props.get("receivedBy")
     if raw is None or not receivers(raw):
         found.append(("procedure names no receiving agency: set the property receivedBy to agency kinds "
                       "or agency codes separated by commas (e.g. 'commune_committee')",
                       "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy) bằng loại cơ quan hoặc "
-                      "mã cơ quan, cách nhau bởi dấu phẩy, ví dụ „commune_committee” hoặc „000.31.21.H56”."))
+                      "mã cơ quan, cách nhau bởi dấu phẩy, ví dụ “commune_committee” hoặc “000.31.21.H56”."))
     else:
         bad = [r for r in receivers(raw) if not _RECEIVER.match(r)]
         if bad:
@@ -94,7 +94,7 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
             found.append((f"receivedBy: not an agency kind or code: '{listed_en}' (write agency kinds "
                           "such as 'commune_committee' or agency codes such as '000.31.21.H56', separated by commas)",
                           f"Nơi tiếp nhận (receivedBy): «{listed_vi}» không phải loại cơ quan hay mã cơ quan: "
-                          "hãy viết loại cơ quan như „commune_committee” hoặc mã cơ quan như „000.31.21.H56” (chỉ chữ "
+                          "hãy viết loại cơ quan như “commune_committee” hoặc mã cơ quan như “000.31.21.H56” (chỉ chữ "
                           "không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới), cách nhau bởi dấu phẩy."))
     if "requiredDocuments" in props:
         found.extend((f"requiredDocuments: {en}", f"Thành phần hồ sơ (requiredDocuments): {vi}")
@@ -102,12 +102,12 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
     clock = props.get("supplementClock")
     if clock is not None and clock not in SUPPLEMENT_CLOCKS:
         found.append((f"supplementClock must be one of {', '.join(SUPPLEMENT_CLOCKS)}, not '{clock}'",
-                      f"Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là „restart” (tính lại từ đầu) hoặc "
-                      f"„pause” (tạm dừng rồi tính tiếp), không phải «{clock}»."))
+                      f"Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là “restart” (tính lại từ đầu) hoặc "
+                      f"“pause” (tạm dừng rồi tính tiếp), không phải «{clock}»."))
     level = props.get("onlineLevel")
     if level is not None and level.strip() not in ONLINE_LEVELS:
         found.append((f"onlineLevel must be one of {', '.join(ONLINE_LEVELS)}, not '{level}'",
-                      f"Mức cung cấp trực tuyến (onlineLevel) phải là „full” (toàn trình) hoặc „partial” (một phần), "
+                      f"Mức cung cấp trực tuyến (onlineLevel) phải là “full” (toàn trình) hoặc “partial” (một phần), "
                       f"không phải «{level}»; bỏ thuộc tính này nếu thủ tục không cung cấp trực tuyến."))
     if len(props.get("sector") or "") > 200:
         found.append(("sector: longer than 200 characters",
@@ -137,7 +137,7 @@ def _documents(raw: str | None) -> tuple[list[RequiredDocument], list[tuple[str,
                      f"phải là một danh sách JSON (trong ngoặc vuông […]), ví dụ {example}.")]
     documents, found, names = [], [], set()
     kinds = {k.value for k in DocumentKind}
-    kinds_vi = ", ".join(f"„{k.value}” ({k.label_vi.lower()})" for k in DocumentKind)
+    kinds_vi = ", ".join(f"“{k.value}” ({k.label_vi.lower()})" for k in DocumentKind)
     for number, entry in enumerate(entries, start=1):
         if isinstance(entry, str):
             entry = {"name": entry}

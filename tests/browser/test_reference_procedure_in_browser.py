@@ -29,14 +29,14 @@ def claim_from_unit_queue(page: Page, code: str, step: str) -> None:
     expect(row).to_contain_text(step)
     expect(row).to_contain_text("Chưa nhận")
     row.get_by_role("button", name="Nhận xử lý").click()
-    expect(page.get_by_role("status").first).to_contain_text(f"Bạn đã nhận xử lý bước „{step}”.")
+    expect(page.get_by_role("status").first).to_contain_text(f"Bạn đã nhận xử lý bước “{step}”.")
     expect(page.get_by_role("heading", level=1)).to_contain_text(step)
 
 
 def complete(page: Page, step: str) -> None:
     page.get_by_role("button", name="Hoàn thành", exact=True).click()
     page.wait_for_url("**/inbox")
-    expect(page.get_by_role("status").first).to_contain_text(f"Đã hoàn thành bước „{step}”.")
+    expect(page.get_by_role("status").first).to_contain_text(f"Đã hoàn thành bước “{step}”.")
 
 
 def test_marriage_registration_from_counter_to_returned_result(officer, artifacts):

@@ -197,7 +197,7 @@ def test_a_supervisor_reassigns_an_open_step_to_a_colleague_of_the_same_role(bro
     response = b.post(f"/dossiers/{dossier.id}/steps/{item.id}/reassign", {"to_user_id": demo.users["chuyenvien2"]})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier.id}")
     html = page_text(b.get(response.headers["Location"]))
-    assert "Đã giao bước „Thẩm định hồ sơ” cho cán bộ khác." in html
+    assert "Đã giao bước “Thẩm định hồ sơ” cho cán bộ khác." in html
     assert _open_item(demo, dossier.id, "appraise").assignee_id == demo.users["chuyenvien2"]
     steps = html[html.index('id="steps-title"'):html.index('id="diagram-title"')]
     assert re.search(r"<td[^>]*>Lê Thị Thu</td>", steps)

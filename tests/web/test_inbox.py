@@ -69,7 +69,7 @@ def test_search_by_code_or_applicant_name(browser, receive_dossier):
     assert codes_on(b.text("/inbox?tab=unclaimed&q=NGUYEN VAN")) == [code_a]
     assert codes_on(b.text("/inbox?tab=unclaimed&q=binh")) == [code_b]
     empty = b.text("/inbox?tab=unclaimed&q=Lê Văn Không")
-    assert codes_on(empty) == [] and "Không có công việc nào khớp với „Lê Văn Không”." in empty
+    assert codes_on(empty) == [] and "Không có công việc nào khớp với “Lê Văn Không”." in empty
     # LIKE wildcards in the search are taken literally.
     assert codes_on(b.text("/inbox?tab=unclaimed&q=%25")) == []
 

@@ -65,7 +65,7 @@ def test_an_officers_notification_names_the_step_in_the_pages_language(browser, 
     code, item = receive_dossier()
     reassign(demo.motcua.uow(), actor_id=demo.users["giamsat"], work_item_id=item, to_user_id=demo.users["chuyenvien2"])
     officer = browser("chuyenvien2")
-    assert f"Bạn được giao bước „Thẩm định hồ sơ” của hồ sơ {code}." in officer.text("/notifications")
+    assert f"Bạn được giao bước “Thẩm định hồ sơ” của hồ sơ {code}." in officer.text("/notifications")
     officer.post("/language", {"locale": "en"})
     page = officer.text("/notifications")
     assert f"You were assigned step “Appraise the dossier” of dossier {code}." in page

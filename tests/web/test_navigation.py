@@ -90,3 +90,28 @@ def test_the_task_page_shows_the_documents_received(demo, browser):
     page = browser("chuyenvien").text(f"/tasks/{open_item(demo, dossier.id)}")
     assert "<h2 id=\"documents-title\">Thành phần hồ sơ</h2>" in page
     assert table_rows(page, "documents-title") == [["1", "Tờ khai đăng ký kết hôn", "Bản chính", "1"]]
+
+
+def test_actions_and_pages_are_not_named_as_statuses_or_roles_in_english(browser, demo, receive_dossier):
+    """A Vietnamese word can be a status, a role, or what a button does: "Dừng xử lý" is the
+    status "Processing stopped" and the button "Stop processing"; "Giám sát" is the role
+    "Supervisor" and the page "Supervision"; "Tiếp nhận" on a procedure's page heads whether it
+    takes new dossiers."""
+    code, _item = receive_dossier()
+    with demo.motcua.read_session() as s:
+        dossier_id = s.scalar(select(Dossier.id).where(Dossier.code == code))
+    leader = browser("giamsat")
+    leader.post("/language", {"locale": "en"})
+    page = leader.text(f"/dossiers/{dossier_id}")
+    assert re.search(rf'href="/dossiers/{dossier_id}/stop"[^>]*>Stop processing<', page)
+    assert re.search(r'<button class="primary" type="submit">Stop processing</button>',
+                     leader.text(f"/dossiers/{dossier_id}/stop"))
+    assert re.search(r'href="/supervise"[^>]*>Supervision<', page)
+    leader.post("/language", {"locale": "vi"})
+    vietnamese = leader.text(f"/dossiers/{dossier_id}")
+    assert re.search(rf'href="/dossiers/{dossier_id}/stop"[^>]*>Dừng xử lý<', vietnamese)
+    assert re.search(r'href="/supervise"[^>]*>Giám sát<', vietnamese)
+    modeller = browser("thietke")
+    modeller.post("/language", {"locale": "en"})
+    procedure = modeller.text("/procedures/dang_ky_ket_hon")
+    assert "<h2>Taking new dossiers</h2>" in procedure and "<h2>Received</h2>" not in procedure

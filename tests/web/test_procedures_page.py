@@ -252,16 +252,16 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
     forms = {"ket_hon_tham_dinh.json": {"type": "object", "properties": {"so_cccd": {"type": "strin"}}}}
     modeller = browser("thietke")
     expected = {
-        "dang_ky_ket_hon": ("Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết „15 working days”",
+        "dang_ky_ket_hon": ("Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết “15 working days”",
                             "timeLimit: not a time limit: 'năm ngày'"),
         "appraise": ("Biểu mẫu «ket_hon_tham_dinh.json»: không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type",
                      "form 'ket_hon_tham_dinh.json': not a valid JSON Schema at field 'so_cccd', keyword type"),
-        "approve": ("Thanh toán (payment) chỉ nhận giá trị „fee”", "payment must be one of fee"),
+        "approve": ("Thanh toán (payment) chỉ nhận giá trị “fee”", "payment must be one of fee"),
         "flow_approved": ("Điều kiện trên luồng này (từ decision_gateway) không hợp lệ: dòng 1: sai cú pháp Python ở "
                           "«decision == = \"approve\"».",
                           "does not compile in the sandbox: line 1: invalid Python syntax in 'decision == = \"approve\"'"),
     }
-    allotment = ("Thời gian được phân bổ (allotment) «2 ngày» không đúng dạng: hãy viết „1.5 working days”",
+    allotment = ("Thời gian được phân bổ (allotment) «2 ngày» không đúng dạng: hãy viết “1.5 working days”",
                  "allotment: not a time limit: '2 ngày'")
     for locale in ("vi", "en"):
         if locale == "en":

@@ -51,7 +51,7 @@ def test_the_leader_has_one_send_back_control_with_one_reason_field(browser, dem
     assert 'value="send_back"' not in page  # not a choice of the decision any more
     assert 'value="refuse"' in page and 'value="approve"' in page
     # The opinion is required for a refusal only: the field says so, in words.
-    assert "Bắt buộc khi „Quyết định” là: Từ chối (nêu rõ lý do)." in page
+    assert "Bắt buộc khi “Quyết định” là: Từ chối (nêu rõ lý do)." in page
 
 
 def test_sent_back_the_step_returns_to_the_officer_who_did_it_and_she_is_told(browser, demo, receive_dossier):
@@ -65,7 +65,7 @@ def test_sent_back_the_step_returns_to_the_officer_who_did_it_and_she_is_told(br
     thu = browser("chuyenvien2")
     assert code in thu.text("/inbox?tab=mine")
     assert code not in browser("chuyenvien").text("/inbox?tab=unclaimed")
-    expected = (f"Hồ sơ {code} được trả lại cho bạn ở bước „Thẩm định hồ sơ”. "
+    expected = (f"Hồ sơ {code} được trả lại cho bạn ở bước “Thẩm định hồ sơ”. "
                 "Lý do: Xác minh thêm tình trạng hôn nhân.")
     assert _notices(demo, "chuyenvien2") == [expected]
     assert expected in thu.text("/notifications")
@@ -86,7 +86,7 @@ def test_when_that_officer_is_gone_the_step_goes_to_the_units_queue_and_the_unit
         assert s.get(WorkItem, open_item(demo, dossier_id)).assignee_id is None
     assert code in browser("chuyenvien").text("/inbox?tab=unclaimed")
     [notice] = _notices(demo, "chuyenvien")
-    assert notice.startswith(f"Hồ sơ {code} được trả lại bước „Thẩm định hồ sơ” về hàng chờ của đơn vị")
+    assert notice.startswith(f"Hồ sơ {code} được trả lại bước “Thẩm định hồ sơ” về hàng chờ của đơn vị")
     assert _notices(demo, "chuyenvien2") == []  # deactivated: nobody to tell
 
 
@@ -103,8 +103,8 @@ def test_a_reassigned_step_is_announced_to_the_new_and_the_previous_holder(demo,
     code, item = receive_dossier()
     claim(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item)
     reassign(demo.motcua.uow(), actor_id=demo.users["giamsat"], work_item_id=item, to_user_id=demo.users["chuyenvien2"])
-    assert _notices(demo, "chuyenvien2") == [f"Bạn được giao bước „Thẩm định hồ sơ” của hồ sơ {code}."]
-    assert _notices(demo, "chuyenvien") == [f"Bước „Thẩm định hồ sơ” của hồ sơ {code} đã được giao cho Lê Thị Thu."]
+    assert _notices(demo, "chuyenvien2") == [f"Bạn được giao bước “Thẩm định hồ sơ” của hồ sơ {code}."]
+    assert _notices(demo, "chuyenvien") == [f"Bước “Thẩm định hồ sơ” của hồ sơ {code} đã được giao cho Lê Thị Thu."]
 
 
 def test_a_failed_then_dead_hand_off_is_told_to_the_supervisors_and_shown_plainly(pair, frozen_clock):  # noqa: F811
@@ -144,7 +144,7 @@ def test_claiming_a_step_you_already_hold_is_harmless(browser, receive_dossier):
     assert minh.post(f"/tasks/{item}/claim").status_code == 302
     again = minh.post(f"/tasks/{item}/claim")  # a second click, or a step sent back to him
     assert again.status_code == 302
-    assert "Bạn đã nhận xử lý bước „Thẩm định hồ sơ”." in minh.text(again.location)
+    assert "Bạn đã nhận xử lý bước “Thẩm định hồ sơ”." in minh.text(again.location)
 
 
 @pytest.mark.parametrize("locale, says", [

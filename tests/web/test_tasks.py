@@ -165,7 +165,7 @@ def test_completing_moves_the_dossier_to_the_next_step_and_into_its_history(brow
     minh.post(f"/tasks/{item}/claim")
     response = minh.post(f"/tasks/{item}/complete", APPRAISAL)
     assert response.status_code == 302 and response.location == "/inbox"
-    assert "Đã hoàn thành bước „Thẩm định hồ sơ”." in flashes(minh.text("/inbox"))
+    assert "Đã hoàn thành bước “Thẩm định hồ sơ”." in flashes(minh.text("/inbox"))
     assert re.findall(r'<a class="dossier-code" href="/tasks/\d+">([^<]+)</a>', leader.text("/inbox?tab=unclaimed")) == [code]
     approve = open_item(demo, _dossier_of(demo, item))
     page = leader.text(f"/tasks/{approve}")
