@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from engine.folding import vietnamese_order
 from engine.models import Agency, Membership, Unit, User
+
+
+class UnitName(NamedTuple):
+    """A unit's names, as the pages' ``unit_name`` filter reads them."""
+    name: str
+    name_en: str
 
 
 @dataclass(frozen=True)
@@ -16,7 +23,7 @@ class Holding:
     agency_name: str
     role: str
     unit_id: int | None = None  # the unit of the agency the user sits in, if set
-    unit_name: str = ""
+    unit: UnitName | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ def accounts(session, actor_id: int, only: int | None = None) -> list[Account]:
     require_admin(session, actor_id)
     users_stmt = select(User)
     holdings_stmt = (select(Membership.user_id, Membership.agency_id, Agency.name, Membership.role, Membership.unit_id,
-                            Unit.name)
+                            Unit.name, Unit.name_en)
                      .join(Agency, Agency.id == Membership.agency_id).outerjoin(Unit, Unit.id == Membership.unit_id)
                      .order_by(Agency.name, Membership.role))
     if only is not None:
@@ -90,8 +97,9 @@ def accounts(session, actor_id: int, only: int | None = None) -> list[Account]:
         holdings_stmt = holdings_stmt.where(Membership.user_id == only)
     users = sorted(session.execute(users_stmt).scalars(), key=lambda u: (vietnamese_order(u.full_name), u.username))
     held: dict[int, list[Holding]] = {}
-    for user_id, agency_id, name, role, unit_id, unit_name in session.execute(holdings_stmt):
-        held.setdefault(user_id, []).append(Holding(agency_id, name, role, unit_id, unit_name or ""))
+    for user_id, agency_id, name, role, unit_id, unit_name, unit_name_en in session.execute(holdings_stmt):
+        unit = UnitName(unit_name, unit_name_en or "") if unit_id is not None else None
+        held.setdefault(user_id, []).append(Holding(agency_id, name, role, unit_id, unit))
     return [Account(u.id, u.username, u.full_name, u.email, u.is_active, u.is_admin, tuple(held.get(u.id, ())))
             for u in users]
 

@@ -70,3 +70,17 @@ def test_an_officers_notification_names_the_step_in_the_pages_language(browser, 
     page = officer.text("/notifications")
     assert f"You were assigned step “Appraise the dossier” of dossier {code}." in page
     assert "Thẩm định hồ sơ" not in page
+
+
+def test_the_modellers_and_the_stop_page_name_the_procedure_in_english(browser, demo):
+    dossier = receive(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], agency_id=demo.commune,
+                      procedure_key="dang_ky_ket_hon", applicant=Applicant(name="Lê Thị Cúc"))
+    modeller, leader = browser("thietke"), browser("lanhdao")
+    for reader in (modeller, leader):
+        reader.post("/language", {"locale": "en"})
+    listed = modeller.text("/procedures")
+    assert ">Marriage registration</a>" in listed and "Đăng ký kết hôn" not in listed
+    assert "<h1>Marriage registration</h1>" in modeller.text("/procedures/dang_ky_ket_hon")
+    assert "<dd>Marriage registration</dd>" in leader.text(f"/dossiers/{dossier.id}/stop")
+    modeller.post("/language", {"locale": "vi"})
+    assert "<h1>Đăng ký kết hôn</h1>" in modeller.text("/procedures/dang_ky_ket_hon")

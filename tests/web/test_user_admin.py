@@ -183,3 +183,12 @@ def test_an_empty_new_officer_form_says_only_what_is_required(browser, demo):
     # A password typed with no user name is only checked for itself.
     page = page_text(admin.post("/admin/users/new", {"username": "", "full_name": "A", "password": "ngan"}))
     assert "The password needs at least 10 characters." in page and "must not be the username" not in page
+
+
+def test_the_officers_list_names_units_in_the_pages_language(browser, demo):
+    admin = browser("admin")
+    assert "UBND xã Tân Phong: Tiếp nhận và trả kết quả · Bộ phận Một cửa" in admin.text("/admin/users/")
+    admin.post("/language", {"locale": "en"})
+    page = admin.text("/admin/users/")
+    assert "UBND xã Tân Phong: Reception and result return · One-stop desk" in page
+    assert "Bộ phận Một cửa" not in page
