@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from engine.procedures import catalogue
-from engine.procedures.form_language import in_language
+from engine.procedures.catalogue import intake_schema
+from engine.queries.case_data import case_data
 from engine.queries.online import file_for_officer, online_queue
 from webapp import motcua
 from webapp.citizen.apply import send_stored
@@ -29,12 +29,11 @@ def index():
         for item in queue:
             for f in item.files:
                 s.expunge(f)
-    entries = catalogue.load(motcua().settings.catalogue_dir)
-    language = current_language()
-    titles = {key: {name: prop.get("title", name) for name, prop in
-                    (in_language(entry.get("intake_schema"), language) or {}).get("properties", {}).items()}
-              for key, entry in entries.items()}
-    return render_template("reception/online_queue.html", queue=queue, titles=titles)
+    # What the citizen typed, read as on the dossier's page: under the intake form's titles, dates as days.
+    directory = motcua().settings.catalogue_dir
+    typed = {item.dossier_id: case_data({}, {}, item.data, intake_schema(directory, item.procedure_key),
+                                        current_language()) for item in queue}
+    return render_template("reception/online_queue.html", queue=queue, typed=typed)
 
 
 @bp.get("/reception/online/files/<int:file_id>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from engine.commands import online
@@ -88,3 +89,26 @@ def test_after_the_appraisal_each_figure_shows_once_with_its_unit(browser, demo,
     assert html.count("(đồng)") == 1
     entries = _entries(html)
     assert entries["Vốn kinh doanh (đồng)"] == "200.000.000" and entries["Số lượng lao động"] == "5"
+
+
+MARRIAGE = {"bride_name": "Lê Thị Cúc", "bride_birth_date": "1998-04-02", "bride_id_number": "001198001234",
+            "groom_name": "Nguyễn Văn An", "groom_birth_date": "1996-09-15", "groom_id_number": "001096004321",
+            "first_marriage": True}
+
+
+@pytest.mark.parametrize("language, bride_born", [("vi", "Ngày sinh bên nữ"), ("en", "Bride's date of birth")],
+                         ids=["vi", "en"])
+def test_the_online_queue_shows_the_typed_dates_as_days(browser, demo, tmp_path, language, bride_born):
+    """The counter's queue of online dossiers read 'Ngày sinh bên nữ 1998-04-02': a date field of the
+    intake form was printed as stored, where every other page writes dd/mm/yyyy. Its dates now read
+    as the dossier's page shows them; the other values stay as typed."""
+    citizen_id = sign_in_with_identity(demo.motcua.uow(), issuer="https://id.example.vn", subject="vneid-cuc",
+                                       claims={"name": "Lê Thị Cúc", "email": "cuc.le@example.vn"})
+    submitted_online(demo, citizen_id, tmp_path, "dang_ky_ket_hon", MARRIAGE)
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": language})
+    html = b.text("/reception/online")
+    entries = {t.strip(): d.strip() for t, d in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)}
+    assert entries[bride_born] == "02/04/1998" and "15/09/1996" in entries.values()
+    assert "1998-04-02" not in html and "1996-09-15" not in html
+    assert "001198001234" in entries.values() and "Lê Thị Cúc" in entries.values()

@@ -122,3 +122,18 @@ def test_a_long_register_counts_its_dossiers_in_the_pages_language(browser, demo
     b.post("/language", {"locale": language})
     html = b.text("/registers/tracking?from=2026-11-01&to=2026-11-30")
     assert f" · {count}</p>" in html
+
+
+@pytest.mark.parametrize("language, name", [("vi", "Sổ theo dõi hồ sơ"), ("en", "Tracking register")],
+                         ids=["vi", "en"])
+def test_the_registers_scroll_box_is_reached_with_tab_and_named(browser, demo, language, name):
+    """At 390 px the register scrolls sideways inside its box, which the Tab key could not reach
+    (a keyboard user could not scroll it) and which had no name. It is now focusable, as the
+    statistics' tables are, and named as a region, as the diagrams are."""
+    import lxml.html
+    b = browser("tiepnhan")
+    b.post("/language", {"locale": language})
+    page = lxml.html.fromstring(b.text("/registers/tracking?from=2026-11-01&to=2026-11-30"))
+    [box] = page.xpath('//table[contains(@class, "register-table")]/parent::div')
+    assert "table-scroll" in box.get("class").split()
+    assert (box.get("tabindex"), box.get("role"), box.get("aria-label")) == ("0", "region", name)
