@@ -155,6 +155,17 @@ def procedure_label(name: str | None) -> str | None:
     return _english_names().procedure(name) if current_language() == "en" else name
 
 
+def field_label(name: str | None) -> str | None:
+    """A field's (sector's, lĩnh vực) name in the page's language, as ``procedure_label``."""
+    return _english_names().field(name) if current_language() == "en" else name
+
+
+def document_label(name: str | None) -> str | None:
+    """A document's name in the page's language: on an English page, a required document's
+    English from the catalogue entries (``documents_en``), else as written."""
+    return _english_names().document(name) if current_language() == "en" else name
+
+
 def _english_names() -> EnglishNames:
     """Read once per request (the catalogue's files are checked for changes on each read)."""
     if "english_names" not in g:
@@ -230,7 +241,8 @@ def init_app(app) -> None:
     from webapp.delivery_problems import plain_delivery_problem
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
                                  filesize=format_size, status=status_label, role=role_label, step=step_label,
-                                 procedure=procedure_label, action=action_label,
+                                 procedure=procedure_label, field=field_label, document=document_label,
+                                 action=action_label,
                                  delivery_problem=plain_delivery_problem, day_text=day_text)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,

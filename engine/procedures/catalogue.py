@@ -125,10 +125,13 @@ def _stamp(directory: Path) -> tuple:
 @dataclass(frozen=True)
 class EnglishNames:
     """The English of what the diagrams name in Vietnamese, from every published entry: procedures
-    by ``name`` and steps by ``steps_en``. A page names a procedure or a step by its text (a work
-    item and the history keep the name, not the entry), so these map the Vietnamese name."""
+    by ``name``, steps by ``steps_en``, fields (lĩnh vực) by ``field`` and required documents by
+    ``documents_en``. A page names these by their text (a work item, the history and a received
+    document keep the name, not the entry), so these map the Vietnamese name."""
     procedures: dict[str, str]
     steps: dict[str, str]
+    fields: dict[str, str]
+    documents: dict[str, str]
 
     def step(self, name: str | None) -> str | None:
         """The step's English name, or the diagram's name when no entry gives one."""
@@ -138,8 +141,17 @@ class EnglishNames:
         """The procedure's English name, or the diagram's name when no entry gives one."""
         return self.procedures.get(name, name) if name else name
 
+    def field(self, name: str | None) -> str | None:
+        """The field's (sector's) English name, or its Vietnamese name when no entry gives one."""
+        return self.fields.get(name, name) if name else name
 
-NO_ENGLISH_NAMES = EnglishNames({}, {})
+    def document(self, name: str | None) -> str | None:
+        """A required document's English name, or the name as written when no entry gives one
+        (a document an officer named at the counter keeps the officer's words)."""
+        return self.documents.get(name, name) if name else name
+
+
+NO_ENGLISH_NAMES = EnglishNames({}, {}, {}, {})
 
 
 def english_names(directory: Path | None) -> EnglishNames:
@@ -162,7 +174,9 @@ def english_names_for(session) -> EnglishNames:
 def _english_names(directory: str, stamp: tuple) -> EnglishNames:
     entries = _load(directory, stamp).values()
     return EnglishNames(procedures={entry["name"]["vi"]: entry["name"]["en"] for entry in entries},
-                        steps={vi: en for entry in entries for vi, en in entry.get("steps_en", {}).items()})
+                        steps={vi: en for entry in entries for vi, en in entry.get("steps_en", {}).items()},
+                        fields={entry["field"]["vi"]: entry["field"]["en"] for entry in entries},
+                        documents={vi: en for entry in entries for vi, en in entry.get("documents_en", {}).items()})
 
 
 def intake_schema(directory: Path | None, procedure_key: str) -> dict | None:

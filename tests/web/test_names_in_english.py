@@ -84,3 +84,26 @@ def test_the_modellers_and_the_stop_page_name_the_procedure_in_english(browser, 
     assert "<dd>Marriage registration</dd>" in leader.text(f"/dossiers/{dossier.id}/stop")
     modeller.post("/language", {"locale": "vi"})
     assert "<h1>Đăng ký kết hôn</h1>" in modeller.text("/procedures/dang_ky_ket_hon")
+
+
+def test_required_documents_and_fields_are_named_in_english_where_the_catalogue_has_them(browser, demo):
+    """The counter's checklist, the dossier's documents and the periodic report's fields (lĩnh
+    vực) in English; a document the officer named at the counter keeps the officer's words, and
+    what the form sends stays the Vietnamese name the procedure declares."""
+    from tests.web.test_reception_page import FORM, _dossiers
+    counter = browser("tiepnhan")
+    counter.post("/language", {"locale": "en"})
+    form = counter.text("/reception/new?procedure_key=dang_ky_ket_hon")
+    assert re.search(r'value="Tờ khai đăng ký kết hôn"[^>]*>\s*<label for="check-1">Marriage registration declaration<',
+                     form)
+    assert counter.post("/reception/new", FORM).status_code == 302
+    [dossier] = _dossiers(demo)
+    page = counter.text(f"/dossiers/{dossier.id}")
+    assert ">Marriage registration declaration</td>" in page and ">Ảnh chân dung 4x6</td>" in page
+    assert "Tờ khai đăng ký kết hôn" not in page
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": "en"})
+    report = leader.text("/statistics/report")
+    assert '<th scope="row">Civil status</th>' in report and "Hộ tịch" not in report
+    counter.post("/language", {"locale": "vi"})
+    assert ">Tờ khai đăng ký kết hôn</td>" in counter.text(f"/dossiers/{dossier.id}")
