@@ -1,6 +1,6 @@
 """System administration: the start page with the system's state (what waits to go out, what
 gave up, open escalations and overdue work, the scheduler's last run), the working-time calendar
-(days off, worked weekends, re-seeding from the holidays package), each agency's office hours and
+(days off, worked weekends, re-seeding from the built-in list of public holidays), each agency's office hours and
 time zone, partner agencies' systems (their addresses and keys, messages that failed, requests we
 refused), the national portal's sync (backlog, last error, records that gave up) and the messages
 to citizens and officers that did not go out.
@@ -174,8 +174,8 @@ def remove_exception(code: str, day: str):
 def reseed(code: str):
     code = _known_code(code)
     added = calendar_admin.reseed(motcua().uow(), actor_id=current_user.id, calendar_code=code)
-    flash(ngettext("Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.",
-                   "Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.", added,
+    flash(ngettext("Đã cập nhật từ danh mục ngày lễ dựng sẵn: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.",
+                   "Đã cập nhật từ danh mục ngày lễ dựng sẵn: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.", added,
                    n=added), "success")
     return _back_to(code, _posted_year())
 

@@ -1,5 +1,5 @@
 """Calendar administration: the year view, days off, worked weekends, removing an exception,
-re-seeding from the holidays package, and agencies' office hours. Administrators only."""
+re-seeding from the built-in list of public holidays, and agencies' office hours. Administrators only."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -117,7 +117,7 @@ def test_a_removed_holiday_stays_removed_when_the_calendar_is_re_seeded(admin, d
         uow.commit()
     response = admin.post("/admin/calendar/VN/reseed", {"year": "2026"})
     assert response.status_code == 302
-    assert "Đã cập nhật từ gói holidays: thêm 1 ngày" in admin.text(response.headers["Location"])
+    assert "Đã cập nhật từ danh mục ngày lễ dựng sẵn: thêm 1 ngày" in admin.text(response.headers["Location"])
     now = rows(demo)
     assert now[date(2026, 9, 2)] == (False, "Quốc khánh", "holidays")
     assert now[date(2026, 11, 24)] == (True, "", "admin")  # still an ordinary Tuesday

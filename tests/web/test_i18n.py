@@ -300,8 +300,8 @@ def test_a_dossiers_procedure_is_one_procedure_in_english_and_the_menu_lists_pro
      "Waiting to hand the dossier to BHXH: their system has not answered (1 attempt since 23/11/2026 09:00); "
      "it is resent automatically."),
     ("Yêu cầu bổ sung %(n)d lần", "Supplement requested once"),
-    ("Đã cập nhật từ gói holidays: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.",
-     "Updated from the holidays package: 1 day added; administrators’ corrections kept."),
+    ("Đã cập nhật từ danh mục ngày lễ dựng sẵn: thêm %(n)d ngày; các điều chỉnh của quản trị được giữ nguyên.",
+     "Updated from the built-in list of public holidays: 1 day added; administrators’ corrections kept."),
     ("Đã chuyển %(num)d hồ sơ sang phiên bản %(target)s", "Moved 1 dossier to version 3"),
     ("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(n)d phút.", "Too many lookups. Please try again in 1 minute."),
 ])
