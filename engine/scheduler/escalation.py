@@ -137,7 +137,7 @@ def sweep_steps(uow) -> SweepReport:
     report = SweepReport()
     with uow:
         session, now = uow.session, clock.now()
-        wanted, english = [], english_names_for(session)
+        wanted, english = [], None
         for item in session.execute(due_steps(now, _postgres(session))).scalars().all():
             if item.state != "open" or item.due_at is None:
                 item.next_escalation_at = None
@@ -151,6 +151,7 @@ def sweep_steps(uow) -> SweepReport:
             else:
                 audience = Audience(agency_id=item.agency_id, role=item.role)
             level = "overdue" if overdue else "warning"
+            english = english or english_names_for(session)  # read when a step is due, not every tick
             wanted.append(Wanted(f"work-item-{item.id}-{level}", level, item.dossier_id, item.id,
                                  item.agency_id, item.due_at, audience, item.step_name,
                                  english.step(item.step_name)))
