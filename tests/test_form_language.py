@@ -112,7 +112,7 @@ def test_an_english_text_that_is_not_one_line_of_text_is_refused_in_both_languag
               "rule": (form["x-compare"][1], "message_en")}[where]
     target[0][target[1]] = value
     said_en, said_vi = check_schema(form)
-    assert said_en.endswith(en) or en in said_en
+    assert en in said_en
     assert said_vi.startswith(vi)
 
 
