@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from webapp.i18n import current_language, format_number, role_label
+from webapp.i18n import current_language, document_label, format_number, role_label
 
 ENGINE_FIELD_MESSAGES = (
     _l("Trường này là bắt buộc."),
@@ -155,10 +155,10 @@ WITH_VALUES = COUNTED + (
     N_("Sai định dạng %(name)s."),
     N_("Sơ đồ không đọc được: %(name)s"),
     N_("%(agency)s không tiếp nhận thủ tục «%(procedure)s»."),
-    N_("Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: %(items)s. "
+    N_("Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: %(documents)s. "
        "Hãy lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)."),
     N_("Chưa đủ nội dung đã yêu cầu bổ sung: %(items)s. Chỉ ghi nhận khi công dân bổ sung đầy đủ."),
-    N_("Chưa tải lên: %(items)s."),
+    N_("Chưa tải lên: %(documents)s."),
     N_("Ngày hẹn mới phải sau hạn hiện tại (%(due)s) và sau thời điểm hiện tại."),
     N_("Ngày hẹn mới phải sau hạn hiện tại (%(due)s)."),
     N_("Ngày %(day)s đã có trong lịch là ngày nghỉ «%(name)s»."),
@@ -197,9 +197,15 @@ def _figure(n: str) -> str:
         return n
 
 
-# How a value the engine wrote is shown: a role by its label, a form's bound as a figure, a
-# ``%(name)d`` as a number.
-_SHOWN = {"role": role_label}
+def _documents(names: str) -> str:
+    """Required documents the engine listed ("; " between them), each by its name in the page's
+    language."""
+    return "; ".join(document_label(name) for name in names.split("; "))
+
+
+# How a value the engine wrote is shown: a role by its label, documents by their names in the
+# page's language, a form's bound as a figure, a ``%(name)d`` as a number.
+_SHOWN = {"role": role_label, "documents": _documents}
 _FIGURES = frozenset({N_("Giá trị phải từ %(n)s trở lên."), N_("Giá trị không được vượt quá %(n)s.")})
 
 

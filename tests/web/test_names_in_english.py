@@ -107,3 +107,15 @@ def test_required_documents_and_fields_are_named_in_english_where_the_catalogue_
     assert '<th scope="row">Civil status</th>' in report and "Hộ tịch" not in report
     counter.post("/language", {"locale": "vi"})
     assert ">Tờ khai đăng ký kết hôn</td>" in counter.text(f"/dossiers/{dossier.id}")
+
+
+def test_the_counter_is_told_in_english_which_required_documents_are_missing(browser, demo):
+    from tests.web.test_reception_page import FORM
+    counter = browser("tiepnhan")
+    counter.post("/language", {"locale": "en"})
+    refused = page_text(counter.post("/reception/new", {**FORM, "checklist": []}))
+    assert ("Required documents are missing, so the dossier cannot be received yet: Marriage registration "
+            "declaration; Copies of both partners’ identity cards.") in refused.replace("'", "’")
+    counter.post("/language", {"locale": "vi"})
+    refused = page_text(counter.post("/reception/new", {**FORM, "checklist": []}))
+    assert "Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: Tờ khai đăng ký kết hôn; Bản sao Căn cước" in refused
