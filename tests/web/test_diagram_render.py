@@ -147,14 +147,30 @@ def test_labels_outside_a_shape_stay_inside_its_lane():
     assert last_line < float(circle.get("cy")) - float(circle.get("r"))  # above the event
 
 
+def _label_box(text):
+    """The label's lines as the drawing measures them (centred on their x, middle on their y)."""
+    from webapp.diagram.text import line_height, text_width
+    size = float(text.get("font-size", "12"))
+    anchor = {"start": 0.0, "middle": 0.5, "end": 1.0}[text.get("text-anchor", "start")]
+    boxes = [(float(span.get("x")) - text_width(span.text, size) * anchor, float(span.get("y")) - line_height(size) / 2,
+              float(span.get("x")) + text_width(span.text, size) * (1 - anchor),
+              float(span.get("y")) + line_height(size) / 2)
+             for span in text.findall("s:tspan", SVG)]
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
 def test_a_flow_label_sits_beside_its_flow_not_on_it():
     svg = _svg(REFERENCE.read_text(encoding="utf-8"))
-    # "Từ chối" goes up from the gateway: its label starts right of the vertical line.
+    # "Từ chối" goes up from the gateway: its label is beside the vertical line, not across it.
     refused = _group(svg, "flow_refused")
-    xs = {float(p.split(",")[0]) for p in refused.find("s:polyline", SVG).get("points").split()}
-    label = refused.find("s:text", SVG)
-    assert label.get("text-anchor") == "start" and float(label.get("x")) > min(xs)
-    # "Phê duyệt" goes right: its label is above the line.
+    points = [tuple(map(float, p.split(","))) for p in refused.find("s:polyline", SVG).get("points").split()]
+    x0, y0, x1, y1 = _label_box(refused.find("s:text", SVG))
+    vertical_x = points[0][0]
+    assert x0 > vertical_x or x1 < vertical_x
+    assert min(abs(x0 - vertical_x), abs(x1 - vertical_x)) < 12
+    assert min(points[0][1], points[1][1]) < y0 < y1 < max(points[0][1], points[1][1])
+    # "Phê duyệt" goes right: its label is above or below the line, not on it.
     approved = _group(svg, "flow_approved")
-    ys = {float(p.split(",")[1]) for p in approved.find("s:polyline", SVG).get("points").split()}
-    assert float(approved.find("s:text", SVG).get("y")) + 6 < min(ys)
+    [line_y] = {float(p.split(",")[1]) for p in approved.find("s:polyline", SVG).get("points").split()}
+    x0, y0, x1, y1 = _label_box(approved.find("s:text", SVG))
+    assert y1 < line_y or y0 > line_y

@@ -12,13 +12,16 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from webapp.diagram.layout import (
-    DATA, END_EVENTS, FONT_SIZE, GATEWAYS, INTERMEDIATE_EVENTS, LINE_HEIGHT, START_EVENTS, SUBPROCESSES, TASKS, Edge,
-    Layout, Shape,
+    DATA, END_EVENTS, GATEWAYS, INTERMEDIATE_EVENTS, START_EVENTS, SUBPROCESSES, TASKS, Edge, Layout, Shape,
 )
+from webapp.diagram.placement import BAND, Placed, inside_box, plan
+from webapp.diagram.text import FONT_SIZE, fit, line_height, wrap, wrap_into
 
 SVG = "http://www.w3.org/2000/svg"
-CHAR_WIDTH = 6.4  # average glyph width at FONT_SIZE: enough to wrap labels roughly like an editor
 MARGIN = 20
+MAX_NAME = 300  # characters of a name drawn; a step's name is at most 255 (the database's column)
+# Named for the reader in their language (``name_label``): the steps and what happens between them.
+NAMED_BY_CATALOGUE = TASKS | SUBPROCESSES | START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS | GATEWAYS
 STYLE = """
 .bpmn-diagram { font-family: system-ui, "Segoe UI", Arial, sans-serif; font-size: 12px; }
 .bpmn-diagram .outline { fill: #fff; stroke: #222; stroke-width: 2; }
@@ -69,8 +72,12 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label) -> str:
-    x0, y0, x1, y1 = layout.bounds
+def draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label, name_label) -> str:
+    shapes = [replace(s, name=_shorter(_shown_name(s, lane_label, name_label))) for s in layout.shapes]
+    edges = [replace(e, name=_shorter(e.name)) for e in layout.edges]
+    labels = plan(layout, {**{s.element_id: s.name for s in shapes if s.name},
+                           **{e.element_id: e.name for e in edges if e.name}})
+    x0, y0, x1, y1 = labels.bounds
     width, height = x1 - x0 + 2 * MARGIN, y1 - y0 + 2 * MARGIN
     svg = etree.Element(f"{{{SVG}}}svg", nsmap={None: SVG})
     svg.set("class", "bpmn-diagram")
@@ -83,18 +90,34 @@ def draw(layout: Layout, done: set[str], current: set[str], title: str, lane_lab
         _el(svg, "title").text = title
     _el(svg, "style").text = STYLE
     _defs(svg)
-    for shape in layout.shapes:
-        if shape.kind == "lane":
-            shape = replace(shape, name=str(lane_label(shape.name)))
+    for shape in shapes:
         if shape.kind in ("participant", "lane") or shape.kind in SUBPROCESSES:
-            _draw_shape(svg, shape, done, current)
-    for edge in layout.edges:
-        _draw_edge(svg, edge)
-    containers = [s for s in layout.shapes if s.kind in ("participant", "lane")]
-    for shape in layout.shapes:
+            _draw_shape(svg, shape, done, current, labels.inner.get(shape.element_id))
+    for edge in edges:
+        _draw_edge(svg, edge, labels.outer.get(edge.element_id))
+    for shape in shapes:
         if not (shape.kind in ("participant", "lane") or shape.kind in SUBPROCESSES):
-            _draw_shape(svg, shape, done, current, _floor_of(shape, containers))
+            placed = labels.inner.get(shape.element_id) or labels.outer.get(shape.element_id)
+            _draw_shape(svg, shape, done, current, placed)
     return etree.tostring(svg, encoding="unicode")
+
+
+def _shorter(name: str) -> str:
+    """A name no diagram would show whole (a paragraph pasted in) is cut: it would not be read there,
+    and placing it would cost the page."""
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME - 1].rstrip() + "…"
+
+
+def _shown_name(s: Shape, lane_label, name_label) -> str:
+    """The name a reader sees: a lane's role in their language, a step's (event's, gateway's) name
+    in their language where the procedure's catalogue gives one, anything else as drawn."""
+    if not s.name:
+        return s.name
+    if s.kind == "lane":
+        return str(lane_label(s.name))
+    if s.kind in NAMED_BY_CATALOGUE:
+        return str(name_label(s.name) or s.name)
+    return s.name
 
 
 def _defs(svg):
@@ -118,14 +141,7 @@ def _state_of(shape: Shape, done: set[str], current: set[str]) -> str:
     return ""
 
 
-def _floor_of(s: Shape, containers: list[Shape]) -> float | None:
-    """The bottom of the innermost lane or pool around a shape: a label must not run across it."""
-    cx, cy = s.x + s.w / 2, s.y + s.h / 2
-    around = [c for c in containers if c.x <= cx <= c.x + c.w and c.y <= cy <= c.y + c.h]
-    return min((c.y + c.h for c in around), default=None)
-
-
-def _draw_shape(svg, s: Shape, done, current, floor: float | None = None):
+def _draw_shape(svg, s: Shape, done, current, placed: Placed | None = None):
     state = _state_of(s, done, current)
     classes = " ".join(c for c in ("shape", s.kind, state, "non-interrupting" if s.non_interrupting else "") if c)
     group = _el(svg, "g", class_=classes, data_element_id=s.element_id)
@@ -138,20 +154,18 @@ def _draw_shape(svg, s: Shape, done, current, floor: float | None = None):
         _pool_or_lane(group, s)
     elif s.kind in TASKS:
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h, rx=10.0, ry=10.0)
-        has_icon = _task_icon(group, s)
-        # Below the type icon when there is one, so a long name does not run over it.
-        _text_block(group, s.name, s.x + s.w / 2, s.y + s.h / 2, s.w - 12, anchor="middle",
-                    max_lines=4 if has_icon else 5, first_at_least=s.y + 32 if has_icon else None)
+        _task_icon(group, s)
+        _placed_text(group, placed)  # wrapped into the box, clear of the icon (placement.inside_box)
         _activity_markers(group, s, s.markers)
     elif s.kind in SUBPROCESSES:
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h, rx=10.0, ry=10.0)
         if s.kind == "transaction":
             _el(group, "rect", class_="inner", x=s.x + 3, y=s.y + 3, width=s.w - 6, height=s.h - 6, rx=8.0, ry=8.0)
         if s.expanded is False:
-            _text_block(group, s.name, s.x + s.w / 2, s.y + s.h / 2, s.w - 12, anchor="middle")
+            _placed_text(group, placed)
             _activity_markers(group, s, ["collapsed", *s.markers])
         else:
-            _text_block(group, s.name, s.x + 8, s.y + 8, s.w - 16, anchor="start", top=True)
+            _text_block(group, s.name, s.x + 8, s.y + 8, s.w - 16, max_lines=2)
             _activity_markers(group, s, s.markers)
     elif s.kind in START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS:
         r = s.w / 2
@@ -161,16 +175,16 @@ def _draw_shape(svg, s: Shape, done, current, floor: float | None = None):
             _el(group, "circle", class_="inner", cx=cx, cy=cy, r=r - 3)
         for marker in s.markers:
             _event_marker(group, marker, cx, cy, r, filled=s.kind in END_EVENTS or s.kind == "intermediateThrowEvent")
-        _outside_label(group, s, floor)
+        _placed_text(group, placed, class_="label")
     elif s.kind in GATEWAYS:
         cx, cy = s.x + s.w / 2, s.y + s.h / 2
         points = [(cx, s.y), (s.x + s.w, cy), (cx, s.y + s.h), (s.x, cy)]
         _el(group, "polygon", class_="outline", points=" ".join(f"{_num(x)},{_num(y)}" for x, y in points))
         _gateway_marker(group, s.kind, cx, cy, s.w)
-        _outside_label(group, s, floor)
+        _placed_text(group, placed, class_="label")
     elif s.kind == "textAnnotation":
         _el(group, "path", class_="marker", d=f"M {_num(s.x + 10)} {_num(s.y)} h -10 v {_num(s.h)} h 10")
-        _text_block(group, s.name, s.x + 6, s.y + 4, s.w - 8, anchor="start", top=True)
+        _text_block(group, s.name, s.x + 6, s.y + 4, s.w - 8, max_lines=max(1, int((s.h - 4) // line_height())))
     elif s.kind in DATA:
         if s.kind == "dataStoreReference":
             _el(group, "path", class_="outline",
@@ -182,94 +196,70 @@ def _draw_shape(svg, s: Shape, done, current, floor: float | None = None):
             _el(group, "path", class_="outline",
                 d=f"M {_num(s.x)} {_num(s.y)} h {_num(s.w - fold)} l {_num(fold)} {_num(fold)} "
                   f"v {_num(s.h - fold)} h {_num(-s.w)} z")
-        _outside_label(group, s, floor)
+        _placed_text(group, placed, class_="label")
     else:  # an element we have no picture for: a plain box still shows where it is
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h)
-        _text_block(group, s.name, s.x + s.w / 2, s.y + s.h / 2, s.w - 8, anchor="middle")
+        _placed_text(group, inside_box(s.name, s.x, s.y, s.w, s.h))
 
 
 def _pool_or_lane(group, s: Shape):
     _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h)
-    band = 30.0
     if s.horizontal:
         if s.kind == "participant":
-            _el(group, "line", class_="band", x1=s.x + band, y1=s.y, x2=s.x + band, y2=s.y + s.h)
-        cx, cy = s.x + band / 2, s.y + s.h / 2
-        text = _el(group, "text", x=cx, y=cy, transform=f"rotate(-90 {_num(cx)} {_num(cy)})",
-                   text_anchor="middle", dominant_baseline="central")
-        text.text = _fit(s.name, s.h - 10)
+            _el(group, "line", class_="band", x1=s.x + BAND, y1=s.y, x2=s.x + BAND, y2=s.y + s.h)
+        cx, cy = s.x + BAND / 2, s.y + s.h / 2
+        _band_text(group, s.name, cx, cy, s.h - 10, transform=f"rotate(-90 {_num(cx)} {_num(cy)})")
     else:
         if s.kind == "participant":
-            _el(group, "line", class_="band", x1=s.x, y1=s.y + band, x2=s.x + s.w, y2=s.y + band)
-        text = _el(group, "text", x=s.x + s.w / 2, y=s.y + band / 2, text_anchor="middle",
-                   dominant_baseline="central")
-        text.text = _fit(s.name, s.w - 10)
+            _el(group, "line", class_="band", x1=s.x, y1=s.y + BAND, x2=s.x + s.w, y2=s.y + BAND)
+        _band_text(group, s.name, s.x + s.w / 2, s.y + BAND / 2, s.w - 10)
 
 
-def _fit(text: str, width: float) -> str:
-    limit = max(1, int(width / CHAR_WIDTH))
-    return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
+def _band_text(group, name, cx, cy, length, transform=None):
+    """A pool's or lane's name along its band: one line, else two (a smaller font if need be), else
+    cut with an ellipsis."""
+    lines, size = None, FONT_SIZE
+    for size in (FONT_SIZE, 11, 10):
+        most = int((BAND - 4) // line_height(size))
+        lines = wrap_into(name, [length] * most, size)
+        if lines:
+            break
+    if not lines:
+        lines = [fit(name, length, size)]
+    text = _el(group, "text", x=cx, y=cy, transform=transform, text_anchor="middle", dominant_baseline="central",
+               font_size=None if size == FONT_SIZE else _num(float(size)))
+    if len(lines) == 1:
+        text.text = lines[0]
+        return
+    lh = line_height(size)
+    for i, line in enumerate(lines):
+        _el(text, "tspan", x=cx, y=cy + (i - (len(lines) - 1) / 2) * lh).text = line
 
 
-def _wrap(text: str, width: float) -> list[str]:
-    limit = max(4, int(width / CHAR_WIDTH))
-    lines, line = [], ""
-    for word in text.split():
-        while len(word) > limit:  # a word longer than the box is cut, not allowed to overflow
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{line} {word}".strip()
-        if len(candidate) <= limit:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
-
-
-def _text_block(group, text, x, y, width, *, anchor, top=False, max_lines=6, first_at_least=None):
+def _text_block(group, text, x, y, width, *, max_lines):
+    """A name set from the top left corner of its shape (an expanded sub-process, an annotation)."""
     if not text:
         return
-    lines = _wrap(text, width)
+    lines = wrap(text, width)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = _fit(lines[-1] + "…", width)
-    first = y + FONT_SIZE if top else y - (len(lines) - 1) * LINE_HEIGHT / 2
-    if first_at_least is not None:
-        first = max(first, first_at_least)
-    node = _el(group, "text", x=x, y=first, text_anchor=anchor, dominant_baseline="central" if not top else None)
+        lines[-1] = fit(lines[-1] + "…", width)
+    first = y + FONT_SIZE
+    node = _el(group, "text", x=x, y=first, text_anchor="start")
     for i, line in enumerate(lines):
-        span = _el(node, "tspan", x=x, y=first + i * LINE_HEIGHT)
+        span = _el(node, "tspan", x=x, y=first + i * line_height())
         span.text = line
 
 
-def _outside_label(group, s: Shape, floor: float | None = None):
-    """Where the modeller put it, else below the shape; above it when below would run across the
-    bottom of its lane (into the next lane's shapes)."""
-    if not s.name:
+def _placed_text(group, placed: Placed | None, class_=None):
+    """Lines where placement put them (centred, the first line's middle at ``placed.y``)."""
+    if placed is None:
         return
-    if s.label:
-        lx, ly, lw, lh = s.label
-        lines = _wrap(s.name, max(lw, 90))
-        _text_lines(group, lines, lx + lw / 2, ly + (lh - (len(lines) - 1) * LINE_HEIGHT) / 2 if lh else ly)
-        return
-    lines = _wrap(s.name, 90)
-    first = s.y + s.h + 6 + FONT_SIZE / 2
-    if floor is not None and first + (len(lines) - 1) * LINE_HEIGHT + FONT_SIZE / 2 > floor - 2:
-        first = s.y - 6 - FONT_SIZE / 2 - (len(lines) - 1) * LINE_HEIGHT
-    _text_lines(group, lines, s.x + s.w / 2, first)
-
-
-def _text_lines(group, lines, cx, first_y, anchor="middle"):
-    node = _el(group, "text", class_="label", x=cx, y=first_y, text_anchor=anchor, dominant_baseline="central")
-    for i, line in enumerate(lines):
-        span = _el(node, "tspan", x=cx, y=first_y + i * LINE_HEIGHT)
-        span.text = line
+    node = _el(group, "text", class_=class_, x=placed.x, y=placed.y, text_anchor="middle",
+               dominant_baseline="central", font_size=None if placed.size == FONT_SIZE else _num(float(placed.size)))
+    lh = line_height(placed.size)
+    for i, line in enumerate(placed.lines):
+        _el(node, "tspan", x=placed.line_x(i), y=placed.y + i * lh).text = line
 
 
 def _task_icon(group, s: Shape) -> bool:
@@ -384,7 +374,7 @@ def _gateway_marker(group, kind, cx, cy, size):
               f"M {_num(cx + 8 * k)} {_num(cy - 8 * k)} l {_num(-16 * k)} {_num(16 * k)}")
 
 
-def _draw_edge(svg, e: Edge):
+def _draw_edge(svg, e: Edge, placed: Placed | None):
     group = _el(svg, "g", class_=f"connection {e.kind}", data_element_id=e.element_id)
     if e.name:
         _el(group, "title").text = e.name
@@ -401,25 +391,7 @@ def _draw_edge(svg, e: Edge):
             stroke_dasharray="2 4")
     else:
         _el(group, "polyline", class_="edge", points=points)
-    if e.name:
-        if e.label:
-            lx, ly, lw, lh = e.label
-            lines = _wrap(e.name, max(lw, 60))
-            _text_lines(group, lines, lx + lw / 2, ly + (lh - (len(lines) - 1) * LINE_HEIGHT) / 2 if lh else ly)
-        else:
-            _flow_label(group, e)
-
-
-def _flow_label(group, e: Edge):
-    """Beside its flow's middle segment, never on it: right of a vertical one, above a horizontal one."""
-    (ax, ay), (bx, by) = _middle_segment(e.points)
-    lines = _wrap(e.name, 90)
-    if abs(bx - ax) < abs(by - ay):
-        first = (ay + by) / 2 - (len(lines) - 1) * LINE_HEIGHT / 2
-        _text_lines(group, lines, max(ax, bx) + 6, first, anchor="start")
-    else:
-        last = min(ay, by) - 4 - FONT_SIZE / 2
-        _text_lines(group, lines, (ax + bx) / 2, last - (len(lines) - 1) * LINE_HEIGHT)
+    _placed_text(group, placed, class_="label")  # in its DI bounds, else beside its line (placement)
 
 
 def _default_slash(group, points):
@@ -431,8 +403,3 @@ def _default_slash(group, points):
     # A short stroke across the line, tilted like the editors draw it.
     dx, dy = (-uy + ux * 0.6) * 6, (ux + uy * 0.6) * 6
     _el(group, "path", class_="marker", d=f"M {_num(mx - dx)} {_num(my - dy)} L {_num(mx + dx)} {_num(my + dy)}")
-
-
-def _middle_segment(points):
-    i = max(0, len(points) // 2 - 1)
-    return points[i], points[i + 1]

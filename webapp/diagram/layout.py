@@ -3,6 +3,7 @@ element's kind and name, the markers it carries (loop, timer, message…), and t
 whole drawing. Read through the safe XML parser (no entities, no network, a size limit)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -15,9 +16,7 @@ BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
 DI = "http://www.omg.org/spec/DD/20100524/DI"
 MAX_BYTES = 2 * 1024 * 1024
-# Text metrics: the drawing's bounds leave room for the labels set below events and gateways.
-FONT_SIZE = 12
-LINE_HEIGHT = 14
+MAX_COORDINATE = 1e6  # pixels: far beyond any real drawing
 TASKS = {"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
          "businessRuleTask", "callActivity"}
 SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
@@ -54,11 +53,11 @@ class Edge:
     is_default: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # one per diagram content (read_layout's cache): a key for what is worked out from it
 class Layout:
     shapes: list[Shape]
     edges: list[Edge]
-    bounds: tuple[float, float, float, float]  # min x, min y, max x, max y
+    bounds: tuple[float, float, float, float]  # min x, min y, max x, max y (labels placed later may add)
 
 
 @lru_cache(maxsize=64)
@@ -91,12 +90,10 @@ def read_layout(content: bytes) -> Layout | None:
     ys = [s.y for s in shapes] + [p[1] for e in edges for p in e.points]
     xe = [s.x + s.w for s in shapes] + [p[0] for e in edges for p in e.points]
     ye = [s.y + s.h for s in shapes] + [p[1] for e in edges for p in e.points]
-    for s in shapes:
-        if s.label:
-            xs.append(s.label[0]); ys.append(s.label[1])
-            xe.append(s.label[0] + s.label[2]); ye.append(s.label[1] + s.label[3])
-        elif label_below(s):
-            ye.append(s.y + s.h + 8 + LINE_HEIGHT * 2)
+    for label in [s.label for s in shapes] + [e.label for e in edges]:
+        if label:
+            xs.append(label[0]); ys.append(label[1])
+            xe.append(label[0] + label[2]); ye.append(label[1] + label[3])
     return Layout(shapes, edges, (min(xs), min(ys), max(xe), max(ye)))
 
 
@@ -115,9 +112,17 @@ def _bounds(node) -> tuple[float, float, float, float] | None:
     if b is None:
         return None
     try:
-        return tuple(float(b.get(k, "0")) for k in ("x", "y", "width", "height"))
+        return tuple(_coordinate(b.get(k, "0")) for k in ("x", "y", "width", "height"))
     except ValueError:
         return None
+
+
+def _coordinate(text) -> float:
+    """A number of the drawing; NaN, infinities and the absurdly far are no layout (ValueError)."""
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > MAX_COORDINATE:
+        raise ValueError(text)
+    return value
 
 
 def _shape(node, elements) -> Shape | None:
@@ -159,7 +164,7 @@ def _edge(node, elements, defaults) -> Edge | None:
     points = []
     for wp in node.findall(f"{{{DI}}}waypoint"):
         try:
-            points.append((float(wp.get("x")), float(wp.get("y"))))
+            points.append((_coordinate(wp.get("x")), _coordinate(wp.get("y"))))
         except (TypeError, ValueError):
             return None
     if element is None or len(points) < 2:
@@ -168,7 +173,3 @@ def _edge(node, elements, defaults) -> Edge | None:
     return Edge(element_id=element.get("id"), kind=etree.QName(element).localname, points=points,
                 name=_name(element), label=_bounds(label_node) if label_node is not None else None,
                 is_default=element.get("id") in defaults)
-
-
-def label_below(s: Shape) -> bool:
-    return s.kind in START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS | GATEWAYS | DATA
