@@ -1,6 +1,6 @@
 """System administration: the start page with the system's state (what waits to go out, what
 gave up, open escalations and overdue work, the scheduler's last run), the working-time calendar
-(days off, worked weekends, re-seeding from the built-in list of public holidays), each agency's office hours and
+(days off, worked weekends, re-seeding from the `holidays` package), each agency's office hours and
 time zone, partner agencies' systems (their addresses and keys, messages that failed, requests we
 refused), the national portal's sync (backlog, last error, records that gave up) and the messages
 to citizens and officers that did not go out.

@@ -1,5 +1,5 @@
 """Calendar administration: the year view, days off, worked weekends, removing an exception,
-re-seeding from the built-in list of public holidays, and agencies' office hours. Administrators only."""
+re-seeding from the `holidays` package, and agencies' office hours. Administrators only."""
 from __future__ import annotations
 
 from datetime import date, datetime
