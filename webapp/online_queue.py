@@ -30,9 +30,11 @@ def index():
             for f in item.files:
                 s.expunge(f)
     # What the citizen typed, read as on the dossier's page: under the intake form's titles, dates as days.
+    # Each procedure's intake form once per page, however many of its dossiers wait.
     directory = motcua().settings.catalogue_dir
-    typed = {item.dossier_id: case_data({}, {}, item.data, intake_schema(directory, item.procedure_key),
-                                        current_language()) for item in queue}
+    forms = {key: intake_schema(directory, key) for key in {item.procedure_key for item in queue}}
+    typed = {item.dossier_id: case_data({}, {}, item.data, forms[item.procedure_key], current_language())
+             for item in queue}
     return render_template("reception/online_queue.html", queue=queue, typed=typed)
 
 
