@@ -29,7 +29,7 @@ from engine.queries import results as result_queries
 from webapp import motcua
 from webapp.diagram import render_diagram
 from webapp.dossier_list import read_filters
-from webapp.i18n import current_language, procedure_label, role_label, step_label
+from webapp.i18n import current_language, diagram_label, flow_label, procedure_label, role_label, step_label
 from webapp.params import id_value
 from webapp.verdicts import verdict_label
 
@@ -108,7 +108,7 @@ def _diagram(page) -> Markup | None:
     try:
         svg = render_diagram(page.bpmn_xml, done=page.done_steps, current=page.current_steps,
                              title=_("Sơ đồ quy trình %(name)s", name=procedure_label(page.dossier.procedure_name)),
-                             lane_label=role_label, name_label=step_label)
+                             lane_label=role_label, name_label=diagram_label, flow_label=flow_label)
     except (UnsafeXml, etree.XMLSyntaxError):
         # A deployed version passed these checks; if one did not, the page still shows the rest.
         current_app.logger.exception("diagram of dossier %s could not be drawn", page.dossier.id)

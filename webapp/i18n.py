@@ -166,6 +166,17 @@ def document_label(name: str | None) -> str | None:
     return _english_names().document(name) if current_language() == "en" else name
 
 
+def diagram_label(name: str | None) -> str | None:
+    """What a drawn diagram names (a step, an event, a gateway, a flow) in the page's language: on
+    an English page, by the catalogue entries (``steps_en``, else ``diagram_en``)."""
+    return _english_names().element(name) if current_language() == "en" else name
+
+
+def flow_label(name: str | None) -> str | None:
+    """A flow's label in a drawn diagram in the page's language (``diagram_en``)."""
+    return _english_names().flow(name) if current_language() == "en" else name
+
+
 def _english_names() -> EnglishNames:
     """Read once per request (the catalogue's files are checked for changes on each read)."""
     if "english_names" not in g:

@@ -22,7 +22,7 @@ from engine.queries import procedures as queries
 from engine.scenarios import SCENARIOS_DIR
 from webapp import motcua
 from webapp.diagram import render_diagram
-from webapp.i18n import role_label, step_label
+from webapp.i18n import diagram_label, flow_label, role_label
 from webapp.procedures import bp
 
 TRIAL_TIMEOUT_S = 180
@@ -52,7 +52,7 @@ def _run(scenario: Path, xml: str, forms: dict) -> dict:
 def _diagram(xml: str, step: dict) -> Markup | None:
     try:
         svg = render_diagram(xml, done=step.get("done", []), current=step.get("open", []), lane_label=role_label,
-                             name_label=step_label)
+                             name_label=diagram_label, flow_label=flow_label)
     except (UnsafeXml, etree.XMLSyntaxError):
         return None
     return Markup(svg) if svg else None  # built by lxml: every name in it is escaped

@@ -12,6 +12,9 @@ what only a reader needs, in Vietnamese and English:
 - ``steps_en``: English names of the diagram's steps, by their Vietnamese name (an English page
   shows them wherever a step is named: the inbox, the task and dossier pages, the history, the
   citizen's tracking page);
+- ``diagram_en``: English names of what else the diagram names (pools, start and end events,
+  messages thrown and caught, gateways, sub-processes, the labels of sequence and message flows),
+  by their Vietnamese name; only the drawn diagram reads them (a flow's label only from here);
 - ``forms``: blank forms to download, ``{"id", "document", "title", "fields": [{"vi", "en"}]}``;
 - ``intake`` (optional): the file name, under ``intake/``, of the JSON Schema a citizen fills in to
   submit online; a procedure without one is described but not submitted online.
@@ -52,11 +55,12 @@ def problems(entry) -> list[str]:
     names = entry.get("documents_en", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         found.append("documents_en: a map from the Vietnamese document name to its English name")
-    steps = entry.get("steps_en", {})
-    if not isinstance(steps, dict) or not all(isinstance(v, str) and v.strip() and not contact.text_problem(v, 255)
-                                              for v in steps.values()):
-        found.append("steps_en: a map from the Vietnamese step name to its English name (one line, at most 255 "
-                     "characters)")
+    for key, what in (("steps_en", "step"), ("diagram_en", "element")):
+        names = entry.get(key, {})
+        if not isinstance(names, dict) or not all(
+                isinstance(v, str) and v.strip() and not contact.text_problem(v, 255) for v in names.values()):
+            found.append(f"{key}: a map from the Vietnamese {what} name to its English name (one line, at most 255 "
+                         "characters)")
     forms = entry.get("forms", [])
     if not isinstance(forms, list):
         return found + ["forms must be a list"]
@@ -125,13 +129,15 @@ def _stamp(directory: Path) -> tuple:
 @dataclass(frozen=True)
 class EnglishNames:
     """The English of what the diagrams name in Vietnamese, from every published entry: procedures
-    by ``name``, steps by ``steps_en``, fields (lĩnh vực) by ``field`` and required documents by
-    ``documents_en``. A page names these by their text (a work item, the history and a received
-    document keep the name, not the entry), so these map the Vietnamese name."""
+    by ``name``, steps by ``steps_en``, fields (lĩnh vực) by ``field``, required documents by
+    ``documents_en`` and the diagram's other named elements by ``diagram_en``. A page names these
+    by their text (a work item, the history and a received document keep the name, not the entry),
+    so these map the Vietnamese name."""
     procedures: dict[str, str]
     steps: dict[str, str]
     fields: dict[str, str]
     documents: dict[str, str]
+    diagram: dict[str, str]
 
     def step(self, name: str | None) -> str | None:
         """The step's English name, or the diagram's name when no entry gives one."""
@@ -150,8 +156,18 @@ class EnglishNames:
         (a document an officer named at the counter keeps the officer's words)."""
         return self.documents.get(name, name) if name else name
 
+    def element(self, name: str | None) -> str | None:
+        """A drawn element's English name (a step's, else an event's, gateway's or flow's), or the
+        diagram's name when no entry gives one."""
+        return self.steps.get(name) or self.diagram.get(name, name) if name else name
 
-NO_ENGLISH_NAMES = EnglishNames({}, {}, {}, {})
+    def flow(self, name: str | None) -> str | None:
+        """A flow's label in English (``diagram_en`` only: a flow called like a step, "Phê duyệt",
+        means the branch taken, "Approved", not the step), or the diagram's label."""
+        return self.diagram.get(name, name) if name else name
+
+
+NO_ENGLISH_NAMES = EnglishNames({}, {}, {}, {}, {})
 
 
 def english_names(directory: Path | None) -> EnglishNames:
@@ -176,7 +192,8 @@ def _english_names(directory: str, stamp: tuple) -> EnglishNames:
     return EnglishNames(procedures={entry["name"]["vi"]: entry["name"]["en"] for entry in entries},
                         steps={vi: en for entry in entries for vi, en in entry.get("steps_en", {}).items()},
                         fields={entry["field"]["vi"]: entry["field"]["en"] for entry in entries},
-                        documents={vi: en for entry in entries for vi, en in entry.get("documents_en", {}).items()})
+                        documents={vi: en for entry in entries for vi, en in entry.get("documents_en", {}).items()},
+                        diagram={vi: en for entry in entries for vi, en in entry.get("diagram_en", {}).items()})
 
 
 def intake_schema(directory: Path | None, procedure_key: str) -> dict | None:

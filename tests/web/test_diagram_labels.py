@@ -1,5 +1,5 @@
 """The diagram's names as a reader meets them: in the page's language (the procedure's catalogue
-entry names the steps in English), wrapped inside their task, in their DI label bounds when the
+entry names them in English), wrapped inside their task, in their DI label bounds when the
 file gives them, and otherwise clear of every shape, line and other label, in both languages."""
 from __future__ import annotations
 
@@ -22,10 +22,13 @@ SAMPLE = (Path(__file__).parent / "diagram_sample.bpmn").read_text(encoding="utf
 REFERENCE = BPMN_DIR / "dang_ky_ket_hon.bpmn"
 DIAGRAMS = sorted(BPMN_DIR.glob("*.bpmn"))
 ENGLISH = catalogue.english_names(CATALOGUE_DIR)
-LANGUAGES = {"vi": None, "en": ENGLISH.step}  # a Vietnamese page names steps as the diagram does
+# A Vietnamese page names what is drawn as the diagram does; an English page by the catalogue.
+LANGUAGES = {"vi": None, "en": (ENGLISH.element, ENGLISH.flow)}
 
 
 def _svg(xml, name_label=None, **kwargs) -> etree._Element:
+    if isinstance(name_label, tuple):
+        name_label, kwargs["flow_label"] = name_label
     if name_label is not None:
         kwargs["name_label"] = name_label
     return etree.fromstring(render_diagram(xml, **kwargs).encode("utf-8"))
@@ -101,13 +104,19 @@ def test_an_english_dossier_page_names_the_diagrams_steps_in_english(browser, de
     assert "Thẩm định hồ sơ" not in drawn and "Ghi sổ hộ tịch" not in drawn
     assert svg.get("aria-label") == f"Process diagram of {procedure_en}"
     assert svg.find("s:title", SVG).text == f"Process diagram of {procedure_en}"
-    # What the catalogue does not name keeps the diagram's name.
-    assert _words(_group(svg, "start").find("s:text", SVG)) == "Tiếp nhận hồ sơ"
+    # Events, gateways, the sub-process and the flows' labels by the entry's ``diagram_en``; a flow
+    # called like a step ("Phê duyệt") by its own English, the branch taken.
+    assert _words(_group(svg, "start").find("s:text", SVG)) == "Dossier received"
+    assert _words(_group(svg, "decision_gateway").find("s:text", SVG)) == "Approve or refuse?"
+    assert _words(_group(svg, "flow_approved").find("s:text", SVG)) == "Approved"
+    assert _words(_group(svg, "approve").find("s:text", SVG)) == "Approve"
+    assert not re.search(r"[À-ỹĐđ]", drawn), drawn  # nothing Vietnamese is left in the drawing
 
     officer.post("/language", {"locale": "vi"})
     svg = _page_svg(officer.text(f"/dossiers/{dossier.id}"))
     assert _words(_group(svg, "appraise").find("s:text", SVG)) == "Thẩm định hồ sơ"
-    assert appraise_en not in " ".join(svg.itertext())
+    assert _words(_group(svg, "flow_approved").find("s:text", SVG)) == "Phê duyệt"
+    assert appraise_en not in " ".join(svg.itertext()) and "Approved" not in " ".join(svg.itertext())
     assert svg.get("aria-label") == "Sơ đồ quy trình Đăng ký kết hôn"
 
 
@@ -223,6 +232,22 @@ def test_no_label_runs_over_a_shape_a_line_or_another_label(path, language):
             assert other == key or not _overlaps(box, other_box), f"{key}'s label runs over {other}'s"
     x, y, w, h = (float(v) for v in svg.get("viewBox").split())
     assert all(_inside(box, (x, y, x + w, y + h)) for box in labels.values())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.stem)
+def test_a_label_outside_a_shape_breaks_between_words_never_inside_one(path, language):
+    """It has room to move, so it never reads "Appro / ved"."""
+    svg = _svg(path.read_text(encoding="utf-8"), name_label=LANGUAGES[language])
+    labels = svg.xpath("//s:text[@class='label']", namespaces=SVG)
+    assert labels
+    # Every whole word a label may show: the diagram's names, and in English their catalogue names.
+    shown = {(name, ENGLISH.element(name), ENGLISH.flow(name)) if language == "en" else (name,)
+             for name in etree.parse(str(path)).xpath("//@name")}
+    words = {word for names in shown for name in names for word in name.split()}
+    for text in labels:
+        for word in _words(text).split():
+            assert word in words or word.endswith("…"), f"{word!r} is a piece of a word"
 
 
 def test_the_audits_overlaps_on_the_reference_diagram_are_gone():

@@ -119,3 +119,23 @@ def test_the_counter_is_told_in_english_which_required_documents_are_missing(bro
     counter.post("/language", {"locale": "vi"})
     refused = page_text(counter.post("/reception/new", {**FORM, "checklist": []}))
     assert "Còn thiếu giấy tờ bắt buộc nên chưa thể tiếp nhận: Tờ khai đăng ký kết hôn; Bản sao Căn cước" in refused
+
+
+def test_everything_a_shipped_diagram_names_has_its_english_name():
+    """Pools, events, gateways, sub-processes and flows' labels: by ``diagram_en`` (steps by
+    ``steps_en`` above), so an English page's diagram reads English throughout."""
+    from webapp.diagram.layout import read_layout
+    missing = {}
+    for path in sorted(BPMN_DIR.glob("*.bpmn")):
+        entry = catalogue.load(CATALOGUE_DIR)[path.stem]
+        layout = read_layout(path.read_bytes())
+        shapes = {s.name for s in layout.shapes if s.name and s.kind != "lane"}  # a lane is a role
+        flows = {e.name for e in layout.edges if e.name}
+        missing[path.stem] = sorted(shapes - set(entry.get("steps_en", {})) - set(entry.get("diagram_en", {}))) \
+            + sorted(flows - set(entry.get("diagram_en", {})))
+    assert {key: names for key, names in missing.items() if names} == {}
+
+
+def test_an_english_diagram_name_that_is_not_one_line_of_text_is_a_problem_of_the_entry():
+    assert any(p.startswith("diagram_en:") for p in catalogue.problems({"diagram_en": {"Đủ hồ sơ": "Dossier\ncomplete"}}))
+    assert not any(p.startswith("diagram_en:") for p in catalogue.problems({"diagram_en": {"Đủ hồ sơ": "Complete"}}))

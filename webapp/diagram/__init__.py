@@ -20,20 +20,22 @@ def _as_is(name: str) -> str:
 
 def render_diagram(bpmn_xml: str | bytes, *, done: Iterable[str] = (), current: Iterable[str] = (),
                    title: str = "", lane_label: Callable[[str], str] = _as_is,
-                   name_label: Callable[[str], str | None] = _as_is) -> str | None:
+                   name_label: Callable[[str], str | None] = _as_is,
+                   flow_label: Callable[[str], str | None] = _as_is) -> str | None:
     """The diagram as an SVG string, or None when the file carries no layout (no BPMN DI).
 
     ``lane_label`` names a lane for the reader: our lanes are named by role code ("specialist"),
     which the page shows as the role's label in the reader's language. ``name_label`` does the same
-    for a task, sub-process, event or gateway, given the name the diagram gives it (Vietnamese):
-    the page passes its step names in the reader's language (the procedures' catalogue).
+    for a pool, task, sub-process, event or gateway, given the name the diagram gives it
+    (Vietnamese), and ``flow_label`` for a flow's label: the page passes these names in the
+    reader's language (the procedures' catalogue).
     """
     layout = read_layout(bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml)
     if layout is None:
         return None
     current = set(current)
     done = set(done) - current  # a step open again (sent back) is current, not done
-    return draw(layout, done, current, title, lane_label, name_label)
+    return draw(layout, done, current, title, lane_label, name_label, flow_label)
 
 
 __all__ = ["STYLE", "render_diagram"]

@@ -20,8 +20,9 @@ from webapp.diagram.text import FONT_SIZE, fit, line_height, wrap, wrap_into
 SVG = "http://www.w3.org/2000/svg"
 MARGIN = 20
 MAX_NAME = 300  # characters of a name drawn; a step's name is at most 255 (the database's column)
-# Named for the reader in their language (``name_label``): the steps and what happens between them.
-NAMED_BY_CATALOGUE = TASKS | SUBPROCESSES | START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS | GATEWAYS
+# Named for the reader in their language (``name_label``): the pools, the steps and what happens
+# between them; flows' labels by ``flow_label``.
+NAMED_BY_CATALOGUE = TASKS | SUBPROCESSES | START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS | GATEWAYS | {"participant"}
 STYLE = """
 .bpmn-diagram { font-family: system-ui, "Segoe UI", Arial, sans-serif; font-size: 12px; }
 .bpmn-diagram .outline { fill: #fff; stroke: #222; stroke-width: 2; }
@@ -72,9 +73,9 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label, name_label) -> str:
+def draw(layout: Layout, done: set[str], current: set[str], title: str, lane_label, name_label, flow_label) -> str:
     shapes = [replace(s, name=_shorter(_shown_name(s, lane_label, name_label))) for s in layout.shapes]
-    edges = [replace(e, name=_shorter(e.name)) for e in layout.edges]
+    edges = [replace(e, name=_shorter(str(flow_label(e.name) or e.name) if e.name else e.name)) for e in layout.edges]
     labels = plan(layout, {**{s.element_id: s.name for s in shapes if s.name},
                            **{e.element_id: e.name for e in edges if e.name}})
     x0, y0, x1, y1 = labels.bounds
@@ -109,8 +110,9 @@ def _shorter(name: str) -> str:
 
 
 def _shown_name(s: Shape, lane_label, name_label) -> str:
-    """The name a reader sees: a lane's role in their language, a step's (event's, gateway's) name
-    in their language where the procedure's catalogue gives one, anything else as drawn."""
+    """The name a reader sees: a lane's role in their language, a step's (pool's, event's,
+    gateway's) name in their language where the procedure's catalogue gives one, anything else as
+    drawn."""
     if not s.name:
         return s.name
     if s.kind == "lane":

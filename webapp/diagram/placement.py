@@ -259,10 +259,12 @@ FLOW_WIDTHS = ((None, 0.0), (90.0, 0.5), (60.0, 1.5), (40.0, 2.5))
 
 
 def _variants(name, size, widths):
+    """The name on one line, and wrapped to each narrower width where its words fit whole: a label
+    outside a shape has room, so a word is never cut for it ("Appro / ved")."""
     seen = set()
     for width, cost in widths:
-        lines = tuple([name] if width is None else wrap(name, width, size))
-        if lines not in seen:
+        lines = (name,) if width is None else tuple(wrap_into(name, [width], size, repeat_last=True) or ())
+        if lines and lines not in seen:
             seen.add(lines)
             yield lines, cost
 
