@@ -14,7 +14,8 @@ from lxml import etree
 from webapp.diagram.layout import (
     DATA, END_EVENTS, GATEWAYS, INTERMEDIATE_EVENTS, START_EVENTS, SUBPROCESSES, TASKS, Edge, Layout, Shape,
 )
-from webapp.diagram.placement import BAND, Placed, inside_box, plan
+from webapp.diagram.boxes import Placed, inside_box
+from webapp.diagram.placement import BAND, plan
 from webapp.diagram.text import FONT_SIZE, fit, line_height, wrap, wrap_into
 
 SVG = "http://www.w3.org/2000/svg"
@@ -157,7 +158,7 @@ def _draw_shape(svg, s: Shape, done, current, placed: Placed | None = None):
     elif s.kind in TASKS:
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h, rx=10.0, ry=10.0)
         _task_icon(group, s)
-        _placed_text(group, placed)  # wrapped into the box, clear of the icon (placement.inside_box)
+        _placed_text(group, placed)  # wrapped into the box, clear of the icon (boxes.inside_box)
         _activity_markers(group, s, s.markers)
     elif s.kind in SUBPROCESSES:
         _el(group, "rect", class_="outline", x=s.x, y=s.y, width=s.w, height=s.h, rx=10.0, ry=10.0)

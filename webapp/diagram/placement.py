@@ -1,9 +1,9 @@
 """Where each name goes, worked out once per diagram and language (``plan``):
 
 - inside a task (or a collapsed sub-process): wrapped to the box, around the task's type icon and
-  its markers, in a smaller font when it has to be — never past the box's edge;
+  its markers, in a smaller font when it has to be — never past the box's edge (``boxes``);
 - a label with bounds in the BPMN DI (``bpmndi:BPMNLabel``): inside those bounds, where the
-  modeller put it;
+  modeller put it (``boxes``);
 - any other label of an event, a gateway, a data object or a flow: at the best of a few places
   around its shape or along its flow (below an event, beside a flow's line…), the best being the
   one that runs over no shape, no line, no lane border and no other label, and that is the usual
@@ -16,36 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from webapp.diagram.boxes import SIZES, Placed, block, in_bounds, inside_box
 from webapp.diagram.layout import (
     DATA, END_EVENTS, GATEWAYS, INTERMEDIATE_EVENTS, START_EVENTS, SUBPROCESSES, TASKS, Edge, Layout, Shape,
 )
-from webapp.diagram.text import FONT_SIZE, SMALLEST_FONT_SIZE, fit, line_height, text_width, wrap, wrap_into
+from webapp.diagram.text import line_height, text_width, wrap, wrap_into
 
 EVENTS = START_EVENTS | END_EVENTS | INTERMEDIATE_EVENTS
 BAND = 30.0  # the strip of a pool or lane that carries its name
-TASK_PADDING = 4.0
-ICON = (6.0, 7.0, 24.0, 24.0)  # the task type icon's corner, relative to the task's top left
-MARKER_ROOM = 16.0  # the loop / multi-instance markers along the bottom of an activity
 AIR = 2.0  # free space kept around a label
-SIZES = (FONT_SIZE, 11, 10, SMALLEST_FONT_SIZE)
-MOST_LINES = 40  # in a box cut to fit: however tall the box
 QUICK_ABOVE = 300  # labels to place: above, one pass and one font size
 # What running over something costs a label's place; the place's own preference adds a few points.
 HIT_SHAPE, HIT_LABEL, HIT_LINE, OTHER_LANE, OUTSIDE = 1000.0, 1000.0, 400.0, 300.0, 150.0
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Lines of text centred on ``x``, the first one's middle at ``y``; ``box`` is what they cover."""
-    lines: tuple[str, ...]
-    size: float
-    x: float
-    y: float
-    box: tuple[float, float, float, float]  # x0, y0, x1, y1
-    xs: tuple[float, ...] = ()  # a centre per line when they differ (beside a task's icon)
-
-    def line_x(self, i: int) -> float:
-        return self.xs[i] if self.xs else self.x
 
 
 @dataclass
@@ -53,110 +35,6 @@ class Plan:
     inner: dict[str, Placed] = field(default_factory=dict)  # names inside a task's box
     outer: dict[str, Placed] = field(default_factory=dict)  # labels of events, gateways, data, flows
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-
-
-def _block(lines, size, cx, top) -> Placed:
-    lh = line_height(size)
-    width = max(text_width(line, size) for line in lines)
-    return Placed(tuple(lines), size, cx, top + lh / 2, (cx - width / 2, top, cx + width / 2, top + lh * len(lines)))
-
-
-# --- names inside a box ----------------------------------------------------------------------------
-
-def inside_box(name: str, x: float, y: float, w: float, h: float, *, icon: bool = False,
-               markers: bool = False) -> Placed | None:
-    """The name wrapped into the box: the largest font whose lines fit, the fewest lines at that
-    size; lines level with the type icon are kept clear of it. Cut with an ellipsis at the
-    smallest size only when even that does not fit."""
-    if not name:
-        return None
-    left, right = x + TASK_PADDING, x + w - TASK_PADDING
-    top, bottom = y + 4, y + h - 4 - (MARKER_ROOM if markers else 0)
-    icon_box = (x + ICON[0], y + ICON[1], x + ICON[2], y + ICON[3]) if icon else None
-    most = len(name.split())  # lines, without cutting a word
-    for size in SIZES:
-        lh = line_height(size)
-        for n in range(1, min(int((bottom - top) // lh), most) + 1):
-            for mode in ("clear", "narrow", "beside") if icon_box else ("clear",):
-                slots = _slots(n, lh, y + h / 2, top, bottom, left, right, x + w / 2, icon_box, mode)
-                if slots is None:
-                    continue
-                lines = wrap_into(name, [width for width, _cx, _cy in slots], size)
-                if lines:
-                    return _in_slots(lines, size, slots, lh)
-    size = SMALLEST_FONT_SIZE
-    lh = line_height(size)
-    n = max(1, min(int((bottom - top) // lh), most, MOST_LINES))
-    slots = _slots(n, lh, y + h / 2, top, bottom, left, right, x + w / 2, icon_box, "narrow") or \
-        [(right - left, x + w / 2, y + h / 2)]
-    lines = wrap_into(name, [width for width, _cx, _cy in slots], size, repeat_last=True, cut_words=True) or [name]
-    if len(lines) > len(slots):
-        lines = lines[:len(slots)]
-        lines[-1] = fit(lines[-1] + "…", slots[len(lines) - 1][0], size)
-    return _in_slots(lines, size, slots, lh)
-
-
-def _slots(n, lh, centre, top, bottom, left, right, cx, icon_box, mode):
-    """n lines' (width, centre x, centre y), the block centred in the box as far as it can be:
-
-    - "clear": below the type icon (None if the lines do not go in under it);
-    - "narrow": level with it where need be, those lines narrowed on both sides, still centred;
-    - "beside": those lines right of the icon (None when no line is level with it: as "narrow").
-    """
-    block = n * lh
-    if mode == "clear" and icon_box:
-        top = max(top, icon_box[3])
-        if block > bottom - top:
-            return None
-    middle = min(max(centre, top + block / 2), bottom - block / 2)
-    first = middle - block / 2
-    slots, by_icon = [], False
-    for i in range(n):
-        t0, t1 = first + i * lh, first + (i + 1) * lh
-        if icon_box and t0 < icon_box[3] and t1 > icon_box[1]:
-            by_icon = True
-            if mode == "beside":  # right of the icon, centred in what is left
-                start = icon_box[2] + 2
-                slots.append((right - start, (start + right) / 2, (t0 + t1) / 2))
-            else:  # kept centred, as narrow as the icon makes it
-                inset = icon_box[2] + 2 - left
-                slots.append((right - left - 2 * inset, cx, (t0 + t1) / 2))
-        else:
-            slots.append((right - left, cx, (t0 + t1) / 2))
-    if mode != "narrow" and by_icon:
-        return None if mode == "clear" else slots
-    if mode == "beside":
-        return None
-    return slots
-
-
-def _in_slots(lines, size, slots, lh) -> Placed:
-    used = slots[:len(lines)]
-    xs = tuple(cx for _w, cx, _cy in used)
-    widths = [text_width(line, size) for line in lines]
-    x0 = min(cx - w / 2 for (cx, w) in zip(xs, widths))
-    x1 = max(cx + w / 2 for (cx, w) in zip(xs, widths))
-    top = used[0][2] - lh / 2
-    return Placed(tuple(lines), size, used[0][1], used[0][2], (x0, top, x1, top + lh * len(lines)),
-                  xs if len(set(xs)) > 1 else ())
-
-
-# --- labels in their DI bounds ---------------------------------------------------------------------
-
-def in_bounds(name: str, bounds: tuple[float, float, float, float]) -> Placed:
-    """Inside the label bounds the modeller's editor gave: the largest font that fits them (an
-    editor measures with its own, often narrower, font), centred in them."""
-    lx, ly, lw, lh = bounds
-    for size in SIZES:
-        lines = wrap_into(name, [lw], size, repeat_last=True)
-        if lines and len(lines) * line_height(size) <= max(lh, line_height(size)) + 0.5:
-            return _centred(lines, size, lx + lw / 2, ly + lh / 2)
-    lines = wrap(name, lw, SMALLEST_FONT_SIZE)
-    return _centred(lines, SMALLEST_FONT_SIZE, lx + lw / 2, ly + lh / 2)
-
-
-def _centred(lines, size, cx, cy) -> Placed:
-    return _block(lines, size, cx, cy - len(lines) * line_height(size) / 2)
 
 
 # --- what a label must keep clear of ---------------------------------------------------------------
@@ -287,7 +165,7 @@ def _shape_candidates(s: Shape, name: str, size: float):
             (9.0, s.x - gap - w / 2, cy - h / 2),  # left
         )
         for pref, x, top in places:
-            yield pref + cost, _block(lines, size, x, top)
+            yield pref + cost, block(lines, size, x, top)
 
 
 def _flow_candidates(e: Edge, name: str, size: float):
@@ -310,11 +188,11 @@ def _flow_candidates(e: Edge, name: str, size: float):
             for t, t_cost in ((0.5, 0.0), (0.3, 1.0), (0.7, 1.0), (0.12, 2.0), (0.88, 2.0)):
                 px, py = ax + (bx - ax) * t, ay + (by - ay) * t
                 if abs(bx - ax) >= abs(by - ay):  # horizontal: above, else below
-                    yield seg_cost + t_cost, _block(lines, size, px, py - gap - h)
-                    yield seg_cost + t_cost + 2.0, _block(lines, size, px, py + gap)
+                    yield seg_cost + t_cost, block(lines, size, px, py - gap - h)
+                    yield seg_cost + t_cost + 2.0, block(lines, size, px, py + gap)
                 else:  # vertical: right, else left
-                    yield seg_cost + t_cost, _block(lines, size, px + gap + w / 2, py - h / 2)
-                    yield seg_cost + t_cost + 2.0, _block(lines, size, px - gap - w / 2, py - h / 2)
+                    yield seg_cost + t_cost, block(lines, size, px + gap + w / 2, py - h / 2)
+                    yield seg_cost + t_cost + 2.0, block(lines, size, px - gap - w / 2, py - h / 2)
 
 
 def _length(segment) -> float:
