@@ -6,6 +6,7 @@ from datetime import date
 import holidays
 from sqlalchemy import bindparam, select
 
+from engine.calendar.holiday_names import WORKED_IN_EXCHANGE
 from engine.calendar.working_time import OfficeHours, WorkingCalendar
 from engine.models import CalendarDay
 
@@ -33,7 +34,7 @@ def seed_calendar(session, calendar_code: str = "VN", years=SEED_YEARS) -> int:
         wanted[day] = (False, name)
     for day in getattr(source, "weekend_workdays", ()):
         if day.year in years:
-            wanted[day] = (True, "Ngày làm việc bù")
+            wanted[day] = (True, WORKED_IN_EXCHANGE[0])
     existing = {row.day: row for row in session.execute(
         select(CalendarDay).where(CalendarDay.calendar_code == calendar_code)).scalars()}
     added = 0

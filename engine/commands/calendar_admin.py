@@ -12,6 +12,7 @@ import logging
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine.calendar.holiday_names import WORKED_IN_EXCHANGE
 from engine.calendar.store import clear_day, seed_calendar, set_day
 from engine.calendar.working_time import OfficeHours
 from engine.commands._steps import not_permitted
@@ -20,7 +21,6 @@ from engine.models import Agency, CalendarDay, User
 
 log = logging.getLogger("motcua.admin")
 
-WORKED_WEEKEND_NAME = "Ngày làm việc bù"
 MAX_NAME = 255
 
 
@@ -63,7 +63,7 @@ def add_working_day(uow, *, actor_id: int, calendar_code: str, day: date, name: 
     one already marked worked is refused (``_already_there``)."""
     if day.weekday() < 5:
         raise FormInvalid({"day": ["Chỉ thứ Bảy hoặc Chủ nhật mới cần đánh dấu là ngày làm việc."]})
-    name = (name or "").strip() or WORKED_WEEKEND_NAME
+    name = (name or "").strip() or WORKED_IN_EXCHANGE[0]
     if len(name) > MAX_NAME:
         raise FormInvalid({"name": [f"Tối đa {MAX_NAME} ký tự."]})
     with uow:

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from engine.calendar.holiday_names import english_name
 from engine.commands.calendar_admin import require_admin
 from engine.models import Agency, CalendarDay
 
@@ -20,6 +21,7 @@ class CalendarException:
     is_working: bool
     name: str
     source: str  # "holidays" (seeded) or "admin"
+    name_en: str = ""  # a seeded day's English name while it keeps the seeded name, else ""
 
     @property
     def on_weekend(self) -> bool:
@@ -31,6 +33,7 @@ class CalendarDayCell:
     day: date | None  # None: padding before the 1st or after the last day of the month
     kind: str = ""  # "workday", "weekend", "day_off", "worked_weekend"
     name: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ def year_view(session, actor_id: int, calendar_code: str, year: int) -> YearView
         .order_by(CalendarDay.day)).scalars().all()
     # A row that says what the plain rule says, with no name, is an exception an administrator
     # removed: it is kept (so re-seeding does not restore it) but is no exception any more.
-    exceptions = [CalendarException(r.day, r.is_working, r.name, r.source) for r in rows
+    exceptions = [CalendarException(r.day, r.is_working, r.name, r.source,
+                                    english_name(calendar_code, r.day, r.name, seeded=r.source == "holidays"))
+                  for r in rows
                   if r.is_working != (r.day.weekday() < 5) or r.name]
     by_day = {e.day: e for e in exceptions}
     months = [Month(m, [[_cell(d, by_day) for d in week] for week in _months.Calendar().monthdatescalendar(year, m)])
@@ -95,8 +100,8 @@ def _cell(day: date, by_day: dict) -> CalendarDayCell:
     if exception is None:
         return CalendarDayCell(day, "weekend" if weekend else "workday")
     if exception.is_working:
-        return CalendarDayCell(day, "worked_weekend" if weekend else "workday", exception.name)
-    return CalendarDayCell(day, "day_off", exception.name)
+        return CalendarDayCell(day, "worked_weekend" if weekend else "workday", exception.name, exception.name_en)
+    return CalendarDayCell(day, "day_off", exception.name, exception.name_en)
 
 
 def agencies_hours(session, actor_id: int) -> list[AgencyHours]:

@@ -186,6 +186,26 @@ def test_the_administration_pages_in_english(admin):
     assert "Office hours" in admin.text("/admin/agencies")
 
 
+def test_the_built_in_days_read_in_english_on_an_english_page_and_an_administrators_as_written(admin):
+    """The built-in list's own names, in English, a substituted day's date as dd/mm/yyyy; a day an
+    administrator named keeps their words, marked as Vietnamese."""
+    admin.post("/admin/calendar/VN/days-off", {"day": "25/11/2026", "name": "Nghỉ đột xuất", "year": "2026"})
+    admin.post("/admin/calendar/VN/working-days", {"day": "05/12/2026", "name": "", "year": "2026"})  # unnamed
+    admin.post("/language", {"locale": "en"})
+    html = lxml.html.fromstring(admin.text("/admin/calendar?year=2026"))
+    names = {row.xpath("string(th)"): row.xpath("string(td[3])").strip() for row in html.xpath("//table[contains(@class, 'exceptions')]/tbody/tr")}
+    assert names["30/04/2026"] == "Liberation Day/Reunification Day"
+    assert names["31/08/2026"] == "Day off (substituted from 22/08/2026)"
+    assert names["22/08/2026"] == names["05/12/2026"] == "Make-up working day"
+    assert names["25/11/2026"] == "Nghỉ đột xuất"
+    assert html.xpath("//table[contains(@class, 'exceptions')]//span[@lang='vi']/text()") == ["Nghỉ đột xuất"]
+    [cell] = html.xpath("//table[@class='month']//td[@class='day_off' and starts-with(normalize-space(.), '24')]")
+    assert cell.get("title") == "Vietnam Cultural Day" and cell.get("lang") is None
+    admin.post("/language", {"locale": "vi"})
+    page = admin.text("/admin/calendar?year=2026")
+    assert "Ngày nghỉ (thay cho ngày 22/08/2026)" in page and "Liberation Day" not in page
+
+
 def test_the_years_summary_counts_one_day_in_the_singular_in_english(admin):
     """2040 holds no seeded day: one day off and one worked weekend read '1 day off on a weekday ·
     1 weekend day worked', not '1 days off on weekdays · 1 weekend days worked'."""
