@@ -13,6 +13,7 @@ from webapp import motcua
 from webapp.auth import safe_next
 from webapp.citizen import bp
 from webapp.citizen.session import citizen_required, current_citizen, sign_in, sign_out
+from webapp.field_messages import translated
 from webapp.i18n import current_language, error_message
 
 PENDING = "citizen_pending_email"
@@ -132,6 +133,7 @@ def profile():
     try:
         update_profile(motcua().uow(), citizen_id=me.id, **values)
     except FormInvalid as exc:
-        return render_template("citizen/profile.html", values=values, errors=exc.field_errors, next=next_url), 400
+        return render_template("citizen/profile.html", values=values, errors=translated(exc.field_errors),
+                               next=next_url), 400
     flash(_("Đã lưu thông tin cá nhân."), "success")
     return redirect(next_url or url_for("citizen.my_page"))

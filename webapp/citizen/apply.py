@@ -14,6 +14,7 @@ from engine.queries.online import draft_for, file_for_citizen, files_of
 from webapp import motcua
 from webapp.citizen import bp
 from webapp.citizen.session import citizen_required, current_citizen
+from webapp.field_messages import translated
 from webapp.forms_render import fields, form_errors, parse
 from webapp.i18n import error_message
 
@@ -30,18 +31,31 @@ def _procedure_to_apply(key: str):
     return found
 
 
-def _render(procedure, *, values, agency_code, errors=None, status=200):
+def upload_problems(refused: list[tuple[str, list[str]]]) -> list[str]:
+    """What the citizen is told about the scans refused in one request (``refused``: each file's
+    name and the engine's reasons): which files were not added, then each reason once. 22 scans
+    past the limit of 20 give the limit once, not twice, and name the two left out (the others
+    were kept). The reasons stay the engine's, for the page to show in its language."""
+    names = ", ".join(dict.fromkeys(name[:80] for name, _reasons in refused))
+    reasons = dict.fromkeys(reason for _name, found in refused for reason in found)
+    return [_("Các tệp chưa được thêm: %(files)s.", files=names), *reasons]
+
+
+def _render(procedure, *, values, agency_code, errors=None, status=200, submitting=True):
+    """``errors``: the engine's, shown in the page's language; ``submitting``: the citizen pressed
+    "Nộp hồ sơ" (a refused upload on "Lưu nháp" still saved the draft, and says so)."""
     schema = procedure.entry["intake_schema"]
     with motcua().read_session() as s:
         draft = draft_for(s, current_citizen().id, procedure.key)
         files = files_of(s, draft.id) if draft else []
         for f in files:
             s.expunge(f)
-    errors = errors or {}
+    errors = translated(errors or {})
     return render_template("citizen/apply.html", procedure=procedure, fields=fields(schema, values, errors),
                            other_errors=form_errors(schema, {k: v for k, v in errors.items()
                                                              if k not in ("agency_id", "files", "profile")}),
-                           errors=errors, files=files, agency_code=agency_code, draft=draft), status
+                           errors=errors, files=files, agency_code=agency_code, draft=draft,
+                           submitting=submitting), status
 
 
 @bp.get("/thu-tuc/<key>/nop")
@@ -69,7 +83,7 @@ def apply(key: str):
     agency_code = request.form.get("agency_code", "")[:40]
     application_id = save_draft(motcua().uow(), citizen_id=me.id, procedure_key=procedure.key, schema=schema,
                                 data=parse(schema, request.form), agency_code=agency_code)
-    errors: dict[str, list[str]] = {}
+    refused: list[tuple[str, list[str]]] = []
     for index, document in enumerate(procedure.documents):
         for upload in request.files.getlist(f"doc-{index}"):
             if not upload.filename:
@@ -78,14 +92,16 @@ def apply(key: str):
                 add_file(motcua().uow(), file_store(), citizen_id=me.id, application_id=application_id,
                          document_name=document.name, filename=upload.filename, content=upload.read())
             except FormInvalid as exc:
-                errors.setdefault("files", []).extend(exc.field_errors.get("files", []))
+                refused.append((upload.filename, exc.field_errors.get("files", [])))
     remove = request.form.get("remove", type=int)
     if remove:
         remove_file(motcua().uow(), citizen_id=me.id, application_id=application_id, file_id=remove)
         return redirect(url_for("citizen.apply_form", key=procedure.key))
-    if errors:
-        return _render(procedure, values=values, agency_code=agency_code, errors=errors, status=400)
-    if request.form.get("action") != "submit":
+    submitting = request.form.get("action") == "submit"
+    if refused:
+        return _render(procedure, values=values, agency_code=agency_code, errors={"files": upload_problems(refused)},
+                       status=400, submitting=submitting)
+    if not submitting:
         flash(_("Đã lưu bản nháp. Bạn có thể quay lại nộp tiếp bất cứ lúc nào."), "success")
         return redirect(url_for("citizen.apply_form", key=procedure.key))
     try:

@@ -11,8 +11,9 @@ from engine.errors import FormInvalid, MotcuaError
 from engine.queries.online import my_dossier, my_result
 from webapp import motcua
 from webapp.citizen import bp
-from webapp.citizen.apply import file_store
+from webapp.citizen.apply import file_store, upload_problems
 from webapp.citizen.session import citizen_required, current_citizen
+from webapp.field_messages import translated
 from webapp.i18n import error_message
 
 EVENT_LABELS = {
@@ -44,11 +45,12 @@ def _mine(dossier_id: int):
 
 
 def _render(found, errors=None, status=200, values=None):
-    """``values``: what the citizen typed into the refused form, shown again for them to correct."""
+    """``errors``: the engine's, shown in the page's language; ``values``: what the citizen typed
+    into the refused form, shown again for them to correct."""
     from webapp.citizen.payment import allow_gateway_form, money, payments_for_page
     pay = payments_for_page(found.id)
-    page = render_template("citizen/dossier.html", d=found, v=found.view, errors=errors or {}, pay=pay, money=money,
-                           values=values or {},
+    page = render_template("citizen/dossier.html", d=found, v=found.view, errors=translated(errors or {}), pay=pay,
+                           money=money, values=values or {},
                            event_label=lambda action: str(EVENT_LABELS.get(action, action)))
     response = make_response(page, status)
     return allow_gateway_form(response) if pay.due else response
@@ -66,7 +68,7 @@ def supplement(dossier_id: int):
     found = _mine(dossier_id)
     if found.supplement is None:
         abort(404)
-    errors: dict[str, list[str]] = {}
+    refused: list[tuple[str, list[str]]] = []
     for index, name in enumerate(found.supplement.missing):
         for upload in request.files.getlist(f"sup-{index}"):
             if not upload.filename:
@@ -76,7 +78,8 @@ def supplement(dossier_id: int):
                                     dossier_id=dossier_id, item_name=name, filename=upload.filename,
                                     content=upload.read())
             except FormInvalid as exc:
-                errors.setdefault("files", []).extend(exc.field_errors.get("files", []))
+                refused.append((upload.filename, exc.field_errors.get("files", [])))
+    errors = {"files": upload_problems(refused)} if refused else {}
     if not errors and request.form.get("action") == "send":
         try:
             send_supplement(motcua().uow(), citizen_id=current_citizen().id, dossier_id=dossier_id)
