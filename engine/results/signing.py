@@ -72,13 +72,13 @@ def common_name(cert) -> str:
 class SignatureCheck:
     signed: bool  # the file carries a signature at all
     intact: bool  # nothing covered by the signature changed
-    trusted: bool  # the certificate leads to a root we trust
+    trusted: bool | None  # the certificate leads to a root we trust (None: its signature could not be read)
     whole_file: bool  # the signature covers the whole file (nothing added after signing)
     signer: str = ""
 
     @property
     def genuine(self) -> bool:
-        return self.signed and self.intact and self.trusted and self.whole_file
+        return bool(self.signed and self.intact and self.trusted and self.whole_file)
 
 
 NOT_SIGNED = SignatureCheck(False, False, False, False)
@@ -102,7 +102,15 @@ def _check(pdf: bytes, trust_roots: list[Path]) -> SignatureCheck:
         status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=roots))
     except Exception:  # a malformed signature dictionary
         log.info("an uploaded file's signature could not be validated", exc_info=True)
-        return SignatureCheck(True, False, False, False)
-    return SignatureCheck(True, bool(status.intact and status.valid), bool(status.trusted),
+        return SignatureCheck(True, False, None, False)  # broken; whose it is, nobody can say
+    return SignatureCheck(True, bool(status.intact and status.valid), _chain_trusted(status),
                           status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
                           common_name(status.signing_cert) if status.signing_cert else "")
+
+
+def _chain_trusted(status) -> bool:
+    """Does the signer's certificate lead to a root we trust? pyHanko's ``status.trusted`` also
+    requires the signature to be intact, so a file of ours changed after signing would be reported
+    as signed by a stranger; the certificate's own answer is whether a path to a trust root was
+    found and validated without a problem."""
+    return status.validation_path is not None and status.trust_problem_indic is None
