@@ -57,12 +57,15 @@ PHONE_INVALID = ("Số điện thoại không hợp lệ: số di động gồm 
                  "số cố định gồm 11 chữ số bắt đầu bằng 02.")
 EMAIL_INVALID = "Địa chỉ email không hợp lệ: chỉ ghi một địa chỉ, dạng ten@ten-mien.vn."
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The bidirectional embedding, override and isolate controls count as control characters: typed
+# nowhere, pasted in, they turn the text after them around ("Trojan source"), the page's own included.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(rf"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 # What breaks a one-line field into lines or columns: a tab, a line break (Word's \x0b included).
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\x0b\x0c\r\x85\u2028\u2029]")
 # In a text of several lines (a step form's note, a reason, a guidance): the characters no one types,
 # an escape code or Word's line break (\x0b) pasted in. A line break and a tab are text there.
-_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_LINES = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _PHONE = re.compile(r"(?:\+84|84|0)(?:[35789]\d{8}|2\d{9})")
 _PASSPORT_VN = re.compile(r"[A-Z]\d{7}")

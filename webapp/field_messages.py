@@ -46,6 +46,7 @@ ENGINE_FIELD_MESSAGES = (
     _l("Phải là ngày hôm nay."),
     _l("Không được là ngày hôm nay."),
     # Reception, supplements, sending back, documents.
+    _l("Bạn đã gửi bổ sung này; Bộ phận một cửa đang kiểm tra. Muốn gửi thêm, hãy tải lên tệp mới."),
     _l("Cần ghi rõ lý do từ chối (nêu căn cứ pháp lý)."),
     _l("Mỗi dòng tối đa 500 ký tự."),
     _l("Thủ tục khác với thủ tục trên phiếu hướng dẫn."),

@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy import func, select
 
-from engine import audit, clock
+from engine import audit, clock, contact
 from engine.citizen_notices import mail_citizen
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
@@ -17,7 +17,7 @@ from engine.file_store import EXTENSIONS, sniff
 from engine.models import Agency, ApplicationFile, Citizen, Dossier, OnlineApplication
 from engine.procedures.forms import validate_form
 from engine.procedures.metadata import may_receive, required_documents
-from engine.procedures.registry import latest_version
+from engine.procedures.registry import active_version
 from engine.runtime.host import new_workflow, save_workflow
 from engine.statuses import Channel, DossierStatus
 
@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 20
 MAX_DRAFT_FIELD = 2000
 NOT_FOUND = ("Không tìm thấy hồ sơ nộp trực tuyến.", "Online application not found.")
+SENT_ALREADY = "Bạn đã gửi bổ sung này; Bộ phận một cửa đang kiểm tra. Muốn gửi thêm, hãy tải lên tệp mới."
 
 
 def _application(session, citizen_id: int, application_id: int, *, draft: bool = True) -> OnlineApplication:
@@ -38,13 +39,14 @@ def _application(session, citizen_id: int, application_id: int, *, draft: bool =
 
 def save_draft(uow, *, citizen_id: int, procedure_key: str, schema: dict, data: dict,
                agency_code: str = "") -> int:
-    """Keep what the citizen typed (only the intake form's fields, each of bounded size) in their
-    draft for this procedure, created on first save; returns the draft's id."""
-    kept = {key: value for key, value in (data or {}).items()
-            if key in schema.get("properties", {}) and len(str(value)) <= MAX_DRAFT_FIELD}
+    """Keep what the citizen typed (only the intake form's fields, each cut to a bounded size) in
+    their draft for this procedure, created on first save; returns the draft's id. A value cut
+    short is still there when the draft is submitted, so the form's own rule (its length, its
+    pattern, a number) says what is wrong with it, rather than "required"."""
+    kept = {key: _bounded(value) for key, value in (data or {}).items() if key in schema.get("properties", {})}
     with uow:
         session, now = uow.session, clock.now()
-        version = latest_version(session, procedure_key)
+        version = active_version(session, procedure_key)  # a retired procedure takes no new draft
         row = session.scalars(select(OnlineApplication).where(
             OnlineApplication.citizen_id == citizen_id, OnlineApplication.procedure_id == version.procedure_id,
             OnlineApplication.submitted_at.is_(None)).order_by(OnlineApplication.id.desc()).limit(1)).first()
@@ -60,6 +62,12 @@ def save_draft(uow, *, citizen_id: int, procedure_key: str, schema: dict, data: 
         return row.id
 
 
+def _bounded(value):
+    if isinstance(value, str) or len(str(value)) > MAX_DRAFT_FIELD:
+        return str(value)[:MAX_DRAFT_FIELD]
+    return value
+
+
 def add_file(uow, store, *, citizen_id: int, application_id: int, document_name: str, filename: str,
              content: bytes) -> int:
     """Attach a scan to a draft: PDF, JPEG or PNG by its content, at most 10 MiB, at most 20 files."""
@@ -67,7 +75,7 @@ def add_file(uow, store, *, citizen_id: int, application_id: int, document_name:
     with uow:
         session = uow.session
         row = _application(session, citizen_id, application_id)
-        names = {d.name for d in required_documents(latest_version(session, row.procedure.key).manifest)}
+        names = {d.name for d in required_documents(active_version(session, row.procedure.key).manifest)}
         if document_name not in names:
             problems.append("Giấy tờ không có trong danh mục của thủ tục.")
         count = session.scalar(select(func.count()).select_from(ApplicationFile)
@@ -122,7 +130,8 @@ def submit(uow, *, citizen_id: int, application_id: int, schema: dict) -> Dossie
         session, now = uow.session, clock.now()
         row = _application(session, citizen_id, application_id)
         citizen = session.get(Citizen, citizen_id)
-        version = latest_version(session, row.procedure.key)
+        # The version the counter would start (a rollback applies online too); none once retired.
+        version = active_version(session, row.procedure.key)
         problems: dict[str, list[str]] = {}
         try:
             data = validate_form(schema, row.data)
@@ -226,16 +235,32 @@ def send_supplement(uow, *, citizen_id: int, dossier_id: int) -> None:
         request = _open_request(session, dossier.id)
         if request is None:
             raise InvalidState("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", "No supplement is being asked for.")
-        given = {f.document_name for f in application.files if f.created_at >= request.requested_at}
+        since_request = [f for f in application.files if f.created_at >= request.requested_at]
+        given = {f.document_name for f in since_request}
         missing = [m["name"] for m in request.missing if m["name"] not in given]
         if missing:
             raise FormInvalid({"files": ["Chưa tải lên: " + "; ".join(missing) + "."]})
+        file_ids = sorted(f.id for f in since_request)
+        if set(file_ids) <= _files_sent_before(session, dossier.id, request):
+            # A second click, or a reload: the counter was told already and has nothing new to see.
+            raise FormInvalid({"files": [SENT_ALREADY]})
         dossier.revision += 1
         audit.record(session, dossier, "supplement_sent_online", status_before=dossier.status, request_id=request.id,
-                     items=[m["name"] for m in request.missing])
+                     items=[m["name"] for m in request.missing], file_ids=file_ids)
         _tell_the_counter(session, dossier, f"Công dân đã gửi bổ sung trực tuyến cho hồ sơ {dossier.code}.",
                           f"The citizen sent the supplement online for dossier {dossier.code}.")
         uow.commit()
+
+
+def _files_sent_before(session, dossier_id: int, request) -> set[int]:
+    """The scans the last sending of this request carried (empty before the first sending)."""
+    from engine.models import AuditEvent
+    detail = session.scalars(select(AuditEvent.detail).where(
+        AuditEvent.dossier_id == dossier_id, AuditEvent.action == "supplement_sent_online")
+        .order_by(AuditEvent.id.desc()).limit(1)).first()
+    if not detail or detail.get("request_id") != request.id:
+        return set()
+    return set(detail.get("file_ids") or ())
 
 
 def request_withdrawal(uow, *, citizen_id: int, dossier_id: int, reason: str) -> None:
@@ -244,8 +269,8 @@ def request_withdrawal(uow, *, citizen_id: int, dossier_id: int, reason: str) ->
     reason = " ".join((reason or "").split())
     if not reason:
         raise FormInvalid({"reason": ["Cần ghi rõ lý do rút hồ sơ."]})
-    if len(reason) > 2000:
-        raise FormInvalid({"reason": ["Tối đa 2000 ký tự."]})
+    if problem := contact.note_problem(reason, 2000):
+        raise FormInvalid({"reason": [problem]})
     with uow:
         session = uow.session
         dossier, _application = _own_dossier(uow, citizen_id, dossier_id)
@@ -271,8 +296,8 @@ def rate_service(uow, *, citizen_id: int, dossier_id: int, score, comment: str =
     if not 1 <= score <= 5:
         problems["score"] = ["Hãy chọn một mức từ 1 đến 5."]
     comment = (comment or "").strip()
-    if len(comment) > 1000:
-        problems["comment"] = ["Tối đa 1000 ký tự."]
+    if problem := contact.note_problem(comment, 1000):
+        problems["comment"] = [problem]
     if problems:
         raise FormInvalid(problems)
     already = InvalidState("Bạn đã đánh giá hồ sơ này.", "You have already rated this dossier.")

@@ -157,8 +157,8 @@ class EnglishNames:
         return self.documents.get(name, name) if name else name
 
     def element(self, name: str | None) -> str | None:
-        """A drawn element's English name (a step's, else an event's, gateway's or flow's), or the
-        diagram's name when no entry gives one."""
+        """A drawn shape's English name (a step's, else a pool's, event's, gateway's or
+        sub-process's), or the diagram's name when no entry gives one."""
         return self.steps.get(name) or self.diagram.get(name, name) if name else name
 
     def flow(self, name: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """The public catalogue of procedures: what the diagram says (legal time limit, receiving agencies,
 required documents) joined with the catalogue entry (engine/procedures/catalogue.py). Only
-procedures that are deployed and have a valid entry are public: a diagram without its description
-for citizens is not offered online."""
+procedures that are deployed, still take new dossiers and have a valid entry are public: a diagram
+without its description for citizens is not offered online. What is shown is the version a new
+dossier would start on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,16 +47,26 @@ class PublicProcedure:
     def online_level(self) -> str:
         return self.entry["online_level"]
 
+    @property
+    def submitted_online(self) -> bool:
+        """Whether a citizen can submit it here: its entry gives the intake form. The online level is
+        what the procedure is classed as nationally; without the form it is handed in at the counter."""
+        return bool(self.entry.get("intake_schema"))
+
     def form(self, form_id: str) -> dict | None:
         return next((f for f in self.entry.get("forms", []) if f["id"] == form_id), None)
 
 
-def _latest_versions(session, keys) -> list[ProcedureVersion]:
+def _active_versions(session, keys) -> list[ProcedureVersion]:
+    """The version each procedure starts new dossiers on (its active one, else its latest), as the
+    counter's reception picks it (engine/procedures/registry.active_version); a retired procedure
+    takes no new dossier, so it has none here."""
     latest = (select(ProcedureVersion.procedure_id, func.max(ProcedureVersion.number).label("number"))
               .join(Procedure).where(Procedure.key.in_(keys)).group_by(ProcedureVersion.procedure_id).subquery())
     return list(session.scalars(
-        select(ProcedureVersion).join(latest, (latest.c.procedure_id == ProcedureVersion.procedure_id)
-                                      & (latest.c.number == ProcedureVersion.number))))
+        select(ProcedureVersion).join(Procedure).join(latest, latest.c.procedure_id == ProcedureVersion.procedure_id)
+        .where(Procedure.retired_at.is_(None),
+               ProcedureVersion.number == func.coalesce(Procedure.active_number, latest.c.number))))
 
 
 def _time_limit(manifest: dict) -> TimeLimit | None:
@@ -86,7 +97,7 @@ def public_procedures(session, catalogue_dir, query: str = "") -> list[PublicPro
         return []
     agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
     found = [_public(session, version, entries[version.procedure.key], agencies)
-             for version in _latest_versions(session, entries)]
+             for version in _active_versions(session, entries)]
     words = catalogue.fold(query[:MAX_QUERY]).split()
     if words:
         found = [p for p in found if all(word in _haystack(p) for word in words)]
@@ -103,7 +114,7 @@ def public_procedure(session, catalogue_dir, key: str) -> PublicProcedure | None
     entry = catalogue.load(catalogue_dir).get(key)
     if entry is None:
         return None
-    versions = _latest_versions(session, [key])
+    versions = _active_versions(session, [key])
     if not versions:
         return None
     return _public(session, versions[0], entry, list(session.scalars(select(Agency).order_by(Agency.name))))
