@@ -103,3 +103,15 @@ def test_a_bidirectional_override_in_a_citizens_text_is_refused(citizen, demo):
     assert "Không được chứa ký tự điều khiển" in page_text(response)
     with demo.motcua.read_session() as s:
         assert s.scalars(select(Dossier)).all() == []
+
+
+def test_a_nul_character_is_refused_on_a_page_that_still_shows_who_is_signed_in(citizen, demo):
+    """A NUL is refused before any view (the database cannot store it): the citizen's refusal page
+    keeps their header, with their name and the sign-out button."""
+    b = citizen()
+    response = post(b, dict(FORM, groom_name="Nguyễn Văn\x00 An"), action="submit")
+    page = page_text(response)
+    assert response.status_code == 400 and "Dữ liệu gửi lên có ký tự không hợp lệ." in page
+    assert "Nguyễn Văn An</a>" in page and "Đăng xuất" in page
+    with demo.motcua.read_session() as s:
+        assert s.scalars(select(OnlineApplication)).all() == []
