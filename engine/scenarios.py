@@ -50,6 +50,13 @@ class StepResult:
     number: int
     action: str
     label: str
+    # What the step acts on, for a page to say it in its own language: the BPMN id of the step
+    # completed or sent back, the partner's message, how long to wait (unit → amount); and whether
+    # the scenario gave its own ``label`` (the modeller's words, shown as written).
+    step: str = ""
+    message: str = ""
+    wait: dict = field(default_factory=dict)
+    labelled: bool = False
     ok: bool = True
     failures: list[str] = field(default_factory=list)
     status: int | None = None
@@ -65,13 +72,17 @@ class ScenarioResult:
     procedure: str
     steps: list[StepResult] = field(default_factory=list)
     error: str = ""
+    # Why the procedure could not be deployed: each problem with its English and Vietnamese, so a
+    # page says it in its own language (``error`` is the command line's English).
+    problems: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.error and all(s.ok for s in self.steps)
 
     def as_dict(self) -> dict:
-        return {"procedure": self.procedure, "ok": self.ok, "error": self.error, "steps": [asdict(s) for s in self.steps]}
+        return {"procedure": self.procedure, "ok": self.ok, "error": self.error, "problems": self.problems,
+                "steps": [asdict(s) for s in self.steps]}
 
 
 def load(path: Path | str) -> dict:
@@ -243,7 +254,9 @@ def run(motcua, scenario: dict) -> ScenarioResult:
     try:
         runner = _Run(motcua, scenario, frozen)
         for number, step in enumerate(scenario["steps"], 1):
-            outcome = StepResult(number, step["action"], step.get("label") or _label(step))
+            outcome = StepResult(number, step["action"], step.get("label") or _label(step), step=str(step.get("step", "")),
+                                 message=str(step.get("message", "")), labelled=bool(step.get("label")),
+                                 wait={u: step[u] for u in ("working_days", "working_hours", "calendar_days") if u in step})
             result.steps.append(outcome)
             try:
                 getattr(runner, step["action"])(step)
@@ -291,7 +304,9 @@ def run_file(path: Path | str, *, bpmn_xml: str | None = None, forms: dict | Non
                 checked = check_content(source.encode("utf-8"), f"{scenario['procedure']}.bpmn", settings.forms_dir,
                                         extra_forms=forms)
             except ProcedureInvalid as exc:
-                return ScenarioResult(scenario["procedure"], error="; ".join(str(p) for p in exc.problems))
+                return ScenarioResult(scenario["procedure"], error="; ".join(str(p) for p in exc.problems),
+                                      problems=[{"element": p.element_id, "message": p.message, "message_vi": p.message_vi}
+                                                for p in exc.problems])
             with m.uow() as uow:
                 deploy(uow, [checked], deployed_by="scenario")
                 uow.commit()

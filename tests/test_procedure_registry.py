@@ -57,7 +57,7 @@ def test_broken_reference_names_file_element_and_problem(tmp_path, mutate, eleme
 def test_malformed_xml_is_reported_with_the_file(tmp_path):
     path = write(tmp_path, "cut.bpmn", reference_xml()[:500])
     [problem] = problems_of(path)
-    assert problem.file == str(path) and "malformed XML" in problem.message
+    assert problem.file == str(path) and "not valid XML" in problem.message
 
 
 def test_xsd_violation_is_reported(tmp_path):

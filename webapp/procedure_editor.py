@@ -10,14 +10,14 @@ from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import clock
 from engine.commands import procedures as lifecycle
 from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
 from engine.procedures.forms import check_schema
 from engine.procedures.starter import starter_xml
 from engine.queries import procedures as queries
 from webapp import editor_texts, forms_render, motcua
-from webapp.i18n import current_language, error_message
+from webapp.field_messages import in_page_language
+from webapp.i18n import current_language, error_message, format_datetime, procedure_label
 from webapp.procedures import bp, officer_is_modeller
 from webapp.vendor import installed
 
@@ -57,14 +57,14 @@ def edit(key: str):
     _modellers_only()
     with motcua().read_session() as s:
         detail = queries.procedure_detail(s, current_user.id, key)
-    return _editor_page(key, detail.row.name)
+    return _editor_page(key, procedure_label(detail.row.name))
 
 
 @bp.get("/<key>/edit/source.json")
 def editor_source(key: str):
     """What the editor opens: the draft if there is one, else the active version; every form."""
     _modellers_only()
-    forms = _folder_forms()
+    forms, draft_forms = _folder_forms(), None
     with motcua().read_session() as s:
         choices = queries.editor_choices(s, current_user.id)
         if key == "_new":
@@ -79,8 +79,11 @@ def editor_source(key: str):
                 xml, version_forms = queries.version_content(s, current_user.id, key, detail.row.active_number)
                 forms.update(version_forms)
                 origin = "version"
+    # A draft is opened with what its last check found, as saving it said: a draft is kept broken.
+    problems = _problems(lifecycle.check_draft(xml, motcua().settings.forms_dir, draft_forms)) \
+        if draft_forms is not None else []
     return jsonify(xml=xml, forms=forms, origin=origin, roles=choices.roles, agency_kinds=choices.agency_kinds,
-                   partner_codes=choices.partner_codes)
+                   partner_codes=choices.partner_codes, problems=problems)
 
 
 def _posted() -> tuple[str, dict]:
@@ -98,7 +101,7 @@ def _problems(problems) -> list[dict]:
 
 def _refusal(exc, status=422):
     if isinstance(exc, FormInvalid):
-        messages = [m for ms in exc.field_errors.values() for m in ms]
+        messages = [in_page_language(m) for ms in exc.field_errors.values() for m in ms]
         return jsonify(problems=[{"element": "", "severity": "error", "message": m} for m in messages]), status
     return jsonify(problems=[{"element": "", "severity": "error", "message": error_message(exc)}]), status
 
@@ -115,7 +118,9 @@ def save_draft():
     except (FormInvalid, NotFound) as exc:
         return _refusal(exc)
     problems = lifecycle.check_draft(xml, motcua().settings.forms_dir, forms)
-    return jsonify(key=draft.procedure_key, saved_at=clock.now().isoformat(), problems=_problems(problems),
+    # When, as every other page says it: the agency's time zone, dd/mm/yyyy hh:mm (not the browser's clock).
+    return jsonify(key=draft.procedure_key, saved_at=draft.saved_at.isoformat(),
+                   saved_at_text=format_datetime(draft.saved_at), problems=_problems(problems),
                    edit_url=url_for(".edit", key=draft.procedure_key))
 
 

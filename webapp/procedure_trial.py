@@ -13,19 +13,30 @@ from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from lxml import etree
 from markupsafe import Markup
 
-from engine.procedures.safe_xml import UnsafeXml
+from engine.commands.procedures import MAX_BPMN_BYTES
+from engine.procedures.manifest import build_manifest
+from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
 from engine.queries import procedures as queries
 from engine.scenarios import SCENARIOS_DIR
 from webapp import motcua
 from webapp.diagram import render_diagram
-from webapp.i18n import diagram_label, flow_label, role_label
+from webapp.i18n import current_language, diagram_label, flow_label, format_number, role_label, step_label
 from webapp.procedures import bp
 
 TRIAL_TIMEOUT_S = 180
+
+# The kinds of warning a run raises (engine/scheduler/escalation.py), as the supervision page says them.
+ESCALATION_LEVELS = {
+    "overdue": _l("Bước quá hạn"),
+    "will_be_late": _l("Hồ sơ có nguy cơ trễ hạn"),
+    "warning": _l("Bước sắp đến hạn"),
+}
 
 
 def _run(scenario: Path, xml: str, forms: dict) -> dict:
@@ -58,6 +69,64 @@ def _diagram(xml: str, step: dict) -> Markup | None:
     return Markup(svg) if svg else None  # built by lxml: every name in it is escaped
 
 
+def _step_names(xml: str) -> dict[str, str]:
+    """Each step's name by its BPMN id: the run reports steps by id."""
+    try:
+        manifest = build_manifest(parse_untrusted(xml.encode("utf-8"), MAX_BPMN_BYTES))
+    except (UnsafeXml, etree.XMLSyntaxError):
+        return {}
+    return {step_id: step["name"] for step_id, step in manifest["steps"].items()}
+
+
+def _waited(wait: dict) -> str:
+    """How long a step waits, in the page's language ("1,6 ngày làm việc", "1.6 working days")."""
+    said = []
+    for unit, amount in wait.items():
+        n, count = format_number(amount), 1 if amount == 1 else 2
+        if unit == "working_days":
+            said.append(ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count, n=n))
+        elif unit == "working_hours":
+            said.append(ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count, n=n))
+        else:
+            said.append(ngettext("%(n)s ngày theo lịch", "%(n)s ngày theo lịch", count, n=n))
+    return ", ".join(said)
+
+
+def _title(step: dict, name) -> str:
+    """What the step of the scenario did; a label the scenario gives is the modeller's, as written."""
+    action = step.get("action")
+    if step.get("labelled") or action not in ("receive", "complete", "send_back", "wait", "partner_reply"):
+        return step.get("label", "")
+    if action == "receive":
+        return _("Tiếp nhận hồ sơ")
+    if action == "complete":
+        return _("Hoàn thành bước «%(step)s»", step=name(step.get("step", "")))
+    if action == "send_back":
+        return _("Trả lại ở bước «%(step)s»", step=name(step.get("step", "")))
+    if action == "wait":
+        return _("Chờ %(time)s", time=_waited(step.get("wait") or {}))
+    return _("Đối tác trả lời: %(message)s", message=step.get("message", ""))
+
+
+def _in_page_language(result: dict, xml: str) -> dict:
+    """The run as the page says it: steps by their names, not their BPMN ids; warnings by their
+    kind; the procedure's problems in the page's language (the run reports ids, keys, English)."""
+    names = _step_names(xml)
+
+    def name(step_id: str) -> str:
+        return step_label(names.get(step_id, step_id))
+
+    for step in result.get("steps", []):
+        step["title"] = _title(step, name)
+        step["open_names"] = [name(step_id) for step_id in step.get("open", [])]
+        step["escalation_names"] = [str(ESCALATION_LEVELS.get(level, level)) for level in step.get("escalations", [])]
+    vietnamese = current_language() == "vi"
+    result["problems"] = [{"element": p.get("element", ""),
+                           "message": (p.get("message_vi") if vietnamese else "") or p.get("message", "")}
+                          for p in result.get("problems") or []]
+    return result
+
+
 @bp.post("/<key>/try")
 def try_scenario(key: str):
     scenario = SCENARIOS_DIR / f"{key}.toml"
@@ -74,6 +143,6 @@ def try_scenario(key: str):
     if not scenario.is_file():
         flash(_("Thủ tục chưa có kịch bản chạy thử (workflows/scenarios/%(key)s.toml).", key=key), "error")
         return redirect(url_for(".show", key=key))
-    result = _run(scenario, xml, forms)
+    result = _in_page_language(_run(scenario, xml, forms), xml)
     diagrams = [_diagram(xml, step) for step in result.get("steps", [])]
     return render_template("procedures/try.html", p=detail.row, result=result, what=what, diagrams=diagrams)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine.commands import procedures as lifecycle
+from engine.procedures.compare import SummaryPart, read_change_note
 from engine.queries import procedures as queries
 from webapp import motcua
 from webapp.auth import header
-from webapp.i18n import ROLE_LABELS, role_label
+from webapp.i18n import ROLE_LABELS, diagram_label, role_label
 from webapp.vendor import installed
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
@@ -50,6 +52,40 @@ def _steward_link():
 @bp.app_template_filter("procedure_event")
 def procedure_event(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
+
+
+# A form's part in a version's changes (engine/procedures/compare.py, SummaryPart.statuses).
+FORM_CHANGES = {"added": _l("mới"), "removed": _l("bỏ"), "changed": _l("sửa")}
+
+
+def _changed_elements(part: SummaryPart) -> str:
+    names = ", ".join(diagram_label(name) for name in part.names) + ("…" if part.more else "")
+    if part.action == "added":
+        return ngettext("thêm %(num)d phần tử (%(names)s)", "thêm %(num)d phần tử (%(names)s)", part.count, names=names)
+    if part.action == "removed":
+        return ngettext("bỏ %(num)d phần tử (%(names)s)", "bỏ %(num)d phần tử (%(names)s)", part.count, names=names)
+    return ngettext("sửa %(num)d phần tử (%(names)s)", "sửa %(num)d phần tử (%(names)s)", part.count, names=names)
+
+
+def _summary_part(part: SummaryPart) -> str:
+    if part.kind == "elements":
+        return _changed_elements(part)
+    if part.kind == "forms":
+        return _("biểu mẫu: %(forms)s", forms=", ".join(f"{form} ({FORM_CHANGES[status]})"
+                                                        for form, status in zip(part.names, part.statuses)))
+    return {"layout": _("chỉ đổi cách trình bày bản vẽ"), "unchanged": _("không đổi sơ đồ và biểu mẫu"),
+            "first": _("phiên bản đầu tiên")}[part.kind]
+
+
+@bp.app_template_filter("change_note")
+def change_note(text: str) -> str:
+    """A version's change note in the page's language: publishing stores the modeller's note (kept
+    as written) and what changed, in Vietnamese; what changed is read back and said again here."""
+    note, parts = read_change_note(text or "")
+    if parts is None:
+        return note
+    changes = "; ".join(_summary_part(part) for part in parts)
+    return f"{note} — {changes}" if note else changes
 
 
 def officer_is_modeller() -> bool:

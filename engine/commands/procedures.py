@@ -18,7 +18,7 @@ from engine import clock
 from engine.commands._steps import not_permitted
 from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
 from engine.models import Membership, Procedure, ProcedureDraft, ProcedureEvent, ProcedureVersion, User
-from engine.procedures.compare import compare
+from engine.procedures.compare import FIRST_VERSION, compare
 from engine.procedures.manifest import build_manifest
 from engine.procedures.problems import Problem
 from engine.procedures.checker import check_content, unreadable
@@ -143,15 +143,10 @@ def publish(uow, *, actor_id: int, bpmn_xml: str, forms_dir: Path, forms: dict |
         procedure = session.execute(select(Procedure).where(Procedure.key == key)).scalar_one_or_none()
         if procedure is not None and procedure.versions:
             previous = procedure.versions[-1]
-        existing = {v.content_sha256: v for v in (procedure.versions if procedure else [])}
-        if checked.sha256 in existing:
-            raise InvalidState(f"Nội dung này đã được triển khai là phiên bản {existing[checked.sha256].number}; "
-                               "để dùng lại, hãy chuyển phiên bản đang áp dụng.",
-                               f"This content is deployed already as version {existing[checked.sha256].number}; "
-                               "to use it again, make that version active.")
+        _refuse_a_version_again(procedure, checked)
         [version] = deploy(uow, [checked], deployed_by=user.username)
         changes = compare(previous.bpmn_xml, previous.forms, version.bpmn_xml, version.forms).summary() \
-            if previous is not None else "phiên bản đầu tiên"
+            if previous is not None else FIRST_VERSION
         version.change_note = (note + " — " if note else "") + changes
         record(session, version.procedure, "published", actor_id=user.id, version_number=version.number,
                note=note, changes=changes, warnings=[w.message for w in warnings])
@@ -161,6 +156,29 @@ def publish(uow, *, actor_id: int, bpmn_xml: str, forms_dir: Path, forms: dict |
         uow.commit()
     log.info("procedure %s version %s published by %s", key, version.number, user.username)
     return version, warnings
+
+
+def _refuse_a_version_again(procedure: Procedure | None, checked) -> None:
+    """Publishing what is a version already is refused, as ``motcua deploy`` refuses an unchanged
+    file: by its bytes, and by what it says (the editor writes the same diagram with its own
+    spacing and attribute order, so its bytes differ though nothing changed). The active version
+    is looked at first: publishing it unchanged is the commonest case."""
+    if procedure is None or not procedure.versions:
+        return
+    active = procedure.active_number or max(v.number for v in procedure.versions)
+    for version in sorted(procedure.versions, key=lambda v: (v.number != active, -v.number)):
+        if version.content_sha256 != checked.sha256 and not compare(
+                version.bpmn_xml, version.forms or {}, checked.bpmn_xml, checked.forms).same:
+            continue
+        if version.number == active:
+            raise InvalidState(f"Sơ đồ và biểu mẫu không khác phiên bản {version.number} đang áp dụng: chưa có thay đổi "
+                               "nào để xuất bản.",
+                               f"The diagram and forms are the same as version {version.number}, the active one: "
+                               "there is no change to publish.")
+        raise InvalidState(f"Nội dung này đã được triển khai là phiên bản {version.number}; "
+                           "để dùng lại, hãy chuyển phiên bản đang áp dụng.",
+                           f"This content is deployed already as version {version.number}; "
+                           "to use it again, make that version active.")
 
 
 def retire(uow, *, actor_id: int, procedure_key: str, reason: str) -> Procedure:

@@ -96,12 +96,14 @@ def unreadable(filename: str, exc: Exception) -> Problem:
     """Why ``parse_untrusted`` refused the file, in English and in Vietnamese (never lxml's English
     on a Vietnamese page)."""
     if isinstance(exc, UnsafeXml):
-        return Problem(filename, "", f"refused: {exc}", message_vi=exc.message_vi)
+        return Problem(filename, "", str(exc), message_vi=exc.message_vi)
     if isinstance(exc, etree.XMLSyntaxError):
-        return Problem(filename, "", f"malformed XML: {syntax_message_en(exc)}", message_vi=syntax_message_vi(exc))
+        # libxml's own words stay in the log, for whoever debugs the parser.
+        log.info("%s is not well-formed XML: %s", filename or "a diagram", (exc.msg or str(exc)).strip())
+        return Problem(filename, "", syntax_message_en(exc), message_vi=syntax_message_vi(exc))
     log.info("%s cannot be read as XML: %r", filename or "a diagram", exc)
-    return Problem(filename, "", "malformed XML: the file cannot be read as XML; check that it is a BPMN diagram, "
-                   "saved whole", message_vi="Tệp không phải XML hợp lệ: hãy kiểm tra tệp có đúng là sơ đồ BPMN, lưu đủ, "
+    return Problem(filename, "", "The file is not valid XML: check that the file is a BPMN diagram, saved whole, "
+                   "not cut off.", message_vi="Tệp không phải XML hợp lệ: hãy kiểm tra tệp có đúng là sơ đồ BPMN, lưu đủ, "
                    "không bị cắt.")
 
 

@@ -1,10 +1,17 @@
 """What changed between two versions of a procedure: the diagram's elements (added, removed,
-changed, by id) and the forms (added, removed, and per form the fields added, removed or
-changed). Used by the compare page, for the note a publication records, and by the move of open
-dossiers between versions (a step must exist in the target)."""
+changed, by id), the forms (added, removed, and per form the fields added, removed or changed),
+and whether the drawing's layout moved. Used by the compare page, for the note a publication
+records (and to refuse publishing what is already a version), and by the move of open dossiers
+between versions (a step must exist in the target).
+
+The note a publication records is Vietnamese text in the versions table (``summary``); its parts
+(``SummaryPart``) are read back from it by ``read_change_note`` so a page can say them in its own
+language without a column of their own."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -26,30 +33,110 @@ class FormChange:
     fields_changed: list[str] = field(default_factory=list)
 
 
+class SummaryPart(NamedTuple):
+    """One part of a version's change note. ``kind``: ``elements`` (``action`` added · removed ·
+    changed, ``count`` of them, the first four ``names``, ``more`` when there are others),
+    ``forms`` (``names`` the forms' files, ``statuses`` each one's added · removed · changed),
+    ``layout`` (only the drawing moved), ``unchanged``, ``first`` (the first version)."""
+    kind: str
+    action: str = ""
+    count: int = 0
+    names: tuple[str, ...] = ()
+    more: bool = False
+    statuses: tuple[str, ...] = ()
+
+
+FIRST_VERSION = "phiên bản đầu tiên"
+UNCHANGED = "không đổi sơ đồ và biểu mẫu"
+LAYOUT_ONLY = "chỉ đổi cách trình bày bản vẽ"
+_ELEMENT_ACTIONS = {"added": "thêm", "removed": "bỏ", "changed": "sửa"}
+_FORM_STATUS = {"added": "mới", "removed": "bỏ", "changed": "sửa"}
+_SHOWN_NAMES = 4
+
+
 @dataclass
 class Comparison:
     added: dict[str, str] = field(default_factory=dict)  # id → name
     removed: dict[str, str] = field(default_factory=dict)
     changed: dict[str, str] = field(default_factory=dict)
     forms: list[FormChange] = field(default_factory=list)
+    layout_changed: bool = False  # shapes moved, resized or re-routed (BPMN DI)
 
     @property
     def empty(self) -> bool:
+        """No element and no form changed (the drawing may have moved)."""
         return not (self.added or self.removed or self.changed or self.forms)
 
-    def summary(self) -> str:
-        """One line for the version list: what a reader checks first."""
+    @property
+    def same(self) -> bool:
+        """Nothing to publish: the same diagram, drawing and forms, whatever the file's bytes
+        (an editor writes the same diagram with its own spacing and attribute order)."""
+        return self.empty and not self.layout_changed
+
+    def parts(self) -> list[SummaryPart]:
         parts = []
-        for what, items in (("thêm", self.added), ("bỏ", self.removed), ("sửa", self.changed)):
+        for action, items in (("added", self.added), ("removed", self.removed), ("changed", self.changed)):
             if items:
-                names = ", ".join(sorted(items.values())[:4]) + ("…" if len(items) > 4 else "")
-                parts.append(f"{what} {len(items)} phần tử ({names})")
+                names = sorted(items.values())
+                parts.append(SummaryPart("elements", action, len(items), tuple(names[:_SHOWN_NAMES]),
+                                         len(names) > _SHOWN_NAMES))
         if self.forms:
-            parts.append("biểu mẫu: " + ", ".join(f"{f.form} ({_FORM_STATUS[f.status]})" for f in self.forms))
-        return "; ".join(parts) or "không đổi sơ đồ và biểu mẫu"
+            parts.append(SummaryPart("forms", names=tuple(f.form for f in self.forms),
+                                     statuses=tuple(f.status for f in self.forms)))
+        return parts or [SummaryPart("layout" if self.layout_changed else "unchanged")]
+
+    def summary(self) -> str:
+        """One line for the version list: what a reader checks first (stored, in Vietnamese)."""
+        return "; ".join(_written(part) for part in self.parts())
 
 
-_FORM_STATUS = {"added": "mới", "removed": "bỏ", "changed": "sửa"}
+def _written(part: SummaryPart) -> str:
+    if part.kind == "elements":
+        names = ", ".join(part.names) + ("…" if part.more else "")
+        return f"{_ELEMENT_ACTIONS[part.action]} {part.count} phần tử ({names})"
+    if part.kind == "forms":
+        return "biểu mẫu: " + ", ".join(f"{form} ({_FORM_STATUS[status]})"
+                                        for form, status in zip(part.names, part.statuses))
+    return {"layout": LAYOUT_ONLY, "unchanged": UNCHANGED, "first": FIRST_VERSION}[part.kind]
+
+
+# Reading a stored summary back: the parts as ``_written`` writes them.
+_PART_START = re.compile(r"; (?=(?:thêm|bỏ|sửa) \d+ phần tử \(|biểu mẫu: )")
+_ELEMENTS = re.compile(r"(thêm|bỏ|sửa) (\d+) phần tử \((.*?)(…)?\)", re.DOTALL)
+_FORM = re.compile(r"(.+?\.json) \((mới|bỏ|sửa)\)(?:, |$)", re.DOTALL)
+_WORDS = {UNCHANGED: "unchanged", LAYOUT_ONLY: "layout", FIRST_VERSION: "first"}
+
+
+def _read_part(text: str) -> SummaryPart | None:
+    if text in _WORDS:
+        return SummaryPart(_WORDS[text])
+    if match := _ELEMENTS.fullmatch(text):
+        action = {v: k for k, v in _ELEMENT_ACTIONS.items()}[match[1]]
+        return SummaryPart("elements", action, int(match[2]), tuple(match[3].split(", ")), bool(match[4]))
+    if text.startswith("biểu mẫu: "):
+        rest, forms = text[len("biểu mẫu: "):], list(_FORM.finditer(text[len("biểu mẫu: "):]))
+        if forms and "".join(m[0] for m in forms) == rest:
+            status = {v: k for k, v in _FORM_STATUS.items()}
+            return SummaryPart("forms", names=tuple(m[1] for m in forms), statuses=tuple(status[m[2]] for m in forms))
+    return None
+
+
+def read_summary(text: str) -> list[SummaryPart] | None:
+    """The parts of a summary ``Comparison.summary`` wrote; None if ``text`` is not one."""
+    parts = [_read_part(chunk) for chunk in _PART_START.split(text)]
+    return parts if parts and None not in parts else None
+
+
+def read_change_note(text: str) -> tuple[str, list[SummaryPart] | None]:
+    """A version's change note as publishing stores it ("<the modeller's note> — <summary>", or the
+    summary alone): the note, as written, and the summary's parts (None when the text is not
+    such a note: then all of it is the note)."""
+    parts = read_summary(text)
+    if parts is not None:
+        return "", parts
+    note, dash, tail = text.rpartition(" — ")
+    parts = read_summary(tail) if dash else None
+    return (note, parts) if parts is not None else (text, None)
 
 
 def _elements(xml: str) -> dict[str, tuple[str, str, bytes]]:
@@ -70,6 +157,46 @@ def _elements(xml: str) -> dict[str, tuple[str, str, bytes]]:
                 shallow.append(_copy(child))
         result[eid] = (kind, element.get("name") or eid, etree.tostring(shallow, method="c14n", with_comments=False))
     return result
+
+
+# The drawing (BPMN diagram interchange): where each shape and edge is, not how the file spells it.
+_BPMNDI, _DC, _DI = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",
+                     "http://www.omg.org/spec/DD/20100524/DI")
+
+
+def _layout(xml: str) -> dict[tuple[str, str], tuple]:
+    """(drawn element, "shape" or "label") → its geometry: a shape's bounds, an edge's waypoints,
+    a label's bounds; numbers read as numbers ("100" and "100.0" are the same place). Only
+    geometry: an editor adds flags of its own (``isHorizontal``) to the same drawing."""
+    root = parse_untrusted(xml.encode("utf-8"), 4 * 1024 * 1024).getroot()
+    drawn = {}
+    for element in root.iter(f"{{{_BPMNDI}}}BPMNShape", f"{{{_BPMNDI}}}BPMNEdge"):
+        key = element.get("bpmnElement") or element.get("id")
+        own = [c for c in element if c.tag in (f"{{{_DC}}}Bounds", f"{{{_DI}}}waypoint")]
+        drawn[(key, "shape")] = tuple(_point(c) for c in own)
+        for label in element.iter(f"{{{_BPMNDI}}}BPMNLabel"):
+            drawn[(key, "label")] = tuple(_point(c) for c in label.iter(f"{{{_DC}}}Bounds"))
+    return drawn
+
+
+def _point(element) -> tuple[float, ...]:
+    return tuple(_number(element.get(k)) for k in ("x", "y", "width", "height") if element.get(k) is not None)
+
+
+def _number(value: str):
+    try:
+        return round(float(value), 1)
+    except ValueError:
+        return value
+
+
+def _layout_changed(old_xml: str, new_xml: str) -> bool:
+    """Whether a shape or an edge moved. A label counts only where both files place it: an editor
+    writes the place it computes for a label the file left to it."""
+    old, new = _layout(old_xml), _layout(new_xml)
+    shapes = {k for k in old.keys() | new.keys() if k[1] == "shape"}
+    labels = {k for k in old.keys() & new.keys() if k[1] == "label"}
+    return any(old.get(k) != new.get(k) for k in shapes | labels)
 
 
 def _copy(element):
@@ -96,7 +223,8 @@ def compare(old_xml: str, old_forms: dict, new_xml: str, new_forms: dict) -> Com
     result = Comparison(
         added={i: new[i][1] for i in new.keys() - old.keys()},
         removed={i: old[i][1] for i in old.keys() - new.keys()},
-        changed={i: new[i][1] for i in new.keys() & old.keys() if new[i] != old[i]})
+        changed={i: new[i][1] for i in new.keys() & old.keys() if new[i] != old[i]},
+        layout_changed=_layout_changed(old_xml, new_xml))
     for name in sorted(set(old_forms) | set(new_forms)):
         if name not in old_forms:
             result.forms.append(FormChange(name, "added", sorted(_fields(new_forms[name]))))

@@ -13,6 +13,8 @@ from lxml import etree
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 DTD_REFUSED_VI = ("Tệp có khai báo DOCTYPE hoặc ENTITY, không được phép trong sơ đồ BPMN (vì an toàn): "
                   "hãy xóa khai báo đó.")
+DTD_REFUSED_EN = ("The file is refused: it has a DOCTYPE or ENTITY declaration, which a BPMN diagram may not have "
+                  "(for safety); delete that declaration.")
 
 
 class UnsafeXml(ValueError):
@@ -30,15 +32,15 @@ def _parser() -> etree.XMLParser:
 
 def parse_untrusted(content: bytes, max_bytes: int) -> etree._ElementTree:
     if len(content) > max_bytes:
-        raise UnsafeXml(f"file too large: {len(content)} bytes (limit {max_bytes})",
+        raise UnsafeXml(f"The file is too large: {_size(len(content), '.')}, at most {_size(max_bytes, '.')}.",
                         f"Tệp quá lớn: {_size(len(content))}, tối đa {_size(max_bytes)}.")
     # Check every encoding we may be handed: UTF-16 spreads the marker over two-byte units.
     for candidate in (content, _as_utf8(content)):
         if candidate is not None and _DTD_MARKERS.search(candidate):
-            raise UnsafeXml("DOCTYPE/ENTITY declarations are not allowed", DTD_REFUSED_VI)
+            raise UnsafeXml(DTD_REFUSED_EN, DTD_REFUSED_VI)
     tree = etree.ElementTree(etree.fromstring(content, parser=_parser()))
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeXml("DOCTYPE/ENTITY declarations are not allowed", DTD_REFUSED_VI)
+        raise UnsafeXml(DTD_REFUSED_EN, DTD_REFUSED_VI)
     return tree
 
 
@@ -51,10 +53,11 @@ def _as_utf8(content: bytes) -> bytes | None:
     return None
 
 
-def _size(n: int) -> str:
-    """A size as a modeller reads it: "2 MB", "512 KB" (rounded up, Vietnamese decimal comma)."""
+def _size(n: int, decimal_mark: str = ",") -> str:
+    """A size as a modeller reads it: "2 MB", "512 KB" (rounded up; a Vietnamese decimal comma, or
+    the English point)."""
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+        return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", decimal_mark) + " MB"
     return f"{-(-n // 1024)} KB"
 
 
@@ -66,5 +69,8 @@ def syntax_message_vi(exc: etree.XMLSyntaxError) -> str:
 
 
 def syntax_message_en(exc: etree.XMLSyntaxError) -> str:
-    """The same in English, for the command line and an English page: lxml's own words."""
-    return (exc.msg or str(exc)).strip()
+    """The same in English, for the command line and an English page: the same advice, not
+    libxml's own wording ("AttValue: ' expected"), which says nothing to a modeller."""
+    line, column = exc.position if exc.position else (exc.lineno, 0)
+    return (f"The file is not valid XML: error at line {line}, column {column}. Check that the file is a BPMN "
+            "diagram, saved whole, not cut off.")

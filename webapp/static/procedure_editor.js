@@ -308,7 +308,7 @@
       var problems = res.body.problems || [];
       showProblems(problems);
       var errors = problems.filter(function (p) { return p.severity !== "warning"; }).length;
-      status.textContent = (res.ok ? text("saved", { at: new Date().toLocaleTimeString("vi-VN") }) + " " : "") +
+      status.textContent = (res.ok ? text("saved", { at: res.body.saved_at_text }) + " " : "") +
         (errors ? text(errors === 1 ? "problem" : "problems", { n: errors }) : text("clean"));
       root.setAttribute("data-state", errors ? "problems" : "clean");
     }).catch(function () { status.textContent = text("failed"); });
@@ -344,14 +344,43 @@
                      width: box.outer.width / READABLE, height: box.outer.height / READABLE });
   }
 
+  // What bpmn-js could not draw (a flow to an element the diagram lacks…): its warnings name the
+  // element in English for the console; the modeller reads them in the list, in the page's words.
+  // One line per element (an element can give several warnings: the reference it lacks, then
+  // the failed drawing); a warning that names no element still says something went undrawn.
+  function undrawn(warnings) {
+    var seen = {};
+    var ids = warnings.map(function (w) { return (w.element && w.element.id) || ""; })
+      .filter(function (id) { var again = seen[id]; seen[id] = true; return id && !again; });
+    if (!ids.length && warnings.length) { ids = [""]; }
+    return ids.map(function (id) { return { element: id, severity: "error", message: text("undrawn-item") }; });
+  }
+  // On opening: what the draft's last check found, and what could not be drawn.
+  function opened(problems, warnings) {
+    var notDrawn = undrawn(warnings || []);
+    showProblems(notDrawn.concat(problems || []));
+    var errors = (problems || []).filter(function (p) { return p.severity !== "warning"; }).length;
+    var said = [];
+    if (notDrawn.length) { said.push(text(notDrawn.length === 1 ? "undrawn" : "undrawns", { n: notDrawn.length })); }
+    if (errors) { said.push(text(errors === 1 ? "problem" : "problems", { n: errors })); }
+    status.textContent = said.join(" ");
+    if (said.length) { root.setAttribute("data-state", "problems"); }
+  }
+
   fetch(root.getAttribute("data-source-url"), { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (src) {
       forms = src.forms || {}; choices = src;
-      return modeler.importXML(src.xml).then(function () {
+      return modeler.importXML(src.xml).then(function (result) {
         showReadable();
         show(canvas.getRootElement());
         var first = Object.keys(forms).sort()[0]; if (first) { pickForm(first); }
+        opened(src.problems, result && result.warnings);
+        root.setAttribute("data-ready", "true");
+      }, function (err) {
+        // Not a diagram bpmn-js can read at all: say so, with what the check found.
+        opened(src.problems, (err && err.warnings) || []);
+        status.textContent = text("unreadable") + (status.textContent ? " " + status.textContent : "");
         root.setAttribute("data-ready", "true");
       });
     })
