@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from engine.commands import procedures as lifecycle
-from engine.procedures.compare import SummaryPart, read_change_note
+from engine.procedures.compare import SummaryPart
 from engine.queries import procedures as queries
 from webapp import motcua
 from webapp.auth import header
@@ -77,14 +77,14 @@ def _summary_part(part: SummaryPart) -> str:
             "first": _("phiên bản đầu tiên")}[part.kind]
 
 
-@bp.app_template_filter("change_note")
-def change_note(text: str) -> str:
-    """A version's change note in the page's language: publishing stores the modeller's note (kept
-    as written) and what changed, in Vietnamese; what changed is read back and said again here."""
-    note, parts = read_change_note(text or "")
-    if parts is None:
-        return note
-    changes = "; ".join(_summary_part(part) for part in parts)
+@bp.app_template_filter("version_changes")
+def version_changes(version) -> str:
+    """What publishing a version recorded, in the page's language: the modeller's note as written,
+    then what changed. A version published before the parts were kept shows its words as stored."""
+    if not version.changes:
+        return version.change_note
+    changes = "; ".join(_summary_part(SummaryPart(**part)) for part in version.changes["parts"])
+    note = version.changes.get("note") or ""
     return f"{note} — {changes}" if note else changes
 
 

@@ -18,7 +18,7 @@ from engine import clock
 from engine.commands._steps import not_permitted
 from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
 from engine.models import Membership, Procedure, ProcedureDraft, ProcedureEvent, ProcedureVersion, User
-from engine.procedures.compare import FIRST_VERSION, compare
+from engine.procedures.compare import SummaryPart, compare, summary
 from engine.procedures.manifest import build_manifest
 from engine.procedures.problems import Problem
 from engine.procedures.checker import check_content, unreadable
@@ -145,9 +145,11 @@ def publish(uow, *, actor_id: int, bpmn_xml: str, forms_dir: Path, forms: dict |
             previous = procedure.versions[-1]
         _refuse_a_version_again(procedure, checked)
         [version] = deploy(uow, [checked], deployed_by=user.username)
-        changes = compare(previous.bpmn_xml, previous.forms, version.bpmn_xml, version.forms).summary() \
-            if previous is not None else FIRST_VERSION
+        parts = compare(previous.bpmn_xml, previous.forms, version.bpmn_xml, version.forms).parts() \
+            if previous is not None else [SummaryPart("first")]
+        changes = summary(parts)
         version.change_note = (note + " — " if note else "") + changes
+        version.changes = {"note": note, "parts": [part._asdict() for part in parts]}
         record(session, version.procedure, "published", actor_id=user.id, version_number=version.number,
                note=note, changes=changes, warnings=[w.message for w in warnings])
         draft = session.execute(select(ProcedureDraft).where(ProcedureDraft.procedure_key == key)).scalar_one_or_none()

@@ -49,6 +49,9 @@ class ProcedureVersion(Base):
     procedure: Mapped[Procedure] = relationship(back_populates="versions")
     # What changed from the previous version, in words (written at publishing).
     change_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The same as data, for a page in any language: {"note": the modeller's note, "parts": [the
+    # parts of what changed, engine/procedures/compare.py SummaryPart as a dict]}.
+    changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class ProcedureEvent(Base):

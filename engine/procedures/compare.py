@@ -4,12 +4,10 @@ and whether the drawing's layout moved. Used by the compare page, for the note a
 records (and to refuse publishing what is already a version), and by the move of open dossiers
 between versions (a step must exist in the target).
 
-The note a publication records is Vietnamese text in the versions table (``summary``); its parts
-(``SummaryPart``) are read back from it by ``read_change_note`` so a page can say them in its own
-language without a column of their own."""
+A publication records what changed twice: in Vietnamese words (``summary``) and as its parts
+(``SummaryPart``), which a page says in its own language."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -87,7 +85,12 @@ class Comparison:
 
     def summary(self) -> str:
         """One line for the version list: what a reader checks first (stored, in Vietnamese)."""
-        return "; ".join(_written(part) for part in self.parts())
+        return summary(self.parts())
+
+
+def summary(parts: list[SummaryPart]) -> str:
+    """The parts in Vietnamese words, as the versions table keeps them (``change_note``)."""
+    return "; ".join(_written(part) for part in parts)
 
 
 def _written(part: SummaryPart) -> str:
@@ -98,45 +101,6 @@ def _written(part: SummaryPart) -> str:
         return "biểu mẫu: " + ", ".join(f"{form} ({_FORM_STATUS[status]})"
                                         for form, status in zip(part.names, part.statuses))
     return {"layout": LAYOUT_ONLY, "unchanged": UNCHANGED, "first": FIRST_VERSION}[part.kind]
-
-
-# Reading a stored summary back: the parts as ``_written`` writes them.
-_PART_START = re.compile(r"; (?=(?:thêm|bỏ|sửa) \d+ phần tử \(|biểu mẫu: )")
-_ELEMENTS = re.compile(r"(thêm|bỏ|sửa) (\d+) phần tử \((.*?)(…)?\)", re.DOTALL)
-_FORM = re.compile(r"(.+?\.json) \((mới|bỏ|sửa)\)(?:, |$)", re.DOTALL)
-_WORDS = {UNCHANGED: "unchanged", LAYOUT_ONLY: "layout", FIRST_VERSION: "first"}
-
-
-def _read_part(text: str) -> SummaryPart | None:
-    if text in _WORDS:
-        return SummaryPart(_WORDS[text])
-    if match := _ELEMENTS.fullmatch(text):
-        action = {v: k for k, v in _ELEMENT_ACTIONS.items()}[match[1]]
-        return SummaryPart("elements", action, int(match[2]), tuple(match[3].split(", ")), bool(match[4]))
-    if text.startswith("biểu mẫu: "):
-        rest, forms = text[len("biểu mẫu: "):], list(_FORM.finditer(text[len("biểu mẫu: "):]))
-        if forms and "".join(m[0] for m in forms) == rest:
-            status = {v: k for k, v in _FORM_STATUS.items()}
-            return SummaryPart("forms", names=tuple(m[1] for m in forms), statuses=tuple(status[m[2]] for m in forms))
-    return None
-
-
-def read_summary(text: str) -> list[SummaryPart] | None:
-    """The parts of a summary ``Comparison.summary`` wrote; None if ``text`` is not one."""
-    parts = [_read_part(chunk) for chunk in _PART_START.split(text)]
-    return parts if parts and None not in parts else None
-
-
-def read_change_note(text: str) -> tuple[str, list[SummaryPart] | None]:
-    """A version's change note as publishing stores it ("<the modeller's note> — <summary>", or the
-    summary alone): the note, as written, and the summary's parts (None when the text is not
-    such a note: then all of it is the note)."""
-    parts = read_summary(text)
-    if parts is not None:
-        return "", parts
-    note, dash, tail = text.rpartition(" — ")
-    parts = read_summary(tail) if dash else None
-    return (note, parts) if parts is not None else (text, None)
 
 
 def _elements(xml: str) -> dict[str, tuple[str, str, bytes]]:

@@ -24,6 +24,7 @@ class VersionRow:
     change_note: str
     open_dossiers: int
     active: bool
+    changes: dict | None = None  # the note and the parts of what changed, as data (None before 0038)
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,13 @@ def procedure_detail(session, actor_id: int, key: str) -> ProcedureDetail:
     open_counts = open_dossiers_by_version(session, procedure.id)
     versions = session.execute(
         select(ProcedureVersion.number, ProcedureVersion.deployed_at, User.full_name.label("deployed_by"),
-               ProcedureVersion.change_note)
+               ProcedureVersion.change_note, ProcedureVersion.changes)
         .outerjoin(User, User.username == ProcedureVersion.deployed_by)
         .where(ProcedureVersion.procedure_id == procedure.id).order_by(ProcedureVersion.number.desc())).all()
     latest = versions[0].number if versions else 0
     active = _active(procedure, latest)
     version_rows = [VersionRow(v.number, v.deployed_at, v.deployed_by, v.change_note or "", open_counts.get(v.number, 0),
-                               v.number == active) for v in versions]
+                               v.number == active, v.changes) for v in versions]
     events = [EventRow(e.at, e.action, e.version_number, name or "", e.detail or {}) for e, name in session.execute(
         select(ProcedureEvent, User.full_name).outerjoin(User, User.id == ProcedureEvent.actor_id)
         .where(ProcedureEvent.procedure_id == procedure.id).order_by(ProcedureEvent.id.desc()).limit(100)).all()]

@@ -129,22 +129,31 @@ def test_change_summaries_read_in_english_on_an_english_page(browser, demo):
     assert v2[3] == "Đổi tên bước — theo góp ý — changed 1 element (Thẩm định hồ sơ (mẫu mới))"
 
 
-def test_stored_summaries_of_every_shape_are_translated(browser, demo):
+def _store(demo, **columns):
     with demo.motcua.uow() as uow:
         version = uow.session.query(ProcedureVersion).join(ProcedureVersion.procedure).filter_by(key="dang_ky_ket_hon").one()
-        version.change_note = "không đổi sơ đồ và biểu mẫu"
+        for name, value in columns.items():
+            setattr(version, name, value)
         uow.commit()
+
+
+def test_every_kind_of_change_reads_in_english_and_an_older_note_as_it_was_stored(browser, demo):
     modeller = english(browser("thietke"))
+    _store(demo, changes={"note": "", "parts": [{"kind": "unchanged"}]})
     [v1] = table_rows(modeller.text("/procedures/dang_ky_ket_hon"), table_class="versions")
     assert v1[3] == "diagram and forms unchanged"
-    with demo.motcua.uow() as uow:
-        version = uow.session.query(ProcedureVersion).join(ProcedureVersion.procedure).filter_by(key="dang_ky_ket_hon").one()
-        version.change_note = ("Ghi chú — thêm 2 phần tử (Phê duyệt, Thẩm định hồ sơ); bỏ 5 phần tử (a, b, c, d…); "
-                               "biểu mẫu: a.json (mới), b.json (sửa)")
-        uow.commit()
+    _store(demo, changes={"note": "Ghi chú — theo góp ý", "parts": [
+        {"kind": "elements", "action": "added", "count": 2, "names": ["Phê duyệt", "Thẩm định hồ sơ"]},
+        {"kind": "elements", "action": "removed", "count": 5, "names": ["a", "b", "c", "d"], "more": True},
+        {"kind": "forms", "names": ["a.json", "b.json"], "statuses": ["added", "changed"]},
+        {"kind": "layout"}]})
     [v1] = table_rows(modeller.text("/procedures/dang_ky_ket_hon"), table_class="versions")
-    assert v1[3] == ("Ghi chú — added 2 elements (Approve, Appraise the dossier); removed 5 elements (a, b, c, d…); "
-                     "forms: a.json (new), b.json (changed)")
+    assert v1[3] == ("Ghi chú — theo góp ý — added 2 elements (Approve, Appraise the dossier); removed 5 elements "
+                     "(a, b, c, d…); forms: a.json (new), b.json (changed); only the drawing's layout changed")
+    # A version published before the parts were kept: its words, as stored.
+    _store(demo, changes=None, change_note="Ghi chú cũ — sửa 1 phần tử (Phê duyệt)")
+    [v1] = table_rows(modeller.text("/procedures/dang_ky_ket_hon"), table_class="versions")
+    assert v1[3] == "Ghi chú cũ — sửa 1 phần tử (Phê duyệt)"
 
 
 def test_the_notes_limit_is_refused_in_english(browser, demo):
