@@ -32,7 +32,10 @@ from engine.models import AuditEvent, Dossier, Escalation, PartnerOutbox, WorkIt
 from engine.runtime.host import load_workflow, ready_human_tasks
 
 log = logging.getLogger("motcua.invariants")
-FINISHING_ACTIONS = ("completed", "sent_back")
+# The audit actions that finish a step (the step id on the event): an officer completing or sending
+# back, asking for a supplement (the asking step ends, the waiting one opens), recording it, and
+# the fee paid online (engine/commands/: work, supplements, payments).
+FINISHING_ACTIONS = ("completed", "sent_back", "supplement_requested", "supplement_recorded", "fee_paid_online")
 
 
 @dataclass(frozen=True)

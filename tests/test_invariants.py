@@ -40,6 +40,17 @@ def test_dossiers_moved_by_the_commands_hold_every_invariant(demo):
     assert (report.dossiers, report.work_items) == (4, 11)
 
 
+def test_a_supplement_asked_and_recorded_holds_every_invariant(demo):
+    """Asking finishes the step that asks, recording finishes the waiting one: both are in the
+    audit, so the checker does not report them as finished behind its back."""
+    from tests.test_supplements import ask, give, receive as receive_any
+    dossier = receive_any(demo)
+    ask(demo, dossier.id)
+    give(demo, dossier.id)
+    report = check(demo.motcua)
+    assert report.ok, [str(v) for v in report.violations]
+
+
 def test_each_kind_of_damage_is_named(demo, frozen_clock):
     fresh, looped, finished, _withdrawn = a_busy_day(demo)
     with demo.motcua.uow() as uow:

@@ -1,6 +1,6 @@
 """When a hand-off to a partner does not go through: the supervisors of the dossier's agency are
 told on the first failed attempt (it is retried on its own) and again when it becomes a dead
-letter (it needs them: Quản trị › Thư liên thông lets them send it again). Plain words only: the
+letter (it needs them: the supervision page's "Thư gửi thất bại" lets them send it again). Plain words only: the
 technical reason stays on the administration page, never in a notice."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ def tell_hand_off_trouble(session, row: PartnerOutbox, *, dead: bool) -> None:
     partner = row.partner.name
     if dead:
         vi = (f"Không gửi được hồ sơ {dossier.code} sang {partner} sau {row.attempts} lần thử. "
-              f"Cần giám sát kiểm tra và gửi lại (Quản trị › Thư liên thông).")
+              f"Cần giám sát kiểm tra và gửi lại (Giám sát › Thư gửi thất bại).")
         en = (f"Dossier {dossier.code} could not be handed to {partner} after {row.attempts} attempts. "
-              f"A supervisor needs to check and resend it (Administration › Partner messages).")
+              f"A supervisor needs to check and resend it (Supervision › Failed messages).")
     else:
         vi = (f"Chưa gửi được hồ sơ {dossier.code} sang {partner}: hệ thống của cơ quan này chưa trả lời. "
               f"Hệ thống sẽ tự gửi lại.")

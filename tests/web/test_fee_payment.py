@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from engine import clock
 from engine.calendar.store import calendar_for
 from engine.commands.reception import accept
+from engine.invariants import check
 from engine.models import AuditEvent, Citizen, Dossier, OutgoingMail, OutgoingSms, Payment, PaymentNoticeLog, WorkItem
 from engine.ports import PaymentNotConfigured
 from engine.statuses import DossierStatus
@@ -203,6 +204,9 @@ def test_a_genuine_paid_notice_records_the_payment_and_the_clock_resumes(waiting
         assert event.detail["data"]["receipt_numbers"] == payment.receipt_number
         receipt_mail = s.scalars(select(OutgoingMail).where(OutgoingMail.subject.contains("Biên lai"))).one()
         assert payment.receipt_number in receipt_mail.body and "100.000 đồng" in receipt_mail.body
+    # The step the payment finished is in the audit as finished: the invariant checker agrees.
+    report = check(demo.motcua)
+    assert report.ok, [str(v) for v in report.violations]
 
     # The same notice again (the gateway retries): already confirmed, nothing changes.
     assert ipn(b, notice) == {"RspCode": "02", "Message": "Order already confirmed"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 import segno
 from sqlalchemy import func, select
@@ -131,6 +132,14 @@ def test_the_receipt_prints_on_a5(browser, demo, app):
     assert re.search(r"@page\s*\{[^}]*size:\s*A5 portrait", css)
     assert re.search(r"@media print\s*\{[^@]*\.no-print\s*\{\s*display:\s*none", css)
     assert 'class="no-print toolbar"' in html
+
+
+def test_a_screen_reader_hears_that_the_refusal_needs_its_reason(browser, demo):
+    """The asterisk is hidden from assistive technology; the words say it, as on the other fields."""
+    page = browser("tiepnhan").text("/reception/new")
+    label = lxml.html.fromstring(page).get_element_by_id("f-refusal_reason").getparent().find("label")
+    assert label.text_content().split() == ["Lý", "do", "từ", "chối,", "nêu", "rõ", "căn", "cứ", "pháp", "lý", "*",
+                                            "(bắt", "buộc)"]
 
 
 def test_a_refused_form_shows_each_error_beside_its_field_and_keeps_what_was_typed(browser, demo):

@@ -3,6 +3,7 @@ work events in the app and by mail; a stuck hand-off said plainly on the dossier
 points 2 and 3)."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,18 +124,24 @@ def test_a_failed_then_dead_hand_off_is_told_to_the_supervisors_and_shown_plainl
     assert notices("chuyenvien") == [] and "Error" not in failed
     [stuck] = a.read(lambda s: stuck_hand_offs(s, dossier.id))
     assert (stuck.partner_name, stuck.dead, stuck.dealt_by) == ("Công an xã Tân Phong", False, ("giamsat",))
+    watcher = Browser(a.app)
+    watcher.login("giamsat", "x" * 12)
+    assert re.search(r"hệ thống tự động gửi lại\.\s+Người xử lý: giám sát", watcher.text(f"/dossiers/{dossier.id}"))
     for _ in range(partner_delivery.MAX_ATTEMPTS):
         frozen_clock.advance(timedelta(hours=1, seconds=1))
         a.tick()
     assert len(notices("giamsat")) == 2  # the first failure and the dead letter, not every retry
-    assert notices("giamsat")[1].startswith(f"Không gửi được hồ sơ {dossier.code} sang Công an xã Tân Phong sau 8 lần thử.")
+    assert notices("giamsat")[1] == (f"Không gửi được hồ sơ {dossier.code} sang Công an xã Tân Phong sau 8 lần thử. "
+                                     "Cần giám sát kiểm tra và gửi lại (Giám sát › Thư gửi thất bại).")
     [stuck] = a.read(lambda s: stuck_hand_offs(s, dossier.id))
     assert stuck.dead and stuck.attempts == partner_delivery.MAX_ATTEMPTS
     officer = Browser(a.app)
     officer.login("giamsat", "x" * 12)
+    # Where the notice sends them: their supervision page lists it, with its button to resend.
+    assert "Thư gửi thất bại" in officer.text("/supervise")
     page = officer.text(f"/dossiers/{dossier.id}")
     assert "Chưa chuyển được hồ sơ sang Công an xã Tân Phong: đã thử 8 lần" in page
-    assert "Người xử lý: giám sát của UBND xã Tân Phong — giamsat." in page
+    assert re.search(r"hệ thống đã ngừng tự gửi lại\.\s+Người xử lý: giám sát của UBND xã Tân Phong — giamsat\.", page)
     assert "Không có bước nào đang chờ xử lý." not in page and "Error" not in page
 
 
