@@ -65,8 +65,10 @@ def _json_safe(payload) -> dict:
 
 
 def request_body(row: PartnerOutbox) -> bytes:
+    # The payload keeps the order the sending diagram wrote it in (its form's order), so a partner
+    # whose catching element has no payloadForm still lists the fields as the sender meant them.
     return json.dumps({"message": row.message, "correlation": row.correlation, "payload": row.payload},
-                      ensure_ascii=False, sort_keys=True).encode("utf-8")
+                      ensure_ascii=False).encode("utf-8")
 
 
 # How a partner's refusal of a payload (422 bad_payload) is kept on the outbox row: the prefix the

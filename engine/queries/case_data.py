@@ -68,8 +68,19 @@ def case_data(manifest: dict, forms: dict, data: dict, intake: dict | None = Non
         if name.startswith("_") or value is None or name in INTERNAL:
             continue
         if name in received:
-            inner = _Labels([forms.get(received[name]["form"])] + list(forms.values()))
-            entries.append(inner.datum(name, value, label=received[name]["label"]))
+            form = forms.get(received[name]["form"])
+            inner = _Labels([form] + list(forms.values()))
+            entries.append(inner.datum(name, _in_form_order(value, form), label=received[name]["label"]))
         else:
             entries.append(own.datum(name, value))
     return entries
+
+
+def _in_form_order(message, form: dict | None):
+    """A received message's fields in the order of the form that titles them, as an officer reads
+    their own forms: a partner's payload arrives in whatever order its sender wrote it. Fields the
+    form does not name follow, in the order they came."""
+    if not isinstance(message, dict) or not form:
+        return message
+    rank = {name: place for place, name in enumerate(form.get("properties", {}))}
+    return dict(sorted(message.items(), key=lambda field: rank.get(field[0], len(rank))))
