@@ -165,11 +165,13 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
     assert a.read(lambda s: [(r.message, r.correlation) for r in s.query(PartnerOutbox)]) == [
         ("ho_so_cap_the_bhyt", dossier.code)]
     assert b.count(Dossier) == 0
+    queued = slip(a, dossier.id)  # BHXH has the dossier only once its system acknowledged it
+    assert queued.holders == [COMMITTEE] and queued.path == [COMMITTEE, POLICE, COMMITTEE]
+
+    a.tick()  # A's scheduler delivers the request
     at_bhxh = slip(a, dossier.id)
     assert at_bhxh.holders == [BHXH] and at_bhxh.path == [COMMITTEE, POLICE, COMMITTEE, BHXH]
     assert shares(at_bhxh)[BHXH] == (timedelta(0), None, True)
-
-    a.tick()  # A's scheduler delivers the request
     [(b_dossier, step_name, office, item_id)] = at_bhxh_office(b)
     assert (step_name, office) == ("Cấp thẻ BHYT cho trẻ em dưới 6 tuổi", BHXH_OFFICE)
     assert b.step_data(b_dossier, "issue_card")["request"] == CHILD
@@ -235,10 +237,12 @@ def test_bhxh_down_for_a_while_gets_the_request_when_it_is_back_and_sends_one_ca
     [(attempts, delivered, error)] = a.read(lambda s: [(r.attempts, r.delivered_at, r.last_error)
                                                        for r in s.query(PartnerOutbox)])
     assert (attempts, delivered) == (1, None) and error
-    assert slip(a, dossier.id).holders == [BHXH]  # still sent to BHXH, the outbox keeps trying
+    # Not delivered: the committee still holds the dossier, its outbox keeps trying.
+    down = slip(a, dossier.id)
+    assert down.holders == [COMMITTEE] and down.path == [COMMITTEE, POLICE, COMMITTEE]
 
     b.start()
-    frozen_clock.current = at(25, 11)  # Wednesday: back, past BHXH's half day (due Wednesday 10:00)
+    frozen_clock.current = at(25, 11)  # Wednesday: back; BHXH's half day runs from now, to 16:00
     a.tick()
     a.tick()  # nothing left to send
     assert a.read(lambda s: [(r.attempts, r.delivered_at is not None) for r in s.query(PartnerOutbox)]) == [(2, True)]
@@ -251,8 +255,9 @@ def test_bhxh_down_for_a_while_gets_the_request_when_it_is_back_and_sends_one_ca
     assert a.count(PartnerInbox) == 1
     assert a.step_data(dossier.id, "return_result")["health_insurance_card"] == CARD
     final = slip(a, dossier.id)
-    assert rows(final)[-1] == (BHXH, "", COMMITTEE, "reception", at(25, 11, 30), LATE)
-    assert shares(final)[BHXH] == (timedelta(hours=5, minutes=30), LATE, False)  # Mon 16–17, Wed 07–11:30
+    assert rows(final)[-2:] == [(COMMITTEE, "specialist", BHXH, "", at(25, 11), None),
+                                (BHXH, "", COMMITTEE, "reception", at(25, 11, 30), ON_TIME)]
+    assert shares(final)[BHXH] == (timedelta(minutes=30), ON_TIME, False)  # the outage is not BHXH's time
 
 
 def test_a_refused_birth_registration_never_leaves_the_committee(demo, frozen_clock):

@@ -8,7 +8,10 @@ and the slip stays right for every dossier run before this module existed.
 
 Partners outside motcua (another deployment, such as BHXH) open no work item. A message to a
 partner pool leaves the workflow and ``advance()`` records its name in the audit event's
-``events``: that is the hand-over to the partner (``Party.partner``). A partner's message handed
+``events`` and its outbox row in ``partner_outbox``. The hand-over to the partner
+(``Party.partner``) is when the partner's system acknowledged the message (the row's
+``delivered_at``), not when it was queued: until then, however long the partner is down, the
+sending agency still holds the dossier, waiting to send it. A partner's message handed
 into the dossier is recorded as the ``partner_message`` action or in a command's
 ``partner_messages``: that is the hand-over back, to the unit of the catching element. While our
 process waits for the partner's reply, the partner holds the dossier.
@@ -19,7 +22,9 @@ due moment on time, after it late. The due moment is, in order of preference: th
 (``allotment`` on the task), the giving agency's share (``allotment`` on its pool's process,
 counted in working time on that agency's calendar over every period it held the dossier), or the
 dossier's due date. A partner is judged on the ``allotment`` of its participant, from the moment
-it was sent the dossier, on the sending agency's calendar. A step waiting for the citizen
+its system acknowledged the message, on the sending agency's calendar. The sending step is judged
+when it sent (queued) the message, and the wait for delivery is on neither clock: it is the
+partner system's outage, not either agency's work. A step waiting for the citizen
 (``dossierStatus`` 5 or 6: supplement, financial obligation) does not count against its agency:
 its period is left out of the agency's clock and the hand-overs it gives are not judged.
 """
@@ -33,7 +38,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.calendar import TimeLimit, WorkingCalendar, parse_time_limit
 from engine.calendar.store import calendar_for
-from engine.models import Agency, AuditEvent, Dossier, ProcedureVersion, User, WorkItem
+from engine.models import Agency, AuditEvent, Dossier, PartnerOutbox, ProcedureVersion, User, WorkItem
 from engine.procedures.partner_routes import partner_routes
 from engine.queries.dossier import DossierHeader, _header
 from engine.queries.history import partner_name, received_messages
@@ -176,6 +181,35 @@ def _in_order(items, events):
     return [entry for _key, entry in timeline]
 
 
+def _deliveries(session, dossier_id: int) -> dict[str, tuple[str, datetime | None]]:
+    """The dossier's messages to partners by outbox key: (message name, when the partner's system
+    acknowledged it, or None while it is still waiting in the outbox)."""
+    rows = session.execute(select(PartnerOutbox.idempotency_key, PartnerOutbox.message, PartnerOutbox.delivered_at)
+                           .where(PartnerOutbox.dossier_id == dossier_id)).all()
+    return {key: (message, delivered_at) for key, message, delivered_at in rows}
+
+
+def _delivered_at(deliveries, event, name: str) -> tuple[bool, datetime | None]:
+    """(whether the partner got ``name`` thrown by ``event``, when). A message with no outbox row
+    (thrown before the outbox recorded its key) counts as handed over when it was thrown."""
+    for key in (event.detail or {}).get("partner_outbox", []):
+        message, delivered_at = deliveries.get(key, (None, None))
+        if message == name:
+            return delivered_at is not None, delivered_at
+    return True, event.at
+
+
+def _placed_in_time(moves: list, deliveries: list) -> list:
+    """The hand-overs with each delivery to a partner (found at the row of the step that sent it)
+    moved down past the hand-overs made before the partner acknowledged it."""
+    moves = list(moves)
+    for index, move in sorted(deliveries, key=lambda d: d[0], reverse=True):
+        while index < len(moves) and moves[index][0] <= move[0]:
+            index += 1
+        moves.insert(index, move)
+    return moves
+
+
 def control_slip(session, user_id: int, dossier_id: int) -> ControlSlip:
     header = _header(session, user_id, dossier_id)  # visibility: same rule as the dossier page
     return _slip(session, dossier_id, header)
@@ -233,6 +267,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
     routes = partner_routes(manifest, lambda: version.bpmn_xml)
     events = session.execute(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
                              .order_by(AuditEvent.id)).scalars().all() if routes else []
+    outbox = _deliveries(session, dossier_id) if routes else {}
     agency_of_process = {process_of.get(i.step_id): i.agency_id for i in items}
     names = {}
 
@@ -246,8 +281,12 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
 
     moves = []  # (at, giver, receiver, result, step_name, next_step_name, giver officer id, receiver officer id)
     last, last_item = party(dossier.agency_id, RECEPTION), None  # who holds it inside motcua, on which step
-    received_by = session.execute(select(AuditEvent.actor_id).where(
+    # Who hands the dossier on while no finished step did: the counter officer who received it,
+    # only at the start. After a partner's message (or a message sent) nobody inside motcua gave it.
+    handed_by = session.execute(select(AuditEvent.actor_id).where(
         AuditEvent.dossier_id == dossier_id, AuditEvent.action == "received").limit(1)).scalar()
+    delivered = []  # (index in moves where it was sent, the hand-over to the partner at delivery)
+    unsent = {}  # reply message → the sending agency, holding the dossier until the partner has it
     awaited = {}  # reply message → the partner party holding the dossier until it comes
     held = {}  # partner name → (sending agency's calendar, its share, [[sent at, answered at or None], …])
     for entry in _in_order(items, events):
@@ -256,7 +295,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
             if receiver != last:
                 moves.append((entry.created_at, last, receiver, result_of(last_item, last.agency_id, entry.created_at),
                               last_item.step_name if last_item else "", entry.step_name,
-                              last_item.finished_by_id if last_item else received_by,
+                              last_item.finished_by_id if last_item else handed_by,
                               entry.finished_by_id or entry.assignee_id))
             last, last_item = receiver, entry
             continue
@@ -265,13 +304,14 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
             if route is None or route.outgoing:
                 continue
             giver, receiver = partner_party(route), our_party(route)
+            unsent.pop(name, None)  # an answer came: the partner had the request after all
             result = None
             if awaited.pop(name, None) is not None:
                 calendar, allotment, spans = held[giver.partner]
                 spans[-1][1] = entry.at
                 result = judge(entry.at, _AgencyClock(calendar, allotment, spans, now).due_at(entry.at), calendar)
             moves.append((entry.at, giver, receiver, result, route.what, route.element, None, None))
-            last, last_item = receiver, None
+            last, last_item, handed_by = receiver, None, None
         for name in (entry.detail or {}).get("events", []):
             route = routes.get(name)
             if route is None or not route.outgoing:
@@ -282,14 +322,21 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
                               last_item.step_name if last_item else "", route.element,
                               last_item.finished_by_id if last_item else None, None))
                 last_item = None
-            moves.append((entry.at, sender, receiver, result_of(last_item, sender.agency_id, entry.at),
-                          route.what, "", last_item.finished_by_id if last_item else None, None))
-            last, last_item = sender, None
-            if route.reply:
+            arrived, arrived_at = _delivered_at(outbox, entry, name)
+            if arrived:  # handed over at delivery, placed among the moves by that time
+                move = (arrived_at, sender, receiver, result_of(last_item, sender.agency_id, entry.at),
+                        route.what, "", last_item.finished_by_id if last_item else None, None)
+                delivered.append((len(moves), move))
+            last, last_item, handed_by = sender, None, None
+            if route.reply and not arrived:
+                unsent[route.reply] = sender.agency_id
+            elif route.reply:
+                unsent.pop(route.reply, None)
                 awaited[route.reply] = receiver
                 held.setdefault(receiver.partner, (calendars[sender.agency_id],
                                                    parse_time_limit(route.allotment) if route.allotment else None,
-                                                   []))[2].append([entry.at, None])
+                                                   []))[2].append([arrived_at, None])
+    moves = _placed_in_time(moves, delivered)
 
     partner_clocks = {partner: _AgencyClock(calendar, allotment, spans, now)
                       for partner, (calendar, allotment, spans) in held.items()}
@@ -299,7 +346,7 @@ def _slip(session, dossier_id: int, header: DossierHeader | None) -> ControlSlip
                  for n, move in enumerate(moves, start=1)]
 
     finished = DossierStatus(dossier.status) in CLOSED or bool(dossier.failure)
-    open_agencies = [i.agency_id for i in items if i.state == "open"]
+    open_agencies = [i.agency_id for i in items if i.state == "open"] + ([] if finished else list(unsent.values()))
     waiting_on = [] if finished else list(dict.fromkeys(p.partner for p in awaited.values()))
     summary = []
     for aid, agency_clock in clocks.items():

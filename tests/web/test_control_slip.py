@@ -9,8 +9,10 @@ import re
 from engine import clock, commands
 from engine.commands.reception import Applicant
 from engine.demo import DEMO_PARTNER_KEY
-from engine.models import Dossier
+from engine.models import Dossier, PartnerOutbox
 from engine.partners import signing
+from engine.scheduler.lease import record_attempt
+from engine.scheduler.partner_delivery import MAX_ATTEMPTS
 from tests.test_lien_thong_khai_sinh import (
     CARD, PROCEDURE, REGISTER, Officer, at, through_committee,
 )
@@ -32,7 +34,16 @@ def at_bhxh(demo, frozen_clock):
     dossier = at_the_police(demo, frozen_clock)
     frozen_clock.current = at(26, 10)  # a day after the police's one working day ran out
     Officer(demo, "congan").take_and_complete(dossier.id, REGISTER, expect_step="register_residence")
+    partner_acknowledges(demo, dossier.id)  # BHXH has the dossier once its system acknowledged it
     return dossier
+
+
+def partner_acknowledges(demo, dossier_id):
+    """The partner's system answers 2xx now: what the scheduler's delivery job records."""
+    with demo.motcua.read_session() as s:
+        waiting = [r.id for r in s.query(PartnerOutbox).filter_by(dossier_id=dossier_id, delivered_at=None)]
+    for row_id in waiting:
+        record_attempt(demo.motcua.uow(), PartnerOutbox, row_id, None, MAX_ATTEMPTS)
 
 
 def card_from_bhxh(browser, dossier):
