@@ -120,6 +120,11 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
                   "Gửi liên thông đến Cơ quan thuế: Phiếu chuyển thông tin để xác định nghĩa vụ tài chính",
                   "Nhận liên thông từ Cơ quan thuế: Thông báo nộp nghĩa vụ tài chính"):
         assert shown in page, shown
+    # In English, by the catalogue's English names: the partner, the messages, the notice's title.
+    page = task_page(branch, "motcuadatdai", branch.open_items()[0][2], locale="en")
+    for shown in ("Sent to Tax authority: Information slip for assessing financial obligations",
+                  "Received from Tax authority: Notice to pay financial obligations"):
+        assert shown in page, shown
     # On the tax side, the answer went back to the office that asked, named as the partner it is.
     tax_history = task_page(tax, "thue", tax.read(lambda s: s.query(WorkItem).one().id))
     assert ("Gửi liên thông đến Chi nhánh Văn phòng đăng ký đất đai khu vực Tân Phong: "
@@ -146,10 +151,12 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     assert (counts["early"], counts["on_time"], counts["late"]) == (1, 0, 0)
 
 
-def task_page(instance, username, work_item_id) -> str:
+def task_page(instance, username, work_item_id, locale="vi") -> str:
     from tests.web.conftest import Browser
     browser = Browser(instance.app)
     assert browser.login(username).status_code == 302
+    if locale != "vi":
+        browser.post("/language", {"locale": locale})
     return browser.text(f"/tasks/{work_item_id}")
 
 

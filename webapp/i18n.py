@@ -253,6 +253,7 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
                                  filesize=format_size, status=status_label, role=role_label, step=step_label,
                                  procedure=procedure_label, field=field_label, document=document_label,
+                                 diagram=diagram_label,
                                  action=action_label,
                                  delivery_problem=plain_delivery_problem, day_text=day_text)
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)

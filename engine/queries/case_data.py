@@ -70,7 +70,10 @@ def case_data(manifest: dict, forms: dict, data: dict, intake: dict | None = Non
         if name in received:
             form = forms.get(received[name]["form"])
             inner = _Labels([form] + list(forms.values()))
-            entries.append(inner.datum(name, _in_form_order(value, form), label=received[name]["label"]))
+            # The message's name as the diagram gives it; in English, the title of the form that
+            # titles it, where that form gives its English.
+            label = form["title"] if language != "vi" and form and form.get("title") else received[name]["label"]
+            entries.append(inner.datum(name, _in_form_order(value, form), label=label))
         else:
             entries.append(own.datum(name, value))
     return entries
