@@ -63,7 +63,9 @@ class PartnerDemo:
     code: str  # how the main demo's diagrams name it (the pool's partnerCode)
     name: str
     agency: tuple[str, str, str, str]  # (code, name, kind, area) of its own agency
-    users: tuple[tuple[str, str, str], ...]  # (username, full name, role)
+    # (username, full name, role): its officers, and a supervisor who sees the escalations, the
+    # statistics and the messages to the main demo that failed.
+    users: tuple[tuple[str, str, str], ...]
     procedures: tuple[str, ...]  # its procedures, in workflows/partners/
     asked_by: str  # the main demo's agency that hands dossiers to it (how it names us)
 
@@ -71,10 +73,12 @@ class PartnerDemo:
 PARTNER_DEMOS = {
     "bhxh": PartnerDemo("BHXH", "Bảo hiểm xã hội cơ sở Tân Phong",
                         ("000.51.21.H56", "Bảo hiểm xã hội cơ sở Tân Phong", "social_insurance", "H56.TP"),
-                        (("bhxh", "Hà Thị Lan", "specialist"),), ("bhxh_cap_the_bhyt.bpmn",), "000.31.21.H56"),
+                        (("bhxh", "Hà Thị Lan", "specialist"), ("giamsatbhxh", "Phan Thị Ngân", "supervisor")),
+                        ("bhxh_cap_the_bhyt.bpmn",), "000.31.21.H56"),
     "thue": PartnerDemo("THUE", "Thuế cơ sở khu vực Tân Phong",
                         ("000.52.21.H56", "Thuế cơ sở khu vực Tân Phong", "tax_office", "H56.TP"),
-                        (("thue", "Ngô Văn Tài", "specialist"),), ("thue_nghia_vu_tai_chinh.bpmn",), "000.40.21.H56"),
+                        (("thue", "Ngô Văn Tài", "specialist"), ("giamsatthue", "Lý Văn Đạt", "supervisor")),
+                        ("thue_nghia_vu_tai_chinh.bpmn",), "000.40.21.H56"),
 }
 MAIN_PORT = 5000
 PARTNER_BPMN_DIR = PROJECT_ROOT / "workflows" / "partners"

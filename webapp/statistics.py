@@ -22,7 +22,7 @@ from webapp import labels, motcua
 from webapp.auth import header
 from webapp.charts import share_columns, stacked_bars
 from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, day_text, read_day, year_out_of_range
-from webapp.i18n import format_number, format_share
+from webapp.i18n import format_number, format_share, procedure_label
 from webapp.params import id_value, page_number
 from webapp.spreadsheets import Month, Share, Sheet, csv_download, xlsx_download
 from webapp.verdicts import VERDICTS
@@ -173,7 +173,7 @@ def index():
         return redirect(url_for("statistics_units.index", **request.args))
     period, args, errors, agencies, agency_ids, group, result, months, scope, now = _load()
     scope = {**scope, "view": group}
-    chart = stacked_bars([(row.label, row.figures) for row in result.rows],
+    chart = stacked_bars([(row_name(group, row), row.figures) for row in result.rows],
                          _("Kết quả giải quyết theo cơ quan") if group == "agency" else _("Kết quả giải quyết theo thủ tục"),
                          [str(w) for w in LEGEND])
     trend_chart = share_columns([(f"{m.first:%m/%Y}", f.on_time_share, f["received"]) for m, f in months],
@@ -181,7 +181,13 @@ def index():
     return render_template("statistics/index.html", table=result, period=period, choice_action=url_for("statistics.index"),
                            chart=chart, months=months, trend_chart=trend_chart,
                            agencies=agencies, agency_ids=agency_ids, group=group, args=args, scope=scope, errors=errors,
-                           figure_words=FIGURE_WORDS, period_kinds=PERIOD_KINDS, today=now)
+                           figure_words=FIGURE_WORDS, period_kinds=PERIOD_KINDS, today=now, row_name=row_name)
+
+
+def row_name(group: str, row) -> str:
+    """A row's name in the page's language: a procedure by its catalogue entry's English on an
+    English page; an agency by its own name (a proper name, as its papers write it)."""
+    return row.label if group == "agency" else procedure_label(row.label)
 
 
 @bp.get("/statistics/dossiers")
@@ -254,7 +260,7 @@ def _sheets(group, result, months, agency_names: list[str]) -> list[Sheet]:
     zone = result.period.zone
     what = _("Kết quả giải quyết theo cơ quan") if group == "agency" else _("Kết quả giải quyết theo thủ tục")
     main = _figure_sheet(by, labels.label("agency") if group == "agency" else labels.label("procedure"),
-                         [(row.label, row.figures) for row in result.rows], result.total,
+                         [(row_name(group, row), row.figures) for row in result.rows], result.total,
                          download_heading(what, agency_names, days_between(result.period.first, result.period.last),
                                           zone))
     span = months_between(months[0][0].first, months[-1][0].first) if months else \

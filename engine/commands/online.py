@@ -15,6 +15,7 @@ from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.file_store import EXTENSIONS, sniff
 from engine.models import Agency, ApplicationFile, Citizen, Dossier, OnlineApplication
+from engine.procedures.catalogue import opened_by_partner
 from engine.procedures.forms import validate_form
 from engine.procedures.metadata import may_receive, required_documents
 from engine.procedures.registry import active_version
@@ -25,6 +26,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 20
 MAX_DRAFT_FIELD = 2000
 NOT_FOUND = ("Không tìm thấy hồ sơ nộp trực tuyến.", "Online application not found.")
+PARTNER_ONLY = ("Thủ tục này chỉ bắt đầu khi cơ quan liên thông chuyển hồ sơ đến, "
+                "công dân không nộp trực tuyến được.",
+                "This procedure starts only when a partner agency sends its dossier; citizens cannot submit it online.")
 SENT_ALREADY = "Bạn đã gửi bổ sung này; Bộ phận một cửa đang kiểm tra. Muốn gửi thêm, hãy tải lên tệp mới."
 
 
@@ -37,6 +41,15 @@ def _application(session, citizen_id: int, application_id: int, *, draft: bool =
     return row
 
 
+def _version_for_citizens(session, procedure_key: str):
+    """The version a citizen's dossier would start on (a rollback applies online too; a retired
+    procedure has none), refused when only a partner's message opens the procedure."""
+    version = active_version(session, procedure_key)
+    if opened_by_partner(version.manifest):
+        raise InvalidState(*PARTNER_ONLY)
+    return version
+
+
 def save_draft(uow, *, citizen_id: int, procedure_key: str, schema: dict, data: dict,
                agency_code: str = "") -> int:
     """Keep what the citizen typed (only the intake form's fields, each cut to a bounded size) in
@@ -46,7 +59,7 @@ def save_draft(uow, *, citizen_id: int, procedure_key: str, schema: dict, data: 
     kept = {key: _bounded(value) for key, value in (data or {}).items() if key in schema.get("properties", {})}
     with uow:
         session, now = uow.session, clock.now()
-        version = active_version(session, procedure_key)  # a retired procedure takes no new draft
+        version = _version_for_citizens(session, procedure_key)  # a retired procedure takes no new draft
         row = session.scalars(select(OnlineApplication).where(
             OnlineApplication.citizen_id == citizen_id, OnlineApplication.procedure_id == version.procedure_id,
             OnlineApplication.submitted_at.is_(None)).order_by(OnlineApplication.id.desc()).limit(1)).first()
@@ -130,8 +143,8 @@ def submit(uow, *, citizen_id: int, application_id: int, schema: dict) -> Dossie
         session, now = uow.session, clock.now()
         row = _application(session, citizen_id, application_id)
         citizen = session.get(Citizen, citizen_id)
-        # The version the counter would start (a rollback applies online too); none once retired.
-        version = active_version(session, row.procedure.key)
+        # The version the counter would start; refused if a new version made it a partner's.
+        version = _version_for_citizens(session, row.procedure.key)
         problems: dict[str, list[str]] = {}
         try:
             data = validate_form(schema, row.data)

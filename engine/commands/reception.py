@@ -34,6 +34,7 @@ from engine.documents import ReceivedDocument
 from engine.dossier_codes import next_code
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import Agency, Dossier, DossierDocument, SupplementRequest
+from engine.procedures.catalogue import opened_by_partner
 from engine.procedures.metadata import may_receive, required_documents
 from engine.procedures.registry import active_version
 from engine.runtime.host import load_workflow, new_workflow, save_workflow
@@ -142,7 +143,7 @@ def decide(uow, *, actor_id: int, decision: Decision, walk_in: WalkIn | None = N
             version = active_version(session, walk_in.procedure_key)
             applicant = walk_in.applicant
         manifest = version.manifest
-        if not may_receive(manifest, agency.kind, agency.code):
+        if not may_receive(manifest, agency.kind, agency.code) or opened_by_partner(manifest):
             raise FormInvalid({"procedure_key": [
                 f"{agency.name} không tiếp nhận thủ tục «{version.procedure.name}»."]})
         problems = applicant.problems() if walk_in is not None else {}

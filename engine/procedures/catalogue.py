@@ -19,6 +19,10 @@ what only a reader needs, in Vietnamese and English:
 - ``intake`` (optional): the file name, under ``intake/``, of the JSON Schema a citizen fills in to
   submit online; a procedure without one is described but not submitted online.
 
+A procedure that only a partner's message opens (``opened_by_partner``) has an entry too, for the
+names its officers read in English, but is not offered to citizens: it is not in their catalogue
+and is not submitted online (its ``who`` says where citizens apply instead).
+
 ``problems`` is what a test (and an operator editing the files) gets back; ``load`` keeps only the
 entries without problems, so a broken file hides one procedure, never the catalogue.
 """
@@ -202,6 +206,14 @@ def intake_schema(directory: Path | None, procedure_key: str) -> dict | None:
     if directory is None:
         return None
     return (load(directory).get(procedure_key) or {}).get("intake_schema")
+
+
+def opened_by_partner(manifest: dict | None) -> bool:
+    """Whether the procedure's dossiers are opened by a partner's message, not by a citizen: its
+    diagram goes from a plain start event straight to catching a partner's message (``starts_on``,
+    engine/procedures/manifest.py). A dossier a citizen opened would wait there for a message that
+    no partner sends it, since the partner's own message opens a dossier of its own."""
+    return bool(((manifest or {}).get("partners") or {}).get("starts_on"))
 
 
 def fold(text: str) -> str:

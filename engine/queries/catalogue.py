@@ -1,8 +1,9 @@
 """The public catalogue of procedures: what the diagram says (legal time limit, receiving agencies,
 required documents) joined with the catalogue entry (engine/procedures/catalogue.py). Only
 procedures that are deployed, still take new dossiers and have a valid entry are public: a diagram
-without its description for citizens is not offered online. What is shown is the version a new
-dossier would start on."""
+without its description for citizens is not offered online, nor is a procedure that only a
+partner's message opens (a partner agency's side of a joined-up procedure). What is shown is the
+version a new dossier would start on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def public_procedures(session, catalogue_dir, query: str = "") -> list[PublicPro
         return []
     agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
     found = [_public(session, version, entries[version.procedure.key], agencies)
-             for version in _active_versions(session, entries)]
+             for version in _active_versions(session, entries) if not catalogue.opened_by_partner(version.manifest)]
     words = catalogue.fold(query[:MAX_QUERY]).split()
     if words:
         found = [p for p in found if all(word in _haystack(p) for word in words)]
@@ -115,6 +116,6 @@ def public_procedure(session, catalogue_dir, key: str) -> PublicProcedure | None
     if entry is None:
         return None
     versions = _active_versions(session, [key])
-    if not versions:
+    if not versions or catalogue.opened_by_partner(versions[0].manifest):
         return None
     return _public(session, versions[0], entry, list(session.scalars(select(Agency).order_by(Agency.name))))

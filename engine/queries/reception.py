@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, select
 from engine.commands._steps import RECEPTION
 from engine.errors import NotFound
 from engine.models import Agency, Dossier, Membership, Procedure, ProcedureVersion, SupplementRequest, User
+from engine.procedures.catalogue import opened_by_partner
 from engine.procedures.metadata import may_receive, required_documents
 from engine.queries.dossier import NOT_FOUND, DossierHeader, _header, may_view
 from engine.statuses import DossierStatus
@@ -49,12 +50,15 @@ def procedures_on_offer(session, agency_ids: Collection[int] | None = None) -> l
     number = func.coalesce(Procedure.active_number, latest.c.number)
     rows = session.execute(
         select(Procedure.key, Procedure.name, Procedure.national_code, number,
-               ProcedureVersion.manifest["metadata"])
+               ProcedureVersion.manifest["metadata"], ProcedureVersion.manifest["partners"])
         .join(latest, latest.c.procedure_id == Procedure.id)
         .join(ProcedureVersion, (ProcedureVersion.procedure_id == Procedure.id)
               & (ProcedureVersion.number == number))
         .where(Procedure.retired_at.is_(None))
         .order_by(Procedure.name, Procedure.key)).all()
+    # A procedure only a partner's message opens is no counter's to receive (its dossier would
+    # wait for a message no partner sends it).
+    rows = [row[:5] for row in rows if not opened_by_partner({"partners": row[5]})]
     if agency_ids is None:
         return [ProcedureChoice(*row[:4]) for row in rows]
     agencies = session.execute(select(Agency.id, Agency.kind, Agency.code).where(Agency.id.in_(list(agency_ids)))).all()

@@ -20,7 +20,8 @@ SVG = {"s": "http://www.w3.org/2000/svg"}
 CATALOGUE_DIR = BPMN_DIR.parent / "catalogue"
 SAMPLE = (Path(__file__).parent / "diagram_sample.bpmn").read_text(encoding="utf-8")
 REFERENCE = BPMN_DIR / "dang_ky_ket_hon.bpmn"
-DIAGRAMS = sorted(BPMN_DIR.glob("*.bpmn"))
+# The partner agencies' own procedures (workflows/partners) are drawn on their English pages too.
+DIAGRAMS = sorted([*BPMN_DIR.glob("*.bpmn"), *(BPMN_DIR.parent / "partners").glob("*.bpmn")])
 ENGLISH = catalogue.english_names(CATALOGUE_DIR)
 # A Vietnamese page names what is drawn as the diagram does; an English page by the catalogue.
 LANGUAGES = {"vi": None, "en": (ENGLISH.element, ENGLISH.flow)}

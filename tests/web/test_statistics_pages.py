@@ -308,3 +308,18 @@ def test_a_listed_dossier_is_a_link_only_for_a_reader_who_may_open_it(browser, c
     listed = admin.text(late)
     assert DOSSIER_LINK.findall(listed) == [] and sorted(PLAIN_CODE.findall(listed)) == ["C3", "N3", "N7", "N9"]
     assert all(admin.get(link).status_code == 404 for link in links)  # what the links led to
+
+
+def test_the_table_by_procedure_names_procedures_in_english_on_an_english_page(browser, cases):
+    """The rows, the chart and the download name each procedure by its catalogue entry's English;
+    they kept the Vietnamese name on English pages (found by an audit of the partner instances)."""
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": "en"})
+    page = leader.text(NOVEMBER + "&view=procedure")
+    assert cells(page, "Marriage registration")[0] != ""
+    assert "Đăng ký kết hôn" not in page
+    _heading, table = csv_parts(leader.get("/statistics/export.csv?period=month&year=2026&month=11&view=procedure"))
+    assert any(line.startswith("Marriage registration,") for line in table)
+    assert not any("Đăng ký kết hôn" in line for line in table)
+    leader.post("/language", {"locale": "vi"})
+    assert cells(leader.text(NOVEMBER + "&view=procedure"), "Đăng ký kết hôn")[0] != ""
