@@ -21,7 +21,10 @@ checks the dossier's ``status``, the ``open`` steps, the ``due`` date (dd/mm/yyy
 ``run_file`` runs a scenario in a throwaway database of its own (the demo organisation, the
 procedure deployed from the file or a draft's XML), so nothing touches a real one; it moves the
 process's engine clock, so the web app runs it in a separate process (``python -m
-engine.scenarios``). The result lists every step with what was observed and what failed.
+engine.scenarios``). The result lists every step with what was observed and what failed: each
+failure once in English words (``failures``, what the command line prints) and once as data
+(``failure_details``: its ``kind``, what was ``expected``, what was ``observed``, at which scenario
+``step`` and on which diagram ``element``), which the web page says in its own language.
 """
 from __future__ import annotations
 
@@ -45,6 +48,27 @@ class ScenarioInvalid(ValueError):
     """The scenario file itself is wrong (not the procedure)."""
 
 
+# What can go wrong at a step (``failure_details[i]["kind"]``); a page says each in its language
+# (webapp/procedure_trial.py). The first five: an ``expect`` that did not hold.
+FAILURE_KINDS = ("status", "open", "due", "finished", "escalations",
+                 "not_open",         # the step to complete or send back (``element``) is not open
+                 "no_holder",        # nobody holds the step's ``role`` in its agency
+                 "no_agency",        # the demo organisation has no agency of ``agency_kind``
+                 "no_wait",          # a wait without how long
+                 "nothing_sent",     # a partner reply, but nothing was sent to a partner
+                 "partner_refused",  # the partner's reply was refused (``reason``, ``fields``)
+                 "refused")          # the engine refused the action (``message_vi``/``_en``, ``fields``)
+
+
+class StepFailed(AssertionError):
+    """A step did not do what the scenario says: ``str()`` in English (the command line),
+    ``details`` as data."""
+
+    def __init__(self, english: str, kind: str, **details):
+        super().__init__(english)
+        self.details = {"kind": kind, **details}
+
+
 @dataclass
 class StepResult:
     number: int
@@ -59,6 +83,7 @@ class StepResult:
     labelled: bool = False
     ok: bool = True
     failures: list[str] = field(default_factory=list)
+    failure_details: list[dict] = field(default_factory=list)
     status: int | None = None
     open: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
@@ -118,7 +143,7 @@ class _Run:
         from engine.models import Membership
         row = session.query(Membership).filter_by(agency_id=agency_id, role=role).order_by(Membership.id).first()
         if row is None:
-            raise AssertionError(f"nobody holds role {role!r} in the agency of the step")
+            raise StepFailed(f"nobody holds role {role!r} in the agency of the step", "no_holder", role=role)
         return row.user_id
 
     def _open_item(self, step_id: str):
@@ -126,7 +151,10 @@ class _Run:
         with self.m.read_session() as s:
             item = s.query(WorkItem).filter_by(dossier_id=self.dossier_id, step_id=step_id, state="open").first()
             if item is None:
-                raise AssertionError(f"step {step_id!r} is not open")
+                open_now = [i.step_id for i in s.query(WorkItem).filter_by(dossier_id=self.dossier_id, state="open")
+                            .order_by(WorkItem.id)] if self.dossier_id is not None else []
+                raise StepFailed(f"step {step_id!r} is not open", "not_open", element=step_id,
+                                 expected=[step_id], observed=open_now)
             return item.id, item.agency_id, item.role, self._holder(s, item.agency_id, item.role)
 
     def receive(self, step):
@@ -137,7 +165,7 @@ class _Run:
         with self.m.read_session() as s:
             agency = s.query(Agency).filter_by(kind=kind).order_by(Agency.id).first()
             if agency is None:
-                raise AssertionError(f"no agency of kind {kind!r}")
+                raise StepFailed(f"no agency of kind {kind!r}", "no_agency", agency_kind=str(kind))
             actor = self._holder(s, agency.id, "reception")
         dossier = commands.receive(self.m.uow(), actor_id=actor, agency_id=agency.id, procedure_key=self.key,
                                    applicant=Applicant(name=step.get("applicant", "Nguyễn Văn An")),
@@ -167,7 +195,7 @@ class _Run:
                 amount = step[unit]
                 break
         else:
-            raise AssertionError("wait needs working_days, working_hours or calendar_days")
+            raise StepFailed("wait needs working_days, working_hours or calendar_days", "no_wait")
         with self.m.read_session() as s:
             dossier = s.get(Dossier, self.dossier_id)
             calendar = calendar_for(s, dossier.agency)
@@ -187,7 +215,8 @@ class _Run:
         with self.m.read_session() as s:
             sent = (s.query(PartnerOutbox).filter_by(dossier_id=self.dossier_id).order_by(PartnerOutbox.id.desc()).first())
             if sent is None:
-                raise AssertionError("nothing was sent to a partner, so there is nothing to reply to")
+                raise StepFailed("nothing was sent to a partner, so there is nothing to reply to", "nothing_sent",
+                                 message=str(step.get("message", "")))
             partner = s.get(Partner, sent.partner_id)
             code, key, correlation = partner.code, partner.key, sent.correlation
         body = json.dumps({"message": step["message"], "correlation": correlation, "payload": step.get("data") or {}},
@@ -198,8 +227,33 @@ class _Run:
                                                                    idempotency_key=idempotency, body=body)}
         answer, inbox_id = inbox.accept(self.m.uow(), headers, body)
         if answer.status != 200 or inbox_id is None:
-            raise AssertionError(f"the partner's reply was refused ({answer.body.get('error')})")
+            reason = answer.body.get("error") or ""
+            with self.m.read_session() as s:
+                form = self._payload_form(s, step["message"])
+            raise StepFailed(f"the partner's reply was refused ({reason})", "partner_refused", reason=reason,
+                             message=str(step["message"]), fields=_fields(form, answer.body.get("fields") or {}))
         deliver_partner_message(self.m.uow(), inbox_id)
+
+    # -- what a refusal is about ---------------------------------------------------------
+    def step_form(self, step_id: str) -> dict | None:
+        """The form of the diagram's step ``step_id`` (to name a refused field by its title)."""
+        from engine.models import Dossier
+        from engine.runtime.host import procedure_of
+        if self.dossier_id is None:
+            return None
+        with self.m.read_session() as s:
+            procedure = procedure_of(s.get(Dossier, self.dossier_id))
+            step = procedure.manifest.get("steps", {}).get(step_id) or {}
+            return procedure.forms.get(step["form"]) if step.get("form") else None
+
+    def _payload_form(self, session, message: str) -> dict | None:
+        from engine.models import Dossier
+        from engine.partners.payloads import payload_form
+        from engine.runtime.host import procedure_of
+        if self.dossier_id is None:
+            return None
+        procedure = procedure_of(session.get(Dossier, self.dossier_id))
+        return payload_form(procedure.manifest, procedure.forms, message)
 
     # -- what the modeller expects -------------------------------------------------------
     def observe(self, result: StepResult):
@@ -218,16 +272,40 @@ class _Run:
             result.finished = dossier.finished_at is not None
 
     def check(self, expect: dict, result: StepResult):
+        def failed(english: str, kind: str, expected, observed):
+            result.failures.append(english)
+            result.failure_details.append({"kind": kind, "step": result.number, "element": result.step,
+                                           "expected": expected, "observed": observed})
+
         if "status" in expect and result.status != expect["status"]:
-            result.failures.append(f"status {result.status}, expected {expect['status']}")
+            failed(f"status {result.status}, expected {expect['status']}", "status", expect["status"], result.status)
         if "open" in expect and sorted(result.open) != sorted(expect["open"]):
-            result.failures.append(f"open steps {result.open}, expected {expect['open']}")
+            failed(f"open steps {result.open}, expected {expect['open']}", "open", list(expect["open"]), result.open)
         if "due" in expect and not result.due.startswith(expect["due"]):
-            result.failures.append(f"due {result.due or 'none'}, expected {expect['due']}")
+            failed(f"due {result.due or 'none'}, expected {expect['due']}", "due", str(expect["due"]), result.due)
         if "finished" in expect and result.finished != expect["finished"]:
-            result.failures.append(f"finished is {result.finished}, expected {expect['finished']}")
+            failed(f"finished is {result.finished}, expected {expect['finished']}", "finished",
+                   bool(expect["finished"]), result.finished)
         if "escalations" in expect and sorted(result.escalations) != sorted(expect["escalations"]):
-            result.failures.append(f"escalations {result.escalations}, expected {expect['escalations']}")
+            failed(f"escalations {result.escalations}, expected {expect['escalations']}", "escalations",
+                   list(expect["escalations"]), result.escalations)
+
+
+def _fields(form: dict | None, field_errors: dict) -> list[dict]:
+    """A refused form's fields as a page names them: each field's title in Vietnamese and English
+    (from the form, the field's key when it has none) and its messages (Vietnamese, as the engine
+    writes them; ``messages_en`` with the form's own English texts put in, for the web layer's
+    catalogue to translate the rest)."""
+    from engine.procedures.form_language import english_errors, in_language
+    properties = (form or {}).get("properties") or {}
+    english = (in_language(form, "en") or {}).get("properties") or {}
+    errors = {str(k): [str(m) for m in v] for k, v in field_errors.items()}
+    errors_en = english_errors(form, errors) if form else errors
+    return [{"field": name,
+             "title": (properties.get(name) or {}).get("title") or "",
+             "title_en": (english.get(name) or {}).get("title") or "",
+             "messages": messages, "messages_en": errors_en.get(name, messages)}
+            for name, messages in errors.items()]
 
 
 def _label(step: dict) -> str:
@@ -260,14 +338,19 @@ def run(motcua, scenario: dict) -> ScenarioResult:
             result.steps.append(outcome)
             try:
                 getattr(runner, step["action"])(step)
-            except AssertionError as exc:
+            except StepFailed as exc:
                 outcome.failures.append(str(exc))
+                outcome.failure_details.append({"step": number, "element": outcome.step, **exc.details})
             except MotcuaError as exc:
                 fields = getattr(exc, "field_errors", None)
-                technical = exc.details.get("technical")  # what a failed script said: for the modeller
+                technical = exc.details.get("technical")  # what a failed script said: for the command line
                 outcome.failures.append("refused: " + ("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
                                                         if fields else exc.message("en"))
                                         + (f" ({technical})" if technical else ""))
+                form = runner.step_form(outcome.step) if fields and outcome.step else None
+                outcome.failure_details.append({"kind": "refused", "step": number, "element": outcome.step,
+                                                "message_vi": exc.message("vi"), "message_en": exc.message("en"),
+                                                "fields": _fields(form, fields or {})})
             runner.observe(outcome)
             if not outcome.failures:
                 runner.check(step.get("expect") or {}, outcome)

@@ -25,8 +25,10 @@ from engine.procedures.safe_xml import UnsafeXml, parse_untrusted
 from engine.queries import procedures as queries
 from engine.scenarios import SCENARIOS_DIR
 from webapp import motcua
+from webapp.admin import REJECT_REASONS
 from webapp.diagram import render_diagram
-from webapp.i18n import current_language, diagram_label, flow_label, format_number, role_label, step_label
+from webapp.field_messages import in_page_language
+from webapp.i18n import current_language, diagram_label, flow_label, format_number, role_label, status_label, step_label
 from webapp.procedures import bp
 
 TRIAL_TIMEOUT_S = 180
@@ -108,6 +110,81 @@ def _title(step: dict, name) -> str:
     return _("Đối tác trả lời: %(message)s", message=step.get("message", ""))
 
 
+def _status(code) -> str:
+    """A status the scenario expects may be no status at all (a typo): then its number."""
+    try:
+        return status_label(code)
+    except ValueError:
+        return str(code)
+
+
+def _listed(items: list[str], none: str) -> str:
+    return ", ".join(items) if items else none
+
+
+def _fields(fields: list[dict]) -> list[str]:
+    """A refused form's fields, each by its title in the page's language, with its messages."""
+    english = current_language() == "en"
+    said = []
+    for f in fields:
+        title = (f.get("title_en") if english else "") or f.get("title") or f.get("field", "")
+        messages = f.get("messages_en") if english else f.get("messages")
+        said.append(f"{title}: " + " ".join(in_page_language(m) for m in messages or []))
+    return said
+
+
+def _failure(detail: dict, name) -> dict:
+    """One failure as the modeller reads it: what the scenario expected and what happened, in the
+    page's language, steps by their names and statuses by their labels (the run reports ids,
+    codes and English). ``fields``: a refused form's fields, one line each."""
+    kind, expected, observed = detail.get("kind"), detail.get("expected"), detail.get("observed")
+    fields = []
+    if kind == "status":
+        text = _("Trạng thái hồ sơ là «%(observed)s»; kịch bản chờ «%(expected)s».",
+                 observed=_status(observed), expected=_status(expected))
+    elif kind in ("open", "not_open"):
+        no_step = _("không có bước nào")
+        shown = _listed([name(i) for i in observed or []], no_step)
+        if kind == "open":
+            text = _("Bước đang mở: %(observed)s; kịch bản chờ: %(expected)s.", observed=shown,
+                     expected=_listed([name(i) for i in expected or []], no_step))
+        else:
+            text = _("Bước «%(step)s» không đang mở nên không thực hiện được; bước đang mở: %(open)s.",
+                     step=name(detail.get("element", "")), open=shown)
+    elif kind == "due":
+        text = _("Hạn trả kết quả: %(observed)s; kịch bản chờ: %(expected)s.",
+                 observed=observed or _("chưa có hạn"), expected=expected)
+    elif kind == "finished":
+        text = (_("Hồ sơ chưa kết thúc, nhưng kịch bản chờ hồ sơ đã kết thúc.") if expected else
+                _("Hồ sơ đã kết thúc, nhưng kịch bản chờ hồ sơ vẫn đang giải quyết."))
+    elif kind == "escalations":
+        none = _("không có cảnh báo nào")
+        text = _("Cảnh báo đã phát: %(observed)s; kịch bản chờ: %(expected)s.",
+                 observed=_listed([str(ESCALATION_LEVELS.get(x, x)) for x in observed or []], none),
+                 expected=_listed([str(ESCALATION_LEVELS.get(x, x)) for x in expected or []], none))
+    elif kind == "no_holder":
+        text = _("Trong dữ liệu mẫu, không ai giữ vai trò «%(role)s» ở cơ quan của bước.",
+                 role=role_label(detail.get("role", "")))
+    elif kind == "no_agency":
+        text = _("Dữ liệu mẫu không có cơ quan loại «%(kind)s» mà kịch bản ghi.", kind=detail.get("agency_kind", ""))
+    elif kind == "no_wait":
+        text = _("Bước chờ chưa ghi chờ bao lâu: số ngày làm việc, giờ làm việc hoặc ngày theo lịch.")
+    elif kind == "nothing_sent":
+        text = _("Chưa có thư nào gửi đối tác nên đối tác chưa có gì để trả lời.")
+    elif kind == "partner_refused":
+        reason = REJECT_REASONS.get(detail.get("reason", ""))
+        text = (_("Thư trả lời của đối tác bị từ chối: %(reason)s.", reason=reason) if reason
+                else _("Thư trả lời của đối tác bị từ chối."))
+        fields = _fields(detail.get("fields") or [])
+    elif kind == "refused":
+        why = detail.get("message_vi") if current_language() == "vi" else detail.get("message_en")
+        text = _("Hệ thống từ chối: %(why)s", why=why or "—")
+        fields = _fields(detail.get("fields") or [])
+    else:  # a kind this page does not know (a newer engine): never its raw words
+        text = _("Bước này không đúng như kịch bản.")
+    return {"text": text, "fields": fields}
+
+
 def _in_page_language(result: dict, xml: str) -> dict:
     """The run as the page says it: steps by their names, not their BPMN ids; warnings by their
     kind; the procedure's problems in the page's language (the run reports ids, keys, English)."""
@@ -120,6 +197,10 @@ def _in_page_language(result: dict, xml: str) -> dict:
         step["title"] = _title(step, name)
         step["open_names"] = [name(step_id) for step_id in step.get("open", [])]
         step["escalation_names"] = [str(ESCALATION_LEVELS.get(level, level)) for level in step.get("escalations", [])]
+        step["failure_texts"] = [_failure(detail, name) for detail in step.get("failure_details") or []]
+        if step.get("failures") and not step["failure_texts"]:
+            step["failure_texts"] = [_failure({}, name)]
+    result["failed_step"] = next((s.get("number") for s in result.get("steps", []) if not s.get("ok", True)), None)
     vietnamese = current_language() == "vi"
     result["problems"] = [{"element": p.get("element", ""),
                            "message": (p.get("message_vi") if vietnamese else "") or p.get("message", "")}

@@ -7,6 +7,8 @@ lists beside them say the same in words, so the page is complete without JavaScr
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +20,7 @@ from engine.procedures.compare import SummaryPart
 from engine.queries import procedures as queries
 from webapp import motcua
 from webapp.auth import header
-from webapp.i18n import ROLE_LABELS, diagram_label, role_label
+from webapp.i18n import ROLE_LABELS, current_language, diagram_label, role_label
 from webapp.vendor import installed
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
@@ -80,9 +82,13 @@ def _summary_part(part: SummaryPart) -> str:
 @bp.app_template_filter("version_changes")
 def version_changes(version) -> str:
     """What publishing a version recorded, in the page's language: the modeller's note as written,
-    then what changed. A version published before the parts were kept shows its words as stored."""
+    then what changed. A version published before the parts were kept (``changes`` NULL, see
+    ``with_recorded_changes`` in engine/queries/procedures.py) kept only Vietnamese words: a
+    Vietnamese page shows them as stored, any other says they are Vietnamese only."""
     if not version.changes:
-        return version.change_note
+        if not version.change_note or current_language() == "vi":
+            return version.change_note
+        return _("Chỉ được ghi bằng tiếng Việt; hãy so với phiên bản trước để xem thay đổi.")
     changes = "; ".join(_summary_part(SummaryPart(**part)) for part in version.changes["parts"])
     note = version.changes.get("note") or ""
     return f"{note} — {changes}" if note else changes
@@ -104,6 +110,8 @@ def index():
 def show(key: str):
     with motcua().read_session() as s:
         detail = queries.procedure_detail(s, current_user.id, key)
+        if current_language() != "vi":  # older versions kept their changes in Vietnamese words only
+            detail = replace(detail, versions=queries.with_recorded_changes(s, current_user.id, key, detail.versions))
     return render_template("procedures/show.html", p=detail.row, detail=detail, is_modeller=officer_is_modeller())
 
 

@@ -93,6 +93,25 @@ def summary(parts: list[SummaryPart]) -> str:
     return "; ".join(_written(part) for part in parts)
 
 
+def recorded_changes(change_note: str, previous: tuple[str, dict] | None, version: tuple[str, dict]) -> dict | None:
+    """What publishing records as a version's ``changes`` (the note and the parts), for a version
+    published before they were kept (migration 0038), which kept only ``change_note``: its parts
+    are found again as publishing found them, by comparing the version's (BPMN, forms) with its
+    predecessor's (``None`` for the first version), and the note is what ``change_note`` holds
+    before their Vietnamese words. ``None`` when the stored words are not what publishing wrote for
+    those parts (so where the note ends cannot be told)."""
+    parts = compare(previous[0], previous[1] or {}, version[0], version[1] or {}).parts() \
+        if previous is not None else [SummaryPart("first")]
+    written = summary(parts)
+    if change_note == written:
+        note = ""
+    elif change_note.endswith(" — " + written):
+        note = change_note[:-len(written) - len(" — ")]
+    else:
+        return None
+    return {"note": note, "parts": [part._asdict() for part in parts]}
+
+
 def _written(part: SummaryPart) -> str:
     if part.kind == "elements":
         names = ", ".join(part.names) + ("…" if part.more else "")

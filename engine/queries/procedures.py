@@ -3,6 +3,7 @@ changed, how many dossiers are open on it), the active one, its history, a draft
 the comparison of two versions. For administrators and modellers only."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from engine.commands.procedures import require_steward
 from engine.errors import NotFound
 from engine.models import Dossier, Procedure, ProcedureDraft, ProcedureEvent, ProcedureVersion, User
-from engine.procedures.compare import Comparison, compare
+from engine.procedures.compare import Comparison, compare, recorded_changes
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,33 @@ def version_content(session, actor_id: int, key: str, number: int) -> tuple[str,
     if row is None:
         raise NotFound("Không tìm thấy phiên bản.", "Version not found.")
     return row[0], row[1] or {}
+
+
+# Versions published before migration 0038 whose changes a page finds again (two versions' diagrams
+# compared each): the newest few, so a procedure with a long history costs a page no more.
+RECORDED_CHANGES_AT_MOST = 5
+
+
+def with_recorded_changes(session, actor_id: int, key: str, versions: list) -> list:
+    """The versions published before their changes were kept as data (migration 0038) get them
+    back, as publishing recorded them (engine/procedures/compare.py, ``recorded_changes``), so a
+    page not in Vietnamese can say them in its language; the rest keep only their Vietnamese words."""
+    wanted = [v for v in versions if not v.changes and v.change_note][:RECORDED_CHANGES_AT_MOST]
+    if not wanted:
+        return versions
+    numbers = sorted(v.number for v in versions)
+    contents: dict[int, tuple[str, dict]] = {}
+
+    def content(number: int) -> tuple[str, dict]:
+        if number not in contents:
+            contents[number] = version_content(session, actor_id, key, number)
+        return contents[number]
+
+    found = {}
+    for v in wanted:
+        earlier = [n for n in numbers if n < v.number]
+        found[v.number] = recorded_changes(v.change_note, content(earlier[-1]) if earlier else None, content(v.number))
+    return [dataclasses.replace(v, changes=found[v.number]) if found.get(v.number) else v for v in versions]
 
 
 def draft_content(session, actor_id: int, key: str) -> tuple[str, dict] | None:
