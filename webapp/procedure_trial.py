@@ -56,10 +56,17 @@ def _run(scenario: Path, xml: str, forms: dict) -> dict:
         except subprocess.TimeoutExpired:
             return {"ok": False, "error": _("Chạy thử quá lâu và đã bị dừng."), "steps": []}
     try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        result = json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         current_app.logger.error("trial run failed: %s", done.stderr[-2000:])
         return {"ok": False, "error": _("Không chạy thử được; xem nhật ký máy chủ."), "steps": []}
+    if result.get("error") and not result.get("problems"):
+        # The scenario file itself could not be read: the parser's English and the file's place
+        # on the server are for the log and the command line, not the modeller's page.
+        current_app.logger.error("trial run: scenario %s unreadable: %s", scenario.name, result["error"])
+        result["error"] = _("tệp kịch bản chạy thử (workflows/scenarios/%(name)s) viết sai; "
+                            "hãy sửa tệp theo hướng dẫn trong docs/MODELLING.md.", name=scenario.name)
+    return result
 
 
 def _diagram(xml: str, step: dict) -> Markup | None:

@@ -122,3 +122,15 @@ def test_a_refused_form_and_a_step_not_open_read_in_the_pages_language(browser, 
     page = trial(modeller, "en")
     assert "The step “Approve” is not open, so it cannot be done; open steps: Appraise the dossier." in page
     assert not RAW.search(page), RAW.search(page)
+
+
+@pytest.mark.parametrize("locale, said", [
+    ("vi", "Không chạy được: tệp kịch bản chạy thử (workflows/scenarios/dang_ky_ket_hon.toml) viết sai"),
+    ("en", "Cannot run: the trial run's scenario file (workflows/scenarios/dang_ky_ket_hon.toml) is not written "
+           "correctly")])
+def test_an_unreadable_scenario_file_is_named_without_the_parsers_words_or_the_servers_paths(
+        browser, demo, scenario_dir, locale, said):
+    path = scenario_dir('procedure = "dang_ky_ket_hon"\n[[steps]\naction = "receive"\n')  # a broken table header
+    page = trial(browser("thietke"), locale)
+    assert said in page
+    assert str(path.parent) not in page and "line" not in page.replace("online", "")
