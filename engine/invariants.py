@@ -11,7 +11,9 @@ so, over every dossier (``motcua check``, the load test's last step):
 - ``steps``: every finished work item has exactly one ``completed`` or ``sent_back`` audit row
   for its step, and no such row is without its work item (no lost or doubled transition);
 - ``partner``: every partner message the audit says was sent is in the outbox once, and every
-  outbox row was written by a recorded transition;
+  outbox row was written by a recorded transition; a dossier whose workflow ended while a message
+  to a partner waited is at result ready (9) only while one still waits: once the partner's system
+  has acknowledged them all, its result has been returned (10) in that same transaction;
 - ``escalation``: no open step is past its next escalation moment by more than ``grace``
   (the scheduler has not lost it), and no step is escalated twice at one level.
 
@@ -28,8 +30,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from engine import clock
+from engine.commands._steps import declared_completed_status
 from engine.models import AuditEvent, Dossier, Escalation, PartnerOutbox, WorkItem
-from engine.runtime.host import load_workflow, ready_human_tasks
+from engine.runtime.host import load_workflow, procedure_of, ready_human_tasks
+from engine.statuses import DossierStatus
 
 log = logging.getLogger("motcua.invariants")
 # The audit actions that finish a step (the step id on the event): an officer completing or sending
@@ -98,30 +102,40 @@ def _check_batch(session, dossiers, report, grace, now) -> None:
                                .where(AuditEvent.dossier_id.in_(ids))):
         audit[row.dossier_id].append(row)
     outbox = defaultdict(list)
-    for key, dossier_id in session.execute(select(PartnerOutbox.idempotency_key, PartnerOutbox.dossier_id)
-                                           .where(PartnerOutbox.dossier_id.in_(ids))):
-        outbox[dossier_id].append(key)
+    for key, dossier_id, delivered_at in session.execute(
+            select(PartnerOutbox.idempotency_key, PartnerOutbox.dossier_id, PartnerOutbox.delivered_at)
+            .where(PartnerOutbox.dossier_id.in_(ids))):
+        outbox[dossier_id].append((key, delivered_at is not None))
     for dossier in dossiers:
         report.work_items += len(items[dossier.id])
         report.audit_events += len(audit[dossier.id])
         found = []
-        found += _work_items(dossier, items[dossier.id])
+        workflow, problems = _workflow(dossier)
+        found += problems or _work_items(workflow, items[dossier.id])
         found += _revision(dossier, audit[dossier.id])
         found += _steps(items[dossier.id], audit[dossier.id])
-        found += _partner(audit[dossier.id], outbox[dossier.id])
+        found += _partner(audit[dossier.id], [key for key, _ in outbox[dossier.id]])
+        found += _partner_return(dossier, workflow, outbox[dossier.id])
         found += _overdue_sweeps(items[dossier.id], grace, now)
         report.violations += [Violation(dossier.id, dossier.code, name, detail) for name, detail in found]
 
 
-def _work_items(dossier, items) -> list[tuple[str, str]]:
-    open_tasks = {item.task_id for item in items if item.state == "open"}
+def _workflow(dossier):
+    """The dossier's workflow (None without one), or the problem of a state that does not load."""
     if not dossier.workflow_state:  # refused at the counter, or registered online and not yet received
-        return [("work_items", f"dossier without a workflow has open items {sorted(open_tasks)}")] if open_tasks else []
+        return None, []
     try:
-        # A finished, withdrawn or stopped workflow has no READY step: the same comparison holds.
-        ready = {str(task.id) for task in ready_human_tasks(load_workflow(dossier))}
+        return load_workflow(dossier), []
     except Exception as exc:  # a state that does not load is a violation too
-        return [("work_items", f"workflow does not load: {type(exc).__name__}: {exc}")]
+        return None, [("work_items", f"workflow does not load: {type(exc).__name__}: {exc}")]
+
+
+def _work_items(workflow, items) -> list[tuple[str, str]]:
+    open_tasks = {item.task_id for item in items if item.state == "open"}
+    if workflow is None:
+        return [("work_items", f"dossier without a workflow has open items {sorted(open_tasks)}")] if open_tasks else []
+    # A finished, withdrawn or stopped workflow has no READY step: the same comparison holds.
+    ready = {str(task.id) for task in ready_human_tasks(workflow)}
     if ready == open_tasks:
         return []
     return [("work_items", f"READY steps without an open item {sorted(ready - open_tasks)}, "
@@ -155,6 +169,20 @@ def _partner(audit, outbox_keys) -> list[tuple[str, str]]:
     if sent == written:
         return []
     return [("partner", f"audit says sent {dict(sent)}, outbox holds {dict(written)}")]
+
+
+def _partner_return(dossier, workflow, outbox) -> list[tuple[str, str]]:
+    """A dossier held at result ready for its partner messages is returned by the acknowledgement
+    of the last one (engine/commands/partners.py, same transaction): held with none waiting is a
+    lost return."""
+    if (dossier.status != DossierStatus.RESULT_READY or dossier.failure or workflow is None
+            or not workflow.is_completed()
+            or declared_completed_status(procedure_of(dossier).manifest) != DossierStatus.RESULT_RETURNED):
+        return []
+    if any(not delivered for _, delivered in outbox):
+        return []  # still waiting for the partner's system: rightly at 9
+    return [("partner", "workflow ended and every partner message acknowledged, but the result is not returned "
+                        "(status 9, not 10)")]
 
 
 def _overdue_sweeps(items, grace, now) -> list[tuple[str, str]]:

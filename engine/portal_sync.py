@@ -44,6 +44,7 @@ PROCESS_TEXT = {
     "apology_issued": "Xin lỗi và hẹn lại ngày trả kết quả",
     "timer_fired": "Hết thời gian chờ theo quy trình",
     "partner_message": "Nhận kết quả liên thông",
+    "result_returned_to_partner": "Trả kết quả cho cơ quan liên thông",
     "refused": "Từ chối tiếp nhận hồ sơ",
     "guidance_issued": "Hướng dẫn bổ sung, hoàn thiện hồ sơ",
     "supplement_requested": "Yêu cầu bổ sung hồ sơ",

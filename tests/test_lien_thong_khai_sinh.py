@@ -103,6 +103,16 @@ def through_committee(demo, frozen_clock, dossier_id):
     Officer(demo, "chuyenvien").take_and_complete(dossier_id, RECORD, expect_step="record_birth")
 
 
+def registered_by_the_police(demo, frozen_clock):
+    """Received, through the committee, and the residence registered at 16:00 on Monday: the request
+    to BHXH is in the committee's outbox."""
+    dossier = receive(demo)
+    through_committee(demo, frozen_clock, dossier.id)
+    frozen_clock.current = at(23, 16)
+    Officer(demo, "congan").take_and_complete(dossier.id, REGISTER, expect_step="register_residence")
+    return dossier
+
+
 @pytest.fixture
 def pair(database_url, partner_database_url, frozen_clock):
     """A: the demo deployment (commune committee and police); B: the social insurance office's own,
@@ -183,9 +193,13 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
 
     frozen_clock.current = police_done + timedelta(minutes=30)
     bhxh.take_and_complete(b_dossier, CARD, expect_step="issue_card")
-    assert b.read(lambda s: s.get(Dossier, b_dossier).status) == 10
+    # BHXH's process has ended, but the card waits in its outbox: processed (9), not yet returned.
+    assert b.read(lambda s: s.get(Dossier, b_dossier).status) == 9
     assert slip(a, dossier.id).holders == [BHXH]  # the card is issued but not delivered yet
     b.tick()  # B's scheduler delivers the card back to the dossier that asked
+    # The committee's system acknowledged the card: BHXH's result is returned then.
+    assert b.read(lambda s: (lambda d: (d.status, d.returned_at))(s.get(Dossier, b_dossier))) == (
+        10, police_done + timedelta(minutes=30))
     assert state(a, dossier.id) == (9, [("return_result", "reception", a.commune)],
                                     ("partner_message", None, 4, 9, None))
     assert a.step_data(dossier.id, "return_result")["health_insurance_card"] == CARD
@@ -228,10 +242,7 @@ def test_birth_registration_goes_to_the_police_then_to_bhxh_and_returns_with_the
 
 def test_bhxh_down_for_a_while_gets_the_request_when_it_is_back_and_sends_one_card(pair, frozen_clock):
     a, b = pair
-    dossier = receive(a)
-    through_committee(a, frozen_clock, dossier.id)
-    frozen_clock.current = at(23, 16)
-    Officer(a, "congan").take_and_complete(dossier.id, REGISTER, expect_step="register_residence")
+    dossier = registered_by_the_police(a, frozen_clock)
     b.stop()
     a.tick()
     [(attempts, delivered, error)] = a.read(lambda s: [(r.attempts, r.delivered_at, r.last_error)
@@ -273,3 +284,27 @@ def test_a_refused_birth_registration_never_leaves_the_committee(demo, frozen_cl
     assert {h.receiver.agency_name for h in final.handovers} == {COMMITTEE}
     with demo.motcua.read_session() as s:
         assert s.query(PartnerOutbox).count() == 0
+
+
+def test_the_result_handed_over_at_the_counter_is_returned_even_if_an_earlier_message_still_waits(
+        pair, frozen_clock):
+    """Only a result that goes out through a partner's message waits for that partner's
+    acknowledgement (docs/PARTNERS.md). Here BHXH took the committee's request and answered it, but
+    the committee's scheduler never recorded BHXH's acknowledgement (it stopped between the two):
+    the request's row still waits. The reception officer hands the result over at the counter: the
+    committee's dossier is returned (10) all the same."""
+    a, b = pair
+    dossier = registered_by_the_police(a, frozen_clock)
+    a.tick()
+    with a.motcua.uow() as uow:  # the acknowledgement was never recorded
+        [row] = uow.session.query(PartnerOutbox).all()
+        row.delivered_at, row.next_attempt_at = None, at(30, 9)
+        uow.commit()
+    [(b_dossier, _, _, _)] = at_bhxh_office(b)
+    frozen_clock.current = at(23, 16, 30)
+    Officer(b, "bhxh").take_and_complete(b_dossier, CARD, expect_step="issue_card")
+    b.tick()
+    frozen_clock.current = at(24, 9)
+    Officer(a, "tiepnhan").take_and_complete(dossier.id, RETURN, expect_step="return_result")
+    assert a.read(lambda s: (lambda d: (d.status, d.returned_at))(s.get(Dossier, dossier.id))) == (10, at(24, 9))
+    assert a.read(lambda s: s.query(PartnerOutbox).one().delivered_at) is None

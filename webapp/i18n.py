@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "timer_failed": _l("Lỗi khi chạy bước hẹn giờ"),
     "partner_message": _l("Nhận kết quả liên thông"),
     "partner_retry": _l("Gửi lại thư liên thông"),
+    "result_returned_to_partner": _l("Trả kết quả cho cơ quan liên thông"),
     "refused": _l("Từ chối tiếp nhận hồ sơ"),
     "guidance_issued": _l("Hướng dẫn bổ sung, hoàn thiện hồ sơ"),
     "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),

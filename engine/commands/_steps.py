@@ -72,6 +72,26 @@ def mark_end_of_processing(dossier, now) -> None:
         dossier.returned_at = dossier.returned_at or now
 
 
+def declared_completed_status(manifest: dict) -> int:
+    """The status the procedure gives a dossier whose workflow has ended: ``completedStatus``,
+    result returned (10) by default."""
+    return int(manifest["properties"].get("completedStatus", DossierStatus.RESULT_RETURNED))
+
+
+def completed_status(manifest: dict, events) -> int:
+    """The status of a dossier whose workflow has just ended. When it ends by sending its result to
+    a partner agency's system (a message thrown by this very run), the result is returned when that
+    system acknowledges the message, not when it is queued (docs/PARTNERS.md): a procedure that
+    would end at 10 ends at result ready (9), and the acknowledgement that leaves none of its
+    messages waiting returns it (``return_on_acknowledgement`` in engine/commands/partners.py).
+    A result handed over some other way (at the counter) is returned now, whatever earlier message
+    may still wait; another declared status is kept as it is."""
+    declared = declared_completed_status(manifest)
+    if declared == DossierStatus.RESULT_RETURNED and partner_outbox.outgoing(manifest, events):
+        return int(DossierStatus.RESULT_READY)
+    return declared
+
+
 def advance(session, dossier, workflow, *, actor_id, action, step=None, open_items=None, **detail):
     """Run the engine as far as it goes, then make the tables agree with the workflow.
 
@@ -94,8 +114,7 @@ def advance(session, dossier, workflow, *, actor_id, action, step=None, open_ite
         # An uncaught BPMN error end event: the library calls that success; we do not.
         dossier.failure = "BPMN error: " + ", ".join(outcome.errors)
     elif workflow.is_completed():
-        dossier.status = int(procedure_of(dossier).manifest["properties"].get(
-            "completedStatus", DossierStatus.RESULT_RETURNED))
+        dossier.status = completed_status(manifest, outcome.events)
     else:
         statuses = open_step_statuses(dossier, workflow, ready_tasks)
         if statuses:

@@ -1,5 +1,6 @@
 """Commands on partner hand-offs: set up a partner (administrator), hand a kept message to its
-dossier (the system), and send a dead letter again (administrator or supervisor)."""
+dossier (the system), send a dead letter again (administrator or supervisor), and return a
+dossier's result once the partner's system has acknowledged it (the system)."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,8 @@ from urllib.parse import urlparse
 from sqlalchemy import func, select
 
 from engine import audit, clock
-from engine.commands._steps import SUPERVISOR, advance, has_role, not_permitted
+from engine.commands._steps import (SUPERVISOR, advance, declared_completed_status, has_role,
+                                   mark_end_of_processing, not_permitted)
 from engine.commands.calendar_admin import require_admin
 from engine.contact import text_problem, too_long
 from engine.deadlines import set_dossier_due
@@ -17,8 +19,9 @@ from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox, ProcedureVersion, User
 from engine.partners import ANY_PARTNER
 from engine.partners.inbox import RETRY_AFTER
+from engine.partners.outbox import unacknowledged
 from engine.partners.starts import starting_version
-from engine.runtime.host import load_workflow, new_workflow, save_workflow
+from engine.runtime.host import load_workflow, new_workflow, procedure_of, save_workflow
 from engine.statuses import CLOSED, Channel, DossierStatus
 
 log = logging.getLogger("motcua.partners")
@@ -104,6 +107,44 @@ def retry_dead_letter(uow, *, actor_id: int, outbox_id: int) -> None:
         audit.record(session, dossier, "partner_retry", actor_id=actor_id, status_before=dossier.status,
                      message=row.message, idempotency_key=row.idempotency_key)
         uow.commit()
+
+
+# The history's action when the partner's system acknowledged the last message of a dossier whose
+# workflow had ended: its result is returned (status 9 -> 10).
+RESULT_RETURNED_TO_PARTNER = "result_returned_to_partner"
+
+
+def lock_dossier_of_message(uow, outbox_id: int) -> None:
+    """Before a delivery is recorded: its dossier first, as every command locks (then the row), so
+    that two schedulers acknowledging messages of one dossier see each other's outcome."""
+    dossier_id = uow.session.execute(select(PartnerOutbox.dossier_id).where(PartnerOutbox.id == outbox_id)).scalar_one()
+    uow.lock_dossier(dossier_id)
+
+
+def return_on_acknowledgement(session, row: PartnerOutbox) -> bool:
+    """The partner's system has acknowledged ``row`` (its ``delivered_at``), in the transaction that
+    records it, the dossier locked by ``lock_dossier_of_message``. A dossier whose workflow ended
+    while its messages waited in the outbox was left at result ready (9, engine/commands/_steps.py
+    ``completed_status``); once none waits any more (a dead letter still waits), its result is
+    returned: status 10, ``returned_at`` the acknowledgement, one history event. True when it was.
+    Delivered once per row (lease.record_attempt), and checked under the lock: it happens once."""
+    dossier = session.get(Dossier, row.dossier_id)
+    if dossier.status != DossierStatus.RESULT_READY or dossier.failure:
+        return False
+    if declared_completed_status(procedure_of(dossier).manifest) != DossierStatus.RESULT_RETURNED:
+        return False
+    if unacknowledged(session, dossier.id, besides=row.id):
+        return False
+    if not load_workflow(dossier).is_completed():
+        return False  # result ready with a step still to do (the counter returns it)
+    status_before = dossier.status
+    dossier.status = int(DossierStatus.RESULT_RETURNED)
+    mark_end_of_processing(dossier, row.delivered_at)
+    dossier.revision += 1
+    audit.record(session, dossier, RESULT_RETURNED_TO_PARTNER, status_before=status_before,
+                 message=row.message, idempotency_key=row.idempotency_key)
+    log.info("dossier %s returned: %s acknowledged by partner %s", dossier.code, row.message, row.partner_id)
+    return True
 
 
 def deliver_partner_message(uow, inbox_id: int) -> bool:

@@ -8,7 +8,7 @@ from engine.commands._steps import (
     LEADER, RECEPTION, SUPERVISOR, has_role, mark_end_of_processing, require_open, require_role,
 )
 from engine.citizen_notices import ending_mail, mail_citizen
-from engine.errors import FormInvalid, InvalidState, NotFound
+from engine.errors import FormInvalid, InvalidState
 from engine.models import User, WorkItem
 from engine.officer_notices import tell
 from engine.procedures.catalogue import english_names_for

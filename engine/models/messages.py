@@ -100,7 +100,7 @@ class PartnerOutbox(Delivery, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
     message: Mapped[str] = mapped_column(String(120))
     # The conversation: the dossier code of the side that started the exchange.
     correlation: Mapped[str] = mapped_column(String(80))

@@ -41,6 +41,15 @@ def record_outgoing(session, dossier, manifest: dict, events) -> list[str]:
     return keys
 
 
+def unacknowledged(session, dossier_id: int, *, besides: int | None = None) -> bool:
+    """Whether a message of the dossier to a partner is not yet acknowledged by the partner's system
+    (waiting, leased, or a dead letter), leaving out the outbox row ``besides``."""
+    stmt = select(PartnerOutbox.id).where(PartnerOutbox.dossier_id == dossier_id, PartnerOutbox.delivered_at.is_(None))
+    if besides is not None:
+        stmt = stmt.where(PartnerOutbox.id != besides)
+    return session.execute(stmt.limit(1)).first() is not None
+
+
 def _addressee(session, dossier, code: str):
     if code == ANY_PARTNER:  # the answer goes to whoever asked: the partner that opened the dossier
         asked = session.execute(select(PartnerInbox.partner_id).where(PartnerInbox.dossier_id == dossier.id)

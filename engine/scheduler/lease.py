@@ -41,16 +41,27 @@ def lease_due_row(session, model, lease: timedelta, *conditions):
     return None
 
 
-def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int, on_failure=None) -> bool:
+def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int, on_failure=None,
+                   on_delivered=None) -> bool:
     """Record how an attempt on a leased row (a ``Delivery``) went: delivered, or failed with its
     reason and due again after a growing pause, or, after ``max_attempts``, given up (a dead
     letter for an administrator). Returns True when the row just became a dead letter.
-    ``on_failure(session, row, dead)`` runs in the same transaction after a failed attempt."""
+    ``on_failure(session, row, dead)`` runs in the same transaction after a failed attempt.
+    ``on_delivered`` (a ``DeliveryHook``) locks what a delivery changes besides the row, before the
+    row is read, and changes it in the same transaction, once per row."""
     with uow:
+        if error is None and on_delivered is not None:
+            on_delivered.lock(uow, row_id)
         row = uow.session.get(model, row_id)
         now = clock.now()
+        if row.delivered_at is not None:
+            # Already recorded by another scheduler whose lease on the row ran out while we sent it
+            # too (the other side took it once: idempotency key). The first acknowledgement stands.
+            return False
         if error is None:
             row.delivered_at, row.next_attempt_at, row.last_error = now, None, None
+            if on_delivered is not None:
+                on_delivered.delivered(uow.session, row)
             uow.commit()
             return False
         row.last_error = error[:2000]
@@ -64,6 +75,16 @@ def record_attempt(uow, model, row_id: int, error: str | None, max_attempts: int
             logging.getLogger("motcua.scheduler").warning(
                 "%s %s of dossier %s is a dead letter: %s", model.__tablename__, row.id, row.dossier_id, error)
         return dead
+
+
+@dataclass(frozen=True)
+class DeliveryHook:
+    """What else a delivery changes, in its recording transaction: ``lock(uow, row_id)`` takes the
+    locks first, in the order commands take them (a dossier before its outbox rows), so that two
+    schedulers recording rows of one dossier see each other's outcome; then
+    ``delivered(session, row)`` runs once the row is marked delivered, the first time only."""
+    lock: Callable[[Any, int], None]
+    delivered: Callable[[Any, Any], None]
 
 
 @dataclass
@@ -82,7 +103,8 @@ def describe(exc: Exception) -> str:
 
 def send_due(uow_factory, model, report: DeliveryReport, *, prepare: Callable[[Any, Any], Any],
              send: Callable[[Any], str | None], lease: timedelta, max_attempts: int, batch: int,
-             conditions=(), explain: Callable[[Exception], str] = describe, on_failure=None) -> DeliveryReport:
+             conditions=(), explain: Callable[[Exception], str] = describe, on_failure=None,
+             on_delivered: DeliveryHook | None = None) -> DeliveryReport:
     """Send up to ``batch`` due rows of an outbox of ``Delivery`` rows, one at a time:
 
     1. in a short transaction, lease the next due row (``conditions`` narrow which rows may go,
@@ -91,7 +113,8 @@ def send_due(uow_factory, model, report: DeliveryReport, *, prepare: Callable[[A
     2. with no transaction open, ``send(prepared)``: None when the other side took it, else the
        reason it refused; an exception (unreachable, refused) is kept as ``explain(exc)``;
     3. ``record_attempt``: delivered, or due again after a growing pause, or a dead letter after
-       ``max_attempts`` or at once for a ``GiveUp`` (``on_failure`` runs in that transaction).
+       ``max_attempts`` or at once for a ``GiveUp`` (``on_failure`` runs in that transaction;
+       ``on_delivered`` when the row is delivered).
     Counts go to ``report``, which is returned."""
     for _ in range(batch):
         with uow_factory() as uow:
@@ -104,7 +127,7 @@ def send_due(uow_factory, model, report: DeliveryReport, *, prepare: Callable[[A
             error = send(prepared)
         except Exception as exc:  # the other side refused or is unreachable: retry later, keep the reason
             error = explain(exc)
-        if record_attempt(uow_factory(), model, row_id, error, max_attempts, on_failure):
+        if record_attempt(uow_factory(), model, row_id, error, max_attempts, on_failure, on_delivered):
             report.dead += 1
         if error is None:
             report.sent += 1

@@ -8,6 +8,10 @@ that refuses the payload itself (422: a field missing or wrong for the form its 
 makes a dead letter at once, with what is wrong in words. The
 partner records each idempotency key once, so a resend after a crash (at least once) has one
 effect.
+
+A message is handed off when the partner's system acknowledges it: the transaction that records
+the acknowledgement locks the dossier first and, when its workflow has ended and no other message
+of it waits, returns its result (status 10; engine/commands/partners.py).
 """
 from __future__ import annotations
 
@@ -18,17 +22,19 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine import clock
-from engine.commands.partners import deliver_partner_message
+from engine.commands.partners import deliver_partner_message, lock_dossier_of_message, return_on_acknowledgement
 from engine.models import PartnerInbox, PartnerOutbox
 from engine.partners.outbox import payload_refusal_text, request_body
 from engine.partners.trouble import tell_hand_off_trouble
 from engine.partners.signing import signed_headers
-from engine.scheduler.lease import DeliveryReport, GiveUp, send_due
+from engine.scheduler.lease import DeliveryHook, DeliveryReport, GiveUp, send_due
 
 log = logging.getLogger("motcua.scheduler")
 BATCH = 100
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)
+# What recording a partner's acknowledgement does besides marking the row.
+ACKNOWLEDGED = DeliveryHook(lock=lock_dossier_of_message, delivered=return_on_acknowledgement)
 
 
 @dataclass
@@ -54,7 +60,8 @@ def send_outbox(uow_factory, client, report: PartnerReport | None = None) -> Par
         return f"HTTP {status}: {answer[:500].decode('utf-8', 'replace')}"
 
     return send_due(uow_factory, PartnerOutbox, report or PartnerReport(), prepare=_signed_request, send=post,
-                    lease=LEASE, max_attempts=MAX_ATTEMPTS, batch=BATCH, on_failure=_tell_on_trouble)
+                    lease=LEASE, max_attempts=MAX_ATTEMPTS, batch=BATCH, on_failure=_tell_on_trouble,
+                    on_delivered=ACKNOWLEDGED)
 
 
 def _signed_request(session, row: PartnerOutbox):
