@@ -134,3 +134,17 @@ def test_an_unreadable_scenario_file_is_named_without_the_parsers_words_or_the_s
     page = trial(browser("thietke"), locale)
     assert said in page
     assert str(path.parent) not in page and "line" not in page.replace("online", "")
+
+
+def test_the_page_words_every_kind_of_failure_the_run_reports(app):
+    """Every kind the engine reports (engine/scenarios.py FAILURE_KINDS) has its own words on the
+    page, never the catch-all sentence kept for a kind from a newer engine."""
+    catch_all = {"vi": "Bước này không đúng như kịch bản.", "en": "This step did not go as the scenario expects."}
+    for locale, generic in catch_all.items():
+        with app.test_request_context(headers={"Accept-Language": locale}):
+            from flask import session
+            session["locale"] = locale
+            assert procedure_trial._failure({"kind": "a kind from a newer engine"}, str)["text"] == generic
+            for kind in scenarios.FAILURE_KINDS:
+                said = procedure_trial._failure({"kind": kind, "expected": [], "observed": []}, str)["text"]
+                assert said and said != generic, (locale, kind)
