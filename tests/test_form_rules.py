@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FORMS_DIR
 from engine.errors import FormInvalid
-from engine.procedures.forms import check_schema, validate_form
+from engine.procedures.forms import check_schema, starting_values, validate_form
 from tests.web.conftest import browser, open_item, page_text  # noqa: F401 (fixture)
 
 TODAY = date(2026, 11, 23)
@@ -133,6 +133,9 @@ def test_a_day_is_compared_with_the_day_the_dossier_was_received():
      'ở trường «so_cccd», khóa pattern: "[0-9" không phải biểu thức chính quy hợp lệ.'),
     ({"type": "object", "required": "ho_ten"}, "not a valid JSON Schema: keyword required cannot be \"ho_ten\"",
      'Không phải JSON Schema hợp lệ: khóa required không nhận giá trị "ho_ten"'),
+    ({"type": "object", "properties": {"le_phi": {"type": "integer", "x-default-from": "lệ phí dự kiến"}}},
+     "field 'le_phi': x-default-from must name a variable of the step's data",
+     "Trường «le_phi»: x-default-from phải là tên một biến trong dữ liệu của bước"),
 ])
 def test_a_form_that_is_not_a_usable_schema_is_said_in_both_languages(schema, words, vi):
     """jsonschema's English ("'strin' is not valid under any of the given schemas") reached the
@@ -140,6 +143,17 @@ def test_a_form_that_is_not_a_usable_schema_is_said_in_both_languages(schema, wo
     en, said_vi = check_schema(schema)
     assert words in en and vi in said_vi, (en, said_vi)
     assert "valid under" not in en and "is not of type" not in en
+
+
+def test_a_field_starts_with_the_step_data_it_names_and_only_a_plain_value():
+    schema = {"type": "object", "properties": {
+        "tax": {"type": "integer", "x-default-from": "suggested_tax"},
+        "fee": {"type": "integer", "x-default-from": "suggested_fee"},
+        "note": {"type": "string", "x-default-from": "parcel"},
+        "plain": {"type": "string"}}}
+    data = {"suggested_tax": 40_000_000, "parcel": {"sheet": 12}, "plain": "not named by the form"}
+    assert check_schema(schema) is None
+    assert starting_values(schema, data) == {"tax": 40_000_000}
 
 
 def test_the_officer_sees_the_message_next_to_the_field(browser, demo, frozen_clock):

@@ -98,12 +98,13 @@ def _attrs(prop: Mapping, kind: str, widget: str) -> dict[str, object]:
 
 
 def fields(schema: Mapping | None, values: Mapping | None = None,
-           errors: Mapping[str, list[str]] | None = None) -> list[Field]:
+           errors: Mapping[str, list[str]] | None = None, starting: Mapping | None = None) -> list[Field]:
     """The fields of a form, in schema order, in the page's language (the form's English texts on
     an English page, engine/procedures/form_language.py).
 
     ``values`` are what the officer typed (a re-render after refused data keeps them exactly);
-    without them, the schema's defaults fill the fields.
+    without them, a field starts with its value from the step's data (``starting``, the schema's
+    ``x-default-from``), else with the schema's default.
     """
     if not schema:
         return []
@@ -119,6 +120,8 @@ def fields(schema: Mapping | None, values: Mapping | None = None,
         widget = _widget(prop, kind, options)
         if values is not None:
             value = values.get(name, "")
+        elif starting and name in starting:
+            value = starting[name] if widget == "checkbox" else _text(starting[name])
         elif "default" in prop:
             value = prop["default"] if widget == "checkbox" else _text(prop["default"])
         else:

@@ -50,7 +50,7 @@ def render_task(item_id: int, *, values=None, errors=None, reason="", reason_err
         view = task_view(s, current_user.id, item_id, motcua().settings.catalogue_dir, current_language())
         supplement = supplement_context(s, current_user.id, item_id)
     return render_template(
-        "inbox/task.html", view=view, fields=forms_render.fields(view.form, values, errors),
+        "inbox/task.html", view=view, fields=forms_render.fields(view.form, values, errors, view.starting_values),
         form_title=forms_render.title(view.form),
         form_errors=forms_render.form_errors(view.form, errors),
         reason=reason, reason_errors=(reason_errors or {}).get("reason", []), supplement=supplement,

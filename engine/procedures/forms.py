@@ -10,6 +10,9 @@ the day it is filled in, with the keyword ``x-compare`` (docs/MODELLING.md, "For
 
 Each rule is checked once both values are present and valid; a broken rule is reported on
 ``field``, next to which the officer sees it.
+
+A field may also start filled from the step's data with ``x-default-from`` (the name of a variable,
+such as an amount a script task estimated): the officer sees the value, checks it and may change it.
 """
 from __future__ import annotations
 
@@ -60,7 +63,7 @@ def check_schema(schema) -> tuple[str, str] | None:
     if bad:
         return (f"reserved field name(s): {', '.join(bad)}",
                 f"Tên trường {', '.join(bad)} do hệ thống dành riêng: hãy đặt tên khác.")
-    return _compare_problem(schema) or form_language.problem(schema)
+    return _compare_problem(schema) or _default_from_problem(schema) or form_language.problem(schema)
 
 
 def _schema_error(exc: SchemaError) -> tuple[str, str]:
@@ -88,6 +91,32 @@ def _schema_error(exc: SchemaError) -> tuple[str, str]:
     return (f"not a valid JSON Schema: {where_en} cannot be {value}",
             f"Không phải JSON Schema hợp lệ: {where_vi} không nhận giá trị {value}; hãy sửa theo "
             "JSON Schema (draft 2020-12).")
+
+
+DEFAULT_FROM = "x-default-from"
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
+
+def _default_from_problem(schema) -> tuple[str, str] | None:
+    for name, prop in (schema.get("properties") or {}).items():
+        source = prop.get(DEFAULT_FROM) if isinstance(prop, dict) else None
+        if source is not None and not (isinstance(source, str) and _VARIABLE.fullmatch(source)):
+            return (f"field '{name}': {DEFAULT_FROM} must name a variable of the step's data (letters, digits, _)",
+                    f"Trường «{name}»: {DEFAULT_FROM} phải là tên một biến trong dữ liệu của bước "
+                    "(chữ cái không dấu, chữ số, dấu _).")
+    return None
+
+
+def starting_values(schema: dict | None, data: dict) -> dict:
+    """The fields a step's form starts with from the step's data (``x-default-from``): only plain
+    values (text, numbers, yes/no); a variable the data lacks leaves the field to its ``default``."""
+    values = {}
+    for name, prop in ((schema or {}).get("properties") or {}).items():
+        source = prop.get(DEFAULT_FROM) if isinstance(prop, dict) else None
+        value = data.get(source) if isinstance(source, str) else None
+        if isinstance(value, (str, int, float, bool)):
+            values[name] = value
+    return values
 
 
 COMPARE = "x-compare"

@@ -10,6 +10,7 @@ from engine.commands._steps import SUPERVISOR, has_role
 from engine.errors import NotFound
 from engine.models import Agency, Dossier, User, WorkItem
 from engine.procedures.catalogue import intake_schema
+from engine.procedures.forms import starting_values
 from engine.queries.case_data import Datum, case_data
 from engine.queries.dossier import documents_of, people_in
 from engine.queries.history import HistoryEntry, dossier_history
@@ -47,6 +48,7 @@ class TaskView:
     due_at: datetime | None
     finished_at: datetime | None
     form: dict | None
+    starting_values: dict  # the form's fields filled from the step's data (forms.starting_values)
     can_send_back: bool
     dossier: DossierSummary
     data: list[Datum]  # what reception, earlier steps and partners recorded, as this step sees it
@@ -75,6 +77,8 @@ def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | No
     form_name = step.get("form") or ""
     assignee = session.get(User, item.assignee_id) if item.assignee_id else None
     history = dossier_history(session, dossier.id)
+    form = completion_form(version.forms.get(form_name) if form_name else None, step)
+    data = step_data(session, dossier, item.task_id)
     summary = DossierSummary(
         id=dossier.id, code=dossier.code, status=dossier.status, procedure_name=version.procedure.name,
         agency_name=dossier.agency.name, applicant_name=dossier.applicant_name,
@@ -86,9 +90,9 @@ def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | No
         agency_name=session.get(Agency, item.agency_id).name, state=item.state,
         assignee_id=item.assignee_id, assignee_name=assignee.full_name if assignee else None,
         created_at=item.created_at, due_at=item.due_at, finished_at=item.finished_at,
-        form=completion_form(version.forms.get(form_name) if form_name else None, step),
+        form=form, starting_values=starting_values(form, data) if item.state == "open" else {},
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
-        dossier=summary, data=case_data(version.manifest, version.forms, step_data(session, dossier, item.task_id),
+        dossier=summary, data=case_data(version.manifest, version.forms, data,
                                         intake_schema(catalogue_dir, version.procedure.key), language),
         documents=documents_of(session, dossier.id), history=history,
         people=people_in(session, history))

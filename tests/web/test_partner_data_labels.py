@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from engine import commands
 from tests.test_collaboration import Officer, receive as receive_death, through_committee_to_police
 from tests.test_land_transfer import CHECK, branch_and_tax, receive as receive_land_transfer, task_page  # noqa: F401
 from tests.test_lien_thong_khai_sinh import at
@@ -79,6 +80,21 @@ def test_the_tax_officer_reads_the_transfer_slip_in_its_forms_order_and_the_esti
     assert "Lệ phí trước bạ dự kiến (0,5 % giá chuyển nhượng, đồng)" in shown
     for amount in ("40.000.000", "10.000.000"):
         assert amount in html
+
+
+def test_the_tax_notice_starts_with_the_estimated_amounts_for_the_officer_to_check(
+        branch_and_tax, frozen_clock):  # noqa: F811
+    branch, tax = branch_and_tax
+    receive_land_transfer(branch)
+    branch.do_step("diachinh", "check_dossier", CHECK)
+    branch.tick()
+    [(_, _, work_item_id)] = tax.open_items()
+    commands.claim(tax.motcua.uow(), actor_id=tax.users["thue"], work_item_id=work_item_id)
+    html = task_page(tax, "thue", work_item_id)
+    assert re.search(r'<input[^>]*name="personal_income_tax"[^>]*value="40000000"', html)
+    assert re.search(r'<input[^>]*name="registration_fee"[^>]*value="10000000"', html)
+    # The notice's own number and dates are the officer's to give.
+    assert re.search(r'<input[^>]*name="notice_number"[^>]*value=""', html)
 
 
 def test_the_police_read_the_committees_death_register_entry_under_its_titles(browser, demo):
