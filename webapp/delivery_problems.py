@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from engine.partners.outbox import PAYLOAD_REFUSED
 
-_HTTP = re.compile(r"\b(?:HTTP(?:Error)?:?\s*)([1-5]\d\d)\b")
+_HTTP = re.compile(r"\b(?:HTTP(?:Error)?:?\s*|operator answered\s+)([1-5]\d\d)\b")
 
 
 def plain_delivery_problem(raw: str | None) -> str:
@@ -19,6 +19,12 @@ def plain_delivery_problem(raw: str | None) -> str:
     if raw.startswith(PAYLOAD_REFUSED):  # the partner's own words on each wrong field (Vietnamese)
         return _("Máy nhận từ chối nội dung thư: %(what)s", what=raw[len(PAYLOAD_REFUSED):])
     text = raw.lower()
+    # Nothing to send with (integrations/mail.py, integrations/sms.py): no connection will ever
+    # work until the setting is made, so say which one, not that "sending failed".
+    if "no smtp server configured" in text:
+        return _("Chưa cấu hình máy chủ thư: hãy đặt MOTCUA_SMTP_HOST (docs/OPERATIONS.md).")
+    if "no sms operator configured" in text:
+        return _("Chưa cấu hình nhà mạng gửi tin nhắn SMS: hãy đặt MOTCUA_SMS_URL (README.md).")
     if "refused" in text and ("errno 111" in text or "connection" in text):
         return _("Không kết nối được tới máy nhận: máy nhận không trả lời.")
     if "timed out" in text or "timeout" in text:

@@ -146,17 +146,18 @@ def create():
     on_form_invalid(lambda errors: _render(found, values=values, rows=rows, ticked=ticked,
                                            errors=_placed(errors, origin, outcome))[0])
     agency_id = _chosen_counter(found, values["agency_id"])
-    with motcua().read_session() as s:
-        on_offer = {p.key for p in procedures_on_offer(s, [agency_id])}
-    if values["procedure_key"] not in on_offer:
-        raise FormInvalid({"procedure_key": [_("Vui lòng chọn thủ tục.")]})
-    try:
-        channel = Channel(int(values["channel"] or Channel.COUNTER))
-    except ValueError:
-        raise FormInvalid({"channel": [_("Kênh nộp hồ sơ không hợp lệ.")]}) from None
     applicant = Applicant(name=values["applicant_name"], id_number=values["applicant_id_number"].strip(),
                           address=values["applicant_address"].strip(), phone=values["applicant_phone"].strip(),
                           email=values["applicant_email"].strip())
+    with motcua().read_session() as s:
+        on_offer = {p.key for p in procedures_on_offer(s, [agency_id])}
+    if values["procedure_key"] not in on_offer:
+        # With what is wrong with the applicant too: the officer corrects the form once, not twice.
+        raise FormInvalid({"procedure_key": [_("Vui lòng chọn thủ tục.")], **applicant.problems()})
+    try:
+        channel = Channel(int(values["channel"] or Channel.COUNTER))
+    except ValueError:
+        raise FormInvalid({"channel": [_("Kênh nộp hồ sơ không hợp lệ.")], **applicant.problems()}) from None
     result = decide(motcua().uow(), actor_id=current_user.id,
                     walk_in=WalkIn(agency_id, values["procedure_key"], applicant, channel),
                     decision=_decision(outcome, form, ticked, documents, values))

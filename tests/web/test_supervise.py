@@ -165,12 +165,12 @@ def test_inbox_marks_due_soon_and_overdue_rows_in_words(browser, timed, frozen_c
     b = browser("chuyenvien")
     page = b.text("/inbox?tab=unclaimed")
     row = re.search(rf'<tr class="row-due-soon">\s*<th scope="row"><a class="dossier-code" href="/tasks/\d+">{first.code}</a>', page)
-    assert row and 'class="due-soon">25/11/2026 09:00 <span class="deadline-mark">Sắp đến hạn</span>' in page
+    assert row and 'class="due-soon"><span>25/11/2026 09:00 <span class="deadline-mark">Sắp đến hạn</span>' in page
     assert re.search(rf'<tr>\s*<th scope="row"><a class="dossier-code" href="/tasks/\d+">{second.code}</a>', page)
     frozen_clock.current = at(25, 9, 1)
     page = b.text("/inbox?tab=unclaimed")
     assert re.search(rf'<tr class="row-overdue">\s*<th scope="row"><a class="dossier-code" href="/tasks/\d+">{first.code}</a>', page)
-    assert 'class="overdue">25/11/2026 09:00 <span class="deadline-mark">Quá hạn</span>' in page
+    assert 'class="overdue"><span>25/11/2026 09:00 <span class="deadline-mark">Quá hạn</span>' in page
 
 
 # The citizen's tracking page -----------------------------------------------------------------------
