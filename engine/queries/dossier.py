@@ -23,6 +23,7 @@ from engine.models import (
 from engine.procedures.catalogue import intake_schema
 from engine.procedures.metadata import has_no_time_limit
 from engine.queries.history import HistoryEntry, dossier_history
+from engine.queries.online import scans_for_officer
 from engine.statistics.verdict import verdict
 
 NOT_FOUND = ("Không tìm thấy hoặc bạn không có quyền.", "Not found or not permitted.")
@@ -103,6 +104,7 @@ class OpenStep:
 class DossierPage:
     dossier: DossierHeader
     documents: list[Document]
+    scans: list  # engine.queries.online.Scan: what the citizen sent online
     open_steps: list[OpenStep]
     history: list[HistoryEntry]
     # Names of the people a history entry's detail refers to by id (reassignments).
@@ -203,8 +205,8 @@ def dossier_page(session, user_id: int, dossier_id: int) -> DossierPage:
                                                                   == ProcedureVersion.id)
                           .where(Dossier.id == dossier_id)).scalar_one()
     return DossierPage(
-        dossier=header, documents=documents_of(session, dossier_id), open_steps=open_steps, history=history,
-        people=people_in(session, history), bpmn_xml=xml,
+        dossier=header, documents=documents_of(session, dossier_id), scans=scans_for_officer(session, user_id, dossier_id),
+        open_steps=open_steps, history=history, people=people_in(session, history), bpmn_xml=xml,
         done_steps=frozenset(r.step_id for r in items if r.state == "done"),
         current_steps=frozenset(r.step_id for r in items if r.state == "open"))
 

@@ -72,6 +72,27 @@ def file_for_officer(session, user_id: int, file_id: int) -> ApplicationFile | N
 
 
 @dataclass(frozen=True)
+class Scan:
+    id: int
+    document_name: str
+    filename: str
+    created_at: datetime
+
+
+def scans_for_officer(session, user_id: int, dossier_id: int) -> list[Scan]:
+    """The scans a citizen sent online with the dossier and with its supplements, for an officer of
+    the dossier's agency (the only officers ``file_for_officer`` opens them for): the specialist
+    who appraises an online dossier reads what the counter checked."""
+    rows = session.execute(
+        select(ApplicationFile.id, ApplicationFile.document_name, ApplicationFile.filename, ApplicationFile.created_at)
+        .join(OnlineApplication, OnlineApplication.id == ApplicationFile.application_id)
+        .join(Dossier, Dossier.id == OnlineApplication.dossier_id)
+        .where(OnlineApplication.dossier_id == dossier_id, _member(user_id, Dossier.agency_id))
+        .order_by(ApplicationFile.id)).all()
+    return [Scan(*row) for row in rows]
+
+
+@dataclass(frozen=True)
 class QueuedDossier:
     procedure_key: str
     dossier_id: int

@@ -14,6 +14,7 @@ from engine.procedures.forms import starting_values
 from engine.queries.case_data import Datum, case_data
 from engine.queries.dossier import documents_of, people_in
 from engine.queries.history import HistoryEntry, dossier_history
+from engine.queries.online import scans_for_officer
 from engine.runtime.host import step_data
 
 
@@ -53,6 +54,7 @@ class TaskView:
     dossier: DossierSummary
     data: list[Datum]  # what reception, earlier steps and partners recorded, as this step sees it
     documents: list
+    scans: list  # engine.queries.online.Scan: what the citizen sent online
     history: list[HistoryEntry]
     people: dict[int, str]
 
@@ -94,7 +96,8 @@ def task_view(session, user_id: int, work_item_id: int, catalogue_dir: Path | No
         can_send_back=bool(step.get("properties", {}).get("sendBackData")),
         dossier=summary, data=case_data(version.manifest, version.forms, data,
                                         intake_schema(catalogue_dir, version.procedure.key), language),
-        documents=documents_of(session, dossier.id), history=history,
+        documents=documents_of(session, dossier.id), scans=scans_for_officer(session, user_id, dossier.id),
+        history=history,
         people=people_in(session, history))
 
 
