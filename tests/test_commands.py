@@ -11,6 +11,7 @@ from engine import commands
 from engine.commands.reception import Applicant
 from engine.errors import AlreadyClaimed, FormInvalid, InvalidState, NotFound
 from engine.models import AuditEvent, Dossier, WorkItem
+from engine.runtime.host import step_data
 from engine.statuses import DossierStatus
 
 APPRAISAL = {"conditions_met": True, "appraisal_opinion": "Đủ điều kiện kết hôn."}
@@ -143,6 +144,35 @@ def test_send_back_needs_a_reason_and_a_step_that_allows_it(demo):
         commands.send_back(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item.id, reason=" ")
     with pytest.raises(InvalidState):  # appraisal declares no sendBackData
         commands.send_back(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item.id, reason="x")
+
+
+def test_an_opinion_left_empty_is_not_the_one_given_when_sending_back(demo):
+    """The leader sends back with a reason (their opinion), then approves the new appraisal without
+    one: the dossier must not go on showing the old reason as the opinion on the approval."""
+    dossier = receive(demo)
+    item = item_of(demo, dossier.id)
+    claim(demo, "chuyenvien", item)
+    commands.complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item.id, data=APPRAISAL)
+    item = item_of(demo, dossier.id)
+    claim(demo, "lanhdao", item)
+    commands.send_back(demo.motcua.uow(), actor_id=demo.users["lanhdao"], work_item_id=item.id,
+                       reason="Chưa xác minh tình trạng hôn nhân.")
+    item = item_of(demo, dossier.id)
+    claim(demo, "chuyenvien", item)
+    commands.complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item.id, data=APPRAISAL)
+    approval = item_of(demo, dossier.id)
+    assert approval.step_id == "approve"
+    with demo.motcua.read_session() as s:  # the sent-back lap's opinion is in the new lap's data
+        assert step_data(s, s.get(Dossier, dossier.id), approval.task_id)["leader_opinion"] \
+            == "Chưa xác minh tình trạng hôn nhân."
+    claim(demo, "lanhdao", approval)
+    commands.complete(demo.motcua.uow(), actor_id=demo.users["lanhdao"], work_item_id=approval.id,
+                      data={"decision": "approve"})
+    after = item_of(demo, dossier.id)
+    with demo.motcua.read_session() as s:
+        seen = step_data(s, s.get(Dossier, dossier.id), after.task_id)
+    assert seen["decision"] == "approve" and seen.get("leader_opinion") is None
+    assert seen["appraisal_opinion"] == APPRAISAL["appraisal_opinion"]  # what other steps gave stays
 
 
 # reassign --------------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, befor
             detail.update(before(session, dossier, item, step, now) or {})
         workflow = load_workflow(dossier)
         task = ready_task(workflow, item.task_id)
-        complete_task(workflow, task, clean)
+        complete_task(workflow, task, clean, cleared=_left_empty(form, clean) if action == "completed" else ())
         item.state, item.finished_at, item.finished_by_id = "done", now, actor_id
         advance(session, dossier, workflow, actor_id=actor_id, action=action, step=item,
                 open_items=[i for i, _p in rows], **detail)
@@ -200,6 +200,12 @@ def finish_step(uow, actor_id, work_item_id, data, *, action, reason=None, befor
             after(session, dossier, item, now)
         uow.commit()
         return item
+
+
+def _left_empty(form, clean) -> list[str]:
+    """The step form's fields the officer left empty: a value an earlier lap or step gave them (the
+    leader's opinion when sending back) is not this step's answer, and must not be shown as one."""
+    return [name for name in (form or {}).get("properties", ()) if name not in clean]
 
 
 def _send_back_data(step, reason) -> dict:

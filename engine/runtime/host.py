@@ -231,7 +231,13 @@ def ready_human_tasks(workflow: BpmnWorkflow):
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 
 
-def complete_task(workflow: BpmnWorkflow, task, data: dict) -> None:
+def complete_task(workflow: BpmnWorkflow, task, data: dict, cleared=()) -> None:
+    """Finish a READY human task with ``data``. A name in ``cleared`` that holds a value is set to
+    None: removing it would not do, since a loop merges each lap's data into what it holds, so the
+    earlier lap's value would come back (and pages leave None out, as they leave out what is absent)."""
+    for name in cleared:
+        if task.data.get(name) is not None:
+            task.data[name] = None
     task.task_spec.add_data_from_form(task, data) if hasattr(task.task_spec, "add_data_from_form") else task.data.update(data)
     try:
         task.run()
