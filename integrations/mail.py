@@ -50,7 +50,10 @@ def _answers(recipients: dict) -> str:
 
 
 class NullMailer:
-    """When no SMTP server is configured: mail stays in the outbox, nothing is lost."""
+    """When no SMTP server is configured: mail stays in the outbox, untried, nothing is lost; the
+    scheduler sends it once a server is configured (it does not spend the retries on it)."""
+
+    configured = False
 
     def send(self, **_):
         raise RuntimeError("no SMTP server configured (MOTCUA_SMTP_HOST)")

@@ -36,5 +36,9 @@ class HttpSmsGateway:
 
 
 class NullSmsGateway:
+    """When no SMS operator is configured: messages stay in the outbox, untried, as mail does."""
+
+    configured = False
+
     def send(self, **_):
         raise RuntimeError("no SMS operator configured (MOTCUA_SMS_URL)")

@@ -19,7 +19,7 @@ from engine.models import OutgoingMail, OutgoingSms
 from engine.scheduler.mail_delivery import deliver_mail
 from engine.scheduler.sms_delivery import deliver_sms
 from integrations.mail import SmtpMailer
-from integrations.sms import HttpSmsGateway
+from integrations.sms import HttpSmsGateway, NullSmsGateway
 from integrations.standins.sms_operator import running_operator
 from tests.test_end_of_processing import APPROVAL, RECORD, RETURN
 from tests.test_escalation import Inbox, smtp  # noqa: F401  (the loopback SMTP server fixture)
@@ -86,6 +86,17 @@ def test_refusal_guidance_withdrawal_and_apology_are_texted(demo, frozen_clock, 
 def test_no_phone_no_text(demo, operator):
     receive(demo, Applicant(name="Trần Bình"))
     assert texts_sent(demo, operator) == []
+
+
+def test_without_an_operator_texts_wait_untried_until_one_is_configured(demo, frozen_clock, operator):
+    receive(demo)
+    for _ in range(12):  # past every retry a failing operator would get
+        assert deliver_sms(demo.motcua.uow, NullSmsGateway()) == 0
+        frozen_clock.advance(timedelta(hours=2))
+    with demo.motcua.read_session() as s:
+        attempts, next_attempt_at = s.execute(select(OutgoingSms.attempts, OutgoingSms.next_attempt_at)).one()
+    assert attempts == 0 and next_attempt_at is not None  # untried, and still due
+    assert len(texts_sent(demo, operator)) == 1
 
 
 def test_a_text_is_sent_once_even_when_the_answer_was_lost(demo, operator):

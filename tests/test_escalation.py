@@ -17,7 +17,7 @@ from engine.commands.reception import Applicant
 from engine.models import Dossier, Escalation, Notification, OutgoingMail, WorkItem
 from engine.procedures.registry import check_and_deploy
 from engine.scheduler.runner import run_tick
-from integrations.mail import SmtpMailer
+from integrations.mail import NullMailer, SmtpMailer
 from tests.bpmn_samples import FORMS, one_step_then, write
 from tests.conftest import VN
 
@@ -143,6 +143,21 @@ def test_mail_waits_in_the_outbox_while_the_server_is_down(timed, frozen_clock, 
     frozen_clock.advance(timedelta(minutes=2))
     assert run_tick(timed.motcua).mails_sent == 2
     assert len(smtp.messages) == 2
+
+
+def test_without_a_mail_server_mail_waits_untried_until_one_is_configured(timed, frozen_clock, smtp):
+    receive(timed)
+    timed.motcua.mailer = NullMailer()  # no MOTCUA_SMTP_HOST
+    frozen_clock.current = at(25, 8)
+    for _ in range(12):  # a day and more: past every retry a failing server would get
+        frozen_clock.advance(timedelta(hours=2))
+        assert run_tick(timed.motcua).mails_sent == 0
+    with timed.motcua.read_session() as s:
+        waiting = s.query(OutgoingMail).all()
+        assert waiting and all(m.attempts == 0 and m.failed_at is None and m.sent_at is None for m in waiting)
+    timed.motcua.mailer = SmtpMailer("127.0.0.1", smtp.port)
+    assert run_tick(timed.motcua).mails_sent == len(waiting)
+    assert len(smtp.messages) == len(waiting)
 
 
 def test_two_scheduler_processes_at_once_send_each_mail_once(timed, frozen_clock, smtp, settings):

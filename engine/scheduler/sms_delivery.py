@@ -17,6 +17,8 @@ LEASE = timedelta(minutes=5)
 
 
 def deliver_sms(uow_factory, gateway) -> int:
+    if not getattr(gateway, "configured", True):
+        return 0  # no operator yet: as for mail (engine/scheduler/mail_delivery.py)
     sent = 0
     for _ in range(BATCH):
         with uow_factory() as uow:
