@@ -190,6 +190,7 @@ def test_a_supervisor_of_the_agency_sees_and_retries_its_dead_letters(browser, a
     supervisor = browser("giamsat")
     page = supervisor.text("/supervise")
     assert "Thư gửi thất bại" in page and code in page and "HTTP 503" in page
+    assert "Sở Tư pháp tỉnh B" in page  # the partner by its name, not by the systems' code
     # An officer of another agency sees none of it and cannot send it again.
     police = browser("congan")
     assert code not in police.text("/supervise")
