@@ -95,6 +95,8 @@ def set_active(uow, *, user_id: int, active: bool, actor_id: int | None = None) 
             if actor_id == user_id and not active:
                 raise FormInvalid({"": ["Không thể tự khóa tài khoản của chính mình."]})
         user = _user(uow, user_id)
+        if user.is_active == active:
+            return 0  # already so (a second click, two administrators at once): nothing to record
         user.is_active = active
         ended = 0 if active else end_all_in(uow.session, user.id, reason=DEACTIVATED)
         _record(uow.session, user.id, actor_id, "activated" if active else "deactivated", sessions_ended=ended)

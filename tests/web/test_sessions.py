@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.commands import sessions
 from engine.commands.accounts import change_password, set_active
 from engine.errors import FormInvalid
-from engine.models import UserSession
+from engine.models import AccountEvent, UserSession
 from tests.web.conftest import Browser
 from webapp import create_app
 
@@ -91,6 +91,14 @@ def test_deactivating_a_user_ends_their_sessions_and_reactivating_does_not_reviv
     set_active(demo.motcua.uow(), user_id=demo.users["chuyenvien"], active=True)
     assert not logged_in(thief)
     assert browser().login("chuyenvien").status_code == 302
+
+
+def test_locking_a_locked_account_again_records_nothing_more(demo):
+    for _ in range(2):  # a second click, or two administrators at once
+        set_active(demo.motcua.uow(), user_id=demo.users["chuyenvien"], active=False, actor_id=demo.users["admin"])
+    with demo.motcua.read_session() as s:
+        actions = s.scalars(select(AccountEvent.action).where(AccountEvent.user_id == demo.users["chuyenvien"])).all()
+    assert actions.count("deactivated") == 1
 
 
 def test_an_idle_session_ends_after_the_idle_timeout(browser, frozen_clock):
