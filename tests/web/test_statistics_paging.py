@@ -92,7 +92,7 @@ def many_escalations(demo, frozen_clock):
 
 
 @pytest.mark.parametrize("language, first, second, count", [("vi", "Trang 1/2", "Trang 2/2", "60 cảnh báo đang mở"),
-                                                             ("en", "Page 1 of 2", "Page 2 of 2", "60 open alerts")])
+                                                             ("en", "Page 1 of 2", "Page 2 of 2", "60 open escalations")])
 def test_the_escalations_come_a_page_at_a_time(browser, many_escalations, language, first, second, count):
     supervisor = browser("giamsat")
     supervisor.post("/language", {"locale": language})
