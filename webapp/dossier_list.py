@@ -49,6 +49,7 @@ def read_filters(args) -> tuple[DossierFilters, dict[str, str]]:
         received_from=day("from"),
         received_to=day("to"))
     if filters.received_from and filters.received_to and filters.received_from > filters.received_to:
-        errors["to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+        # The same day is a valid one-day range: "không được trước", not "phải sau".
+        errors["to"] = " ".join((_("Ngày kết thúc không được trước ngày bắt đầu."), _("Bộ lọc này chưa được áp dụng.")))
         filters = DossierFilters(**{**filters.__dict__, "received_to": None})
     return filters, errors
