@@ -1,4 +1,4 @@
-"""An officer's day in the browser (helper B's audit): forms left empty are answered by the server
+"""An officer's day in the browser (found by a browser audit): forms left empty are answered by the server
 in the page's language, whatever the browser's own; on a phone, a card's value that runs over two
 pieces (a name and its ID number, a due time and its mark) stays in the value's column; a refused
 reception form puts the focus on its list of what went wrong."""

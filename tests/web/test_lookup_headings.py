@@ -1,5 +1,5 @@
 """The counter's look-up by ID number names its two lists as lists: in English "Supplement
-requests" and "Dossiers", not one "Dossier" above several (helper B's audit)."""
+requests" and "Dossiers", not one "Dossier" above several (found by a browser audit)."""
 from __future__ import annotations
 
 import lxml.html

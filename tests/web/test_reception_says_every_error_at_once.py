@@ -1,5 +1,5 @@
 """The counter's form sent with nothing chosen and nothing typed says everything that is wrong at
-once: the procedure to choose and the applicant's name (helper B's audit: it said only the
+once: the procedure to choose and the applicant's name (a browser audit found it said only the
 procedure, and the name's error came on the second try)."""
 from __future__ import annotations
 
