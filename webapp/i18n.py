@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 from flask import current_app, g, has_app_context, session
 from flask_babel import Babel, format_decimal, get_locale, get_translations
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_login import current_user
 
 from engine.procedures.catalogue import EnglishNames, english_names
@@ -40,13 +40,15 @@ ROLE_LABELS = {
     "modeller": _l("Thiết kế quy trình"),
 }
 
+# History events, said as what happened. The same Vietnamese names a button elsewhere ("Nhận xử
+# lý", "Trả lại"), which English says as a command: context "event" keeps the two apart.
 ACTION_LABELS = {
     "received": _l("Tiếp nhận hồ sơ"),
     "started": _l("Bắt đầu xử lý"),
-    "claimed": _l("Nhận xử lý"),
+    "claimed": lazy_pgettext("event", "Nhận xử lý"),
     "released": _l("Trả về hàng chờ của đơn vị"),
     "completed": _l("Hoàn thành bước"),
-    "sent_back": _l("Trả lại"),
+    "sent_back": lazy_pgettext("event", "Trả lại"),
     "reassigned": _l("Giao lại cho cán bộ khác"),
     "withdrawn": _l("Công dân rút hồ sơ"),
     "stopped": _l("Dừng xử lý"),
@@ -60,12 +62,12 @@ ACTION_LABELS = {
     "result_returned_to_partner": _l("Trả kết quả cho cơ quan liên thông"),
     "refused": _l("Từ chối tiếp nhận hồ sơ"),
     "guidance_issued": _l("Hướng dẫn bổ sung, hoàn thiện hồ sơ"),
-    "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),
-    "supplement_recorded": _l("Nhận hồ sơ bổ sung"),
+    "supplement_requested": lazy_pgettext("event", "Yêu cầu bổ sung hồ sơ"),
+    "supplement_recorded": lazy_pgettext("event", "Nhận hồ sơ bổ sung"),
     "portal_resend": _l("Gửi lại lên Cổng Dịch vụ công quốc gia"),
-    "registered_online": _l("Nộp hồ sơ trực tuyến"),
+    "registered_online": lazy_pgettext("event", "Nộp hồ sơ trực tuyến"),
     "supplement_sent_online": _l("Gửi bổ sung trực tuyến"),
-    "withdrawal_requested": _l("Đề nghị rút hồ sơ"),
+    "withdrawal_requested": lazy_pgettext("event", "Đề nghị rút hồ sơ"),
     "payment_started": _l("Bắt đầu thanh toán trực tuyến"),
     "payment_failed": _l("Thanh toán trực tuyến không thành công"),
     "fee_paid_online": _l("Thanh toán phí, lệ phí trực tuyến"),

@@ -107,7 +107,7 @@ def test_every_text_of_the_web_app_has_an_english_translation():
     used = {msg for _file, _line, msg, _comments, _ctx in extract_from_dir(
         str(WEBAPP), method_map=method_map, keywords={"_": None, "gettext": None, "_l": None, "N_": None,
                                                       "Nn_": (1, 2), "lazy_gettext": None, "ngettext": (1, 2),
-                                                      "pgettext": ((1, "c"), 2)})}
+                                                      "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)})}
     missing = sorted(str(m) for m in used if m not in translated)
     assert not missing, ("untranslated: update webapp/translations (see webapp/i18n.py): " + repr(missing))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from engine.commands.online import add_supplement_file, rate_service, request_withdrawal, send_supplement
 from engine.errors import FormInvalid, MotcuaError
@@ -17,14 +17,14 @@ from webapp.field_messages import translated
 from webapp.i18n import error_message
 
 EVENT_LABELS = {
-    "registered_online": _l("Nộp hồ sơ trực tuyến"),
+    "registered_online": lazy_pgettext("event", "Nộp hồ sơ trực tuyến"),
     "received": _l("Hồ sơ được tiếp nhận"),
     "refused": _l("Hồ sơ không được tiếp nhận"),
-    "guidance_issued": _l("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "supplement_requested": _l("Yêu cầu bổ sung hồ sơ"),
+    "guidance_issued": lazy_pgettext("event", "Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "supplement_requested": lazy_pgettext("event", "Yêu cầu bổ sung hồ sơ"),
     "supplement_sent_online": _l("Gửi bổ sung trực tuyến"),
     "supplement_recorded": _l("Hồ sơ bổ sung được tiếp nhận"),
-    "withdrawal_requested": _l("Đề nghị rút hồ sơ"),
+    "withdrawal_requested": lazy_pgettext("event", "Đề nghị rút hồ sơ"),
     "withdrawn": _l("Hồ sơ được rút theo đề nghị"),
     "stopped": _l("Dừng xử lý hồ sơ"),
     "apology_issued": _l("Thư xin lỗi và hẹn lại ngày trả kết quả"),
