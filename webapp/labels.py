@@ -14,7 +14,7 @@ code, the procedure, the channel) use these labels.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 LABELS = {
     # The dossier and its applicant.
@@ -45,7 +45,7 @@ LABELS = {
     "step_due": _l("Hạn của bước"),
     "assignee": _l("Người xử lý"),
     "step_started": _l("Bắt đầu"),
-    "step_finished": _l("Hoàn thành"),
+    "step_finished": lazy_pgettext("column", "Hoàn thành"),  # a time, not the button "Complete"
     "handed_over_at": _l("Thời gian giao nhận"),
     "at": _l("Thời gian"),
     # Money.
