@@ -72,7 +72,7 @@ def load_citizen_dossiers(motcua, *, email: str, link: Callable[[str], str]) -> 
         submitted = _Submitter(motcua, citizen_id, acts)
         paid = submitted.dossier(HOUSEHOLD, SHOPS[0])
         officers = _Officers(motcua, acts)
-        officers.process_to_fee(paid)
+        officers.process_to_fee(paid, SHOPS[0])
         acts.next()
         _pay_online(motcua, citizen_id, paid)
         today = clock.now().astimezone(ZoneInfo(settings.timezone)).date().isoformat()
@@ -82,7 +82,7 @@ def load_citizen_dossiers(motcua, *, email: str, link: Callable[[str], str]) -> 
         issue_result(motcua.uow(), settings, actor_id=officers.ids["lanhdao"], dossier_id=paid, link=link)
         officers.finish(paid, "return_result", "tiepnhan", {"returned_to": "Nguyễn Văn An", "return_method": "online"})
         waiting = submitted.dossier(HOUSEHOLD, SHOPS[1])
-        officers.process_to_fee(waiting)
+        officers.process_to_fee(waiting, SHOPS[1])
         submitted.dossier(MARRIAGE, MARRIAGE_FORM)
     if story.current > now:
         raise RuntimeError("the demo's story runs past the time it is loaded: make STORY longer")
@@ -140,14 +140,13 @@ class _Officers:
         commands.claim(self.motcua.uow(), actor_id=self.ids[username], work_item_id=item)
         commands.complete(self.motcua.uow(), actor_id=self.ids[username], work_item_id=item, data=data)
 
-    def process_to_fee(self, dossier_id: int) -> None:
-        """Received, appraised and approved: the dossier now waits for its fee (status 6)."""
+    def process_to_fee(self, dossier_id: int, declared: dict) -> None:
+        """Received, appraised (confirming what the citizen ``declared``, as the appraisal form
+        starts with it) and approved: the dossier now waits for its fee (status 6)."""
         self.acts.next()
         accept(self.motcua.uow(), actor_id=self.ids["tiepnhan"], dossier_id=dossier_id)
         self.finish(dossier_id, "appraise", "chuyenvien", {
-            "business_name": "Hộ kinh doanh", "business_address": "Xã Tân Phong", "business_lines": "Bán lẻ",
-            "capital": 100_000_000, "workers": 2, "name_available": True,
-            "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn."})
+            **declared, "name_available": True, "appraisal_opinion": "Hồ sơ hợp lệ, tên không trùng trên địa bàn."})
         self.finish(dossier_id, "approve", "lanhdao", {"decision": "approve", "leader_opinion": "Đồng ý cấp."})
 
 

@@ -142,7 +142,7 @@ def _citizen_dossiers(demo, world: World) -> None:
         world.citizen_id = s.scalar(select(Citizen.id).where(Citizen.email == DEMO_CITIZEN_EMAIL))
     submitter = _Submitter(m, world.citizen_id)
     waiting = submitter.dossier(HOUSEHOLD, SHOPS[1])
-    _Officers(m).process_to_fee(waiting)
+    _Officers(m).process_to_fee(waiting, SHOPS[1])
     registered = submitter.dossier(MARRIAGE, MARRIAGE_FORM)
     world.dossiers["fee_due"], world.dossiers["registered"] = waiting, registered
     world.citizen_dossiers = [waiting, registered]
