@@ -9,12 +9,10 @@ import re
 
 from sqlalchemy import select
 
-from engine import commands
-from engine.commands.reception import accept
 from engine.demo_citizen import COMMUNE, SHOPS
-from engine.models import Dossier, WorkItem
-from tests.web.conftest import Browser
+from engine.models import Dossier
 from tests.web.test_citizen_online_submission import PDF, app, citizen  # noqa: F401 (fixtures)
+from tests.web.test_scans_after_reception import accepted_and_taken_for_appraisal
 
 BUSINESS = "/thu-tuc/dang_ky_ho_kinh_doanh/nop"
 
@@ -28,13 +26,7 @@ def test_the_appraisal_starts_with_the_citizens_declaration(app, citizen, demo):
                       content_type="multipart/form-data")
     with demo.motcua.read_session() as s:
         dossier_id = s.scalars(select(Dossier.id)).one()
-    accept(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], dossier_id=dossier_id)
-    with demo.motcua.read_session() as s:
-        item_id = s.scalars(select(WorkItem.id).where(WorkItem.dossier_id == dossier_id,
-                                                      WorkItem.state == "open")).one()
-    commands.claim(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item_id)
-    specialist = Browser(app)
-    specialist.login("chuyenvien")
+    specialist, item_id = accepted_and_taken_for_appraisal(app, demo, dossier_id)
     page = specialist.text(f"/tasks/{item_id}")
     for name in ("business_name", "business_address", "business_lines", "capital", "workers"):
         value = re.escape(str(SHOPS[1][name]))

@@ -11,9 +11,20 @@ from sqlalchemy import select
 
 from engine import commands
 from engine.commands.reception import accept
-from engine.models import ApplicationFile, Dossier, WorkItem
-from tests.web.conftest import Browser
+from engine.models import ApplicationFile, Dossier
+from tests.web.conftest import Browser, open_item
 from tests.web.test_citizen_online_submission import PDF, app, citizen, submit_complete  # noqa: F401 (fixtures)
+
+
+def accepted_and_taken_for_appraisal(app, demo, dossier_id: int) -> tuple[Browser, int]:
+    """The counter accepts the online dossier and the specialist takes its first step: their
+    browser, logged in, and the step's work item."""
+    accept(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], dossier_id=dossier_id)
+    item_id = open_item(demo, dossier_id)
+    commands.claim(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item_id)
+    specialist = Browser(app)
+    specialist.login("chuyenvien")
+    return specialist, item_id
 
 
 def test_the_specialist_reads_the_citizens_scans_on_the_step_and_dossier_pages(app, citizen, demo):  # noqa: F811
@@ -21,13 +32,7 @@ def test_the_specialist_reads_the_citizens_scans_on_the_step_and_dossier_pages(a
     with demo.motcua.read_session() as s:
         dossier_id = s.scalars(select(Dossier.id)).one()
         first_scan = s.scalars(select(ApplicationFile.id).order_by(ApplicationFile.id)).first()
-    accept(demo.motcua.uow(), actor_id=demo.users["tiepnhan"], dossier_id=dossier_id)
-    with demo.motcua.read_session() as s:
-        item_id = s.scalars(select(WorkItem.id).where(WorkItem.dossier_id == dossier_id,
-                                                      WorkItem.state == "open")).one()
-    commands.claim(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item_id)
-    specialist = Browser(app)
-    specialist.login("chuyenvien")
+    specialist, item_id = accepted_and_taken_for_appraisal(app, demo, dossier_id)
     for url in (f"/tasks/{item_id}", f"/dossiers/{dossier_id}"):
         page = specialist.text(url)
         assert "Bản chụp công dân nộp trực tuyến" in page, url
