@@ -37,7 +37,9 @@ PROCESS_TEXT = {
     "started": "Chuyển xử lý",
     "completed": "Hoàn thành",
     "sent_back": "Trả lại để xử lý lại",
-    "reassigned": "Giao lại cho cán bộ khác",
+    # Said of both a supervisor's reassignment and a send-back's hand-back to the officer who did
+    # the step before (the entries carry no detail to tell them apart).
+    "reassigned": "Phân công lại cán bộ xử lý",
     "withdrawn": "Công dân rút hồ sơ",
     "stopped": "Dừng xử lý",
     "failed": "Lỗi xử lý",

@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "completed": _l("Hoàn thành bước"),
     "sent_back": lazy_pgettext("event", "Trả lại"),
     "reassigned": _l("Giao lại cho cán bộ khác"),
+    "returned_to_finisher": _l("Giao lại cho cán bộ đã xử lý"),
     "withdrawn": _l("Công dân rút hồ sơ"),
     "stopped": _l("Dừng xử lý"),
     "failed": _l("Lỗi xử lý"),

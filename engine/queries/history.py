@@ -36,6 +36,14 @@ class HistoryEntry:
     def reason(self) -> str | None:
         return self.detail.get("reason")
 
+    @property
+    def event(self) -> str:
+        """What happened, for its label: a step a send-back hands straight to the officer who did
+        it before is recorded as a reassignment, but it went to no other officer."""
+        if self.action == "reassigned" and self.detail.get("returned"):
+            return "returned_to_finisher"
+        return self.action
+
 
 def received_messages(action: str, detail: dict | None) -> list[str]:
     """The partner messages an audit event handed into the dossier."""

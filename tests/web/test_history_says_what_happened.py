@@ -26,4 +26,5 @@ def test_the_history_in_english_says_what_happened(browser, demo, receive_dossie
     leader.post("/language", {"locale": "en"})
     said = " | ".join(" ".join(row) for row in table_rows(leader.text(f"/dossiers/{dossier_id}"), "history-title"))
     assert "Claimed" in said and "Sent back" in said, said
+    assert "Returned to the officer who did it: " in said and "Reassigned to another officer" not in said, said
     assert "Claim " not in said + " " and "Send back" not in said, said

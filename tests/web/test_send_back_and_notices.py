@@ -15,6 +15,7 @@ from engine.queries.hand_offs import stuck_hand_offs
 from engine.scheduler import partner_delivery
 from tests.partner_instances import _partner_template, partner_database_url  # noqa: F401 (fixtures)
 from tests.test_partners import pair, receive_at_a  # noqa: F401  (pair is a fixture)
+from tests.page_text import table_rows
 from tests.web.conftest import Browser, open_item, page_text
 
 APPRAISAL = {"conditions_met": True, "marital_status_verified": True, "appraisal_opinion": "Đủ điều kiện."}
@@ -72,8 +73,11 @@ def test_sent_back_the_step_returns_to_the_officer_who_did_it_and_she_is_told(br
     assert expected in thu.text("/notifications")
     assert _mails(demo, "chuyenvien2") == [f"[Một cửa] {expected}"]
     assert _notices(demo, "chuyenvien") == []  # not his dossier
-    history = browser("lanhdao").text(f"/dossiers/{dossier_id}")
-    assert "Giao lại cho cán bộ khác" in history and "Lê Thị Thu" in history
+    history = " | ".join(" ".join(row) for row in table_rows(browser("lanhdao").text(f"/dossiers/{dossier_id}"),
+                                                              "history-title"))
+    # The step went back to the officer who did it, not to another one.
+    assert "Giao lại cho cán bộ đã xử lý: Thẩm định hồ sơ cho Lê Thị Thu" in history, history
+    assert "Giao lại cho cán bộ khác" not in history
 
 
 def test_when_that_officer_is_gone_the_step_goes_to_the_units_queue_and_the_unit_is_told(browser, demo,
