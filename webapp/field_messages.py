@@ -76,6 +76,7 @@ ENGINE_FIELD_MESSAGES = (
     _l("Cần ghi tên ngày nghỉ."),
     _l("Chỉ thứ Bảy hoặc Chủ nhật mới cần đánh dấu là ngày làm việc."),
     _l("Giờ làm việc không hợp lệ. Ví dụ: 07:00-11:30,13:30-17:00 (các khoảng theo thứ tự, không chồng lên nhau)."),
+    _l("Giờ làm việc trong ngày phải cộng lại đúng 8 giờ. Ví dụ: 07:00-11:30,13:30-17:00."),
     _l("Múi giờ không hợp lệ. Ví dụ: Asia/Ho_Chi_Minh."),
     _l("Cần mã đối tác (tối đa 60 ký tự)."),
     _l("Đã có đối tác mang mã này; sửa đối tác đó ở phần bên dưới."),

@@ -50,6 +50,11 @@ class OfficeHours:
     def __str__(self) -> str:
         return ",".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in self.periods)
 
+    @property
+    def seconds_a_day(self) -> int:
+        """The office time of one working day: what one working day of a time limit counts."""
+        return sum((_seconds(e) - _seconds(s) for s, e in self.periods), 0)
+
 
 @dataclass(frozen=True)
 class TimeLimit:
@@ -80,7 +85,7 @@ class WorkingCalendar:
         self.days_off = frozenset(days_off)
         self.working_days = frozenset(working_days)  # weekend days that are worked
         self.office_hours = office_hours or OfficeHours()
-        self.day_length = sum((_seconds(e) - _seconds(s) for s, e in self.office_hours.periods), 0)
+        self.day_length = self.office_hours.seconds_a_day
 
     # days -------------------------------------------------------------------------------------
     def is_working_day(self, day: date) -> bool:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.calendar.holiday_names import WORKED_IN_EXCHANGE
 from engine.calendar.store import clear_day, seed_calendar, set_day
-from engine.calendar.working_time import OfficeHours
+from engine.calendar.working_time import HOURS_PER_WORKING_DAY, OfficeHours
 from engine.commands._steps import not_permitted
 from engine.errors import FormInvalid, InvalidState, NotFound
 from engine.models import Agency, CalendarDay, User
@@ -111,6 +111,12 @@ def set_office_hours(uow, *, actor_id: int, agency_id: int, office_hours: str, t
     except ValueError:
         problems["office_hours"] = ["Giờ làm việc không hợp lệ. Ví dụ: 07:00-11:30,13:30-17:00 "
                                     "(các khoảng theo thứ tự, không chồng lên nhau)."]
+    else:
+        # Time limits count one working day as 8 office hours (and a working hour as an hour of
+        # them): other hours would make "1 working day" and "8 working hours" two different ends.
+        if hours.seconds_a_day != HOURS_PER_WORKING_DAY * 3600:
+            problems["office_hours"] = ["Giờ làm việc trong ngày phải cộng lại đúng 8 giờ. "
+                                        "Ví dụ: 07:00-11:30,13:30-17:00."]
     zone = (timezone or "").strip()
     try:
         ZoneInfo(zone)

@@ -149,6 +149,19 @@ def test_office_hours_and_time_zone_are_validated_and_saved(admin, demo):
     assert agency(demo, demo.commune).office_hours == "07:30-11:30,13:00-17:00"
 
 
+@pytest.mark.parametrize("hours", ["07:30-11:30,13:30-17:00", "07:00-11:30,13:00-17:00", "08:00-12:00"])
+def test_office_hours_that_do_not_make_an_eight_hour_day_are_refused(admin, demo, hours):
+    # One working day of a time limit is 8 office hours: 7.5 or 9 hours a day would count
+    # "1 working day" and "8 working hours" to different ends.
+    response = admin.post(f"/admin/agencies/{demo.commune}/hours", {"office_hours": hours, "timezone": "Asia/Ho_Chi_Minh"})
+    assert response.status_code == 422
+    assert "Giờ làm việc trong ngày phải cộng lại đúng 8 giờ." in page_text(response)
+    assert agency(demo, demo.commune).office_hours == "07:00-11:30,13:30-17:00"
+    admin.post("/language", {"locale": "en"})
+    response = admin.post(f"/admin/agencies/{demo.commune}/hours", {"office_hours": hours, "timezone": "Asia/Ho_Chi_Minh"})
+    assert "The office hours must add up to exactly 8 hours a day." in page_text(response)
+
+
 @pytest.mark.parametrize("username", ["chuyenvien", "giamsat", "tiepnhan"])
 def test_the_pages_do_not_exist_for_officers(browser, demo, username):
     officer = browser(username)
