@@ -85,5 +85,10 @@ def test_a_citizen_pays_the_fee_through_the_gateway_on_a_phone(chromium, paying_
         assert "Biên lai thanh toán BL" in main and "Phí, lệ phí cần nộp" not in main
         assert "Đang xử lý" in main  # the dossier left status 6
         fits(page)
+        # The receipt's number and the dossier's code each read whole on a phone: the audit found
+        # "BL2026-" on one line and "0000001" on the next.
+        receipt = page.locator("section.receipt")
+        for whole in (receipt.locator("h2 .receipt-number"), receipt.locator("dd .dossier-code")):
+            assert whole.evaluate("el => el.getClientRects().length") == 1, whole.inner_text()
     finally:
         context.close()
