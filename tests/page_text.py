@@ -189,3 +189,11 @@ def table_rows(html: str, section: str | None = None, *, table_class: str | None
         line_break.tail = " " + (line_break.tail or "")
     return [[" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
             for row in tables[0].xpath("./tbody/tr")]
+
+
+def shown_notices(html: str) -> str:
+    """The notifications page's messages as a reader sees them (a dossier code inside one is marked
+    up to stay whole), one a line."""
+    root = lxml.html.fromstring(html)
+    return "\n".join(" ".join(m.text_content().split())
+                     for m in root.xpath('//li[contains(@class, "notification")]/span[@class="message"]'))

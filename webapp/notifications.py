@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from flask_login import current_user, login_required
 
 from engine.commands._steps import RECEPTION, SUPERVISOR
@@ -23,6 +24,16 @@ def _header_facts():
         return {}
     return {"unread_notifications": facts.unread_notifications, "is_supervisor": SUPERVISOR in facts.roles,
             "is_reception": RECEPTION in facts.roles, "has_memberships": bool(facts.roles)}
+
+
+@bp.app_template_filter("code_whole")
+def code_whole(text, code: str | None) -> Markup:
+    """``text`` with each mention of the dossier's code kept on one line (``.dossier-code``): a
+    code broken at one of its hyphens at the end of a line on a phone no longer reads as one."""
+    text = escape(text)
+    if not code:
+        return text
+    return Markup(text.replace(escape(code), Markup('<span class="dossier-code">%s</span>') % code))
 
 
 @bp.get("/notifications")

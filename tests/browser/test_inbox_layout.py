@@ -13,6 +13,7 @@ from tests.browser.accessibility import lines_of
 from tests.test_escalation import smtp  # noqa: F401  (a fixture the timed procedure's demo uses)
 from tests.test_supervision_escalations import at, timed  # noqa: F401  (fixture)
 from tests.test_supervision_escalations import receive as receive_timed
+from tests.web.conftest import open_item
 
 PHONE_WIDTH = 390
 
@@ -163,3 +164,23 @@ def test_on_a_phone_each_procedure_and_each_version_is_a_card(officer, demo):
 def label_shown(cell) -> str:
     """The column's name a card's line shows before its value (the table's head is hidden)."""
     return cell.evaluate("el => getComputedStyle(el, '::before').content").strip('"')
+
+
+def test_on_a_phone_a_notice_keeps_the_dossier_code_whole(officer, demo):
+    """Found by an audit: a notice's dossier code broke at a hyphen at the end of a line on a
+    phone, in the message and in the link under it."""
+    page, dossier = on_a_phone(officer, demo, "chuyenvien")
+    page.set_viewport_size({"width": 320, "height": 700})  # the narrowest phones: a break is likeliest
+    item = commands.claim(demo.motcua.uow(), actor_id=demo.users["chuyenvien"],
+                          work_item_id=open_item(demo, dossier.id))
+    commands.complete(demo.motcua.uow(), actor_id=demo.users["chuyenvien"], work_item_id=item.id, data={
+        "conditions_met": True, "marital_status_verified": True, "appraisal_opinion": "Đủ điều kiện."})
+    approval = commands.claim(demo.motcua.uow(), actor_id=demo.users["lanhdao"], work_item_id=open_item(demo, dossier.id))
+    commands.send_back(demo.motcua.uow(), actor_id=demo.users["lanhdao"], work_item_id=approval.id,
+                       reason="Xác minh lại tình trạng hôn nhân của hai bên.")
+    page.goto("/notifications")
+    codes = page.locator("ul.notifications .dossier-code")
+    assert codes.count() == 2  # in the message and in the link to the dossier
+    for i in range(2):
+        assert codes.nth(i).inner_text() == dossier.code
+        assert codes.nth(i).evaluate("el => el.getClientRects().length") == 1

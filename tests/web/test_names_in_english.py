@@ -10,6 +10,7 @@ from lxml import etree
 from engine.commands import reassign, receive
 from engine.commands.reception import Applicant
 from engine.procedures import catalogue
+from tests.page_text import shown_notices
 from tests.conftest import BPMN_DIR
 from tests.web.conftest import page_text
 
@@ -68,10 +69,10 @@ def test_an_officers_notification_names_the_step_in_the_pages_language(browser, 
     code, item = receive_dossier()
     reassign(demo.motcua.uow(), actor_id=demo.users["giamsat"], work_item_id=item, to_user_id=demo.users["chuyenvien2"])
     officer = browser("chuyenvien2")
-    assert f"Bạn được giao bước “Thẩm định hồ sơ” của hồ sơ {code}." in officer.text("/notifications")
+    assert f"Bạn được giao bước “Thẩm định hồ sơ” của hồ sơ {code}." in shown_notices(officer.text("/notifications"))
     officer.post("/language", {"locale": "en"})
     page = officer.text("/notifications")
-    assert f"You were assigned step “Appraise the dossier” of dossier {code}." in page
+    assert f"You were assigned step “Appraise the dossier” of dossier {code}." in shown_notices(page)
     assert "Thẩm định hồ sơ" not in page
 
 

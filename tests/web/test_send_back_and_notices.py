@@ -15,7 +15,7 @@ from engine.queries.hand_offs import stuck_hand_offs
 from engine.scheduler import partner_delivery
 from tests.partner_instances import _partner_template, partner_database_url  # noqa: F401 (fixtures)
 from tests.test_partners import pair, receive_at_a  # noqa: F401  (pair is a fixture)
-from tests.page_text import table_rows
+from tests.page_text import shown_notices, table_rows
 from tests.web.conftest import Browser, open_item, page_text
 
 APPRAISAL = {"conditions_met": True, "marital_status_verified": True, "appraisal_opinion": "Đủ điều kiện."}
@@ -70,7 +70,7 @@ def test_sent_back_the_step_returns_to_the_officer_who_did_it_and_she_is_told(br
     expected = (f"Hồ sơ {code} được trả lại cho bạn ở bước “Thẩm định hồ sơ”. "
                 "Lý do: Xác minh thêm tình trạng hôn nhân.")
     assert _notices(demo, "chuyenvien2") == [expected]
-    assert expected in thu.text("/notifications")
+    assert expected in shown_notices(thu.text("/notifications"))
     assert _mails(demo, "chuyenvien2") == [f"[Một cửa] {expected}"]
     assert _notices(demo, "chuyenvien") == []  # not his dossier
     history = " | ".join(" ".join(row) for row in table_rows(browser("lanhdao").text(f"/dossiers/{dossier_id}"),
