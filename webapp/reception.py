@@ -16,12 +16,15 @@ from flask_login import current_user, login_required
 from engine.commands import decide
 from engine.commands.reception import Applicant, Decision, Outcome, WalkIn
 from engine.documents import DocumentKind, ReceivedDocument
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, NotFound
+from engine.queries.dossier import dossier_header
+from engine.queries.online import scans_for_officer
 from engine.queries.reception import counters, guidance_slip, lookup, procedure_checklist, procedures_on_offer
 from engine.queries.reception import registered_dossier
-from engine.statuses import Channel
+from engine.statuses import Channel, DossierStatus
 from webapp import motcua
 from webapp.errors import on_form_invalid
+from webapp.i18n import status_label
 from webapp.params import id_value
 
 bp = Blueprint("reception", __name__)
@@ -109,9 +112,11 @@ def _render(counters_, *, values=None, rows=None, ticked=(), errors=None, regist
         procedures = procedures_on_offer(s, [c.agency_id for c in counters_])
         key = registered.procedure_key if registered else values.get("procedure_key", "")
         checklist = procedure_checklist(s, key) if key else None
+        # An online dossier is checked against what the citizen uploaded: the scans beside the list.
+        scans = scans_for_officer(s, current_user.id, registered.id) if registered else []
     return render_template("reception/new.html", counters=counters_, procedures=procedures, values=values,
                            rows=rows, ticked=set(ticked), checklist=checklist, errors=errors or {},
-                           channels=CHANNELS, kinds=DOCUMENT_KINDS, registered=registered), status
+                           channels=CHANNELS, kinds=DOCUMENT_KINDS, registered=registered, scans=scans), status
 
 
 @bp.get("/reception/new")
@@ -210,20 +215,34 @@ def _chosen_counter(found, raw: str) -> int:
     return chosen
 
 
+def _waiting(dossier_id: int):
+    """The online dossier still waiting for this officer's decision. One decided meanwhile (by a
+    colleague from the same queue, or by the first click of a double click) leads to its page, saying
+    so, rather than to "not found" with the dossier received or refused all the same."""
+    with motcua().read_session() as s:
+        try:
+            return registered_dossier(s, current_user.id, dossier_id)
+        except NotFound:
+            header = dossier_header(s, current_user.id, dossier_id)  # NotFound again: not theirs to see
+    flash(_("Hồ sơ %(code)s không còn chờ tiếp nhận (%(status)s).", code=header.code,
+            status=status_label(header.status)), "info")
+    if header.status == DossierStatus.NOT_RECEIVED:
+        abort(redirect(url_for("notices.refusal", dossier_id=dossier_id)))
+    abort(redirect(url_for("dossiers.show", dossier_id=dossier_id)))
+
+
 @bp.get("/reception/registered/<int:dossier_id>")
 def check_registered(dossier_id: int):
     """A dossier submitted online (status 1): the same checklist and the same three outcomes."""
     found = _counters()
-    with motcua().read_session() as s:
-        registered = registered_dossier(s, current_user.id, dossier_id)
+    registered = _waiting(dossier_id)
     return _render(found, registered=registered, values={"procedure_key": registered.procedure_key})
 
 
 @bp.post("/reception/registered/<int:dossier_id>")
 def decide_registered(dossier_id: int):
     found = _counters()
-    with motcua().read_session() as s:
-        registered = registered_dossier(s, current_user.id, dossier_id)
+    registered = _waiting(dossier_id)
     form = request.form
     values = {key: form.get(key, "") for key in FIELDS} | {"procedure_key": registered.procedure_key}
     ticked, rows = form.getlist("checklist"), _document_rows(form)

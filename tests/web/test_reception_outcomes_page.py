@@ -144,7 +144,8 @@ def test_an_online_dossier_is_checked_with_the_same_outcomes(browser, demo):
     response = b.post(f"/reception/registered/{dossier_id}", {"checklist": [DECLARATION, ID_COPIES]})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier_id}/receipt")
     assert "000.31.21.H56-261123-9001" in b.text(response.headers["Location"])
-    assert b.get(f"/reception/registered/{dossier_id}").status_code == 404  # no longer waiting
+    again = b.get(f"/reception/registered/{dossier_id}")  # no longer waiting: to the dossier, saying so
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/dossiers/{dossier_id}")
 
 
 def test_a_procedure_without_a_legal_time_limit_prints_no_appointment(browser, demo, tmp_path):
