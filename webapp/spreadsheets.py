@@ -59,13 +59,20 @@ def _as_text(value, zone: ZoneInfo) -> str:
     return str(value)
 
 
+def _csv_header(sheet: Sheet) -> list[str]:
+    """The header row of a CSV: a column of shares is written 58.8 (no sign in a plain-text cell),
+    so its heading says the unit, "Tỷ lệ đúng hạn (%)"; the workbook's cells carry the % themselves."""
+    shares = {i for row in sheet.rows for i, value in enumerate(row) if isinstance(value, Share)}
+    return [f"{name} (%)" if i in shares and not name.endswith("(%)") else name for i, name in enumerate(sheet.header)]
+
+
 def csv_download(sheet: Sheet, filename: str, zone: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     if sheet.heading:
         writer.writerows([[line] for line in sheet.heading])
         writer.writerow([])
-    writer.writerow(sheet.header)
+    writer.writerow(_csv_header(sheet))
     tz = ZoneInfo(zone)
     for row in sheet.rows:
         writer.writerow([_as_text(v, tz) for v in row])

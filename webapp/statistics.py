@@ -116,6 +116,9 @@ def chosen_period(now: date) -> tuple[st.Period, dict, dict]:
         period = st.Period.year(year, zone)
     else:
         period = st.Period.month(year, month, zone)
+    if period.first > now:  # nothing has happened there yet: today's open dossiers read as its figures
+        errors["period"] = not_begun(now)
+        kind, period = "month", st.Period.month(now.year, now.month, zone)
     args = {"period": kind}
     if kind == "custom":
         args.update({"from": period.first.isoformat(), "to": period.last.isoformat()})
@@ -123,6 +126,13 @@ def chosen_period(now: date) -> tuple[st.Period, dict, dict]:
         args.update({"year": period.first.year, **({"month": period.first.month} if kind == "month" else {}),
                      **({"quarter": (period.first.month - 1) // 3 + 1} if kind == "quarter" else {})})
     return period, args, errors
+
+
+def not_begun(now: date) -> str:
+    """Why a period that starts after today is refused (year 2099 listed today's open dossiers as
+    carried over into it, as if known)."""
+    return _("Kỳ báo cáo chưa bắt đầu: hôm nay là ngày %(today)s. Chọn kỳ bắt đầu từ hôm nay trở về trước.",
+             today=day_text(now))
 
 
 def listing_args() -> dict:
