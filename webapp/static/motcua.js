@@ -35,6 +35,26 @@
     input.addEventListener("change", show);
     show();
   });
+  // A form that makes something new (a dossier at the counter, an online application) is sent once:
+  // a second click while the first is on its way would make a second dossier for the same visit.
+  // Its buttons stay enabled, since a disabled button's name and value would not be sent, and a page
+  // the browser's Back button shows again from its cache sends again when asked to.
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+      form.setAttribute("aria-busy", "true");
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submit-once][data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.removeAttribute("aria-busy");
+    });
+  });
   // Printable forms: the toolbar's print button.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
