@@ -17,3 +17,10 @@ def test_the_return_step_offers_handing_over_in_person_at_the_counter(browser, d
     text = page_text(hoa.get(f"/tasks/{item}"))
     assert "In person at the counter" in text
     assert "one-stop desk" not in text.lower()
+
+
+def test_no_step_form_says_one_stop_desk_in_english():
+    """The fee step said "At the one-stop desk" too; every form's English says "counter"."""
+    from conftest import FORMS_DIR
+    said = {path.name: path.read_text(encoding="utf-8") for path in FORMS_DIR.glob("*.json")}
+    assert said and [name for name, text in said.items() if "one-stop desk" in text.lower()] == []
