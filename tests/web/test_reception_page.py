@@ -83,6 +83,10 @@ def test_receiving_creates_the_dossier_and_opens_its_receipt(browser, demo):
                     ("4", "Giấy xác nhận tình trạng hôn nhân", "Bản sao có chứng thực", "2")]
     # 09:00 in Hà Nội on the frozen Monday.
     assert "Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 23/11/2026" in html
+    assert "Số lượng hồ sơ: 01 (bộ)" in html
+    b.post("/language", {"locale": "en"})
+    # Not "Number of dossiers: 01 (set(s))", word by word.
+    assert "Number of dossiers: 1 set" in page_text(b.get(response.headers["Location"]))
 
 
 def _with_time_limit(source: str, limit: str) -> str:
