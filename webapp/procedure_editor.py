@@ -80,8 +80,7 @@ def editor_source(key: str):
                 forms.update(version_forms)
                 origin = "version"
     # A draft is opened with what its last check found, as saving it said: a draft is kept broken.
-    problems = _problems(lifecycle.check_draft(xml, motcua().settings.forms_dir, draft_forms)) \
-        if draft_forms is not None else []
+    problems = _draft_problems(xml, draft_forms) if draft_forms is not None else []
     return jsonify(xml=xml, forms=forms, origin=origin, roles=choices.roles, agency_kinds=choices.agency_kinds,
                    partner_codes=choices.partner_codes, problems=problems)
 
@@ -92,6 +91,12 @@ def _posted() -> tuple[str, dict]:
         raise FormInvalid({"bpmn": [_("Không nhận được sơ đồ.")]})
     forms = body.get("forms") or {}
     return body["xml"], forms
+
+
+def _draft_problems(xml: str, forms: dict) -> list[dict]:
+    """What checking the draft finds, with what publishing would warn of (roles nobody holds)."""
+    with motcua().read_session() as s:
+        return _problems(lifecycle.check_draft(xml, motcua().settings.forms_dir, forms, session=s))
 
 
 def _problems(problems) -> list[dict]:
@@ -117,10 +122,10 @@ def save_draft():
         return jsonify(problems=_problems(exc.problems)), 422
     except (FormInvalid, NotFound) as exc:
         return _refusal(exc)
-    problems = lifecycle.check_draft(xml, motcua().settings.forms_dir, forms)
+    problems = _draft_problems(xml, forms)
     # When, as every other page says it: the agency's time zone, dd/mm/yyyy hh:mm (not the browser's clock).
     return jsonify(key=draft.procedure_key, saved_at=draft.saved_at.isoformat(),
-                   saved_at_text=format_datetime(draft.saved_at), problems=_problems(problems),
+                   saved_at_text=format_datetime(draft.saved_at), problems=problems,
                    edit_url=url_for(".edit", key=draft.procedure_key))
 
 

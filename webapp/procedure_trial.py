@@ -87,6 +87,16 @@ def _step_names(xml: str) -> dict[str, str]:
     return {step_id: step["name"] for step_id, step in manifest["steps"].items()}
 
 
+def _element_names(xml: str) -> dict[str, str]:
+    """Every named element's name by its BPMN id (the process, a lane, a flow…): a problem the
+    check finds is said of its element by the name the modeller gave it, not its id."""
+    try:
+        tree = parse_untrusted(xml.encode("utf-8"), MAX_BPMN_BYTES)
+    except (UnsafeXml, etree.XMLSyntaxError):
+        return {}
+    return {el.get("id"): el.get("name") for el in tree.iter() if el.get("id") and el.get("name")}
+
+
 def _waited(wait: dict) -> str:
     """How long a step waits, in the page's language ("1,6 ngày làm việc", "1.6 working days")."""
     said = []
@@ -209,7 +219,9 @@ def _in_page_language(result: dict, xml: str) -> dict:
             step["failure_texts"] = [_failure({}, name)]
     result["failed_step"] = next((s.get("number") for s in result.get("steps", []) if not s.get("ok", True)), None)
     vietnamese = current_language() == "vi"
-    result["problems"] = [{"element": p.get("element", ""),
+    elements = _element_names(xml)
+    result["problems"] = [{"element": diagram_label(elements[p["element"]]) if p.get("element") in elements
+                           else p.get("element", ""),
                            "message": (p.get("message_vi") if vietnamese else "") or p.get("message", "")}
                           for p in result.get("problems") or []]
     return result

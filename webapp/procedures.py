@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from engine.commands import procedures as lifecycle
 from engine.procedures.compare import SummaryPart
+from engine.procedures.form_language import in_language
 from engine.queries import procedures as queries
 from webapp import motcua
 from webapp.auth import header
@@ -165,9 +166,26 @@ def compare(key: str):
         if old not in numbers or new not in numbers:
             abort(404)
         diff = queries.compare_versions(s, current_user.id, key, old, new)
+        titles = _field_titles(queries.version_content(s, current_user.id, key, old)[1],
+                               queries.version_content(s, current_user.id, key, new)[1])
     # Our lanes are named by role code: the drawing names them as the rest of the pages do.
     return render_template("procedures/compare.html", p=detail.row, numbers=numbers, old=old, new=new, diff=diff,
-                           viewer=installed("bpmn-js"), lane_names={code: role_label(code) for code in ROLE_LABELS})
+                           viewer=installed("bpmn-js"), lane_names={code: role_label(code) for code in ROLE_LABELS},
+                           fields_named=lambda form, names: ", ".join(titles.get(form, {}).get(n, n) for n in names))
+
+
+def _field_titles(old_forms: dict, new_forms: dict) -> dict[str, dict[str, str]]:
+    """Each form's fields by their titles in the page's language (the newer version's, a removed
+    field's from the older): what changed is said by the names the officers read, not the keys."""
+    titles: dict[str, dict[str, str]] = {}
+    for forms in (old_forms or {}, new_forms or {}):
+        for form, schema in forms.items():
+            shown = in_language(schema, current_language()) if isinstance(schema, dict) else None
+            fields = (shown or {}).get("properties")
+            if isinstance(fields, dict):
+                titles.setdefault(form, {}).update({name: field["title"] for name, field in fields.items()
+                                                    if isinstance(field, dict) and isinstance(field.get("title"), str)})
+    return titles
 
 
 from webapp import procedure_editor  # noqa: E402,F401  the editor's routes, on this blueprint

@@ -115,13 +115,19 @@ def save_draft(uow, *, actor_id: int, bpmn_xml: str, forms: dict | None = None) 
     return draft
 
 
-def check_draft(bpmn_xml: str, forms_dir: Path, forms: dict | None = None, filename: str = "draft.bpmn") -> list[Problem]:
-    """Every problem the draft has (errors and warnings that need no database); [] if none."""
+def check_draft(bpmn_xml: str, forms_dir: Path, forms: dict | None = None, filename: str = "draft.bpmn",
+                session=None) -> list[Problem]:
+    """Every problem the draft has, errors and warnings; [] if none. Given a session, also what
+    publishing would warn of against the database (a lane's role nobody holds, a partner not
+    configured): the modeller reads it while checking the draft, not only once it is published."""
     try:
         checked = check_content(bpmn_xml.encode("utf-8"), filename, Path(forms_dir), MAX_BPMN_BYTES, _clean_forms(forms))
     except ProcedureInvalid as exc:
         return list(exc.problems)
-    return list(checked.warnings)
+    found = list(checked.warnings)
+    if session is not None:
+        found += holder_warnings(session, checked.manifest, checked.filename)
+    return found
 
 
 def publish(uow, *, actor_id: int, bpmn_xml: str, forms_dir: Path, forms: dict | None = None,

@@ -53,6 +53,24 @@ def _load_on(state: str, spec, subprocess_specs):
     return workflow
 
 
+@dataclass(frozen=True)
+class MoveBlock:
+    """Why a dossier cannot move, for a page to say in its own language. ``kind``:
+    ``open_steps_missing`` (``steps``: the names of its open steps the target lacks),
+    ``old_library`` (its state was saved by an older workflow library), ``passed_missing``
+    (``steps``: an element it went through, which the target lacks)."""
+    kind: str
+    steps: tuple[str, ...] = ()
+
+    def vietnamese(self, ids: list[str], target: int) -> str:
+        """The words the command line and the procedure's history keep (by element id)."""
+        if self.kind == "open_steps_missing":
+            return f"bước đang mở {', '.join(ids)} không có trong phiên bản {target}"
+        if self.kind == "old_library":
+            return "trạng thái lưu bằng phiên bản thư viện cũ; hãy để hồ sơ chạy tiếp một bước trước"
+        return f"phần tử {', '.join(ids)} mà hồ sơ đã đi qua không có trong phiên bản {target}"
+
+
 @dataclass
 class MovePlan:
     source: int
@@ -60,6 +78,7 @@ class MovePlan:
     movable: list[str] = field(default_factory=list)  # dossier codes
     blocked: dict[str, str] = field(default_factory=dict)  # code → why, in words
     moved: list[str] = field(default_factory=list)
+    reasons: dict[str, MoveBlock] = field(default_factory=dict)  # code → why, for a page to say
 
 
 def _versions(session, key: str, source: int, target: int):
@@ -74,25 +93,30 @@ def _versions(session, key: str, source: int, target: int):
     return procedure, by_number[source], by_number[target]
 
 
-def _blocker(session, dossier, target) -> tuple[str | None, object]:
-    """Why the dossier cannot move to ``target`` (None if it can), and its workflow on the target."""
+def _blocker(session, dossier, source, target) -> tuple[MoveBlock | None, str, object]:
+    """Why the dossier cannot move to ``target`` (None if it can), that in the command line's
+    words, and its workflow on the target."""
     target_steps = set(target.manifest.get("steps", {}))
-    open_steps = [w.step_id for w in session.execute(select(WorkItem).where(
-        WorkItem.dossier_id == dossier.id, WorkItem.state == "open")).scalars()]
-    missing = [s for s in open_steps if s not in target_steps]
+    open_items = list(session.execute(select(WorkItem).where(
+        WorkItem.dossier_id == dossier.id, WorkItem.state == "open")).scalars())
+    missing = [w for w in open_items if w.step_id not in target_steps]
     if missing:
-        return f"bước đang mở {', '.join(missing)} không có trong phiên bản {target.number}", None
+        block = MoveBlock("open_steps_missing", tuple(w.step_name or w.step_id for w in missing))
+        return block, block.vietnamese([w.step_id for w in missing], target.number), None
     if not dossier.workflow_state:
-        return None, None  # registered online, not received yet: nothing has run
+        return None, "", None  # registered online, not received yet: nothing has run
     if dossier.serializer_version != VERSION:
-        return "trạng thái lưu bằng phiên bản thư viện cũ; hãy để hồ sơ chạy tiếp một bước trước", None
+        block = MoveBlock("old_library")
+        return block, block.vietnamese([], target.number), None
     spec, subprocess_specs = SPEC_CACHE.get(target)
     try:
         workflow = _load_on(dossier.workflow_state, spec, subprocess_specs)
     except (KeyError, TypeError, ValueError) as exc:
-        name = exc.args[0] if exc.args else ""
-        return f"phần tử {name!s} mà hồ sơ đã đi qua không có trong phiên bản {target.number}", None
-    return None, workflow
+        name = str(exc.args[0]) if exc.args else ""
+        step = source.manifest.get("steps", {}).get(name, {})
+        block = MoveBlock("passed_missing", (step.get("name") or name,))
+        return block, block.vietnamese([name], target.number), None
+    return None, "", workflow
 
 
 def move_dossiers(uow_factory, *, actor_id: int, procedure_key: str, source: int, target: int,
@@ -111,10 +135,10 @@ def move_dossiers(uow_factory, *, actor_id: int, procedure_key: str, source: int
             dossier = session.get(Dossier, dossier_id) if dry_run else uow.lock_dossier(dossier_id)
             if dossier.finished_at is not None or dossier.procedure_version_id != source_id:
                 continue  # finished or moved meanwhile
-            target_version = session.get(ProcedureVersion, target_id)
-            why, workflow = _blocker(session, dossier, target_version)
-            if why:
-                plan.blocked[dossier.code] = why
+            block, why, workflow = _blocker(session, dossier, session.get(ProcedureVersion, source_id),
+                                            session.get(ProcedureVersion, target_id))
+            if block:
+                plan.blocked[dossier.code], plan.reasons[dossier.code] = why, block
                 continue
             plan.movable.append(dossier.code)
             if dry_run:

@@ -224,7 +224,49 @@
     }
     idInput.setAttribute("autocomplete", "off");
   }
-  modeler.on("selection.changed", function (e) { show(e.newSelection[0] || canvas.getRootElement()); });
+  modeler.on("selection.changed", function (e) {
+    show(e.newSelection[0] || canvas.getRootElement());
+    elementPick.value = current ? current.id : "";
+  });
+
+  // ---- every element in a list: the drawing takes no keyboard, the list does -----------------
+  var elementPick = document.getElementById("element-pick");
+  function kindOf(el) { return kinds[el.type.replace("bpmn:", "")] || kinds[""]; }
+  // An element by its name; one without (a flow, an inner start event…) by what it joins or
+  // where it is, never its id (words the modeller did not write).
+  function nameOf(el) { return (el.businessObject && el.businessObject.name) || kindOf(el); }
+  function described(el, top) {
+    var kind = kindOf(el);
+    if (el.businessObject.name) { return el.businessObject.name + " · " + kind; }
+    if (el.source && el.target) { return text("joins", { kind: kind, source: nameOf(el.source), target: nameOf(el.target) }); }
+    if (el.parent && el.parent !== top && el.parent.businessObject && el.parent.businessObject.name) {
+      return text("within", { kind: kind, parent: el.parent.businessObject.name });
+    }
+    return kind;
+  }
+  function fillElementPick() {
+    var top = canvas.getRootElement();
+    var els = [top].concat(registry.getAll().filter(function (el) {
+      return el !== top && el.type !== "label" && el.businessObject && el.type.indexOf("bpmn:") === 0;
+    }));
+    elementPick.textContent = "";
+    var seen = {};
+    els.forEach(function (el) {
+      var o = document.createElement("option"), said = described(el, top);
+      seen[said] = (seen[said] || 0) + 1;
+      o.value = el.id; o.textContent = said + (seen[said] > 1 ? " (" + seen[said] + ")" : "");
+      o.setAttribute("translate", "no");
+      elementPick.appendChild(o);
+    });
+    elementPick.value = current ? current.id : top.id;
+  }
+  elementPick.addEventListener("change", function () {
+    var el = registry.get(elementPick.value);
+    if (el === canvas.getRootElement()) { modeler.get("selection").select(null); show(el); } else if (el) {
+      modeler.get("selection").select(el);
+    }
+  });
+  modeler.on("commandStack.changed", fillElementPick);
 
   // ---- the form editor ---------------------------------------------------------------------
   var formPick = document.getElementById("form-pick"), schemaBox = document.getElementById("form-schema");
@@ -243,12 +285,20 @@
     schemaBox.value = JSON.stringify(forms[name], null, 2);
     renderPreview();
   }
+  // The browser's own words for a JSON syntax error are in its language, not the page's: the
+  // page says it, with the line where the browser stopped reading when it tells.
+  function notJson(error) {
+    var at = /position (\d+)/.exec(String(error && error.message));
+    if (!at) { return text("schema-not-json"); }
+    var line = schemaBox.value.slice(0, Number(at[1])).split("\n").length;
+    return text("schema-not-json-at", { line: line });
+  }
   var previewTimer = null;
   function renderPreview() {
     var schema;
-    try { schema = JSON.parse(schemaBox.value); } catch (e) { schemaProblems.textContent = e.message; return; }
+    try { schema = JSON.parse(schemaBox.value); } catch (e) { schemaProblems.textContent = notJson(e); return; }
     post(root.getAttribute("data-preview-url"), { schema: schema }).then(function (res) {
-      schemaProblems.textContent = (res.body.problems || []).join(" ");
+      schemaProblems.textContent = res.said || (res.body.problems || []).join(" ");
       // The server rendered this with the task page's own template (escaped by Jinja).
       preview.innerHTML = res.body.html || "";
       if (res.ok) {
@@ -264,7 +314,10 @@
   });
   document.getElementById("form-new").addEventListener("click", function () {
     var input = document.getElementById("form-new-name"), name = input.value.trim();
-    if (!/^[A-Za-z0-9_\-]+\.json$/.test(name) || forms[name]) { input.setAttribute("aria-invalid", "true"); return; }
+    var refused = document.getElementById("form-new-problem");
+    var why = !/^[A-Za-z0-9_\-]+\.json$/.test(name) ? "form-name-bad" : (forms[name] ? "form-name-taken" : "");
+    refused.textContent = why ? text(why, { name: name }) : "";
+    if (why) { input.setAttribute("aria-invalid", "true"); input.focus(); return; }
     input.removeAttribute("aria-invalid");
     // A new form shows the modeller how a field reads in both languages (docs/MODELLING.md, "Forms").
     forms[name] = { type: "object", properties: { ghi_chu: { type: "string", title: "Ghi chú", "x-title-en": "Note" } },
@@ -275,42 +328,106 @@
   // ---- save, check, publish ----------------------------------------------------------------
   var status = document.getElementById("editor-status"), list = document.getElementById("editor-problems");
   var drawn = [];
-  function post(url, body) {
+  function send(url, body) {
     return fetch(url, { method: "POST", credentials: "same-origin",
                         headers: { "Content-Type": "application/json", "X-CSRFToken": root.getAttribute("data-csrf") },
-                        body: JSON.stringify(body) })
-      .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); });
+                        body: JSON.stringify(body) });
+  }
+  // The page's form token, fetched again: after the officer signs in anew (in another tab) the
+  // token this page was given belongs to the ended session. False while signed out.
+  function freshToken() {
+    return fetch(window.location.href, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok || /\/login/.test(r.url)) { return false; }
+      return r.text().then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html").getElementById("editor");
+        var token = page && page.getAttribute("data-csrf");
+        if (token) { root.setAttribute("data-csrf", token); }
+        return !!token;
+      });
+    });
+  }
+  function refused(kind) { return { ok: false, said: text(kind), body: { html: "", problems: [] } }; }
+  // Every answer is JSON but a refused form token (a session ended: idle too long while drawing,
+  // which never asks the server anything) and a server's failure: those are said as what they are,
+  // and a token refused is fetched again and the request sent once more.
+  function post(url, body) {
+    function read(r, again) {
+      if ((r.headers.get("Content-Type") || "").indexOf("json") >= 0) {
+        return r.json().then(function (b) { return { ok: r.ok, body: b }; });
+      }
+      if (r.status >= 500) { return refused("server-error"); }
+      if (!again) { return refused("signed-out"); }
+      return freshToken().then(function (renewed) {
+        return renewed ? send(url, body).then(function (r2) { return read(r2, false); }) : refused("signed-out");
+      });
+    }
+    return send(url, body).then(function (r) { return read(r, true); });
   }
   function editedForms() {
     var out = {}; Object.keys(edited).forEach(function (n) { out[n] = forms[n]; }); return out;
+  }
+  // A problem names its element as the modeller knows it: by its name on the drawing (one without
+  // by what it joins or where it is), its id (e.g. Activity_0abc, the panel's "element id") after
+  // it, small, or alone when it is not drawn; one on the drawing is a button that selects it (and a
+  // click on its line does the same).
+  function elementName(id) {
+    var shape = registry.get(id), bo = shape && shape.businessObject;
+    if (!bo) { return ""; }
+    return bo.name ? (bo.name !== id ? bo.name : "") : described(shape, canvas.getRootElement());
+  }
+  function goTo(id) {
+    modeler.get("selection").select(registry.get(id));
+    title.setAttribute("tabindex", "-1"); title.focus();
   }
   function showProblems(problems) {
     drawn.forEach(function (id) { canvas.removeMarker(id, "has-problem"); canvas.removeMarker(id, "has-warning"); });
     overlays.remove({ type: "problem" });
     drawn = []; list.textContent = "";
     problems.forEach(function (p) {
-      var li = document.createElement("li"); li.className = p.severity;
-      li.textContent = (p.severity === "warning" ? text("warning") : text("error")) + (p.element ? " · " + p.element : "") + ": " + p.message;
+      var li = document.createElement("li"); li.className = p.severity; li.setAttribute("tabindex", "-1");
+      li.appendChild(document.createTextNode(p.severity === "warning" ? text("warning") : text("error")));
+      if (p.element) {
+        li.appendChild(document.createTextNode(" · "));
+        var where = document.createElement(registry.get(p.element) ? "button" : "span");
+        var name = elementName(p.element);
+        where.textContent = name || p.element; where.setAttribute("translate", "no");
+        if (where.tagName === "BUTTON") {
+          where.type = "button"; where.className = "link";
+          li.addEventListener("click", function () { goTo(p.element); });
+        }
+        li.appendChild(where);
+        if (name) {
+          var id = document.createElement("span"); id.className = "element-id"; id.setAttribute("translate", "no");
+          id.textContent = " (" + p.element + ")"; li.appendChild(id);
+        }
+      }
+      li.appendChild(document.createTextNode(": " + p.message));
       list.appendChild(li);
       if (p.element && registry.get(p.element)) {
         canvas.addMarker(p.element, p.severity === "warning" ? "has-warning" : "has-problem");
         var note = document.createElement("div"); note.className = "problem-note " + p.severity; note.textContent = p.message;
         overlays.add(p.element, "problem", { position: { bottom: -4, left: 0 }, html: note });
         drawn.push(p.element);
-        li.addEventListener("click", function () { modeler.get("selection").select(registry.get(p.element)); });
       }
     });
+  }
+  // After a save or publish that found errors, the keyboard is taken to the first of them.
+  function focusFirstError() {
+    var first = list.querySelector("li.error");
+    if (first) { (first.querySelector("button") || first).focus(); }
   }
   function save() {
     return modeler.saveXML({ format: true }).then(function (out) {
       return post(root.getAttribute("data-draft-url"), { xml: out.xml, forms: editedForms() });
     }).then(function (res) {
+      if (res.said) { status.textContent = res.said; root.setAttribute("data-state", "unsaved"); return; }
       var problems = res.body.problems || [];
       showProblems(problems);
       var errors = problems.filter(function (p) { return p.severity !== "warning"; }).length;
       status.textContent = (res.ok ? text("saved", { at: res.body.saved_at_text }) + " " : "") +
         (errors ? text(errors === 1 ? "problem" : "problems", { n: errors }) : text("clean"));
       root.setAttribute("data-state", errors ? "problems" : "clean");
+      if (errors) { focusFirstError(); }
     }).catch(function () { status.textContent = text("failed"); });
   }
   function publish() {
@@ -318,6 +435,7 @@
       return post(root.getAttribute("data-publish-url"),
                   { xml: out.xml, forms: editedForms(), note: document.getElementById("editor-note").value });
     }).then(function (res) {
+      if (res.said) { status.textContent = res.said; root.setAttribute("data-state", "unsaved"); return; }
       showProblems(res.body.problems || []);
       if (res.ok) {
         status.textContent = text("published", { n: res.body.version });
@@ -327,11 +445,23 @@
         var errors = (res.body.problems || []).filter(function (p) { return p.severity !== "warning"; }).length;
         status.textContent = text(errors === 1 ? "problem" : "problems", { n: errors });
         root.setAttribute("data-state", "problems");
+        focusFirstError();
       }
     }).catch(function () { status.textContent = text("failed"); });
   }
   document.getElementById("editor-save").addEventListener("click", save);
   document.getElementById("editor-publish").addEventListener("click", publish);
+
+  // The forms this diagram's steps use, in drawing order: the editor opens on the first of them
+  // (the folder holds every procedure's forms; its first by name is another procedure's).
+  function ownForms() {
+    var used = [];
+    registry.getAll().forEach(function (el) {
+      var f = el.businessObject && getProp(el.businessObject, "formJsonSchemaFilename");
+      if (f && forms[f] && used.indexOf(f) < 0) { used.push(f); }
+    });
+    return used;
+  }
 
   // ---- open --------------------------------------------------------------------------------
   // The whole diagram when it can be read so; on a phone it would be drawn too small to read or
@@ -374,7 +504,8 @@
       return modeler.importXML(src.xml).then(function (result) {
         showReadable();
         show(canvas.getRootElement());
-        var first = Object.keys(forms).sort()[0]; if (first) { pickForm(first); }
+        fillElementPick();
+        var first = ownForms()[0] || Object.keys(forms).sort()[0]; if (first) { pickForm(first); }
         opened(src.problems, result && result.warnings);
         root.setAttribute("data-ready", "true");
       }, function (err) {

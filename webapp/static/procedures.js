@@ -23,6 +23,19 @@
       }
     });
   }
+  // The whole diagram when it can be read so; on a phone it would be drawn too small to read, so
+  // it opens at a readable size on the first change (else its left edge), to pan from there.
+  var READABLE = 0.75;
+  function showReadable(canvas, first) {
+    if (canvas.zoom("fit-viewport") >= READABLE) { return; }
+    var box = canvas.viewbox(), width = box.outer.width / READABLE, height = box.outer.height / READABLE;
+    if (first && first.width !== undefined) {
+      canvas.viewbox({ x: first.x + first.width / 2 - width / 2, y: first.y + first.height / 2 - height / 2,
+                       width: width, height: height });
+    } else {
+      canvas.viewbox({ x: box.inner.x - 10, y: box.inner.y - 10, width: width, height: height });
+    }
+  }
   function draw(el) {
     var viewer = new window.BpmnJS({ container: el });
     fetch(el.getAttribute("data-bpmn-url"), { credentials: "same-origin" })
@@ -31,12 +44,13 @@
       .then(function () {
         var canvas = viewer.get("canvas"), registry = viewer.get("elementRegistry");
         nameLanes(viewer, laneNames(el));
-        canvas.zoom("fit-viewport");
+        var marked = [];
         ["added", "changed", "removed"].forEach(function (kind) {
           ids(el, kind).forEach(function (id) {
-            if (registry.get(id)) { canvas.addMarker(id, "diff-" + kind); }
+            if (registry.get(id)) { canvas.addMarker(id, "diff-" + kind); marked.push(registry.get(id)); }
           });
         });
+        showReadable(canvas, marked[0]);
         el.setAttribute("data-drawn", "true");
       })
       .catch(function () { el.setAttribute("data-drawn", "failed"); });

@@ -39,8 +39,8 @@ def warnings(session, manifest: dict, filename: str) -> list[Problem]:
             seen.add((code, "partner"))
             found.append(Problem(filename, message,
                                  f"partner {code!r} ({route.get('pool')}) is not configured, so message {message!r} "
-                                 "could not be delivered: add the partner (Quản trị → Đối tác) before publishing",
+                                 "could not be delivered: add the partner (Administration → Partner agencies) before publishing",
                                  "warning",
                                  f"Đối tác «{code}» ({route.get('pool')}) chưa được cấu hình, nên thông điệp «{message}» "
-                                 "không gửi được: hãy thêm đối tác (Quản trị → Đối tác) trước khi xuất bản."))
+                                 "không gửi được: hãy thêm đối tác (Quản trị → Đối tác liên thông) trước khi xuất bản."))
     return found
