@@ -40,6 +40,15 @@ class Browser:
             self._token = None  # the session is renewed (officer or citizen): so is its token
         return response
 
+    def post_json(self, url, body):
+        """A JSON request as the modeller's editor sends it, its CSRF token in a header."""
+        return self.client.post(url, json=body, headers={"X-CSRFToken": self.token()})
+
+    def english(self) -> "Browser":
+        """Pages in English from now on (the officer's choice, kept on the account)."""
+        assert self.post("/language", {"locale": "en"}).status_code in (302, 303)
+        return self
+
     def login(self, username, password=DEMO_PASSWORD, **kwargs):
         return self.post("/login", {"username": username, "password": password}, **kwargs)
 

@@ -25,9 +25,6 @@ from tests.web.test_fee_payment import app, gateway, ipn, open_gateway_page, wai
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows it is drawn backwards
 
 
-def english(b):
-    assert b.post("/language", {"locale": "en"}).status_code in (302, 303)
-
 
 def only_dossier_id(demo) -> int:
     with demo.motcua.read_session() as s:
@@ -42,7 +39,7 @@ def test_an_address_the_mailer_would_refuse_gets_no_code_and_is_refused_in_words
     response = b.post("/dang-nhap", {"email": address})
     assert response.status_code == 400 and "Địa chỉ thư điện tử không hợp lệ." in page_text(response)
     assert response.headers.get("Location") is None  # not sent on to "enter the code"
-    english(b)
+    b.english()
     response = b.post("/dang-nhap", {"email": address})
     assert response.status_code == 400 and "That is not a valid e-mail address." in page_text(response)
     with demo.motcua.read_session() as s:  # no code promised, no mail queued (nor given up)
@@ -61,7 +58,7 @@ def test_the_supplement_items_are_named_in_english_on_the_english_page(citizen, 
                   missing=["Tờ khai đăng ký kết hôn"], note="")
     url = f"/cong-dan/ho-so/{dossier_id}"
     assert '<label for="sup-0">Tờ khai đăng ký kết hôn</label>' in b.text(url)
-    english(b)
+    b.english()
     page = b.text(url)
     assert '<label for="sup-0">Marriage registration declaration</label>' in page
     assert "Tờ khai đăng ký kết hôn" not in page
@@ -89,11 +86,11 @@ def test_the_result_is_named_in_the_pages_language_and_the_comment_cannot_turn_t
     page = b.text(url)
     assert "<p>Đăng ký kết hôn · ký số bởi" in page
     assert f"Bạn đã đánh giá: 5/5. «<bdi>Rất tốt {RLO}abc</bdi>»" in page  # the override ends inside <bdi>
-    english(b)
+    b.english()
     page = b.text(url)
     assert "<p>Marriage registration · signed by" in page and "Đăng ký kết hôn" not in page
     visitor = Browser(b.client.application)
-    english(visitor)
+    visitor.english()
     page = visitor.text(f"/xac-minh/{document.token}")
     assert "<dt>Document</dt><dd>Marriage registration</dd>" in page
     assert document.title == "Đăng ký kết hôn"  # what was issued (and printed on the PDF) stays
@@ -120,7 +117,7 @@ def test_the_receipt_says_what_was_paid_for_in_the_pages_language(waiting, demo,
     url = f"/cong-dan/ho-so/{dossier_id}"
     page = b.text(url)
     assert f"Nộp phí hồ sơ {code}" in paid_for(page) and "Nop phi" not in page
-    english(b)
+    b.english()
     assert f"Fee for dossier {code}" in paid_for(b.text(url))  # needs the catalogue's English entry
     assert gateway.orders[txn_ref]["vnp_OrderInfo"] == f"Nop phi ho so {code}"  # the gateway's ASCII stays
 
@@ -152,6 +149,6 @@ def test_a_tampered_file_is_not_said_to_have_an_untrusted_signer(demo, web, pki,
     text = verdict()
     assert "Chữ ký số không còn nguyên vẹn: nội dung đã bị thay đổi sau khi ký." in text
     assert "Chứng thư số của người ký không thuộc cơ quan được tin cậy." not in text
-    english(visitor)
+    visitor.english()
     text = verdict()
     assert "The digital signature is broken" in text and "trusted agency" not in text

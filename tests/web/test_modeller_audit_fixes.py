@@ -19,13 +19,6 @@ DANGLING = reference_xml().replace('<bpmn:sequenceFlow id="flow_start_review" so
 RENAMED = reference_xml().replace('name="Thẩm định hồ sơ"', 'name="Thẩm định hồ sơ (mẫu mới)"')
 
 
-def post_json(b, url, body):
-    return b.client.post(url, json=body, headers={"X-CSRFToken": b.token()})
-
-
-def english(b):
-    b.post("/language", {"locale": "en"})
-    return b
 
 
 def visible(page: str) -> str:
@@ -44,7 +37,7 @@ def test_the_trial_run_names_steps_and_warnings_in_the_pages_language(browser, d
     assert "Hoàn thành bước «Ghi sổ hộ tịch, in Giấy chứng nhận kết hôn» — đúng" in page
     assert not re.search(r"\b(appraise|record_marriage|return_result|warning|overdue|receive)\b", page)
 
-    page = visible(english(modeller).post("/procedures/dang_ky_ket_hon/try", {"source": "active"}).get_data(as_text=True))
+    page = visible(modeller.english().post("/procedures/dang_ky_ket_hon/try", {"source": "active"}).get_data(as_text=True))
     assert "Open steps: Appraise the dossier ·" in page
     assert "Step due soon, Step overdue" in page and "Wait 1.6 working days" in page
     assert not re.search(r"\bappraise\b", page) and "warning, overdue" not in page
@@ -52,18 +45,18 @@ def test_the_trial_run_names_steps_and_warnings_in_the_pages_language(browser, d
 
 def test_a_draft_that_cannot_run_says_why_in_the_pages_language(browser, demo):
     modeller = browser("thietke")
-    assert post_json(modeller, "/procedures/drafts", {"xml": DANGLING}).status_code == 200
+    assert modeller.post_json("/procedures/drafts", {"xml": DANGLING}).status_code == 200
     page = visible(modeller.post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True))
     assert "Không chạy được: quy trình còn lỗi" in page and "khong_ton_tai" in page
     assert "points at" not in page and "sequence flow" not in page and ".bpmn:" not in page
-    page = visible(english(modeller).post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True))
+    page = visible(modeller.english().post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True))
     assert "Cannot run: the workflow has errors" in page and "points at 'khong_ton_tai'" in page
 
 
 # ---- D9: the checker's refusals on an English page ----------------------------------------------
 
 def test_an_unreadable_file_is_refused_with_plain_advice_in_english(browser, demo):
-    modeller = english(browser("thietke"))
+    modeller = browser("thietke").english()
     cases = {
         RENAMED[:len(RENAMED) // 2]: "The file is not valid XML: error at line",
         "": "The file is not valid XML: error at line 1, column 1. Check that the file is a BPMN diagram",
@@ -72,7 +65,7 @@ def test_an_unreadable_file_is_refused_with_plain_advice_in_english(browser, dem
         '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>': "it has a DOCTYPE or ENTITY declaration",
     }
     for xml, expected in cases.items():
-        answer = post_json(modeller, "/procedures/drafts", {"xml": xml})
+        answer = modeller.post_json("/procedures/drafts", {"xml": xml})
         assert answer.status_code == 422
         [problem] = answer.get_json()["problems"]
         assert expected in problem["message"], problem
@@ -93,12 +86,12 @@ def test_publishing_the_active_version_again_is_refused(browser, demo):
     source = modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()
     same = _reserialised(source["xml"])
     assert same != source["xml"]
-    refused = post_json(modeller, "/procedures/publish", {"xml": same, "note": "Không đổi gì"})
+    refused = modeller.post_json("/procedures/publish", {"xml": same, "note": "Không đổi gì"})
     assert refused.status_code == 422
     [problem] = refused.get_json()["problems"]
     assert problem["message"] == ("Sơ đồ và biểu mẫu không khác phiên bản 1 đang áp dụng: chưa có thay đổi nào để "
                                   "xuất bản.")
-    [problem] = post_json(english(modeller), "/procedures/publish", {"xml": same}).get_json()["problems"]
+    [problem] = modeller.english().post_json("/procedures/publish", {"xml": same}).get_json()["problems"]
     assert problem["message"] == ("The diagram and forms are the same as version 1, the active one: there is no "
                                   "change to publish.")
     with demo.motcua.read_session() as s:
@@ -108,11 +101,11 @@ def test_publishing_the_active_version_again_is_refused(browser, demo):
 def test_a_drawing_moved_is_a_change_and_says_so(browser, demo):
     modeller = browser("thietke")
     moved = reference_xml().replace('<dc:Bounds x="', '<dc:Bounds x="1', 1)
-    published = post_json(modeller, "/procedures/publish", {"xml": moved})
+    published = modeller.post_json("/procedures/publish", {"xml": moved})
     assert published.status_code == 200 and published.get_json()["version"] == 2
     [v2, _v1] = table_rows(modeller.text("/procedures/dang_ky_ket_hon"), table_class="versions")
     assert v2[3] == "chỉ đổi cách trình bày bản vẽ"
-    [v2, _v1] = table_rows(english(modeller).text("/procedures/dang_ky_ket_hon"), table_class="versions")
+    [v2, _v1] = table_rows(modeller.english().text("/procedures/dang_ky_ket_hon"), table_class="versions")
     assert v2[3] == "only the drawing's layout changed"
 
 
@@ -124,7 +117,7 @@ def test_change_summaries_read_in_english_on_an_english_page(browser, demo):
     modeller = browser("thietke")
     [v2, _v1] = table_rows(modeller.text("/procedures/dang_ky_ket_hon"), table_class="versions")
     assert v2[3] == "Đổi tên bước — theo góp ý — sửa 1 phần tử (Thẩm định hồ sơ (mẫu mới))"
-    [v2, _v1] = table_rows(english(modeller).text("/procedures/dang_ky_ket_hon"), table_class="versions")
+    [v2, _v1] = table_rows(modeller.english().text("/procedures/dang_ky_ket_hon"), table_class="versions")
     # The modeller's note stays as written; what changed is said in English.
     assert v2[3] == "Đổi tên bước — theo góp ý — changed 1 element (Thẩm định hồ sơ (mẫu mới))"
 
@@ -138,7 +131,7 @@ def _store(demo, **columns):
 
 
 def test_every_kind_of_change_reads_in_english_and_an_older_note_as_it_was_stored(browser, demo):
-    modeller = english(browser("thietke"))
+    modeller = browser("thietke").english()
     _store(demo, changes={"note": "", "parts": [{"kind": "unchanged"}]})
     [v1] = table_rows(modeller.text("/procedures/dang_ky_ket_hon"), table_class="versions")
     assert v1[3] == "diagram and forms unchanged"
@@ -158,8 +151,8 @@ def test_every_kind_of_change_reads_in_english_and_an_older_note_as_it_was_store
 
 
 def test_the_notes_limit_is_refused_in_english(browser, demo):
-    modeller = english(browser("thietke"))
-    refused = post_json(modeller, "/procedures/publish", {"xml": RENAMED, "note": "x" * 10_000})
+    modeller = browser("thietke").english()
+    refused = modeller.post_json("/procedures/publish", {"xml": RENAMED, "note": "x" * 10_000})
     assert refused.status_code == 422
     [problem] = refused.get_json()["problems"]
     assert problem["message"].startswith("A note has at most") and "Ghi chú" not in problem["message"]
@@ -169,7 +162,7 @@ def test_the_notes_limit_is_refused_in_english(browser, demo):
 
 def test_the_editor_trial_and_compare_pages_name_the_procedure_in_english(browser, demo):
     lifecycle.publish(demo.motcua.uow(), actor_id=demo.users["thietke"], bpmn_xml=RENAMED, forms_dir=FORMS)
-    modeller = english(browser("thietke"))
+    modeller = browser("thietke").english()
     editor = modeller.text("/procedures/dang_ky_ket_hon/edit")
     assert "Edit workflow: Marriage registration" in visible(editor)
     assert "Đăng ký kết hôn" not in editor
@@ -183,7 +176,7 @@ def test_the_editor_trial_and_compare_pages_name_the_procedure_in_english(browse
 
 def test_the_draft_is_saved_at_the_agencys_time(browser, demo):
     modeller = browser("thietke")
-    saved = post_json(modeller, "/procedures/drafts", {"xml": RENAMED}).get_json()
+    saved = modeller.post_json("/procedures/drafts", {"xml": RENAMED}).get_json()
     with demo.motcua.read_session() as s:
         at = s.query(ProcedureDraft).one().saved_at
     assert saved["saved_at_text"] == at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
@@ -196,7 +189,7 @@ def test_the_draft_is_saved_at_the_agencys_time(browser, demo):
 def test_a_draft_opens_with_the_problems_its_check_finds(browser, demo):
     modeller = browser("thietke")
     assert modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()["problems"] == []
-    post_json(modeller, "/procedures/drafts", {"xml": DANGLING})
+    modeller.post_json("/procedures/drafts", {"xml": DANGLING})
     source = modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()
     assert source["origin"] == "draft"
     assert any("khong_ton_tai" in p["message"] and p["severity"] == "error" for p in source["problems"])

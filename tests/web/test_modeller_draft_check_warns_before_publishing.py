@@ -10,24 +10,17 @@ from tests.bpmn_samples import reference_xml
 UNHELD_ROLE = reference_xml().replace('name="specialist"', 'name="chuyen_gia_ao"')
 
 
-def post_json(b, url, body):
-    return b.client.post(url, json=body, headers={"X-CSRFToken": b.token()})
-
-
-def english(b):
-    b.post("/language", {"locale": "en"})
-    return b
 
 
 def test_a_role_nobody_holds_is_said_when_the_draft_is_checked(browser, demo):
     modeller = browser("thietke")
-    saved = post_json(modeller, "/procedures/drafts", {"xml": UNHELD_ROLE})
+    saved = modeller.post_json("/procedures/drafts", {"xml": UNHELD_ROLE})
     assert saved.status_code == 200
     [warning] = saved.get_json()["problems"]
     assert warning["severity"] == "warning"
     assert "Chưa ai giữ vai trò «chuyen_gia_ao»" in warning["message"]
     # The editor opens the draft saying it again, in English on an English page.
-    [warning] = english(modeller).get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()["problems"]
+    [warning] = modeller.english().get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()["problems"]
     assert warning["message"].startswith("nobody holds role 'chuyen_gia_ao' in any agency")
     with demo.motcua.read_session() as s:  # a check publishes nothing
         assert s.query(ProcedureVersion).join(ProcedureVersion.procedure).filter_by(key="dang_ky_ket_hon").count() == 1

@@ -25,22 +25,15 @@ def visible(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-def post_json(b, url, body):
-    return b.client.post(url, json=body, headers={"X-CSRFToken": b.token()})
-
-
-def english(b):
-    b.post("/language", {"locale": "en"})
-    return b
 
 
 def test_the_trial_runs_problems_name_their_step(browser, demo):
     modeller = browser("thietke")
-    assert post_json(modeller, "/procedures/drafts", {"xml": BAD_ALLOTMENT}).status_code == 200
+    assert modeller.post_json("/procedures/drafts", {"xml": BAD_ALLOTMENT}).status_code == 200
     answer = modeller.post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True)
     assert "Thẩm định hồ sơ : Thời gian được phân bổ (allotment) «2 ngay»" in visible(answer)
     assert "appraise" not in visible(answer)
-    answer = english(modeller).post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True)
+    answer = modeller.english().post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True)
     assert "Appraise the dossier : allotment: not a time limit: '2 ngay'" in visible(answer)
 
 
@@ -59,7 +52,7 @@ def test_the_compare_page_names_the_fields_a_version_changed(browser, demo):
     assert "thêm trường Ghi chú thêm." in page
     assert "sửa trường Ý kiến thẩm định của chuyên viên." in page
     assert "extra_note" not in page and "appraisal_opinion" not in page
-    page = visible(english(modeller).get("/procedures/dang_ky_ket_hon/compare?old=1&new=2").get_data(as_text=True))
+    page = visible(modeller.english().get("/procedures/dang_ky_ket_hon/compare?old=1&new=2").get_data(as_text=True))
     assert "fields added: Extra note." in page and "fields changed: Appraisal opinion." in page
 
 
@@ -79,6 +72,6 @@ def test_why_a_dossier_cannot_move_names_its_step_in_the_pages_language(browser,
     admin = browser("admin")
     page = visible(admin.get("/procedures/dang_ky_ket_hon/move?source=1&target=2").get_data(as_text=True))
     assert f"{dossier.code}: bước đang mở «Phê duyệt» không có trong phiên bản 2" in page
-    page = visible(english(admin).get("/procedures/dang_ky_ket_hon/move?source=1&target=2").get_data(as_text=True))
+    page = visible(admin.english().get("/procedures/dang_ky_ket_hon/move?source=1&target=2").get_data(as_text=True))
     assert f"{dossier.code}: its open step “Approve” is not in version 2" in page
     assert "bước" not in page and " approve " not in page

@@ -79,30 +79,27 @@ def test_the_page_in_english(browser, demo):
     assert "Versions" in page and "Active version: 1" in page and "Stop taking new dossiers" in page
 
 
-def post_json(b, url, body):
-    return b.client.post(url, json=body, headers={"X-CSRFToken": b.token()})
-
 
 def test_the_editor_saves_drafts_checks_them_and_publishes(browser, demo):
     modeller, admin = browser("thietke"), browser("admin")
     assert admin.get("/procedures/dang_ky_ket_hon/edit").status_code == 404  # administrators do not edit
-    assert post_json(admin, "/procedures/publish", {"xml": RENAMED}).status_code == 404
+    assert admin.post_json("/procedures/publish", {"xml": RENAMED}).status_code == 404
     page = modeller.text("/procedures/dang_ky_ket_hon")
     assert 'href="/procedures/dang_ky_ket_hon/edit"' in page
     source = modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()
     assert source["origin"] == "version" and "ket_hon_tham_dinh.json" in source["forms"]
     assert "accountant" not in source["roles"] and "specialist" in source["roles"] and "BHXH" in source["partner_codes"]
     broken = RENAMED.replace('isExecutable="true"', 'isExecutable="false"')
-    saved = post_json(modeller, "/procedures/drafts", {"xml": broken})
+    saved = modeller.post_json("/procedures/drafts", {"xml": broken})
     assert saved.status_code == 200
     [problem] = saved.get_json()["problems"]
     assert problem["element"] == "dang_ky_ket_hon" and "isExecutable" in problem["message"]
     assert "Đăng ký kết hôn" in page and modeller.get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()["origin"] == "draft"
-    refused = post_json(modeller, "/procedures/publish", {"xml": broken})
+    refused = modeller.post_json("/procedures/publish", {"xml": broken})
     assert refused.status_code == 422 and refused.get_json()["problems"][0]["element"] == "dang_ky_ket_hon"
-    published = post_json(modeller, "/procedures/publish", {"xml": RENAMED, "note": "Tên bước mới"})
+    published = modeller.post_json("/procedures/publish", {"xml": RENAMED, "note": "Tên bước mới"})
     assert published.status_code == 200 and published.get_json()["version"] == 2
-    assert post_json(modeller, "/procedures/drafts", {"xml": "<nope"}).status_code == 422
+    assert modeller.post_json("/procedures/drafts", {"xml": "<nope"}).status_code == 422
 
 
 def test_a_file_that_is_not_a_diagram_is_refused_in_the_pages_language(browser, demo):
@@ -120,17 +117,17 @@ def test_a_file_that_is_not_a_diagram_is_refused_in_the_pages_language(browser, 
         "<html><body>x</body></html>": "Sơ đồ cần đúng một quy trình",
     }
     for xml, expected in cases.items():
-        answer = post_json(modeller, "/procedures/drafts", {"xml": xml})
+        answer = modeller.post_json("/procedures/drafts", {"xml": xml})
         assert answer.status_code == 422
         [problem] = answer.get_json()["problems"]
         assert expected in problem["message"], problem
         assert not re.search(r"[Ee]xpected|<string>|declarations|not allowed|too large", problem["message"]), problem
     with demo.motcua.read_session() as s:
         assert s.query(ProcedureDraft).count() == 0
-    assert post_json(modeller, "/procedures/publish", {"xml": "hello"}).get_json()["problems"][0]["message"] \
+    assert modeller.post_json("/procedures/publish", {"xml": "hello"}).get_json()["problems"][0]["message"] \
         .startswith("Tệp không phải XML hợp lệ")
     modeller.post("/language", {"locale": "en", "next": "/procedures"})
-    [problem] = post_json(modeller, "/procedures/drafts", {"xml": "hello"}).get_json()["problems"]
+    [problem] = modeller.post_json("/procedures/drafts", {"xml": "hello"}).get_json()["problems"]
     assert problem["message"].startswith("The file is not valid XML: error at line 1, column 1.")
     assert "<string>" not in problem["message"] and "expected" not in problem["message"]
 
@@ -139,7 +136,7 @@ def test_a_diagram_past_the_request_limit_is_a_problem_the_editor_lists(app, bro
     """The editor reads every answer as JSON: Werkzeug's HTML 413 made it say the server could not
     be reached."""
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    answer = post_json(browser("thietke"), "/procedures/drafts", {"xml": "x" * (2 * 1024 * 1024)})
+    answer = browser("thietke").post_json("/procedures/drafts", {"xml": "x" * (2 * 1024 * 1024)})
     assert answer.status_code == 413
     [problem] = answer.get_json()["problems"]
     assert problem["message"].startswith("Dữ liệu gửi lên lớn hơn 1 MB nên chưa được lưu.")
@@ -149,11 +146,11 @@ def test_the_form_preview_is_the_task_pages_field_markup(browser, demo):
     import json
     modeller = browser("thietke")
     schema = json.loads((FORMS / "tra_ket_qua.json").read_text(encoding="utf-8"))
-    answer = post_json(modeller, "/procedures/form-preview", {"schema": schema}).get_json()
+    answer = modeller.post_json("/procedures/form-preview", {"schema": schema}).get_json()
     assert answer["problems"] == []
     for name, spec in schema["properties"].items():
         assert f'name="{name}"' in answer["html"] and spec["title"] in answer["html"]
-    bad = post_json(modeller, "/procedures/form-preview", {"schema": {"type": "object", "properties": {"x": {"type": "nope"}}}})
+    bad = modeller.post_json("/procedures/form-preview", {"schema": {"type": "object", "properties": {"x": {"type": "nope"}}}})
     assert bad.status_code == 422 and bad.get_json()["problems"]
 
 
@@ -161,15 +158,15 @@ def test_the_form_preview_shows_the_english_texts_on_an_english_page_and_refuses
     modeller = browser("thietke")
     modeller.post("/language", {"locale": "en"})
     schema = {"type": "object", "properties": {"opinion": {"title": "Ý kiến", "x-title-en": "Opinion", "type": "string"}}}
-    answer = post_json(modeller, "/procedures/form-preview", {"schema": schema}).get_json()
+    answer = modeller.post_json("/procedures/form-preview", {"schema": schema}).get_json()
     assert answer["problems"] == [] and '<label for="f-opinion">Opinion</label>' in answer["html"]
     schema["properties"]["opinion"]["x-title-en"] = "Opinion\nof the leader"
-    refused = post_json(modeller, "/procedures/form-preview", {"schema": schema})
+    refused = modeller.post_json("/procedures/form-preview", {"schema": schema})
     assert refused.status_code == 422
     assert refused.get_json()["problems"] == ["x-title-en of field 'opinion' must be one line of at most 500 "
                                               "characters, without control characters"]
     modeller.post("/language", {"locale": "vi"})
-    refused = post_json(modeller, "/procedures/form-preview", {"schema": schema}).get_json()
+    refused = modeller.post_json("/procedures/form-preview", {"schema": schema}).get_json()
     assert refused["problems"] == ["Khóa x-title-en của trường «opinion» phải là một dòng văn bản, tối đa 500 ký tự, "
                                    "không có ký tự điều khiển."]
 
@@ -180,7 +177,7 @@ def test_a_new_procedure_starts_from_a_diagram_that_validates(browser, demo):
     assert modeller.get("/procedures/new").status_code == 200
     source = modeller.get("/procedures/_new/edit/source.json").get_json()
     assert source["origin"] == "new"
-    saved = post_json(modeller, "/procedures/drafts", {"xml": source["xml"]}).get_json()
+    saved = modeller.post_json("/procedures/drafts", {"xml": source["xml"]}).get_json()
     assert saved["key"] == "thu_tuc_moi" and saved["problems"] == []
 
 
@@ -194,7 +191,7 @@ def test_try_runs_the_scenario_step_by_step_on_the_diagram(browser, demo):
     # A draft that breaks the procedure: the trial says why, and nothing ran.
     broken = (FORMS.parent / "bpmn" / "dang_ky_ho_kinh_doanh.bpmn").read_text(encoding="utf-8").replace(
         'isExecutable="true"', 'isExecutable="false"')
-    post_json(modeller, "/procedures/drafts", {"xml": broken})
+    modeller.post_json("/procedures/drafts", {"xml": broken})
     page = modeller.post("/procedures/dang_ky_ho_kinh_doanh/try", {"source": "draft"}).get_data(as_text=True)
     assert "Không chạy được" in page and "isExecutable" in page
 
@@ -227,7 +224,7 @@ def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
     modeller = browser("thietke")
     messages = {}
     for name, xml in (("no_lanes", no_lanes), ("no_end", no_end), ("no_form", no_form)):
-        messages[name] = [p["message"] for p in post_json(modeller, "/procedures/drafts", {"xml": xml}).get_json()["problems"]]
+        messages[name] = [p["message"] for p in modeller.post_json("/procedures/drafts", {"xml": xml}).get_json()["problems"]]
     assert any(m.startswith("Bước của cán bộ chưa nằm trong lane có tên") for m in messages["no_lanes"])
     assert "Quy trình không có sự kiện kết thúc: hãy vẽ một sự kiện kết thúc sau bước cuối." in messages["no_end"]
     assert any(m.startswith("Không có biểu mẫu «khong_co.json»") for m in messages["no_form"])
@@ -235,7 +232,7 @@ def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
         assert not any(re.search(r"\b(not|has no|must be|found in)\b|/forms", m) for m in found), found
     # In English too, without the server's folder.
     modeller.post("/language", {"locale": "en"})
-    english = [p["message"] for p in post_json(modeller, "/procedures/drafts", {"xml": no_form}).get_json()["problems"]]
+    english = [p["message"] for p in modeller.post_json("/procedures/drafts", {"xml": no_form}).get_json()["problems"]]
     assert any(m.startswith("form 'khong_co.json' does not exist") for m in english), english
     assert not any("/" in m for m in english), english
 
@@ -267,7 +264,7 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
     for locale in ("vi", "en"):
         if locale == "en":
             modeller.post("/language", {"locale": "en", "next": "/procedures"})
-        found = post_json(modeller, "/procedures/drafts", {"xml": xml, "forms": forms}).get_json()["problems"]
+        found = modeller.post_json("/procedures/drafts", {"xml": xml, "forms": forms}).get_json()["problems"]
         by_element = {}
         for p in found:
             by_element.setdefault(p["element"], []).append(p["message"])
@@ -279,7 +276,7 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
         assert not any(re.search(r"SyntaxError|valid under|Expecting|at statement", m) for m in messages), messages
         if locale == "vi":
             assert not any(re.search(r"\b(not|must be|cannot|does not)\b", m) for m in messages), messages
-        preview = post_json(modeller, "/procedures/form-preview", {"schema": forms["ket_hon_tham_dinh.json"]}).get_json()
+        preview = modeller.post_json("/procedures/form-preview", {"schema": forms["ket_hon_tham_dinh.json"]}).get_json()
         assert preview["problems"] == [("Không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type: \"strin\" không phải "
                                         "kiểu dữ liệu; hãy dùng string, number, integer, boolean, object, array hoặc null.")
                                        if locale == "vi" else
