@@ -80,6 +80,7 @@
       p.$parent = props; props.properties = list.concat([p]);
     }
     modeler.get("eventBus").fire("elements.changed", { elements: [] });
+    changed();  // written straight into the model, not through the command stack
   }
 
   // ---- the properties panel ----------------------------------------------------------------
@@ -325,6 +326,22 @@
     edited[name] = true; pickForm(name); if (current) { show(current); }
   });
 
+  // ---- unsaved work ------------------------------------------------------------------------
+  // Drawing never reaches the server until a save: leaving the page (a link, a reload, closing the
+  // tab) with changes made since the last save or publish asks first, in the browser's words.
+  // Changes are counted, so an edit made while a save is on its way still counts as unsaved.
+  var changes = 0, savedChanges = 0;
+  function changed() { changes += 1; }
+  modeler.on("commandStack.changed", changed);  // not fired by opening the diagram
+  schemaBox.addEventListener("input", changed);
+  document.getElementById("editor-note").addEventListener("input", changed);
+  document.getElementById("form-new").addEventListener("click", changed);
+  window.addEventListener("beforeunload", function (event) {
+    if (changes === savedChanges) { return; }
+    event.preventDefault();
+    event.returnValue = "";  // Chromium asks only when this is set
+  });
+
   // ---- save, check, publish ----------------------------------------------------------------
   var status = document.getElementById("editor-status"), list = document.getElementById("editor-problems");
   var drawn = [];
@@ -417,10 +434,12 @@
     if (first) { (first.querySelector("button") || first).focus(); }
   }
   function save() {
+    var sending = changes;
     return modeler.saveXML({ format: true }).then(function (out) {
       return post(root.getAttribute("data-draft-url"), { xml: out.xml, forms: editedForms() });
     }).then(function (res) {
       if (res.said) { status.textContent = res.said; root.setAttribute("data-state", "unsaved"); return; }
+      if (res.ok) { savedChanges = sending; }  // a draft is kept even with problems
       var problems = res.body.problems || [];
       showProblems(problems);
       var errors = problems.filter(function (p) { return p.severity !== "warning"; }).length;
@@ -431,6 +450,7 @@
     }).catch(function () { status.textContent = text("failed"); });
   }
   function publish() {
+    var sending = changes;
     return modeler.saveXML({ format: true }).then(function (out) {
       return post(root.getAttribute("data-publish-url"),
                   { xml: out.xml, forms: editedForms(), note: document.getElementById("editor-note").value });
@@ -438,6 +458,7 @@
       if (res.said) { status.textContent = res.said; root.setAttribute("data-state", "unsaved"); return; }
       showProblems(res.body.problems || []);
       if (res.ok) {
+        savedChanges = sending;
         status.textContent = text("published", { n: res.body.version });
         root.setAttribute("data-state", "published");
         edited = {}; fillFormPick(formPick.value);
