@@ -433,8 +433,17 @@
     var first = list.querySelector("li.error");
     if (first) { (first.querySelector("button") || first).focus(); }
   }
+  // The form in the schema box as it stands when saving or publishing (the preview takes it only
+  // once the server has drawn it): the name of the form if it cannot be read, else "".
+  function takeSchema() {
+    var name = formPick.value, schema;
+    if (!name) { return ""; }
+    try { schema = JSON.parse(schemaBox.value); } catch (e) { return name; }
+    if (JSON.stringify(forms[name]) !== JSON.stringify(schema)) { forms[name] = schema; edited[name] = true; }
+    return "";
+  }
   function save() {
-    var sending = changes;
+    var sending = changes, unreadable = takeSchema();
     return modeler.saveXML({ format: true }).then(function (out) {
       return post(root.getAttribute("data-draft-url"), { xml: out.xml, forms: editedForms() });
     }).then(function (res) {
@@ -444,13 +453,21 @@
       showProblems(problems);
       var errors = problems.filter(function (p) { return p.severity !== "warning"; }).length;
       status.textContent = (res.ok ? text("saved", { at: res.body.saved_at_text }) + " " : "") +
-        (errors ? text(errors === 1 ? "problem" : "problems", { n: errors }) : text("clean"));
+        (errors ? text(errors === 1 ? "problem" : "problems", { n: errors }) : text("clean")) +
+        (unreadable ? " " + text("schema-not-saved", { name: unreadable }) : "");
+      if (unreadable) { savedChanges = -1; }  // the form as typed is still unsaved
       root.setAttribute("data-state", errors ? "problems" : "clean");
       if (errors) { focusFirstError(); }
     }).catch(function () { status.textContent = text("failed"); });
   }
   function publish() {
-    var sending = changes;
+    var sending = changes, unreadable = takeSchema();
+    if (unreadable) {  // never a version with another form than the one on the screen
+      status.textContent = text("schema-blocks-publish", { name: unreadable });
+      root.setAttribute("data-state", "problems");
+      schemaBox.focus();
+      return Promise.resolve();
+    }
     return modeler.saveXML({ format: true }).then(function (out) {
       return post(root.getAttribute("data-publish-url"),
                   { xml: out.xml, forms: editedForms(), note: document.getElementById("editor-note").value });
