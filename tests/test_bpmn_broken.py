@@ -97,7 +97,7 @@ def test_deploy_warns_about_a_role_nobody_holds_and_a_partner_not_configured(dem
     found = {(w.element_id, w.severity) for w in warnings}
     assert ("count", "warning") in found and ("de_nghi_thu", "warning") in found
     text = " ".join(w.message for w in warnings)
-    assert "'accountant'" in text and "'commune_committee'" in text and "'KHO_BAC'" in text
+    assert "“accountant”" in text and "“commune_committee”" in text and "“KHO_BAC”" in text
     # The demo's own roles and partners raise nothing.
     quiet = []
     with demo.motcua.uow() as uow:
@@ -114,5 +114,5 @@ def test_a_flow_left_pointing_at_a_deleted_element_names_it_in_both_languages():
     assert problem.text("vi") == ("Một luồng đi ra từ phần tử manualTask này trỏ tới «tra_ket_qua_cu», phần tử không có "
                                   "trong sơ đồ (có thể đã bị xoá): hãy nối luồng vào một phần tử có trong sơ đồ, hoặc "
                                   "xoá luồng.")
-    assert problem.text("en") == ("a sequence flow from this manualTask points at 'tra_ket_qua_cu', which is not in the "
-                                  "diagram (deleted?): connect the flow to an element of the diagram, or delete it")
+    assert problem.text("en") == ("A sequence flow from this manualTask points at “tra_ket_qua_cu”, which is not in the "
+                                  "diagram (deleted?): connect the flow to an element of the diagram, or delete it.")

@@ -126,8 +126,8 @@ def test_a_script_task_outside_a_function_says_which_line_in_both_languages():
 def test_a_timer_that_cannot_be_evaluated_is_named_with_an_example_and_without_the_exception(expression):
     xml = (BROKEN / "timer_not_iso.bpmn").read_text(encoding="utf-8").replace('"31/12/2026"', expression)
     [problem] = [p for p in refused(xml) if p.element_id == "after"]
-    assert problem.message == ("the timeDate of timer 'Chờ' cannot be evaluated: correct the expression, e.g. "
-                               'working_deadline(None, "2 working days") or "2026-12-31T17:00:00+07:00"')
+    assert problem.message == ("The timeDate of the timer “Chờ” cannot be evaluated: correct the expression, e.g. "
+                               'working_deadline(None, "2 working days") or "2026-12-31T17:00:00+07:00".')
     assert problem.message_vi == ('timeDate của hẹn giờ «Chờ» không tính được: hãy sửa biểu thức, ví dụ '
                                   'working_deadline(None, "2 working days") hoặc "2026-12-31T17:00:00+07:00".')
 

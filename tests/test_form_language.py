@@ -93,15 +93,15 @@ def test_a_broken_rule_reads_in_english_with_the_english_title_and_message():
 
 
 @pytest.mark.parametrize("where, value, en, vi", [
-    ("form", "", "x-title-en of the form must be a text that is not empty",
+    ("form", "", "The key x-title-en of the form must be a text that is not empty.",
      "Khóa x-title-en của biểu mẫu phải là một câu văn bản (chuỗi) không rỗng."),
-    ("field", 5, "x-title-en of field 'decision' must be a text",
+    ("field", 5, "The key x-title-en of the field “decision” must be a text",
      "Khóa x-title-en của trường «decision» phải là một câu văn bản"),
-    ("choice", "Eligible\nor not", "x-title-en of field 'decision' must be one line of at most 500 characters",
+    ("choice", "Eligible\nor not", "The key x-title-en of the field “decision” must be one line of at most 500 characters",
      "Khóa x-title-en của trường «decision» phải là một dòng văn bản, tối đa 500 ký tự"),
-    ("description", "x" * 501, "x-description-en of field 'decision' must be one line",
+    ("description", "x" * 501, "The key x-description-en of the field “decision” must be one line",
      "Khóa x-description-en của trường «decision» phải là một dòng văn bản"),
-    ("rule", ["Sai"], "x-compare rule 2: message_en must be a text",
+    ("rule", ["Sai"], "The x-compare rule 2: the key message_en must be a text",
      "Quy tắc x-compare thứ 2: khóa message_en phải là một câu văn bản"),
 ])
 def test_an_english_text_that_is_not_one_line_of_text_is_refused_in_both_languages(where, value, en, vi):
@@ -120,7 +120,7 @@ def test_an_english_message_beside_no_message_is_refused():
     form = copy.deepcopy(FORM)
     del form["x-compare"][1]["message"]
     assert check_schema(form) == (
-        "x-compare rule 2: message_en is the English of a message, and the rule has none",
+        "The x-compare rule 2: the key message_en is the English of a message, and the rule has no message.",
         "Quy tắc x-compare thứ 2: khóa message_en là bản tiếng Anh của message, nhưng quy tắc chưa có message.")
 
 

@@ -82,7 +82,7 @@ def _card():
     ("nope", "must be a list", "x-compare phải là một danh sách quy tắc"),
     ([{"field": "x", "op": "<=", "to": "$today"}], "not in the form",
      "Quy tắc x-compare thứ 1: trường «x» (field) không có trong biểu mẫu."),
-    ([{"field": "a", "op": "~", "to": "b"}], "op must be one of",
+    ([{"field": "a", "op": "~", "to": "b"}], "the comparison (op) must be one of",
      "Quy tắc x-compare thứ 1: phép so sánh (op) phải là một trong < <= > >= == !=."),
     ([{"field": "a", "op": "<=", "to": "c"}], "to must be a field",
      "Quy tắc x-compare thứ 1: to phải là một trường của biểu mẫu, “$today” (ngày điền biểu mẫu) hoặc “$received” "
@@ -123,18 +123,18 @@ def test_a_day_is_compared_with_the_day_the_dossier_was_received():
 @pytest.mark.parametrize("schema, words, vi", [
     ([], "must be a JSON object", "Phải là một đối tượng JSON"),
     ({"type": "array"}, 'must have "type": "object"', 'Cấp ngoài cùng phải có "type": "object".'),
-    ({"type": "object", "properties": {"typename": {"type": "string"}}}, "reserved field name(s): typename",
+    ({"type": "object", "properties": {"typename": {"type": "string"}}}, "The field name typename is reserved by the system: choose another name.",
      "Tên trường typename do hệ thống dành riêng: hãy đặt tên khác."),
     ({"type": "object", "properties": {"so_cccd": {"type": "strin"}}},
-     "not a valid JSON Schema at field 'so_cccd', keyword type: \"strin\" is not a type",
+     "Not a valid JSON Schema at the field “so_cccd”, keyword type: \"strin\" is not a type",
      'Không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type: "strin" không phải kiểu dữ liệu; hãy dùng string, '),
     ({"type": "object", "properties": {"so_cccd": {"type": "string", "pattern": "[0-9"}}},
-     "field 'so_cccd', keyword pattern: \"[0-9\" is not a regular expression",
+     "the field “so_cccd”, keyword pattern: \"[0-9\" is not a valid regular expression",
      'ở trường «so_cccd», khóa pattern: "[0-9" không phải biểu thức chính quy hợp lệ.'),
-    ({"type": "object", "required": "ho_ten"}, "not a valid JSON Schema: keyword required cannot be \"ho_ten\"",
+    ({"type": "object", "required": "ho_ten"}, "Not a valid JSON Schema: the keyword required cannot be \"ho_ten\"",
      'Không phải JSON Schema hợp lệ: khóa required không nhận giá trị "ho_ten"'),
     ({"type": "object", "properties": {"le_phi": {"type": "integer", "x-default-from": "lệ phí dự kiến"}}},
-     "field 'le_phi': x-default-from must name a variable of the step's data",
+     "The field “le_phi”: x-default-from must name a variable of the step's data",
      "Trường «le_phi»: x-default-from phải là tên một biến trong dữ liệu của bước"),
 ])
 def test_a_form_that_is_not_a_usable_schema_is_said_in_both_languages(schema, words, vi):

@@ -44,31 +44,31 @@ def _with(prop: str, value: str | None) -> str:
 @pytest.mark.parametrize("prop, value, words, vi", [
     ("timeLimit", None, "no legal time limit",
      "Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng “15 working days”"),
-    ("timeLimit", "năm ngày", "not a time limit",
+    ("timeLimit", "năm ngày", "The time limit (timeLimit) “năm ngày” is not a time limit",
      "Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết “15 working days” (15 ngày làm việc)"),
     ("receivedBy", None, "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy)"),
     ("receivedBy", " , ", "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận"),
-    ("receivedBy", "ubnd xã", "not an agency kind or code",
+    ("receivedBy", "ubnd xã", "The receiving agency (receivedBy) “ubnd xã” is not an agency kind or code",
      "Nơi tiếp nhận (receivedBy): «ubnd xã» không phải loại cơ quan hay mã cơ quan"),
     ("requiredDocuments", "[1, 2", "not valid JSON",
      "Thành phần hồ sơ (requiredDocuments): không phải JSON hợp lệ (lỗi ở dòng 1, cột 6): hãy viết một danh sách JSON"),
     ("requiredDocuments", "{}", "must be a JSON array",
      "Thành phần hồ sơ (requiredDocuments): phải là một danh sách JSON"),
-    ("requiredDocuments", '[{"name": "Tờ khai", "kind": "photo"}]', "kind must be one of",
+    ("requiredDocuments", '[{"name": "Tờ khai", "kind": "photo"}]', "the kind of document 1 must be one of",
      "loại (kind) của giấy tờ thứ 1 phải là “original” (bản chính), “certified_copy” (bản sao có chứng thực)"),
-    ("requiredDocuments", '[{"name": "Tờ khai", "count": 0}]', "count must be a whole number",
+    ("requiredDocuments", '[{"name": "Tờ khai", "count": 0}]', "the count of document 1 must be a whole number",
      "số bản (count) của giấy tờ thứ 1 phải là số nguyên từ 1 đến 99."),
-    ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "listed twice", "giấy tờ thứ 2 «tờ khai» bị ghi hai lần"),
-    ("requiredDocuments", '[{"kind": "copy"}]', "needs a name", "giấy tờ thứ 1 chưa có tên (name)"),
-    ("requiredDocuments", '[{"name": "Tờ khai", "optional": "có"}]', "optional must be true or false",
+    ("requiredDocuments", '["Tờ khai", "tờ  khai"]', "document 2 “tờ khai” is listed twice", "giấy tờ thứ 2 «tờ khai» bị ghi hai lần"),
+    ("requiredDocuments", '[{"kind": "copy"}]', "document 1 has no name", "giấy tờ thứ 1 chưa có tên (name)"),
+    ("requiredDocuments", '[{"name": "Tờ khai", "optional": "có"}]', "optional of document 1 must be true",
      "optional của giấy tờ thứ 1 phải là true"),
-    ("requiredDocuments", '[{"name": "Tờ khai", "copies": 2}]', "unknown key(s) copies",
+    ("requiredDocuments", '[{"name": "Tờ khai", "copies": 2}]', "keys that cannot be used: copies",
      "giấy tờ thứ 1 có khóa không dùng được: copies"),
-    ("supplementClock", "sometimes", "supplementClock must be one of",
+    ("supplementClock", "sometimes", "The supplement clock (supplementClock) must be “restart”",
      "Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là “restart” (tính lại từ đầu) hoặc “pause”"),
-    ("onlineLevel", "level 4", "onlineLevel must be one of",
+    ("onlineLevel", "level 4", "The online level (onlineLevel) must be “full” or “partial”, not “level 4”",
      "Mức cung cấp trực tuyến (onlineLevel) phải là “full” (toàn trình) hoặc “partial” (một phần), không phải «level 4»"),
-    ("sector", "x" * 201, "sector: longer than 200 characters", "Lĩnh vực (sector) dài quá 200 ký tự"),
+    ("sector", "x" * 201, "The sector (sector) is longer than 200 characters", "Lĩnh vực (sector) dài quá 200 ký tự"),
 ])
 def test_validate_names_what_is_wrong_with_the_procedure_metadata(tmp_path, prop, value, words, vi):
     """In English for ``validate``, in Vietnamese for the editor's Vietnamese page (where these were
@@ -91,4 +91,4 @@ def test_the_validate_command_reports_a_missing_time_limit(tmp_path):
     path = write(tmp_path, "no_limit.bpmn", _with("timeLimit", None))
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
-    assert f"{path}: dang_ky_ket_hon: procedure has no legal time limit" in result.output
+    assert f"{path}: dang_ky_ket_hon: The procedure has no legal time limit" in result.output

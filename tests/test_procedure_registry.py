@@ -43,10 +43,10 @@ def test_reference_procedure_passes_every_check():
     (lambda x: x.replace('decision == "approve"', 'decision == = "approve"'),
      "flow_approved", "(from decision_gateway) does not compile"),
     (lambda x: x.replace('decision == "refuse"', 'decision.__class__ == "refuse"'),
-     "flow_refused", "names starting with _ are not allowed ('__class__')"),
+     "flow_refused", "names starting with _ are not allowed (“__class__”)"),
     (lambda x: x.replace('<spiffworkflow:property name="dossierStatus" value="9" />',
                          '<spiffworkflow:property name="dossierStatus" value="42" />', 1),
-     "return_result", "status code 1–10"),
+     "return_result", "must be a code from 1 to 10, not “42”"),
 ])
 def test_broken_reference_names_file_element_and_problem(tmp_path, mutate, element, words):
     path = write(tmp_path, "broken.bpmn", mutate(reference_xml()))
@@ -81,8 +81,8 @@ def test_missing_end_event_and_empty_script_are_refused(tmp_path):
     """).replace('<bpmn:endEvent id="end"><bpmn:incoming>flow_3</bpmn:incoming></bpmn:endEvent>',
                  '<bpmn:intermediateThrowEvent id="end"><bpmn:incoming>flow_3</bpmn:incoming></bpmn:intermediateThrowEvent>')
     found = {(p.element_id, p.message) for p in problems_of(write(tmp_path, "x.bpmn", xml))}
-    assert ("no_end", "process has no end event") in found
-    assert ("after", "script task has no script") in found
+    assert ("no_end", "The process has no end event: draw an end event after the last step.") in found
+    assert ("after", "The script task has no script.") in found
 
 
 def test_invalid_form_schema_is_refused(tmp_path):
@@ -230,7 +230,7 @@ def test_validate_command_reports_and_exits_nonzero(tmp_path):
     broken = write(tmp_path, "broken.bpmn", reference_xml().replace('value="ket_hon_ghi_so.json"', 'value="x.json"'))
     result = CliRunner().invoke(main, ["validate", str(REFERENCE), str(broken)])
     assert result.exit_code == 1
-    assert f"{broken}: record_marriage: form 'x.json' does not exist" in result.output
+    assert f"{broken}: record_marriage: The form “x.json” does not exist" in result.output
     assert f"{REFERENCE}: OK" in result.output
     ok = CliRunner().invoke(main, ["validate", str(REFERENCE)])
     assert ok.exit_code == 0

@@ -60,7 +60,7 @@ def check_file(path: Path | str, forms_dir: Path | str, max_bytes: int = 2 * 102
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise ProcedureInvalid([Problem(str(path), "", f"cannot read file: {exc.strerror}", "error",
+        raise ProcedureInvalid([Problem(str(path), "", f"The procedure file cannot be read: {exc.strerror}.", "error",
                                         "Không đọc được tệp thủ tục.")])
     return check_content(content, str(path), Path(forms_dir), max_bytes)
 
@@ -132,7 +132,7 @@ def _xsd_problems(tree, filename) -> list[Problem]:
     problems = []
     for error in schema.error_log:
         en, vi = xsd_message(error.message)
-        problems.append(Problem(filename, "", f"{en} (line {error.line})", "error", f"{vi} (dòng {error.line})"))
+        problems.append(Problem(filename, "", _at_line(en, error.line), "error", f"{vi} (dòng {error.line})"))
     return problems
 
 
@@ -141,8 +141,13 @@ def _engine_problem(exc: ValidationException, filename: str) -> Problem:
     en, vi = rewrite(exc.args[0] if exc.args else "", kind)
     line = getattr(exc, "line_number", None)
     if line:
-        en, vi = f"{en} (line {line})", f"{vi} (dòng {line})"
+        en, vi = _at_line(en, line), f"{vi} (dòng {line})"
     return Problem(filename, exc.id or "", en, "error", vi)
+
+
+def _at_line(sentence: str, line) -> str:
+    """The sentence with where in the file it applies, before its full stop."""
+    return f"{sentence.rstrip('.')} (line {line})."
 
 
 def _load_specs(tree, manifest: dict, filename: str, problems: list):
@@ -177,7 +182,7 @@ def _load_specs(tree, manifest: dict, filename: str, problems: list):
     if len(process_ids) != 1 or not manifest["key"]:
         if reported:  # the rules said why already (not executable, several processes)
             return None, None
-        problems.append(Problem(filename, "", "a procedure file holds one executable process, or one collaboration of pools",
+        problems.append(Problem(filename, "", "A procedure file holds one executable process, or one collaboration of pools.",
                                 "error", "Một tệp thủ tục chứa một quy trình thực thi được, hoặc một cộng tác gồm các pool."))
         return None, None
     pid = process_ids[0]
@@ -193,8 +198,8 @@ def _check_allotment(text, filename, element, problems):
     try:
         parse_time_limit(text)
     except ValueError:
-        problems.append(Problem(filename, element, f"allotment: not a time limit: '{text}' (write e.g. "
-                                "'1.5 working days' or '4 working hours')", "error",
+        problems.append(Problem(filename, element, f"The time allotted to the step (allotment) “{text}” is not a time limit: write e.g. "
+                                "“1.5 working days” or “4 working hours”.", "error",
                                 f"Thời gian được phân bổ (allotment) «{text}» không đúng dạng: hãy viết "
                                 "“1.5 working days” (một ngày rưỡi làm việc) hoặc “4 working hours” (4 giờ làm việc)."))
 
@@ -204,10 +209,10 @@ def _check_structure(tree, manifest, filename, problems):
                     for en, vi in metadata.problems(manifest["properties"]))
     for process in tree.getroot().findall(f"{{{BPMN}}}process"):
         if process.find(f"{{{BPMN}}}startEvent") is None:
-            problems.append(Problem(filename, process.get("id"), "process has no start event", "error",
+            problems.append(Problem(filename, process.get("id"), "The process has no start event.", "error",
                                     "Quy trình không có sự kiện bắt đầu."))
         if process.find(f"{{{BPMN}}}endEvent") is None:
-            problems.append(Problem(filename, process.get("id"), "process has no end event", "error",
+            problems.append(Problem(filename, process.get("id"), "The process has no end event: draw an end event after the last step.", "error",
                                     "Quy trình không có sự kiện kết thúc: hãy vẽ một sự kiện kết thúc sau bước cuối."))
 
 
@@ -215,20 +220,22 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
     forms = {}
     for step_id, step in manifest["steps"].items():
         if not step["role"]:
-            problems.append(Problem(filename, step_id, "human task is not in a named lane (the lane names the role)",
+            problems.append(Problem(filename, step_id, "The officer's step is not in a named lane: put the step in the lane of the role that does it "
+                                    "(the lane's name is the role code, e.g. specialist).",
                                     "error", "Bước của cán bộ chưa nằm trong lane có tên: hãy đặt bước vào lane của vai "
                                     "trò làm bước đó (tên lane là mã vai trò, ví dụ specialist)."))
         props = step["properties"]
         status = props.get("dossierStatus")
         if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
-            problems.append(Problem(filename, step_id, f"dossierStatus must be a status code 1–10, not {status!r}",
+            problems.append(Problem(filename, step_id, f"The dossier status (dossierStatus) must be a code from 1 to 10, not “{status}”.",
                                     "error", f"Trạng thái hồ sơ (dossierStatus) phải là một mã từ 1 đến 10, không phải «{status}»."))
         if "allotment" in props:
             _check_allotment(props["allotment"], filename, step_id, problems)
         if "payment" in props and (props["payment"] not in _payment_kinds() or status != "6"):
             kinds = ", ".join(_payment_kinds())
-            problems.append(Problem(filename, step_id, f"payment must be one of {kinds} on a step with dossierStatus 6 "
-                                    "(where the dossier waits for the payment)", "error",
+            problems.append(Problem(filename, step_id, f"The payment property takes only “{kinds}” (the procedure's fees), and only on the step with "
+                                    "dossier status (dossierStatus) 6, where the dossier waits for the payment: correct the "
+                                    "value, or put the property on the step that waits for the payment.", "error",
                                     f"Thanh toán (payment) chỉ nhận giá trị “{kinds}” (phí, lệ phí của thủ tục) và chỉ "
                                     "đặt trên bước có Trạng thái hồ sơ (dossierStatus) 6, nơi hồ sơ chờ nộp tiền: hãy "
                                     "sửa giá trị, hoặc đặt thuộc tính này trên bước chờ nộp tiền."))
@@ -237,13 +244,13 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
                 if not isinstance(json.loads(props["sendBackData"]), dict):
                     raise ValueError
             except ValueError:
-                problems.append(Problem(filename, step_id, "sendBackData must be a JSON object", "error",
+                problems.append(Problem(filename, step_id, "The sendBackData property must be a JSON object, e.g. {\"decision\": \"send_back\"}.", "error",
                                         "sendBackData phải là một đối tượng JSON, ví dụ {\"decision\": \"send_back\"}."))
         if step["kind"] != "userTask":
             continue
         form = step["form"]
         if not form:
-            problems.append(Problem(filename, step_id, "user task has no form (property formJsonSchemaFilename)", "error",
+            problems.append(Problem(filename, step_id, "The officer's step (user task) has no form (property formJsonSchemaFilename): choose the step's form.", "error",
                                     "Bước của cán bộ (user task) chưa có biểu mẫu: hãy chọn biểu mẫu của bước."))
             continue
         if form not in forms:
@@ -274,11 +281,12 @@ def _check_supplement_pattern(manifest, filename, problems):
         if value is None:
             continue
         if value not in ("true", "false"):
-            problems.append(Problem(filename, step_id, f"supplementRequest must be true or false, not {value!r}", "error",
+            problems.append(Problem(filename, step_id, f"The supplementRequest property must be true or false, not “{value}”.", "error",
                                     f"supplementRequest phải là true hoặc false, không phải «{value}»."))
         elif value == "true" and step["process_id"] not in waiting:
-            problems.append(Problem(filename, step_id, "supplementRequest needs a step with dossierStatus 5 "
-                                                       "(where the dossier waits for the supplement) in the same pool",
+            problems.append(Problem(filename, step_id, "This step may ask for a supplement (supplementRequest), but its pool has "
+                                                       "no step where the dossier waits for the supplement "
+                                                       "(dossierStatus 5): draw that step.",
                                     "error", "Bước này có thể yêu cầu bổ sung (supplementRequest) nhưng pool của nó không "
                                     "có bước chờ bổ sung (dossierStatus 5): hãy vẽ bước đó."))
 
@@ -293,7 +301,7 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
         return schema
     path = (forms_dir / name).resolve()
     if Path(name).name != name or not path.is_file():
-        problems.append(Problem(filename, step_id, f"form {name!r} does not exist: choose an existing form, or create it",
+        problems.append(Problem(filename, step_id, f"The form “{name}” does not exist: choose an existing form, or create it under Forms.",
                                 "error",
                                 f"Không có biểu mẫu «{name}»: hãy chọn một biểu mẫu có sẵn, hoặc tạo biểu mẫu này "
                                 "trong phần Biểu mẫu."))
@@ -304,7 +312,7 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
         where_en = where_vi = ""
         if isinstance(exc, json.JSONDecodeError):
             where_en, where_vi = f" (line {exc.lineno}, column {exc.colno})", f" (lỗi ở dòng {exc.lineno}, cột {exc.colno})"
-        problems.append(Problem(filename, step_id, f"form '{name}' is not valid JSON{where_en}", "error",
+        problems.append(Problem(filename, step_id, f"The form “{name}” is not valid JSON{where_en}.", "error",
                                 f"Biểu mẫu «{name}» không phải JSON hợp lệ{where_vi}."))
         return None
     problem = check_schema(schema)
@@ -316,7 +324,14 @@ def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_fo
 
 def _form_problem(filename, step_id, name, problem) -> Problem:
     en, vi = problem
-    return Problem(filename, step_id, f"form '{name}': {en}", "error", f"Biểu mẫu «{name}»: {vi[0].lower()}{vi[1:]}")
+    return Problem(filename, step_id, f"The form “{name}”: {_continued(en)}", "error", f"Biểu mẫu «{name}»: {vi[0].lower()}{vi[1:]}")
+
+
+def _continued(sentence: str) -> str:
+    """A sentence that goes on after a colon: its first word in lower case, unless it is a name
+    or a code written in capitals (JSON, ISO)."""
+    first = sentence.split(" ", 1)[0]
+    return sentence[0].lower() + sentence[1:] if first[1:].islower() else sentence
 
 
 def _check_expressions(task_spec, filename, problems):
@@ -324,7 +339,7 @@ def _check_expressions(task_spec, filename, problems):
     checks = []
     if task_spec.__class__.__name__ == "ScriptTask":
         if not (task_spec.script or "").strip():
-            problems.append(Problem(filename, element, "script task has no script", "error",
+            problems.append(Problem(filename, element, "The script task has no script.", "error",
                                     "Script task không có kịch bản."))
         else:
             checks.append(("script", task_spec.script, compile_script))
@@ -343,7 +358,7 @@ def _check_expressions(task_spec, filename, problems):
             compiler(source)
         except (SandboxViolation, SyntaxError) as exc:
             en, vi = sandbox_message(exc)
-            problems.append(Problem(filename, element, f"{what} does not compile in the sandbox: {en}", "error",
+            problems.append(Problem(filename, element, f"The {what} does not compile in the sandbox: {en}.", "error",
                                     f"{_SCRIPT_KINDS_VI[what]} không hợp lệ: {vi}."))
 
 

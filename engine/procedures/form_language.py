@@ -41,19 +41,20 @@ def problem(schema: dict) -> tuple[str, str] | None:
     for where, node in _texts(schema):
         for key in _ENGLISH_OF.values():
             if key in node and (said := _text_problem(node[key])):
-                where_en = f"field '{where}'" if where else "the form"
+                where_en = f"the field “{where}”" if where else "the form"
                 where_vi = f"trường «{where}»" if where else "biểu mẫu"
-                return f"{key} of {where_en} must be {said[0]}", f"Khóa {key} của {where_vi} phải là {said[1]}"
+                return f"The key {key} of {where_en} must be {said[0]}", f"Khóa {key} của {where_vi} phải là {said[1]}"
     rules = schema.get("x-compare")
     for number, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
         if not isinstance(rule, dict) or MESSAGE_EN not in rule:
             continue
         if "message" not in rule:  # the officer is told the rule's own sentence: nothing to translate
-            return (f"x-compare rule {number}: {MESSAGE_EN} is the English of a message, and the rule has none",
+            return (f"The x-compare rule {number}: the key {MESSAGE_EN} is the English of a message, and the rule "
+                    "has no message.",
                     f"Quy tắc x-compare thứ {number}: khóa {MESSAGE_EN} là bản tiếng Anh của message, nhưng quy "
                     "tắc chưa có message.")
         if said := _text_problem(rule[MESSAGE_EN]):
-            return (f"x-compare rule {number}: {MESSAGE_EN} must be {said[0]}",
+            return (f"The x-compare rule {number}: the key {MESSAGE_EN} must be {said[0]}",
                     f"Quy tắc x-compare thứ {number}: khóa {MESSAGE_EN} phải là {said[1]}")
     return None
 
@@ -61,9 +62,9 @@ def problem(schema: dict) -> tuple[str, str] | None:
 def _text_problem(value) -> tuple[str, str] | None:
     """How an English text falls short, as the end of a sentence in English and in Vietnamese."""
     if not isinstance(value, str) or not value.strip():
-        return "a text that is not empty", "một câu văn bản (chuỗi) không rỗng."
+        return "a text that is not empty.", "một câu văn bản (chuỗi) không rỗng."
     if contact.text_problem(value, MAX_TEXT):
-        return (f"one line of at most {MAX_TEXT} characters, without control characters",
+        return (f"one line of at most {MAX_TEXT} characters, without control characters.",
                 f"một dòng văn bản, tối đa {MAX_TEXT} ký tự, không có ký tự điều khiển.")
     return None
 

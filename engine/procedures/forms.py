@@ -50,18 +50,18 @@ def check_schema(schema) -> tuple[str, str] | None:
     """What makes the schema unusable as a step form, as (English, Vietnamese), or None: the
     English for ``validate``, the Vietnamese for the editor's page."""
     if not isinstance(schema, dict):
-        return ("form schema must be a JSON object",
+        return ("The form schema must be a JSON object (in curly brackets {…}).",
                 "Phải là một đối tượng JSON (đặt trong ngoặc nhọn {…}).")
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         return _schema_error(exc)
     if schema.get("type") != "object":
-        return ('form schema must have "type": "object"',
+        return ('The form schema must have "type": "object" at its outermost level.',
                 'Cấp ngoài cùng phải có "type": "object".')
     bad = sorted(RESERVED_KEYS.intersection(schema.get("properties", {})))
     if bad:
-        return (f"reserved field name(s): {', '.join(bad)}",
+        return (f"The field name {', '.join(bad)} is reserved by the system: choose another name.",
                 f"Tên trường {', '.join(bad)} do hệ thống dành riêng: hãy đặt tên khác.")
     return _compare_problem(schema) or _default_from_problem(schema) or form_language.problem(schema)
 
@@ -72,23 +72,23 @@ def _schema_error(exc: SchemaError) -> tuple[str, str]:
     path = [str(p) for p in exc.path]
     if len(path) >= 2 and path[0] == "properties":
         keyword = ".".join(path[2:])
-        where_en = f"field '{path[1]}'" + (f", keyword {keyword}" if keyword else "")
+        where_en = f"the field “{path[1]}”" + (f", keyword {keyword}" if keyword else "")
         where_vi = f"trường «{path[1]}»" + (f", khóa {keyword}" if keyword else "")
     elif path:
-        where_en, where_vi = f"keyword {'.'.join(path)}", f"khóa {'.'.join(path)}"
+        where_en, where_vi = f"the keyword {'.'.join(path)}", f"khóa {'.'.join(path)}"
     else:
-        where_en, where_vi = "the schema", "cấp ngoài cùng"
+        where_en, where_vi = "the outermost level", "cấp ngoài cùng"
     value = json.dumps(exc.instance, ensure_ascii=False, default=str)
     value = value if len(value) <= 60 else value[:59] + "…"
     if exc.validator == "format" and exc.validator_value == "regex":
-        return (f"not a valid JSON Schema at {where_en}: {value} is not a regular expression",
+        return (f"Not a valid JSON Schema at {where_en}: {value} is not a valid regular expression.",
                 f"Không phải JSON Schema hợp lệ ở {where_vi}: {value} không phải biểu thức chính quy hợp lệ.")
     if path and path[-1] == "type":
-        return (f"not a valid JSON Schema at {where_en}: {value} is not a type (string, number, integer, boolean, "
-                "object, array or null)",
+        return (f"Not a valid JSON Schema at {where_en}: {value} is not a type; use string, number, integer, boolean, "
+                "object, array or null.",
                 f"Không phải JSON Schema hợp lệ ở {where_vi}: {value} không phải kiểu dữ liệu; hãy dùng "
                 "string, number, integer, boolean, object, array hoặc null.")
-    return (f"not a valid JSON Schema: {where_en} cannot be {value}",
+    return (f"Not a valid JSON Schema: {where_en} cannot be {value}; correct it as JSON Schema (draft 2020-12) says.",
             f"Không phải JSON Schema hợp lệ: {where_vi} không nhận giá trị {value}; hãy sửa theo "
             "JSON Schema (draft 2020-12).")
 
@@ -101,7 +101,8 @@ def _default_from_problem(schema) -> tuple[str, str] | None:
     for name, prop in (schema.get("properties") or {}).items():
         source = prop.get(DEFAULT_FROM) if isinstance(prop, dict) else None
         if source is not None and not (isinstance(source, str) and _VARIABLE.fullmatch(source)):
-            return (f"field '{name}': {DEFAULT_FROM} must name a variable of the step's data (letters, digits, _)",
+            return (f"The field “{name}”: {DEFAULT_FROM} must name a variable of the step's data (unaccented letters, "
+                    "digits, _).",
                     f"Trường «{name}»: {DEFAULT_FROM} phải là tên một biến trong dữ liệu của bước "
                     "(chữ cái không dấu, chữ số, dấu _).")
     return None
@@ -142,32 +143,34 @@ def _compare_problem(schema) -> tuple[str, str] | None:
         return None
     fields = schema.get("properties", {})
     if not isinstance(rules, list):
-        return (f"{COMPARE} must be a list of rules",
+        return (f'The {COMPARE} keyword must be a list of rules, e.g. [{{"field": "death_date", "op": "<=", "to": "$today"}}].',
                 f'{COMPARE} phải là một danh sách quy tắc, ví dụ [{{"field": "death_date", "op": "<=", "to": "$today"}}].')
     for number, rule in enumerate(rules, start=1):
         if not isinstance(rule, dict) or set(rule) - {"field", "op", "to", "message", form_language.MESSAGE_EN}:
-            return (f"{COMPARE} rule {number}: an object with field, op, to and optionally message and "
-                    f"{form_language.MESSAGE_EN}",
+            return (f"The {COMPARE} rule {number} must be an object with field, op, to and optionally message and "
+                    f"{form_language.MESSAGE_EN}.",
                     f"Quy tắc {COMPARE} thứ {number} phải là một đối tượng gồm field, op, to và có thể thêm message "
                     f"và {form_language.MESSAGE_EN}.")
         field = rule.get("field")
         if field not in fields:
-            return (f"{COMPARE} rule {number}: field '{field}' is not in the form",
+            return (f"The {COMPARE} rule {number}: the field “{field}” (field) is not in the form.",
                     f"Quy tắc {COMPARE} thứ {number}: trường «{field}» (field) không có trong biểu mẫu.")
         if rule.get("op") not in _OPS:
-            return (f"{COMPARE} rule {number}: op must be one of {' '.join(_OPS)}",
+            return (f"The {COMPARE} rule {number}: the comparison (op) must be one of {' '.join(_OPS)}.",
                     f"Quy tắc {COMPARE} thứ {number}: phép so sánh (op) phải là một trong {' '.join(_OPS)}.")
         to = rule.get("to")
         if to not in _DAYS and to not in fields:
-            return (f"{COMPARE} rule {number}: to must be a field of the form, '{TODAY}' or '{RECEIVED}'",
+            return (f"The {COMPARE} rule {number}: to must be a field of the form, “{TODAY}” (the day the form is filled "
+                    f"in) or “{RECEIVED}” (the day the dossier was received).",
                     f"Quy tắc {COMPARE} thứ {number}: to phải là một trường của biểu mẫu, “{TODAY}” (ngày điền biểu "
                     f"mẫu) hoặc “{RECEIVED}” (ngày tiếp nhận hồ sơ).")
         if to in _DAYS and fields[field].get("format") != "date":
-            return (f"{COMPARE} rule {number}: only a date field (format date) compares with '{to}'",
+            return (f"The {COMPARE} rule {number}: only a date field (format date) compares with “{to}”; the field "
+                    f"“{field}” is not a date field.",
                     f"Quy tắc {COMPARE} thứ {number}: chỉ trường ngày (format date) mới so sánh được với “{to}”; "
                     f"trường «{field}» không phải trường ngày.")
         if "message" in rule and not isinstance(rule["message"], str):
-            return (f"{COMPARE} rule {number}: message must be a string",
+            return (f"The {COMPARE} rule {number}: message must be a text (a string).",
                     f"Quy tắc {COMPARE} thứ {number}: message phải là một câu văn bản (chuỗi).")
     return None
 

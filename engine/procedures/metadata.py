@@ -69,48 +69,52 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
     examples_vi = ("“15 working days” (15 ngày làm việc), “4 working hours” (4 giờ làm việc), "
                    "“15 calendar days” (15 ngày theo lịch)")
     if not limit:
-        found.append(("procedure has no legal time limit: set the property timeLimit "
-                      f"(e.g. '5 working days'), or '{NO_TIME_LIMIT}' where the law sets none",
+        found.append(("The procedure has no legal time limit: set the property timeLimit "
+                      f"(e.g. “5 working days”), or “{NO_TIME_LIMIT}” where the law sets none.",
                       f"Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng "
                       f"{examples_vi}, hoặc “{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     elif limit != NO_TIME_LIMIT:
         try:
             parse_time_limit(limit)
         except ValueError:
-            found.append((f"timeLimit: not a time limit: '{limit}' (write e.g. '3 working days', '4 working hours', "
-                          f"'15 calendar days', '0.5 working days', or '{NO_TIME_LIMIT}')",
+            found.append((f"The time limit (timeLimit) “{limit}” is not a time limit: write e.g. “3 working days”, "
+                          f"“4 working hours”, “15 calendar days”, “0.5 working days”, or “{NO_TIME_LIMIT}” "
+                          "where the law sets none.",
                           f"Thời hạn giải quyết (timeLimit) «{limit}» không đúng dạng: hãy viết {examples_vi}, "
                           f"hoặc “{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     raw = props.get("receivedBy")
     if raw is None or not receivers(raw):
-        found.append(("procedure names no receiving agency: set the property receivedBy to agency kinds "
-                      "or agency codes separated by commas (e.g. 'commune_committee')",
+        found.append(("The procedure names no receiving agency: set the property receivedBy to agency kinds "
+                      "or agency codes separated by commas (e.g. “commune_committee” or “000.31.21.H56”).",
                       "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy) bằng loại cơ quan hoặc "
                       "mã cơ quan, cách nhau bởi dấu phẩy, ví dụ “commune_committee” hoặc “000.31.21.H56”."))
     else:
         bad = [r for r in receivers(raw) if not _RECEIVER.match(r)]
         if bad:
-            listed_en, listed_vi = "', '".join(bad), "», «".join(bad)
-            found.append((f"receivedBy: not an agency kind or code: '{listed_en}' (write agency kinds "
-                          "such as 'commune_committee' or agency codes such as '000.31.21.H56', separated by commas)",
+            listed_en, listed_vi = "”, “".join(bad), "», «".join(bad)
+            found.append((f"The receiving agency (receivedBy) “{listed_en}” is not an agency kind or code: write agency "
+                          "kinds such as “commune_committee” or agency codes such as “000.31.21.H56” (unaccented "
+                          "letters, digits, dots, dashes, underscores), separated by commas.",
                           f"Nơi tiếp nhận (receivedBy): «{listed_vi}» không phải loại cơ quan hay mã cơ quan: "
                           "hãy viết loại cơ quan như “commune_committee” hoặc mã cơ quan như “000.31.21.H56” (chỉ chữ "
                           "không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới), cách nhau bởi dấu phẩy."))
     if "requiredDocuments" in props:
-        found.extend((f"requiredDocuments: {en}", f"Thành phần hồ sơ (requiredDocuments): {vi}")
+        found.extend((f"The required documents (requiredDocuments): {en}.", f"Thành phần hồ sơ (requiredDocuments): {vi}")
                      for en, vi in _documents(props["requiredDocuments"])[1])
     clock = props.get("supplementClock")
     if clock is not None and clock not in SUPPLEMENT_CLOCKS:
-        found.append((f"supplementClock must be one of {', '.join(SUPPLEMENT_CLOCKS)}, not '{clock}'",
+        found.append((f"The supplement clock (supplementClock) must be “restart” (count again from the start) or "
+                      f"“pause” (pause, then go on), not “{clock}”.",
                       f"Đồng hồ khi bổ sung hồ sơ (supplementClock) phải là “restart” (tính lại từ đầu) hoặc "
                       f"“pause” (tạm dừng rồi tính tiếp), không phải «{clock}»."))
     level = props.get("onlineLevel")
     if level is not None and level.strip() not in ONLINE_LEVELS:
-        found.append((f"onlineLevel must be one of {', '.join(ONLINE_LEVELS)}, not '{level}'",
+        found.append((f"The online level (onlineLevel) must be “full” or “partial”, not “{level}”; remove the "
+                      "property if the procedure is not offered online.",
                       f"Mức cung cấp trực tuyến (onlineLevel) phải là “full” (toàn trình) hoặc “partial” (một phần), "
                       f"không phải «{level}»; bỏ thuộc tính này nếu thủ tục không cung cấp trực tuyến."))
     if len(props.get("sector") or "") > 200:
-        found.append(("sector: longer than 200 characters",
+        found.append(("The sector (sector) is longer than 200 characters: shorten it.",
                       "Lĩnh vực (sector) dài quá 200 ký tự: hãy rút gọn."))
     return found
 
@@ -124,16 +128,17 @@ def _documents(raw: str | None) -> tuple[list[RequiredDocument], list[tuple[str,
     if raw is None or not raw.strip():
         return [], []
     example = '[{"name": "Tờ khai", "kind": "original"}]'
+    example_en = '[{"name": "Application form", "kind": "original"}]'
     try:
         entries = json.loads(raw)
     except ValueError as exc:
         where_en = where_vi = ""
         if isinstance(exc, json.JSONDecodeError):
             where_en, where_vi = f" (line {exc.lineno}, column {exc.colno})", f" (lỗi ở dòng {exc.lineno}, cột {exc.colno})"
-        return [], [(f"not valid JSON{where_en}: write a JSON array, e.g. {example}",
+        return [], [(f"not valid JSON{where_en}: write a JSON array, e.g. {example_en}",
                      f"không phải JSON hợp lệ{where_vi}: hãy viết một danh sách JSON, ví dụ {example}.")]
     if not isinstance(entries, list):
-        return [], [("must be a JSON array",
+        return [], [(f"must be a JSON array (in square brackets […]), e.g. {example_en}",
                      f"phải là một danh sách JSON (trong ngoặc vuông […]), ví dụ {example}.")]
     documents, found, names = [], [], set()
     kinds = {k.value for k in DocumentKind}
@@ -142,37 +147,39 @@ def _documents(raw: str | None) -> tuple[list[RequiredDocument], list[tuple[str,
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            found.append((f"entry {number} needs a name",
+            found.append((f"document {number} has no name: write the document's name",
                           f"giấy tờ thứ {number} chưa có tên (name): hãy ghi tên giấy tờ."))
             continue
         unknown = set(entry) - {"name", "kind", "count", "optional"}
         if unknown:
-            found.append((f"entry {number}: unknown key(s) {', '.join(sorted(unknown))}",
+            found.append((f"document {number} has keys that cannot be used: {', '.join(sorted(unknown))}; use only "
+                          "name, kind, count and optional",
                           f"giấy tờ thứ {number} có khóa không dùng được: {', '.join(sorted(unknown))}; chỉ dùng "
                           "name, kind, count và optional."))
         kind = entry.get("kind", DocumentKind.ORIGINAL.value)
         count = entry.get("count", 1)
         optional = entry.get("optional", False)
         if kind not in kinds:
-            found.append((f"entry {number}: kind must be one of {', '.join(sorted(kinds))}",
+            found.append((f"the kind of document {number} must be one of {', '.join(sorted(kinds))}",
                           f"loại (kind) của giấy tờ thứ {number} phải là {kinds_vi}."))
             continue
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COPIES:
-            found.append((f"entry {number}: count must be a whole number from 1 to {MAX_COPIES}",
+            found.append((f"the count of document {number} must be a whole number from 1 to {MAX_COPIES}",
                           f"số bản (count) của giấy tờ thứ {number} phải là số nguyên từ 1 đến {MAX_COPIES}."))
             continue
         if not isinstance(optional, bool):
-            found.append((f"entry {number}: optional must be true or false",
+            found.append((f"optional of document {number} must be true (handed in only in some cases) or false "
+                          "(required)",
                           f"optional của giấy tờ thứ {number} phải là true (chỉ nộp trong một số trường hợp) "
                           "hoặc false (bắt buộc)."))
             continue
         name = " ".join(entry["name"].split())
         if len(name) > 500:
-            found.append((f"entry {number}: name longer than 500 characters",
+            found.append((f"the name of document {number} is longer than 500 characters: shorten it",
                           f"tên giấy tờ thứ {number} dài quá 500 ký tự: hãy rút gọn."))
             continue
         if name.casefold() in names:
-            found.append((f"entry {number}: '{name}' is listed twice",
+            found.append((f"document {number} “{name}” is listed twice: remove one",
                           f"giấy tờ thứ {number} «{name}» bị ghi hai lần: hãy bỏ một lần."))
             continue
         names.add(name.casefold())

@@ -150,7 +150,7 @@ def test_an_unreadable_intake_form_is_a_problem(tmp_path):
     (tmp_path / "intake").mkdir()
     (tmp_path / "intake" / entry["intake"]).write_text('{"type": "array"}', encoding="utf-8")
     assert catalogue.read_dir(tmp_path)["dang_ky_ket_hon"][1] == [
-        f'intake: {entry["intake"]}: form schema must have "type": "object"']
+        f'intake: {entry["intake"]}: The form schema must have "type": "object" at its outermost level.']
 
 
 def test_catalogue_problems_are_reported():

@@ -50,7 +50,7 @@ def test_a_draft_that_cannot_run_says_why_in_the_pages_language(browser, demo):
     assert "Không chạy được: quy trình còn lỗi" in page and "khong_ton_tai" in page
     assert "points at" not in page and "sequence flow" not in page and ".bpmn:" not in page
     page = visible(modeller.english().post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True))
-    assert "Cannot run: the workflow has errors" in page and "points at 'khong_ton_tai'" in page
+    assert "Cannot run: the workflow has errors" in page and "points at “khong_ton_tai”" in page
 
 
 # ---- D9: the checker's refusals on an English page ----------------------------------------------

@@ -21,7 +21,7 @@ def test_a_role_nobody_holds_is_said_when_the_draft_is_checked(browser, demo):
     assert "Chưa ai giữ vai trò «chuyen_gia_ao»" in warning["message"]
     # The editor opens the draft saying it again, in English on an English page.
     [warning] = modeller.english().get("/procedures/dang_ky_ket_hon/edit/source.json").get_json()["problems"]
-    assert warning["message"].startswith("nobody holds role 'chuyen_gia_ao' in any agency")
+    assert warning["message"].startswith("Nobody holds the role “chuyen_gia_ao” in any agency")
     with demo.motcua.read_session() as s:  # a check publishes nothing
         assert s.query(ProcedureVersion).join(ProcedureVersion.procedure).filter_by(key="dang_ky_ket_hon").count() == 1
 

@@ -163,8 +163,8 @@ def test_the_form_preview_shows_the_english_texts_on_an_english_page_and_refuses
     schema["properties"]["opinion"]["x-title-en"] = "Opinion\nof the leader"
     refused = modeller.post_json("/procedures/form-preview", {"schema": schema})
     assert refused.status_code == 422
-    assert refused.get_json()["problems"] == ["x-title-en of field 'opinion' must be one line of at most 500 "
-                                              "characters, without control characters"]
+    assert refused.get_json()["problems"] == ["The key x-title-en of the field “opinion” must be one line of at most 500 "
+                                              "characters, without control characters."]
     modeller.post("/language", {"locale": "vi"})
     refused = modeller.post_json("/procedures/form-preview", {"schema": schema}).get_json()
     assert refused["problems"] == ["Khóa x-title-en của trường «opinion» phải là một dòng văn bản, tối đa 500 ký tự, "
@@ -233,7 +233,7 @@ def test_the_commonest_drawing_mistakes_are_said_in_vietnamese(browser, demo):
     # In English too, without the server's folder.
     modeller.post("/language", {"locale": "en"})
     english = [p["message"] for p in modeller.post_json("/procedures/drafts", {"xml": no_form}).get_json()["problems"]]
-    assert any(m.startswith("form 'khong_co.json' does not exist") for m in english), english
+    assert any(m.startswith("The form “khong_co.json” does not exist") for m in english), english
     assert not any("/" in m for m in english), english
 
 
@@ -251,16 +251,16 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
     modeller = browser("thietke")
     expected = {
         "dang_ky_ket_hon": ("Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết “15 working days”",
-                            "timeLimit: not a time limit: 'năm ngày'"),
+                            "The time limit (timeLimit) “năm ngày” is not a time limit"),
         "appraise": ("Biểu mẫu «ket_hon_tham_dinh.json»: không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type",
-                     "form 'ket_hon_tham_dinh.json': not a valid JSON Schema at field 'so_cccd', keyword type"),
-        "approve": ("Thanh toán (payment) chỉ nhận giá trị “fee”", "payment must be one of fee"),
+                     "The form “ket_hon_tham_dinh.json”: not a valid JSON Schema at the field “so_cccd”, keyword type"),
+        "approve": ("Thanh toán (payment) chỉ nhận giá trị “fee”", "The payment property takes only “fee”"),
         "flow_approved": ("Điều kiện trên luồng này (từ decision_gateway) không hợp lệ: dòng 1: sai cú pháp Python ở "
                           "«decision == = \"approve\"».",
-                          "does not compile in the sandbox: line 1: invalid Python syntax in 'decision == = \"approve\"'"),
+                          "does not compile in the sandbox: line 1: invalid Python syntax in “decision == = \"approve\"”."),
     }
     allotment = ("Thời gian được phân bổ (allotment) «2 ngày» không đúng dạng: hãy viết “1.5 working days”",
-                 "allotment: not a time limit: '2 ngày'")
+                 "The time allotted to the step (allotment) “2 ngày” is not a time limit")
     for locale in ("vi", "en"):
         if locale == "en":
             modeller.post("/language", {"locale": "en", "next": "/procedures"})
@@ -280,8 +280,8 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
         assert preview["problems"] == [("Không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type: \"strin\" không phải "
                                         "kiểu dữ liệu; hãy dùng string, number, integer, boolean, object, array hoặc null.")
                                        if locale == "vi" else
-                                       ("not a valid JSON Schema at field 'so_cccd', keyword type: \"strin\" is not a type "
-                                        "(string, number, integer, boolean, object, array or null)")]
+                                       ("Not a valid JSON Schema at the field “so_cccd”, keyword type: \"strin\" is not a type; use "
+                                        "string, number, integer, boolean, object, array or null.")]
 
 
 def test_the_editor_has_a_singular_text_for_one_problem_in_english(browser, demo):

@@ -49,15 +49,15 @@ def check(model: Model):
                 compile_expression(source)
             except (SandboxViolation, SyntaxError) as exc:
                 en, vi = sandbox_message(exc)
-                yield model.error(fid, f"the condition on this flow (from {gateway}) does not compile in the sandbox: "
-                                       f"{en}",
+                yield model.error(fid, f"The condition on this flow (from {gateway}) does not compile in the sandbox: "
+                                       f"{en}.",
                                   f"Điều kiện trên luồng này (từ {gateway}) không hợp lệ: {vi}.")
                 continue
             for name in sorted(_names(source) - RESERVED):
                 if name in optional:
-                    yield model.error(fid, f"the condition on this flow (from {gateway}) reads {name!r}, which form "
-                                           f"{optional[name]!r} may leave empty, and then the condition fails for "
-                                           f"that dossier: make {name!r} required in the form",
+                    yield model.error(fid, f"The condition on this flow (from {gateway}) reads “{name}”, a field the form "
+                                           f"“{optional[name]}” may leave empty, and then the condition fails for "
+                                           f"that dossier: make “{name}” required in the form.",
                                       f"Điều kiện trên luồng này (từ {gateway}) đọc «{name}», trường mà biểu mẫu "
                                       f"«{optional[name]}» cho phép để trống, khi đó điều kiện sẽ lỗi: hãy đặt "
                                       f"«{name}» là bắt buộc trong biểu mẫu.")

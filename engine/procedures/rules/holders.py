@@ -22,14 +22,14 @@ def warnings(session, manifest: dict, filename: str) -> list[Problem]:
         seen.add((role, kind))
         if kind and (kind, role) not in held:
             found.append(Problem(filename, step_id,
-                                 f"nobody holds role {role!r} in an agency of kind {kind!r}: its steps would wait in an "
-                                 "empty queue; grant the role before publishing", "warning",
+                                 f"Nobody holds the role “{role}” in an agency of kind “{kind}”: the steps of this lane would wait in an "
+                                 "empty queue; grant the role before publishing.", "warning",
                                  f"Chưa ai giữ vai trò «{role}» tại cơ quan loại «{kind}»: các bước của lane này sẽ "
                                  "nằm trong hàng chờ trống; hãy cấp vai trò trước khi xuất bản."))
         elif not kind and role not in roles_anywhere:
             found.append(Problem(filename, step_id,
-                                 f"nobody holds role {role!r} in any agency: its steps would wait in an empty queue; "
-                                 "grant the role before publishing", "warning",
+                                 f"Nobody holds the role “{role}” in any agency: the steps of this lane would wait in an empty queue; "
+                                 "grant the role before publishing.", "warning",
                                  f"Chưa ai giữ vai trò «{role}» tại cơ quan nào: các bước của lane này sẽ nằm trong "
                                  "hàng chờ trống; hãy cấp vai trò trước khi xuất bản."))
     configured = {code for (code,) in session.execute(select(Partner.code).where(Partner.active.is_(True))).all()}
@@ -38,8 +38,8 @@ def warnings(session, manifest: dict, filename: str) -> list[Problem]:
         if code and code != "*" and code not in configured and (code, "partner") not in seen:
             seen.add((code, "partner"))
             found.append(Problem(filename, message,
-                                 f"partner {code!r} ({route.get('pool')}) is not configured, so message {message!r} "
-                                 "could not be delivered: add the partner (Administration → Partner agencies) before publishing",
+                                 f"The partner “{code}” ({route.get('pool')}) is not configured, so the message “{message}” "
+                                 "could not be delivered: add the partner (Administration → Partner agencies) before publishing.",
                                  "warning",
                                  f"Đối tác «{code}» ({route.get('pool')}) chưa được cấu hình, nên thông điệp «{message}» "
                                  "không gửi được: hãy thêm đối tác (Quản trị → Đối tác liên thông) trước khi xuất bản."))

@@ -21,7 +21,7 @@ def limits() -> dict[str, int]:
 
 def _too_long(model, eid, what_en, what_vi, value, limit):
     if value and len(value) > limit:
-        return model.error(eid, f"the {what_en} is {len(value)} characters long; the database keeps at most {limit}: shorten it",
+        return model.error(eid, f"The {what_en} is {len(value)} characters long; the database keeps at most {limit}: shorten it.",
                            f"{what_vi} dài {len(value)} ký tự; cơ sở dữ liệu chỉ lưu tối đa {limit}: hãy rút gọn.")
     return None
 

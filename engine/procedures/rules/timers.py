@@ -38,8 +38,8 @@ def check(model: Model):
             eid = owner.get("id") or ""
             found = [(k, definition.find(bpmn(k))) for k in KINDS if definition.find(bpmn(k)) is not None]
             if not found:
-                yield model.error(eid, "the timer has no time: give it a timeDate (e.g. "
-                                       f"{EXAMPLES['timeDate']}), a timeDuration ({EXAMPLES['timeDuration']}) or a timeCycle",
+                yield model.error(eid, "The timer has no time: give it a timeDate (e.g. "
+                                       f"{EXAMPLES['timeDate']}), a timeDuration ({EXAMPLES['timeDuration']}) or a timeCycle.",
                                   "Hẹn giờ chưa có thời gian: hãy cho nó timeDate (ví dụ "
                                   f"{EXAMPLES_VI['timeDate']}), timeDuration ({EXAMPLES_VI['timeDuration']}) hoặc timeCycle.")
                 continue
@@ -50,19 +50,19 @@ def check(model: Model):
 
 def _does_not_evaluate(model, eid, label, kind, exc):
     log.info("timer %s: its %s does not evaluate: %r", eid, kind, exc)
-    yield model.error(eid, f"the {kind} of timer '{label}' cannot be evaluated: correct the expression, e.g. "
-                           f"{EXAMPLES[kind]}",
+    yield model.error(eid, f"The {kind} of the timer “{label}” cannot be evaluated: correct the expression, e.g. "
+                           f"{EXAMPLES[kind]}.",
                       f"{kind} của hẹn giờ «{label}» không tính được: hãy sửa biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
 
 
 def _evaluate(model, environment, eid, label, kind, expression):
     if not expression:
-        yield model.error(eid, f"the timer's {kind} is empty: write an expression, e.g. {EXAMPLES[kind]}",
+        yield model.error(eid, f"The timer's {kind} is empty: write an expression, e.g. {EXAMPLES[kind]}.",
                           f"{kind} của hẹn giờ đang trống: hãy viết một biểu thức, ví dụ {EXAMPLES_VI[kind]}.")
         return
     if ISO_LIKE.match(expression):
-        yield model.error(eid, f"the timer's {kind} {expression} is an expression, so an ISO value must be quoted: "
-                               f'write "{expression}"',
+        yield model.error(eid, f"The timer's {kind} {expression} is an expression, so an ISO value must be quoted: "
+                               f'write "{expression}".',
                           f'{kind} của hẹn giờ là một biểu thức, nên giá trị ISO phải đặt trong ngoặc kép: '
                           f'hãy viết "{expression}".')
         return
@@ -75,8 +75,8 @@ def _evaluate(model, environment, eid, label, kind, expression):
             return
         if name in model.fields:
             return  # filled in by a form before the timer starts: its value is known only then
-        yield model.error(eid, f"the timer's {kind} uses {name!r}, which no form of this procedure fills in and "
-                               f"motcua does not provide: e.g. {EXAMPLES[kind]}",
+        yield model.error(eid, f"The timer's {kind} uses “{name}”, which no form of this procedure fills in and "
+                               f"motcua does not provide: write e.g. {EXAMPLES[kind]}.",
                           f"{kind} của hẹn giờ dùng «{name}», không biểu mẫu nào của thủ tục điền và motcua không "
                           f"cung cấp: ví dụ {EXAMPLES_VI[kind]}.")
         return
@@ -85,14 +85,14 @@ def _evaluate(model, environment, eid, label, kind, expression):
         return
     problem = _shape(kind, value)
     if problem:
-        yield model.error(eid, f"the timer's {kind} gives '{value}', {problem[0]}", f"{kind} của hẹn giờ cho «{value}», {problem[1]}")
+        yield model.error(eid, f"The timer's {kind} gives “{value}”, {problem[0]}", f"{kind} của hẹn giờ cho «{value}», {problem[1]}")
 
 
 def _shape(kind, value):
     if isinstance(value, datetime):
         value = value.isoformat()
     if not isinstance(value, str):
-        return ("not text: it must give " + KINDS[kind] + f" as an ISO string, e.g. {EXAMPLES[kind]}",
+        return ("not text: it must give " + KINDS[kind] + f" as an ISO string, e.g. {EXAMPLES[kind]}.",
                 f"không phải chuỗi: phải là chuỗi ISO, ví dụ {EXAMPLES_VI[kind]}.")
     try:
         if kind == "timeCycle":
@@ -100,14 +100,14 @@ def _shape(kind, value):
             return None
         parsed = TimerEventDefinition.parse_time_or_duration(value)
     except Exception:
-        return (f"which is not {KINDS[kind]} in ISO 8601, e.g. {EXAMPLES[kind]}",
+        return (f"which is not {KINDS[kind]} in ISO 8601, e.g. {EXAMPLES[kind]}.",
                 f"không phải giá trị ISO 8601 hợp lệ, ví dụ {EXAMPLES_VI[kind]}.")
     if kind == "timeDate" and not isinstance(parsed, datetime):
         return ("a duration in a timeDate: put it in a timeDuration, or give a date-time "
-                f"(e.g. {EXAMPLES['timeDate']})",
+                f"(e.g. {EXAMPLES['timeDate']}).",
                 f"là khoảng thời gian đặt trong timeDate: hãy chuyển sang timeDuration, hoặc cho một thời điểm (ví dụ {EXAMPLES_VI['timeDate']}).")
     if kind == "timeDuration" and isinstance(parsed, datetime):
         return ("a date-time in a timeDuration: put it in a timeDate, or give a duration "
-                f"(e.g. {EXAMPLES['timeDuration']})",
+                f"(e.g. {EXAMPLES['timeDuration']}).",
                 f"là thời điểm đặt trong timeDuration: hãy chuyển sang timeDate, hoặc cho một khoảng thời gian (ví dụ {EXAMPLES_VI['timeDuration']}).")
     return None
