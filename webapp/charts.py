@@ -2,6 +2,7 @@
 number, the legend names every colour, the shades stay apart in grey)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from engine import statistics as st
@@ -33,8 +34,12 @@ def _short(label: str, limit: int = 30) -> str:
 
 
 def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str], segments=SEGMENTS) -> Markup:
-    """One bar per row, split by class (``legend``: the words for ``segments``, in order)."""
-    biggest = max([sum(f[n] for names, _c in segments for n in names) for _l, f in rows] + [1])
+    """One bar per row, split by class (``legend``: the words for ``segments``, in order). A period
+    with nothing to draw says so where the bars would be, as the table beside it does: a bare
+    legend (or a row of empty bars) read as a chart that failed to load."""
+    biggest = max([sum(f[n] for names, _c in segments for n in names) for _l, f in rows] + [0])
+    if not biggest:
+        return _nothing_to_draw(title, _("Không có hồ sơ trong kỳ."))
     scale = (WIDTH - LABEL - 50) / biggest
     height = 30 + ROW * len(rows) + 22 * ((len(segments) + 2) // 3) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
@@ -61,6 +66,15 @@ def stacked_bars(rows: list[tuple[str, object]], title: str, legend: list[str], 
         out.append(_text(lx + 16, ly + 10, words, size=11))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _nothing_to_draw(title: str, words: str) -> Markup:
+    """A chart's frame with its title and ``words`` in place of the bars (also in its accessible name:
+    a screen reader reads an image's name, not the text drawn in it)."""
+    name = f"{title}. {words}"
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} 64" width="100%" role="img" '
+                  f'aria-label="{escape(name)}" class="chart"><title>{escape(name)}</title>'
+                  + _text(0, 16, title, size=13, weight="bold") + _text(0, 48, words, size=16) + "</svg>")
 
 
 def share_columns(points: list[tuple[str, float | None, int]], title: str) -> Markup:

@@ -21,6 +21,7 @@ from engine.procedures.form_language import in_language
 from engine.queries import procedures as queries
 from webapp import motcua
 from webapp.auth import header
+from webapp.errors import on_form_invalid
 from webapp.i18n import ROLE_LABELS, current_language, diagram_label, role_label
 from webapp.vendor import installed
 
@@ -109,11 +110,22 @@ def index():
 
 @bp.get("/<key>")
 def show(key: str):
+    return _show_page(key)
+
+
+def _show_page(key: str, failed_version: int | None = None, errors=None, values=None):
+    """The procedure's page; after a refused roll-back, with the messages beside that version's
+    reason field and what was typed kept in it."""
     with motcua().read_session() as s:
         detail = queries.procedure_detail(s, current_user.id, key)
         if current_language() != "vi":  # older versions kept their changes in Vietnamese words only
             detail = replace(detail, versions=queries.with_recorded_changes(s, current_user.id, key, detail.versions))
-    return render_template("procedures/show.html", p=detail.row, detail=detail, is_modeller=officer_is_modeller())
+    if errors and failed_version not in {v.number for v in detail.versions}:  # no such row to show them in
+        for messages in errors.values():
+            flash(" ".join(messages), "error")
+    return render_template("procedures/show.html", p=detail.row, detail=detail, is_modeller=officer_is_modeller(),
+                           failed_version=failed_version, errors=errors or {}, values=values or {},
+                           max_reason=lifecycle.MAX_NOTE)
 
 
 @bp.post("/<key>/retire")
@@ -132,6 +144,7 @@ def reinstate(key: str):
 
 @bp.post("/<key>/versions/<int:number>/activate")
 def activate(key: str, number: int):
+    on_form_invalid(lambda errors: _show_page(key, number, errors, request.form))
     lifecycle.activate(motcua().uow(), actor_id=current_user.id, procedure_key=key, number=number,
                        reason=request.form.get("reason", ""))
     flash(_("Hồ sơ mới sẽ bắt đầu theo phiên bản %(number)s; hồ sơ đang giải quyết giữ phiên bản của mình.",

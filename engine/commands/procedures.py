@@ -220,8 +220,12 @@ def reinstate(uow, *, actor_id: int, procedure_key: str) -> Procedure:
 
 
 def activate(uow, *, actor_id: int, procedure_key: str, number: int, reason: str = "") -> Procedure:
-    """Roll back (or forward): new dossiers start version ``number``; running ones keep theirs."""
-    reason = (reason or "").strip()[:MAX_NOTE]
+    """Roll back (or forward): new dossiers start version ``number``; running ones keep theirs.
+    The reason is optional; one past MAX_NOTE is refused, not cut (the history would keep a
+    sentence its author never wrote)."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_NOTE:
+        raise FormInvalid({"reason": [f"Tối đa {MAX_NOTE} ký tự."]})
     with uow:
         user = require_steward(uow.session, actor_id)
         procedure = _procedure(uow.session, procedure_key)
