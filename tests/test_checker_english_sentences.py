@@ -172,3 +172,16 @@ def test_warnings_about_roles_and_partners_are_sentences():
     for problem in found:
         assert_sentence(problem.message)
 
+
+
+@pytest.mark.parametrize("xml", [
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"/>',  # no process
+    reference_xml().replace('id="dang_ky_ket_hon"', f'id="{"p" * 121}"'),
+], ids=["no process", "id too long"])
+def test_a_draft_that_names_no_procedure_is_told_in_a_sentence(xml):
+    """Saving a draft reads its procedure's id first (engine/commands/procedures.py)."""
+    from engine.commands.procedures import draft_key
+    with pytest.raises(ProcedureInvalid) as info:
+        draft_key(xml)
+    for problem in info.value.problems:
+        assert_sentence(problem.message)

@@ -82,10 +82,10 @@ def draft_key(bpmn_xml: str) -> str:
         raise ProcedureInvalid([unreadable("", exc)]) from exc
     key = build_manifest(tree)["key"]
     if not key:
-        raise ProcedureInvalid([Problem("", "", "the diagram needs exactly one process, or one collaboration",
+        raise ProcedureInvalid([Problem("", "", "The diagram needs exactly one process, or one collaboration.",
                                         message_vi="Sơ đồ cần đúng một quy trình, hoặc một cộng tác (collaboration).")])
     if len(key) > 120:
-        raise ProcedureInvalid([Problem("", key, "the process id is longer than 120 characters",
+        raise ProcedureInvalid([Problem("", key, "The process id is longer than 120 characters: shorten it.",
                                         message_vi="Mã (id) của quy trình dài quá 120 ký tự.")])
     return key
 
