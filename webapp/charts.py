@@ -78,7 +78,10 @@ def _nothing_to_draw(title: str, words: str) -> Markup:
 
 
 def share_columns(points: list[tuple[str, float | None, int]], title: str) -> Markup:
-    """One column per month: its in-time share (percent written on it) and its dossiers below."""
+    """One column per month: its in-time share (percent written on it) and its dossiers below.
+    Twelve months without a dossier say so, as the bars do, rather than draw an axis of zeros."""
+    if not any(count for _label, _share, count in points):
+        return _nothing_to_draw(title, _("Không có hồ sơ trong kỳ."))
     height, top, base = 230, 28, 190
     step = (WIDTH - 40) / max(len(points), 1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '

@@ -19,15 +19,16 @@ def cases(demo, frozen_clock):
     return write_cases(demo)
 
 
-def chart(browser, url: str, language: str):
-    """The chart as the page embeds it: the SVG inside the figure beside the table."""
+def chart(browser, url: str, language: str, which: int = 0):
+    """The chart as the page embeds it: the SVG inside the figure beside the table (``which``: 0
+    the period's bars, 1 the twelve months' trend)."""
     leader = browser("lanhdao")
     if language == "en":
         leader.english()
     response = leader.get(url)
     assert response.status_code == 200
     svgs = html.fromstring(response.get_data(as_text=True)).xpath("//figure[@class='chart-box']/svg")
-    return svgs[0]  # the first figure: the period's bars (the second is the twelve months' trend)
+    return svgs[which]
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -45,3 +46,12 @@ def test_a_period_with_dossiers_draws_its_bars_without_the_words(browser, cases,
     svg = chart(browser, "/statistics?" + NOVEMBER, language)
     assert svg.xpath(".//rect") and SAID[language] not in svg.text_content()
     assert "UBND xã Tân Phong" in [t.text_content() for t in svg.xpath(".//text")]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_twelve_months_without_dossiers_say_so_in_the_trend(browser, cases, language):
+    """The trend drew a bare axis of twelve zeros."""
+    svg = chart(browser, "/statistics?" + EMPTY_MONTH, language, which=1)
+    assert SAID[language] in [t.text_content() for t in svg.xpath(".//text")]
+    assert not svg.xpath(".//line")
+    assert chart(browser, "/statistics?" + NOVEMBER, language, which=1).xpath(".//rect")  # November's column
