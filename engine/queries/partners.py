@@ -22,6 +22,8 @@ class DeadLetter:
     dossier_id: int = 0
     message_label: str = ""  # what the diagram's message flow says is carried (the message is its key)
     partner_name: str = ""  # what people call the partner; the code is the systems' key
+    # When the step that sends it was done: how long the dossier has waited for the hand-off.
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class WaitingMessage:
     last_error: str
     message_label: str = ""
     partner_name: str = ""
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ def dead_letters(session, agency_id: int | None = None, limit: int = 200,
                  agency_ids: list[int] | None = None) -> list[DeadLetter]:
     """Messages a partner never accepted, newest first (optionally one agency's, or some agencies', dossiers)."""
     stmt = (select(PartnerOutbox.id, Dossier.code, Partner.code, PartnerOutbox.message, PartnerOutbox.attempts,
-                   PartnerOutbox.dead_at, PartnerOutbox.last_error, Dossier.id, ProcedureVersion.manifest, Partner.name)
+                   PartnerOutbox.dead_at, PartnerOutbox.last_error, Dossier.id, ProcedureVersion.manifest, Partner.name,
+                   PartnerOutbox.created_at)
             .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
             .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .where(PartnerOutbox.dead_at.is_not(None)).order_by(PartnerOutbox.dead_at.desc()).limit(limit))
@@ -104,7 +108,8 @@ def dead_letters(session, agency_id: int | None = None, limit: int = 200,
         stmt = stmt.where(Dossier.agency_id == agency_id)
     if agency_ids is not None:
         stmt = stmt.where(Dossier.agency_id.in_(agency_ids))
-    return [DeadLetter(*row[:6], row[6] or "", row[7], _label(row[8], row[3]), row[9]) for row in session.execute(stmt)]
+    return [DeadLetter(*row[:6], row[6] or "", row[7], _label(row[8], row[3]), row[9], row[10])
+            for row in session.execute(stmt)]
 
 
 def waiting_messages(session, actor_id: int, limit: int = 200) -> list[WaitingMessage]:
@@ -112,13 +117,14 @@ def waiting_messages(session, actor_id: int, limit: int = 200) -> list[WaitingMe
     require_admin(session, actor_id)
     stmt = (select(PartnerOutbox.id, Dossier.id, Dossier.code, Partner.code, PartnerOutbox.message,
                    PartnerOutbox.attempts, PartnerOutbox.next_attempt_at, PartnerOutbox.last_error,
-                   ProcedureVersion.manifest, Partner.name)
+                   ProcedureVersion.manifest, Partner.name, PartnerOutbox.created_at)
             .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
             .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .where(PartnerOutbox.next_attempt_at.is_not(None), PartnerOutbox.delivered_at.is_(None),
                    PartnerOutbox.dead_at.is_(None))
             .order_by(PartnerOutbox.next_attempt_at).limit(limit))
-    return [WaitingMessage(*row[:7], row[7] or "", _label(row[8], row[4]), row[9]) for row in session.execute(stmt)]
+    return [WaitingMessage(*row[:7], row[7] or "", _label(row[8], row[4]), row[9], row[10])
+            for row in session.execute(stmt)]
 
 
 def recent_rejects(session, actor_id: int, limit: int = 100) -> list[Reject]:
