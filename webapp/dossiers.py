@@ -21,7 +21,7 @@ from engine.queries.apologies import apology_state
 from engine.queries.control_slip import control_slip
 from engine.queries.dossier import dossier_page, receipt as receipt_query, recorded_results
 from engine.queries.dossier_list import dossier_list, filter_choices
-from engine.queries.hand_offs import stuck_hand_offs
+from engine.queries.hand_offs import pending_hand_offs
 from engine.queries.notices import ending_rights
 from engine.queries.payments import dossier_payments
 from engine.queries.reception import counters, supplement_requests_of
@@ -65,7 +65,7 @@ def show(dossier_id: int):
         supplements = supplement_requests_of(s, dossier_id)
         result = result_queries.result_of(s, dossier_id)
         may_issue_result = result_queries.may_issue(s, current_user.id, page.dossier.agency_id)
-        hand_offs = stuck_hand_offs(s, dossier_id)
+        hand_offs = pending_hand_offs(s, dossier_id)
         results = recorded_results(s, dossier_id, motcua().settings.catalogue_dir, current_language())
         pay = dossier_payments(s, dossier_id, motcua().settings.catalogue_dir)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
