@@ -22,6 +22,7 @@ from engine.models import (
 )
 from engine.procedures.catalogue import intake_schema
 from engine.procedures.metadata import has_no_time_limit
+from engine.queries.hand_offs import sender_dossiers
 from engine.queries.history import HistoryEntry, dossier_history
 from engine.queries.online import scans_for_officer
 from engine.statistics.verdict import verdict
@@ -112,6 +113,8 @@ class DossierPage:
     bpmn_xml: str
     done_steps: frozenset[str]
     current_steps: frozenset[str]
+    # Opened by a partner agency's request: its name and its own code for the dossier.
+    senders: list = ()  # engine.queries.hand_offs.SenderDossier
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,8 @@ def dossier_page(session, user_id: int, dossier_id: int) -> DossierPage:
         dossier=header, documents=documents_of(session, dossier_id), scans=scans_for_officer(session, user_id, dossier_id),
         open_steps=open_steps, history=history, people=people_in(session, history), bpmn_xml=xml,
         done_steps=frozenset(r.step_id for r in items if r.state == "done"),
-        current_steps=frozenset(r.step_id for r in items if r.state == "open"))
+        current_steps=frozenset(r.step_id for r in items if r.state == "open"),
+        senders=sender_dossiers(session, dossier_id))
 
 
 def _candidates(session, agency_id: int, role: str, holder_id: int | None) -> tuple[Candidate, ...]:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.models import Agency, Dossier, Partner, PartnerOutbox
+from engine.models import Agency, Dossier, Partner, PartnerInbox, PartnerOutbox
 from engine.officer_notices import supervisors
 
 
@@ -60,3 +60,23 @@ def _hand_offs(session, dossier_id: int, *, tried_only: bool) -> list[StuckHandO
                                    dead=row.dead_at is not None, agency_name=agency_name, dealt_by=names,
                                    resent=row.attempts == 0 and row.last_error is not None))
     return result
+
+
+@dataclass(frozen=True)
+class SenderDossier:
+    """A partner agency that opened this dossier with its request, and its own code for the
+    dossier: what our officer quotes when calling them about it."""
+    partner_name: str
+    code: str
+
+
+def sender_dossiers(session, dossier_id: int) -> list[SenderDossier]:
+    """The partners' dossier codes this dossier answers to (an exchange a partner opened carries its
+    dossier's code; one we opened carries ours, and is left out)."""
+    rows = session.execute(
+        select(Partner.name, PartnerInbox.correlation)
+        .join(Partner, Partner.id == PartnerInbox.partner_id)
+        .join(Dossier, Dossier.id == PartnerInbox.dossier_id)
+        .where(PartnerInbox.dossier_id == dossier_id, PartnerInbox.correlation != Dossier.code)
+        .order_by(PartnerInbox.id)).all()
+    return [SenderDossier(name, code) for name, code in dict.fromkeys(rows)]

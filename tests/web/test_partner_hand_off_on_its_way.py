@@ -6,12 +6,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import lxml.html
+
 from engine.commands.partners import retry_dead_letter
 from engine.models import PartnerOutbox
 from engine.scheduler import partner_delivery
 from tests.partner_instances import _partner_template, partner_database_url  # noqa: F401 (fixtures)
 from tests.test_partners import pair, receive_at_a  # noqa: F401  (pair is a fixture)
 from tests.web.conftest import Browser
+
+def facts(page: str) -> dict[str, str]:
+    """The dossier's facts (its first list of terms) as read: each term with what follows it."""
+    [listing] = lxml.html.fromstring(page).xpath('//dl[@class="facts"]')[:1]
+    return {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split())
+            for dt in listing.xpath("./dt")}
+
 
 ON_ITS_WAY = "Đang chuyển hồ sơ sang Công an xã Tân Phong (chờ gửi từ 23/11/2026 09:00)."
 
@@ -44,3 +53,19 @@ def test_a_hand_off_on_its_way_and_one_sent_again_are_said_on_the_dossier_page(p
     a.tick()
     page = supervisor.text(f"/dossiers/{dossier.id}")
     assert "Công an xã Tân Phong again" not in page and "Handing the dossier over" not in page
+
+
+def test_a_dossier_a_partner_opened_shows_the_partners_own_code(pair):  # noqa: F811
+    """Found by the same audit: the partner's officer saw a dossier opened "online" by the system,
+    and nowhere the sender's code they need when calling the sender about it."""
+    a, b = pair
+    dossier = receive_at_a(a)
+    a.tick()
+    [(b_dossier, _step, _)] = b.open_items()
+    police = Browser(b.app)
+    police.login("congan", "x" * 12)
+    assert facts(police.text(f"/dossiers/{b_dossier}"))["Mã hồ sơ bên gửi"] == f"{dossier.code} (UBND xã Tân Phong)"
+    # The sender's own dossier names no sender: the exchange is its own.
+    officer = Browser(a.app)
+    officer.login("chuyenvien", "x" * 12)
+    assert "Mã hồ sơ bên gửi" not in facts(officer.text(f"/dossiers/{dossier.id}"))
