@@ -13,6 +13,9 @@ from tests.conftest import VN
 
 COUNTER, ONLINE, POST = 1, 2, 3
 
+# The month the cases are about, as the statistics pages' query string asks for it.
+NOVEMBER_QUERY = "period=month&year=2026&month=11"
+
 
 def at(day, hh=9, mm=0, month=11):
     return datetime(2026, month, day, hh, mm, tzinfo=VN)

@@ -93,3 +93,22 @@ def open_item(demo, dossier_id: int) -> int:
     with demo.motcua.read_session() as s:
         return s.execute(select(WorkItem.id).where(WorkItem.dossier_id == dossier_id,
                                                    WorkItem.state == "open")).scalar_one()
+
+
+
+@pytest.fixture
+def november_cases(demo, frozen_clock) -> dict[str, int]:
+    """The dossiers of tests/statistics_cases.py (code -> id), on Saturday 05/12/2026: the statistics
+    pages' tests read November 2026 (``NOVEMBER_QUERY``), which is over."""
+    from tests.statistics_cases import at, write_cases
+    frozen_clock.current = at(5, month=12)
+    return write_cases(demo)
+
+
+@pytest.fixture
+def november_steps(demo, frozen_clock) -> dict[str, int]:
+    """The same dossiers with the steps of the commune's units (tests/statistics_step_cases.py)."""
+    from tests.statistics_cases import at
+    from tests.statistics_step_cases import write_steps
+    frozen_clock.current = at(5, month=12)
+    return write_steps(demo)

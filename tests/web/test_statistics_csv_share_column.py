@@ -10,17 +10,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.statistics_cases import at
-from tests.statistics_step_cases import write_steps
+from tests.statistics_cases import NOVEMBER_QUERY
 
-NOVEMBER = "period=month&year=2026&month=11"
 SAID = {"vi": "Tỷ lệ đúng hạn", "en": "In-time share"}
-
-
-@pytest.fixture
-def steps(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # November is over
-    return write_steps(demo)
 
 
 def table_of(response) -> list[list[str]]:
@@ -32,17 +24,17 @@ def table_of(response) -> list[list[str]]:
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("download", ["/statistics/export.csv?view=agency", "/statistics/export.csv?view=procedure",
                                       "/statistics/export.csv?table=trend", "/statistics/units/export.csv?view=unit"])
-def test_the_share_column_of_a_csv_says_it_is_a_percentage(browser, steps, language, download):
+def test_the_share_column_of_a_csv_says_it_is_a_percentage(browser, november_steps, language, download):
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
-    header, *rows = table_of(leader.get(f"{download}&{NOVEMBER}"))
+    header, *rows = table_of(leader.get(f"{download}&{NOVEMBER_QUERY}"))
     assert header[-1] == f"{SAID[language]} (%)"
     assert all(float(row[-1]) <= 100 for row in rows if row[-1])  # 66.7, not 0.667
     assert header.count(f"{SAID[language]} (%)") == 1 and not any("(%)" in name for name in header[:-1])
 
 
-def test_the_workbook_keeps_the_plain_heading_over_cells_shown_as_percentages(browser, steps):
-    sheet = load_workbook(BytesIO(browser("lanhdao").get(f"/statistics/export.xlsx?{NOVEMBER}").data)).worksheets[0]
+def test_the_workbook_keeps_the_plain_heading_over_cells_shown_as_percentages(browser, november_steps):
+    sheet = load_workbook(BytesIO(browser("lanhdao").get(f"/statistics/export.xlsx?{NOVEMBER_QUERY}").data)).worksheets[0]
     header = [cell.value for cell in sheet[6]]
     assert header[-1] == "Tỷ lệ đúng hạn"
     assert sheet.cell(row=7, column=len(header)).number_format == "0.0%"

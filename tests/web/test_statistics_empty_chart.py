@@ -6,17 +6,10 @@ from __future__ import annotations
 import pytest
 from lxml import html
 
-from tests.statistics_cases import at, write_cases
+from tests.statistics_cases import NOVEMBER_QUERY
 
 EMPTY_MONTH = "period=month&year=2026&month=3"  # long before the cases, all in October to December 2026
-NOVEMBER = "period=month&year=2026&month=11"
 SAID = {"vi": "Không có hồ sơ trong kỳ.", "en": "No dossiers in the period."}
-
-
-@pytest.fixture
-def cases(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # November is over
-    return write_cases(demo)
 
 
 def chart(browser, url: str, language: str, which: int = 0):
@@ -33,7 +26,7 @@ def chart(browser, url: str, language: str, which: int = 0):
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("page", ["/statistics?", "/statistics?view=procedure&", "/statistics/units?"])
-def test_a_period_without_dossiers_says_so_in_its_chart(browser, cases, language, page):
+def test_a_period_without_dossiers_says_so_in_its_chart(browser, november_cases, language, page):
     svg = chart(browser, page + EMPTY_MONTH, language)
     drawn = [t.text_content() for t in svg.xpath(".//text")]
     assert SAID[language] in drawn
@@ -42,16 +35,16 @@ def test_a_period_without_dossiers_says_so_in_its_chart(browser, cases, language
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_a_period_with_dossiers_draws_its_bars_without_the_words(browser, cases, language):
-    svg = chart(browser, "/statistics?" + NOVEMBER, language)
+def test_a_period_with_dossiers_draws_its_bars_without_the_words(browser, november_cases, language):
+    svg = chart(browser, "/statistics?" + NOVEMBER_QUERY, language)
     assert svg.xpath(".//rect") and SAID[language] not in svg.text_content()
     assert "UBND xã Tân Phong" in [t.text_content() for t in svg.xpath(".//text")]
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_twelve_months_without_dossiers_say_so_in_the_trend(browser, cases, language):
+def test_twelve_months_without_dossiers_say_so_in_the_trend(browser, november_cases, language):
     """The trend drew a bare axis of twelve zeros."""
     svg = chart(browser, "/statistics?" + EMPTY_MONTH, language, which=1)
     assert SAID[language] in [t.text_content() for t in svg.xpath(".//text")]
     assert not svg.xpath(".//line")
-    assert chart(browser, "/statistics?" + NOVEMBER, language, which=1).xpath(".//rect")  # November's column
+    assert chart(browser, "/statistics?" + NOVEMBER_QUERY, language, which=1).xpath(".//rect")  # November's column

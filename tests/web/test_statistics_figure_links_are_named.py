@@ -9,18 +9,9 @@ import pytest
 from flask_babel import force_locale
 from lxml import html
 
-from tests.statistics_cases import at
-from tests.statistics_step_cases import write_steps
+from tests.statistics_cases import NOVEMBER_QUERY
 from webapp.statistics import FIGURE_WORDS
 from webapp.statistics_units import STEP_WORDS
-
-NOVEMBER = "period=month&year=2026&month=11"
-
-
-@pytest.fixture
-def steps(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # November is over
-    return write_steps(demo)  # the dossiers of tests/statistics_cases.py and their steps
 
 
 def accessible_name(link) -> str:
@@ -50,8 +41,8 @@ def named_links(app, leader, url: str, language: str, words: dict) -> list[tuple
     ("vi", "UBND xã Tân Phong", "Đúng hạn: 2 hồ sơ — UBND xã Tân Phong"),
     ("en", "UBND xã Tân Phong", "On time: 2 dossiers — UBND xã Tân Phong"),
 ])
-def test_each_figure_by_agency_is_named_by_its_words_and_its_row(app, browser, steps, language, row, example):
-    links = named_links(app, browser("lanhdao"), f"/statistics?{NOVEMBER}", language, FIGURE_WORDS)
+def test_each_figure_by_agency_is_named_by_its_words_and_its_row(app, browser, november_steps, language, row, example):
+    links = named_links(app, browser("lanhdao"), f"/statistics?{NOVEMBER_QUERY}", language, FIGURE_WORDS)
     assert len(links) > 10 and {r for r, *_ in links} >= {row, "Tổng cộng" if language == "vi" else "Total"}
     for row_name, words, name, shown in links:
         assert words in name and row_name in name and shown in name, (row_name, words, name)
@@ -59,8 +50,8 @@ def test_each_figure_by_agency_is_named_by_its_words_and_its_row(app, browser, s
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_each_figure_by_procedure_is_named_by_its_words_and_its_procedure(app, browser, steps, language):
-    links = named_links(app, browser("lanhdao"), f"/statistics?{NOVEMBER}&view=procedure", language, FIGURE_WORDS)
+def test_each_figure_by_procedure_is_named_by_its_words_and_its_procedure(app, browser, november_steps, language):
+    links = named_links(app, browser("lanhdao"), f"/statistics?{NOVEMBER_QUERY}&view=procedure", language, FIGURE_WORDS)
     assert len(links) > 10
     for row_name, words, name, shown in links:
         assert row_name and words in name and row_name in name and shown in name, (row_name, words, name)
@@ -70,8 +61,8 @@ def test_each_figure_by_procedure_is_named_by_its_words_and_its_procedure(app, b
     ("vi", "Trễ hạn: 1 bước — Bộ phận Một cửa"),
     ("en", "Late: 1 step — "),  # the unit's English name, where it has one
 ])
-def test_each_figure_by_unit_is_named_by_its_words_and_its_unit(app, browser, steps, language, example):
-    links = named_links(app, browser("lanhdao"), f"/statistics/units?{NOVEMBER}", language, STEP_WORDS)
+def test_each_figure_by_unit_is_named_by_its_words_and_its_unit(app, browser, november_steps, language, example):
+    links = named_links(app, browser("lanhdao"), f"/statistics/units?{NOVEMBER_QUERY}", language, STEP_WORDS)
     assert len(links) > 10
     for row_name, words, name, shown in links:
         assert row_name and words in name and row_name in name and shown in name, (row_name, words, name)

@@ -7,16 +7,7 @@ import re
 
 import pytest
 
-from tests.statistics_cases import at
-from tests.statistics_step_cases import write_steps
-
-NOVEMBER = "period=month&year=2026&month=11"
-
-
-@pytest.fixture
-def steps(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # November is over
-    return write_steps(demo)
+from tests.statistics_cases import NOVEMBER_QUERY
 
 
 def rows(page: str) -> dict[str, dict[str, str]]:
@@ -31,20 +22,20 @@ def rows(page: str) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("language, finished", [("vi", "Kết thúc xử lý"), ("en", "Processing ended")])
-def test_a_dossier_not_finished_says_so_in_the_list_behind_a_figure(browser, steps, language, finished):
+def test_a_dossier_not_finished_says_so_in_the_list_behind_a_figure(browser, november_steps, language, finished):
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
-    listed = rows(leader.text(f"/statistics/dossiers?{NOVEMBER}&figure=overdue"))
+    listed = rows(leader.text(f"/statistics/dossiers?{NOVEMBER_QUERY}&figure=overdue"))
     assert {code.split("/")[0] for code in listed} == {"C5", "N14"}  # open at the end of November
     assert all(cells[finished] == "—" for cells in listed.values())
     assert all(text for cells in listed.values() for text in cells.values())  # no cell left empty
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_a_step_not_done_or_without_a_due_time_says_so_in_a_units_list(browser, steps, demo, language):
+def test_a_step_not_done_or_without_a_due_time_says_so_in_a_units_list(browser, november_steps, demo, language):
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
-    listed = rows(leader.text(f"/statistics/units/steps?{NOVEMBER}&figure=received&agency_id={demo.commune}"))
+    listed = rows(leader.text(f"/statistics/units/steps?{NOVEMBER_QUERY}&figure=received&agency_id={demo.commune}"))
     due, done, who = {"vi": ("Hạn của bước", "Xong lúc", "Người xử lý"),
                       "en": ("Step due", "Done at", "Assignee")}[language]
     open_step, unlimited = listed["C5/Bước T1"], listed["N16/Bước T7"]

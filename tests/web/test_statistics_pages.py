@@ -7,15 +7,8 @@ import re
 
 import pytest
 
-from tests.statistics_cases import at, write_cases
 
 NOVEMBER = "/statistics?period=month&year=2026&month=11"
-
-
-@pytest.fixture
-def cases(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # November is over
-    return write_cases(demo)
 
 
 def cells(page: str, label: str) -> list[str]:
@@ -35,7 +28,7 @@ def csv_parts(response) -> tuple[list[str], list[str]]:
     return heading.splitlines(), table.splitlines()
 
 
-def test_a_leader_reads_the_month_by_agency_with_its_chart(browser, cases):
+def test_a_leader_reads_the_month_by_agency_with_its_chart(browser, november_cases):
     page = browser("lanhdao").text(NOVEMBER)
     assert "01/11/2026" in page and "30/11/2026" in page
     # received, carried over, new, counter, online, post, early, on time, late, withdrawn, stopped,
@@ -48,7 +41,7 @@ def test_a_leader_reads_the_month_by_agency_with_its_chart(browser, cases):
     assert "Diễn biến theo tháng" in page and "11/2026" in page
 
 
-def test_the_administrator_sees_every_agency_and_english_works(browser, cases):
+def test_the_administrator_sees_every_agency_and_english_works(browser, november_cases):
     admin = browser("admin")
     admin.post("/language", {"locale": "en"})
     page = admin.text(NOVEMBER)
@@ -58,7 +51,7 @@ def test_the_administrator_sees_every_agency_and_english_works(browser, cases):
     assert cells(page, "UBND xã Tân Phong")[-1] == "62.5 %"
 
 
-def test_each_figure_opens_its_dossiers(browser, cases):
+def test_each_figure_opens_its_dossiers(browser, november_cases):
     leader = browser("lanhdao")
     page = leader.text(NOVEMBER)
     link = re.search(r'href="(/statistics/dossiers\?[^"]*figure=late[^"]*)"', page).group(1).replace("&amp;", "&")
@@ -68,7 +61,7 @@ def test_each_figure_opens_its_dossiers(browser, cases):
     assert "Thủ tục" in by_procedure and cells(by_procedure, "Tổng cộng")[0] == "20"
 
 
-def test_scope_and_bad_input(browser, cases, demo):
+def test_scope_and_bad_input(browser, november_cases, demo):
     assert browser("chuyenvien").get(NOVEMBER).status_code == 404  # a specialist reads no statistics
     leader = browser("lanhdao")
     assert leader.get(f"{NOVEMBER}&agency_id={demo.police}").status_code == 404
@@ -93,13 +86,13 @@ def test_scope_and_bad_input(browser, cases, demo):
     assert 'value="01/11/2026"' in typed and 'value="15/11/2026"' in typed
 
 
-def test_the_public_page_shows_shares_without_personal_data(browser, cases):
+def test_the_public_page_shows_shares_without_personal_data(browser, november_cases):
     page = browser().text("/thong-ke")
     assert "UBND xã Tân Phong" in page and "Công an xã Tân Phong" in page
     assert "Người nộp" not in page and "C3" not in page  # no applicant, no dossier code
 
 
-def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
+def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, november_cases):
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -130,7 +123,7 @@ def test_the_tables_download_as_csv_and_as_a_real_workbook(browser, cases):
     assert leader.get("/statistics/export.pdf").status_code == 404
 
 
-def test_the_periodic_report_by_sector(browser, cases):
+def test_the_periodic_report_by_sector(browser, november_cases):
     page = browser("lanhdao").text("/statistics/report?period=month&year=2026&month=11")
     assert "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in page
     # no., sector, received, online, counter+post, carried over, handled, early, on time, late,
@@ -153,7 +146,7 @@ def test_the_periodic_report_by_sector(browser, cases):
     assert "Không quy định thời hạn" in page
 
 
-def test_the_service_indices_page_shows_numbers_formula_and_points(browser, cases):
+def test_the_service_indices_page_shows_numbers_formula_and_points(browser, november_cases):
     page = browser("lanhdao").text("/statistics/indices?period=month&year=2026&month=11")
     assert cells(page, "2.1")[2:] == ["10 / 16", "62,5 %", "100,0 %", "12,50 / 20"]
     assert "(trước hạn + đúng hạn + đang xử lý chưa quá hạn)" in page
@@ -166,7 +159,7 @@ def test_the_service_indices_page_shows_numbers_formula_and_points(browser, case
 
 @pytest.mark.parametrize("language, said", [("vi", "Năm phải từ 2000 đến 2100."),
                                             ("en", "The year must be from 2000 to 2100.")], ids=["vi", "en"])
-def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browser, cases, language, said):
+def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browser, november_cases, language, said):
     """A chosen period from 01/01/0001 or to 31/12/9999 was a server error (500) on every statistics
     page and download. It is now refused under the chooser, in the page's language, the fields
     keeping what was typed and the page showing this month; the downloads are not made (the page
@@ -185,7 +178,7 @@ def test_a_period_in_a_year_out_of_reach_is_refused_in_the_pages_language(browse
             assert leader.get(f"{download}?{chosen}").status_code == 302, (download, chosen)
 
 
-def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, cases):
+def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, november_cases):
     """The list behind a figure, for procedure 99999999999 (beyond the id column), was a server
     error (500) on PostgreSQL; for procedure 'abc' it listed the dossiers of every procedure under
     a link that named one. Both now answer 'Không tìm thấy' (404), as an agency that cannot be does."""
@@ -198,7 +191,7 @@ def test_a_figures_list_for_a_procedure_that_cannot_be_is_not_found(browser, cas
     assert leader.get(late).status_code == 200  # every procedure, when none is named
 
 
-def test_the_periodic_report_says_when_the_period_asked_for_was_refused(browser, cases):
+def test_the_periodic_report_says_when_the_period_asked_for_was_refused(browser, november_cases):
     """A report asked for 31/02/2026, or month 13, came back as this month's report without a word:
     printed and signed as if it were the period asked for. The refusal is now said above the report,
     in the page's language (not printed), the heading naming the month it shows."""
@@ -216,7 +209,7 @@ def test_the_periodic_report_says_when_the_period_asked_for_was_refused(browser,
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_a_download_of_a_refused_period_shows_the_page_saying_why(browser, cases, language):
+def test_a_download_of_a_refused_period_shows_the_page_saying_why(browser, november_cases, language):
     """A download (CSV, XLSX) of a refused period (31/02/2026, month 13) answered 'Không tìm thấy'
     (404), as if the statistics were gone. It now shows the statistics page with the refusal under
     the chooser, in the page's language, what was typed kept, and no file."""
@@ -239,7 +232,7 @@ def test_a_download_of_a_refused_period_shows_the_page_saying_why(browser, cases
 
 @pytest.mark.parametrize("asked", ["month=0&year=2026", "month=11&year=0", "month=abc&year=2026", "month=11.5&year=2026",
                                    "month=11&year=２０２６", "period=quarter&quarter=0&year=2026", "period=year&year=-2026"])
-def test_a_period_number_that_is_no_month_quarter_or_year_is_refused(browser, cases, asked):
+def test_a_period_number_that_is_no_month_quarter_or_year_is_refused(browser, november_cases, asked):
     """Month 0, year 0 or 'abc' were taken as this month and this year without a word: the leader
     read December's figures under the month they had typed. They are now refused like month 13,
     the fields keeping what was typed; an empty field still means this month (or year)."""
@@ -253,7 +246,7 @@ def test_a_period_number_that_is_no_month_quarter_or_year_is_refused(browser, ca
 
 @pytest.mark.parametrize("language, heading", [("vi", "Trễ hạn: 1.236 hồ sơ"), ("en", "Late: 1,236 dossiers")],
                          ids=["vi", "en"])
-def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, cases, monkeypatch, language, heading):
+def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, november_cases, monkeypatch, language, heading):
     """The statistics table writes 1.236 (1,236 in English), but the list behind it was headed
     'Trễ hạn: 1236 hồ sơ', the figure written another way. The heading now writes it as the table."""
     import webapp.statistics
@@ -274,7 +267,7 @@ def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, cases
             "Produced: 05/12/2026 09:00 (Asia/Ho_Chi_Minh time)", "Results by month",
             "Period: from 12/2025 to 11/2026")),
 ])
-def test_a_download_says_inside_what_it_covers_in_the_readers_language(browser, cases, language, words):
+def test_a_download_says_inside_what_it_covers_in_the_readers_language(browser, november_cases, language, words):
     """Opened later, away from its file name, a download still says what report it is, whose,
     which period and when it was made (the agency's time)."""
     from io import BytesIO
@@ -298,7 +291,7 @@ DOSSIER_LINK = re.compile(r'<a class="dossier-code" href="(/dossiers/\d+)">')
 PLAIN_CODE = re.compile(r'<span class="dossier-code">([A-Z0-9]+)</span>')
 
 
-def test_a_listed_dossier_is_a_link_only_for_a_reader_who_may_open_it(browser, cases):
+def test_a_listed_dossier_is_a_link_only_for_a_reader_who_may_open_it(browser, november_cases):
     """The administrator reads every agency's statistics but no dossier: the codes are listed
     without a link, instead of links that end on "not found"."""
     late = "/statistics/dossiers?period=month&year=2026&month=11&figure=late"
@@ -310,7 +303,7 @@ def test_a_listed_dossier_is_a_link_only_for_a_reader_who_may_open_it(browser, c
     assert all(admin.get(link).status_code == 404 for link in links)  # what the links led to
 
 
-def test_the_table_by_procedure_names_procedures_in_english_on_an_english_page(browser, cases):
+def test_the_table_by_procedure_names_procedures_in_english_on_an_english_page(browser, november_cases):
     """The rows, the chart and the download name each procedure by its catalogue entry's English;
     they kept the Vietnamese name on English pages (found by an audit of the partner instances)."""
     leader = browser("lanhdao")

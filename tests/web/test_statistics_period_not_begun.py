@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.statistics_cases import at
-from tests.statistics_step_cases import write_steps
 
 SAID = {"vi": "Kỳ báo cáo chưa bắt đầu: hôm nay là ngày 05/12/2026.",
         "en": "The period has not begun yet: today is 05/12/2026."}
 
 
-@pytest.fixture
-def steps(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # Saturday 05/12/2026
-    return write_steps(demo)
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("asked", ["period=year&year=2099", "period=month&year=2027&month=1",
                                    "period=quarter&year=2027&quarter=1", "period=custom&from=06/12/2026&to=31/12/2026"])
-def test_a_period_not_begun_is_refused_saying_what_today_is(browser, steps, language, asked):
+def test_a_period_not_begun_is_refused_saying_what_today_is(browser, november_steps, language, asked):
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
     for page in ("/statistics", "/statistics/units", "/statistics/indices", "/statistics/report"):
@@ -46,6 +38,6 @@ def test_a_period_not_begun_is_refused_saying_what_today_is(browser, steps, lang
     ("period=custom&from=05/12/2026&to=05/12/2026", "Từ ngày 05/12/2026 đến ngày 05/12/2026"),
     ("period=custom&from=01/11/2026&to=31/01/2027", "Từ ngày 01/11/2026 đến ngày 31/01/2027"),
 ])
-def test_a_period_running_today_is_read_as_of_now(browser, steps, asked, shown):
+def test_a_period_running_today_is_read_as_of_now(browser, november_steps, asked, shown):
     page = browser("lanhdao").text(f"/statistics?{asked}")
     assert 'role="alert"' not in page and shown in page

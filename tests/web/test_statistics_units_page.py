@@ -7,23 +7,14 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-import pytest
 from openpyxl import load_workbook
 
-from tests.statistics_cases import at
-from tests.statistics_step_cases import write_steps
 from tests.web.test_statistics_pages import cells, csv_parts
 
 UNITS = "/statistics/units?period=month&year=2026&month=11"
 
 
-@pytest.fixture
-def steps(demo, frozen_clock):
-    frozen_clock.current = at(5, month=12)  # November is over
-    return write_steps(demo)
-
-
-def test_a_leader_reads_the_steps_of_each_unit_with_the_chart(browser, steps):
+def test_a_leader_reads_the_steps_of_each_unit_with_the_chart(browser, november_steps):
     page = browser("lanhdao").text(UNITS)
     assert "UBND xã Tân Phong" in page and "01/11/2026" in page and "30/11/2026" in page
     # received, carried over, new, early, on time, late, cancelled, within time, overdue, no limit, share
@@ -37,7 +28,7 @@ def test_a_leader_reads_the_steps_of_each_unit_with_the_chart(browser, steps):
     assert "<script" not in page and "Công an xã Tân Phong" not in page
 
 
-def test_each_figure_opens_its_steps_with_their_dossiers(browser, steps):
+def test_each_figure_opens_its_steps_with_their_dossiers(browser, november_steps):
     leader = browser("lanhdao")
     page = leader.text(UNITS)
     links = re.findall(r'href="(/statistics/units/steps\?[^"]*figure=late[^"]*)"', page)
@@ -52,7 +43,7 @@ def test_each_figure_opens_its_steps_with_their_dossiers(browser, steps):
     assert "Công chức Tư pháp – Hộ tịch" in listed and "Bước T1" in listed and "Bước T5" in listed
 
 
-def test_the_chooser_leads_to_and_from_the_units(browser, steps, demo):
+def test_the_chooser_leads_to_and_from_the_units(browser, november_steps, demo):
     leader = browser("lanhdao")
     response = leader.get("/statistics?period=month&year=2026&month=11&view=unit&agency_id=")
     assert response.status_code == 302 and "/statistics/units?" in response.headers["Location"]
@@ -61,7 +52,7 @@ def test_the_chooser_leads_to_and_from_the_units(browser, steps, demo):
     assert 'value="unit" selected' in leader.text(UNITS)
 
 
-def test_scope_and_bad_input(browser, steps, demo):
+def test_scope_and_bad_input(browser, november_steps, demo):
     assert browser("chuyenvien").get(UNITS).status_code == 404  # a specialist reads no statistics
     leader = browser("lanhdao")
     assert leader.get(f"{UNITS}&agency_id={demo.police}").status_code == 404
@@ -75,7 +66,7 @@ def test_scope_and_bad_input(browser, steps, demo):
     assert "Tổ Đăng ký, quản lý cư trú" in police and cells(police, "Tổng cộng")[0] == "0"
 
 
-def test_english_names_and_downloads(browser, steps):
+def test_english_names_and_downloads(browser, november_steps):
     leader = browser("lanhdao")
     csv = leader.get(UNITS.replace("/units?", "/units/export.csv?"))
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
@@ -93,7 +84,7 @@ def test_english_names_and_downloads(browser, steps):
     assert cells(page, "Total")[-1] == "66.7 %"
 
 
-def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, steps, monkeypatch):
+def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, november_steps, monkeypatch):
     """The same pages as the list behind a dossier figure (tests/web/test_statistics_paging.py),
     here ten steps a page: the commune's 14 steps of November on two pages."""
     import webapp.statistics_units
@@ -112,7 +103,7 @@ def test_the_steps_behind_a_figure_come_a_page_at_a_time(browser, demo, steps, m
     assert "<table" not in past and "Không có bước nào." not in past  # the notice alone
 
 
-def test_a_listed_step_links_its_dossier_only_for_a_reader_who_may_open_it(browser, steps, demo):
+def test_a_listed_step_links_its_dossier_only_for_a_reader_who_may_open_it(browser, november_steps, demo):
     from tests.web.test_statistics_pages import DOSSIER_LINK, PLAIN_CODE
     late = f"/statistics/units/steps?period=month&year=2026&month=11&figure=late&agency_id={demo.commune}"
     leader, admin = browser("lanhdao"), browser("admin")
