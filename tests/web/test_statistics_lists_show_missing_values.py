@@ -1,6 +1,7 @@
 """The lists behind a figure (dossiers, and a unit's steps) showed an empty cell where a value is
 not there yet: a dossier not finished, a step without a due time, nobody who finished it. A reader
-could not tell "none yet" from "not loaded". Such a cell now says "—", as every list of the app does."""
+could not tell "none yet" from "not loaded". Such a cell now says "—", as every list of the app does. The status column said the status's
+number before its words ("4 · Đang xử lý"): it says the words, as the dossier list does."""
 from __future__ import annotations
 
 import re
@@ -42,3 +43,12 @@ def test_a_step_not_done_or_without_a_due_time_says_so_in_a_units_list(browser, 
     assert open_step[done] == "—" and open_step[who] == "—"
     assert unlimited[due] == "—" and unlimited[done] != "—"
     assert all(text for cells in listed.values() for text in cells.values())  # no cell left empty
+
+
+@pytest.mark.parametrize("language, column, said", [("vi", "Trạng thái", "Đang xử lý"), ("en", "Status", "In processing")])
+def test_a_listed_dossier_says_its_status_in_words_as_the_dossier_list_does(browser, november_steps, language,
+                                                                           column, said):
+    leader = browser("lanhdao")
+    leader.post("/language", {"locale": language})
+    listed = rows(leader.text(f"/statistics/dossiers?{NOVEMBER_QUERY}&figure=overdue"))
+    assert [cells[column] for cells in listed.values()] == [said, said]  # C5 and N14, open at the end of November

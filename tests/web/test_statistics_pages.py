@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-
 NOVEMBER = "/statistics?period=month&year=2026&month=11"
 
 
