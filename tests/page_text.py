@@ -197,3 +197,8 @@ def shown_notices(html: str) -> str:
     root = lxml.html.fromstring(html)
     return "\n".join(" ".join(m.text_content().split())
                      for m in root.xpath('//li[contains(@class, "notification")]/span[@class="message"]'))
+
+
+def body_text(html: str) -> str:
+    """The page's body as one line of text, so that a sentence with a link inside reads whole."""
+    return " ".join(lxml.html.document_fromstring(html).body.text_content().split())

@@ -12,6 +12,7 @@ from engine.queries.inbox import inbox, tab_counts
 from engine.queries.step_urgency import urgency
 from engine.scheduler.escalation import sweep_steps
 from tests.test_supervision_escalations import at, open_item, receive, timed  # noqa: F401 (fixture)
+from tests.page_text import body_text
 from tests.web.conftest import page_text
 
 
@@ -55,6 +56,19 @@ def test_claimed_work_moves_from_the_units_queue_to_mine_then_to_done(browser, r
     assert codes_on(minh.text("/inbox")) == []
     assert codes_on(minh.text("/inbox?tab=done")) == [code]
     assert codes_on(thu.text("/inbox?tab=done")) == []
+
+
+def test_nothing_of_mine_points_to_the_units_queue_where_work_waits(browser, receive_dossier):
+    receive_dossier("Nguyễn Văn An")
+    receive_dossier("Trần Thị Bình")
+    specialist = browser("chuyenvien")
+    page = specialist.text("/inbox")
+    assert "Bạn chưa nhận công việc nào. Đơn vị đang có 2 việc chưa ai nhận: xem việc chưa nhận." in body_text(page)
+    assert 'href="/inbox?tab=unclaimed">xem việc chưa nhận</a>' in page
+    assert ("You have not claimed any work. Your unit has 2 items no one has claimed: see unclaimed work."
+            in body_text(specialist.english().text("/inbox")))
+    # Nothing waits in the unit's queue either: the plain words.
+    assert "Không có công việc nào." in browser("lanhdao").text("/inbox")
 
 
 def test_search_by_code_or_applicant_name(browser, receive_dossier):
