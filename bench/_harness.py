@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy import create_engine, event, select, text  # noqa: E402
 
 from engine.config import Settings  # noqa: E402
 
@@ -141,6 +141,24 @@ def database_url(kind: str, postgres_url: str) -> str:
         folder = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
         return f"sqlite:///{folder / 'bench.sqlite'}"
     return postgres_url
+
+
+def demo_people(motcua) -> tuple[dict[str, int], int]:
+    """The demo officers' ids by username, and the demo commune's id (where the reference
+    procedure's dossiers are received)."""
+    from engine.models import Agency, User
+    with motcua.read_session() as s:
+        users = {u.username: u.id for u in s.query(User)}
+        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    return users, commune
+
+
+def open_step(motcua, dossier_id: int, step_id: str) -> int:
+    """The id of the dossier's open work item for ``step_id``."""
+    from engine.models import WorkItem
+    with motcua.read_session() as s:
+        return s.execute(select(WorkItem.id).where(
+            WorkItem.dossier_id == dossier_id, WorkItem.step_id == step_id, WorkItem.state == "open")).scalar_one()
 
 
 def fresh_database(url: str):

@@ -23,7 +23,10 @@ import statistics
 import sys
 from pathlib import Path
 
-from _harness import DEFAULT_POSTGRES, HAPPY_PATH, PROCEDURE_KEY, START_DATA, database_url, fresh_database, print_table
+from _harness import (
+    DEFAULT_POSTGRES, HAPPY_PATH, PROCEDURE_KEY, START_DATA, database_url, demo_people, fresh_database,
+    open_step, print_table,
+)
 
 WARMUP = 3
 
@@ -38,27 +41,19 @@ def mark_end() -> None:
 
 def run(db: str, rounds: int, postgres_url: str) -> None:
     from engine_step import FloorKit
-    from sqlalchemy import select
-
     from engine import commands
     from engine.commands.reception import Applicant
-    from engine.models import Agency, User, WorkItem
 
     kit = FloorKit()
     motcua = fresh_database(database_url(db, postgres_url))
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
     order = []
     for i in range(rounds + WARMUP):
         dossier = commands.receive(
             motcua.uow(), actor_id=users["tiepnhan"], agency_id=commune, procedure_key=PROCEDURE_KEY,
             applicant=Applicant(name="Nguyễn Văn An", id_number="001088054321"), data=dict(START_DATA))
         for step_id, username, data in HAPPY_PATH:
-            with motcua.read_session() as s:
-                item_id = s.execute(select(WorkItem.id).where(
-                    WorkItem.dossier_id == dossier.id, WorkItem.step_id == step_id,
-                    WorkItem.state == "open")).scalar_one()
+            item_id = open_step(motcua, dossier.id, step_id)
             commands.claim(motcua.uow(), actor_id=users[username], work_item_id=item_id)
             form = json.loads(json.dumps(data))
             measure = i >= WARMUP

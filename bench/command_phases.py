@@ -22,10 +22,10 @@ import json
 import time
 
 from _harness import (
-    DEFAULT_POSTGRES, HAPPY_PATH, PROCEDURE_KEY, START_DATA, database_url, fresh_database, machine_line,
-    print_table,
+    DEFAULT_POSTGRES, HAPPY_PATH, PROCEDURE_KEY, START_DATA, database_url, demo_people, fresh_database,
+    machine_line, open_step, print_table,
 )
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 
 class PhaseClock:
@@ -109,15 +109,12 @@ def main() -> None:
 
     from engine import commands
     from engine.commands.reception import Applicant
-    from engine.models import Agency, User, WorkItem
 
     clock = PhaseClock()
     install(clock)
     motcua = fresh_database(database_url(args.db, args.postgres_url))
     clock.time_statements(motcua.db)
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
 
     completes: list[int] = []
     for i in range(args.rounds + 5):
@@ -125,10 +122,7 @@ def main() -> None:
             motcua.uow(), actor_id=users["tiepnhan"], agency_id=commune, procedure_key=PROCEDURE_KEY,
             applicant=Applicant(name="Nguyễn Văn An"), data=dict(START_DATA))
         for step_id, username, data in HAPPY_PATH:
-            with motcua.read_session() as s:
-                item_id = s.execute(select(WorkItem.id).where(
-                    WorkItem.dossier_id == dossier.id, WorkItem.step_id == step_id,
-                    WorkItem.state == "open")).scalar_one()
+            item_id = open_step(motcua, dossier.id, step_id)
             commands.claim(motcua.uow(), actor_id=users[username], work_item_id=item_id)
             submitted = json.loads(json.dumps(data))
             clock.on = i >= 5

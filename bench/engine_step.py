@@ -19,8 +19,9 @@ import argparse
 import json
 
 from _harness import (
-    COMMAND_ADDS, DEFAULT_POSTGRES, FORMS_DIR, HAPPY_PATH, PROCEDURE_KEY, REFERENCE_BPMN, START_DATA, Samples,
-    StatementCounter, database_url, fresh_database, machine_line, print_table, timed,
+    COMMAND_ADDS, DEFAULT_POSTGRES, FORMS_DIR, HAPPY_PATH, PROCEDURE_KEY, REFERENCE_BPMN, START_DATA,
+    Samples, StatementCounter, database_url, demo_people, fresh_database, machine_line, open_step,
+    print_table, timed,
 )
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -131,14 +132,11 @@ def command_path(url: str, rounds: int, kit: FloorKit) -> dict[str, dict]:
     compares figures taken under the same load of the machine."""
     from engine import commands
     from engine.commands.reception import Applicant
-    from engine.models import Agency, User, WorkItem
-    from sqlalchemy import select, text
+    from sqlalchemy import text
 
     motcua = fresh_database(url)
     counter = StatementCounter(motcua.db)
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
 
     # The database's own floor: a write transaction of one row (UPDATE + COMMIT), no ORM.
     bare = {"samples": Samples(), "sql": []}
@@ -162,10 +160,7 @@ def command_path(url: str, rounds: int, kit: FloorKit) -> dict[str, dict]:
         if keep:
             receive["sql"].append(seen["statements"])
         for step_id, username, data in HAPPY_PATH:
-            with motcua.read_session() as s:
-                item_id = s.execute(select(WorkItem.id).where(
-                    WorkItem.dossier_id == dossier.id, WorkItem.step_id == step_id,
-                    WorkItem.state == "open")).scalar_one()
+            item_id = open_step(motcua, dossier.id, step_id)
             row = results[step_id]
             with counter.measuring() as seen, timed(row["claim"] if keep else Samples()):
                 commands.claim(motcua.uow(), actor_id=users[username], work_item_id=item_id)

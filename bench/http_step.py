@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from _harness import (
-    DEFAULT_POSTGRES, PROCEDURE_KEY, START_DATA, Samples, database_url, fresh_database, machine_line,
-    print_table, timed,
+    DEFAULT_POSTGRES, PROCEDURE_KEY, START_DATA, Samples, database_url, demo_people, fresh_database,
+    machine_line, print_table, timed,
 )
 from engine_step import FloorKit
 from sqlalchemy import select
@@ -31,13 +31,11 @@ def run(db: str, url: str, rounds: int, kit: FloorKit) -> list:
     from engine import commands
     from engine.commands.reception import Applicant
     from engine.demo import DEMO_PASSWORD
-    from engine.models import Agency, User, WorkItem
+    from engine.models import WorkItem
     from tests.deployment import Deployment, Officer
 
     motcua = fresh_database(url)
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
 
     def waiting_item():
         dossier = commands.receive(motcua.uow(), actor_id=users["tiepnhan"], agency_id=commune,

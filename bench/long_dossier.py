@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 
 from _harness import (
-    DEFAULT_POSTGRES, PROCEDURE_KEY, START_DATA, Samples, database_url, fresh_database, machine_line,
-    print_table, timed,
+    DEFAULT_POSTGRES, PROCEDURE_KEY, START_DATA, Samples, database_url, demo_people, fresh_database,
+    machine_line, print_table, timed,
 )
 from sqlalchemy import func, select
 
@@ -32,11 +32,8 @@ APPRAISAL = {"conditions_met": True, "marital_status_verified": True,
 
 class Bench:
     def __init__(self, url: str):
-        from engine.models import Agency, User
         self.motcua = fresh_database(url)
-        with self.motcua.read_session() as s:
-            self.users = {u.username: u.id for u in s.query(User)}
-            self.commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+        self.users, self.commune = demo_people(self.motcua)
 
     def new_dossier(self) -> int:
         from engine import commands

@@ -15,10 +15,9 @@ import pstats
 import time
 
 from _harness import (
-    DEFAULT_POSTGRES, HAPPY_PATH, PROCEDURE_KEY, START_DATA, StatementCounter, database_url,
-    fresh_database,
+    DEFAULT_POSTGRES, HAPPY_PATH, PROCEDURE_KEY, START_DATA, StatementCounter, database_url, demo_people,
+    fresh_database, open_step,
 )
-from sqlalchemy import select
 
 
 def main() -> None:
@@ -32,13 +31,10 @@ def main() -> None:
 
     from engine import commands
     from engine.commands.reception import Applicant
-    from engine.models import Agency, User, WorkItem
 
     motcua = fresh_database(database_url(args.db, args.postgres_url))
     counter = StatementCounter(motcua.db)
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
 
     # CPU time, not wall time: on a busy machine the wall clock mostly counts waits for a CPU.
     profiler = cProfile.Profile(time.process_time)
@@ -47,10 +43,7 @@ def main() -> None:
             motcua.uow(), actor_id=users["tiepnhan"], agency_id=commune, procedure_key=PROCEDURE_KEY,
             applicant=Applicant(name="Nguyễn Văn An"), data=dict(START_DATA))
         for step_id, username, data in HAPPY_PATH:
-            with motcua.read_session() as s:
-                item_id = s.execute(select(WorkItem.id).where(
-                    WorkItem.dossier_id == dossier.id, WorkItem.step_id == step_id,
-                    WorkItem.state == "open")).scalar_one()
+            item_id = open_step(motcua, dossier.id, step_id)
             show = args.sql and i == 1 and step_id == "appraise"
             for name, call in (
                 ("claim", lambda: commands.claim(motcua.uow(), actor_id=users[username], work_item_id=item_id)),

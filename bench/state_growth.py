@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import DEFAULT_POSTGRES, FORMS_DIR, database_url, fresh_database, machine_line, print_table
+from _harness import (
+    DEFAULT_POSTGRES, FORMS_DIR, database_url, demo_people, fresh_database, machine_line, print_table,
+)
 from sqlalchemy import select, text
 
 STEPS = 20
@@ -78,7 +80,7 @@ def main() -> None:
 
     from engine import commands
     from engine.commands.reception import Applicant
-    from engine.models import Agency, User, WorkItem
+    from engine.models import WorkItem
     from engine.procedures.registry import check_and_deploy
 
     print(machine_line())
@@ -88,9 +90,7 @@ def main() -> None:
     with motcua.uow() as uow:
         check_and_deploy(uow, [path], FORMS_DIR)
         uow.commit()
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
     with motcua.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     before = sizes(motcua, STATE_TABLES + OTHER_TABLES)

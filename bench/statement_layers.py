@@ -20,9 +20,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from _harness import DEFAULT_POSTGRES, PROCEDURE_KEY, START_DATA, Samples, database_url, fresh_database, machine_line, \
-    print_table
-from sqlalchemy import bindparam, insert, select, update
+from _harness import (
+    DEFAULT_POSTGRES, PROCEDURE_KEY, START_DATA, Samples, database_url, demo_people, fresh_database,
+    machine_line, print_table,
+)
+from sqlalchemy import bindparam, insert, update
 
 WARM = 200
 
@@ -56,13 +58,11 @@ class Driver:
 def run(db: str, url: str, runs: int) -> list[list]:
     from engine import clock, commands
     from engine.commands.reception import Applicant
-    from engine.models import Agency, AuditEvent, Dossier, User
+    from engine.models import AuditEvent, Dossier
     from engine.unit_of_work import _DOSSIER
 
     motcua = fresh_database(url)
-    with motcua.read_session() as s:
-        users = {u.username: u.id for u in s.query(User)}
-        commune = s.execute(select(Agency.id).where(Agency.kind == "commune_committee")).scalar_one()
+    users, commune = demo_people(motcua)
     dossier = commands.receive(motcua.uow(), actor_id=users["tiepnhan"], agency_id=commune,
                                procedure_key=PROCEDURE_KEY, applicant=Applicant(name="Nguyễn Văn An"),
                                data=dict(START_DATA))
