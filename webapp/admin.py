@@ -284,7 +284,7 @@ def partner_messages():
 @bp.post("/partners/messages/<int:outbox_id>/retry")
 def retry_partner_message(outbox_id: int):
     partner_commands.retry_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
-    flash(_("Thư sẽ được gửi lại cho đối tác trong lần chạy tới."), "success")
+    flash(_("Thư sẽ được gửi lại cho đối tác trong vài phút tới."), "success")
     return redirect(url_for(".partner_messages"))
 
 
@@ -301,7 +301,7 @@ def portal():
 @bp.post("/portal/<int:outbox_id>/resend")
 def resend_portal_record(outbox_id: int):
     portal_commands.resend_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
-    flash(_("Bản ghi sẽ được gửi lại lên Cổng Dịch vụ công quốc gia trong lần chạy tới."), "success")
+    flash(_("Bản ghi sẽ được gửi lại lên Cổng Dịch vụ công quốc gia trong vài phút tới."), "success")
     return redirect(url_for(".portal"))
 
 
@@ -320,5 +320,5 @@ def mail():
 @bp.post("/mail/<int:mail_id>/resend")
 def resend_mail(mail_id: int):
     mail_commands.resend(motcua().uow(), actor_id=current_user.id, mail_id=mail_id)
-    flash(_("Thư sẽ được gửi lại trong lần chạy tới."), "success")
+    flash(_("Thư sẽ được gửi lại trong vài phút tới."), "success")
     return redirect(url_for(".mail"))

@@ -13,6 +13,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from engine.commands import reassign
+from engine.commands.partners import may_resend
 from engine.commands.results import issue_result as issue_result_command
 from engine.errors import FormInvalid
 from engine.procedures.safe_xml import UnsafeXml
@@ -66,11 +67,13 @@ def show(dossier_id: int):
         result = result_queries.result_of(s, dossier_id)
         may_issue_result = result_queries.may_issue(s, current_user.id, page.dossier.agency_id)
         hand_offs = pending_hand_offs(s, dossier_id)
+        resend = any(h.dead for h in hand_offs) and may_resend(s, current_user.id, page.dossier.agency_id)
         results = recorded_results(s, dossier_id, motcua().settings.catalogue_dir, current_language())
         pay = dossier_payments(s, dossier_id, motcua().settings.catalogue_dir)
     return render_template("dossiers/show.html", page=page, d=page.dossier, diagram=_diagram(page), apology=apology,
                            slip=slip, endings=endings, supplements=supplements, result=result,
-                           may_issue_result=may_issue_result, hand_offs=hand_offs, results=results, pay=pay)
+                           may_issue_result=may_issue_result, hand_offs=hand_offs, may_resend=resend,
+                           results=results, pay=pay)
 
 
 @bp.post("/dossiers/<int:dossier_id>/result")

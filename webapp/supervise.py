@@ -15,11 +15,11 @@ from engine.commands.escalations import acknowledge, issue_apology
 from engine.commands.partners import retry_dead_letter
 from engine.queries.apologies import apology_slip, apology_state
 from engine.queries.escalations import escalations_page, supervised_agencies
-from engine.queries.partners import dead_letters
+from engine.queries.partners import dead_letters, retrying_messages
 from webapp import motcua
 from webapp.days import read_day, read_time
 from webapp.errors import on_form_invalid
-from webapp.params import page_number
+from webapp.params import id_value, page_number
 
 bp = Blueprint("supervise", __name__)
 
@@ -37,14 +37,27 @@ def index():
         agencies = supervised_agencies(s, current_user.id)
         # Messages to partners that gave up, for the dossiers of the agencies this officer supervises.
         dead = dead_letters(s, agency_ids=agencies) if agencies else []
-    return render_template("supervise/escalations.html", listing=listing, supervisor=bool(agencies), dead=dead)
+        # Those that failed and are still resent by the scheduler: nothing to do unless they become dead.
+        retrying = retrying_messages(s, agencies)
+    return render_template("supervise/escalations.html", listing=listing, supervisor=bool(agencies), dead=dead,
+                           retrying=retrying)
 
 
 @bp.post("/supervise/partner-messages/<int:outbox_id>/retry")
 def retry_partner_message(outbox_id: int):
     retry_dead_letter(motcua().uow(), actor_id=current_user.id, outbox_id=outbox_id)
-    flash(_("Thư sẽ được gửi lại cho đối tác trong lần chạy tới."), "success")
-    return redirect(url_for(".index"))
+    flash(_("Thư sẽ được gửi lại cho đối tác trong vài phút tới."), "success")
+    return redirect(_dossier_page_asked() or url_for(".index"))
+
+
+def _dossier_page_asked() -> str | None:
+    """The dossier page the form came from (its ``next``), so the officer sees the hand-off change;
+    only a dossier page of this app, rebuilt by url_for, never any other address."""
+    target = request.form.get("next", "")
+    dossier_id = id_value(target.rpartition("/")[2])
+    if dossier_id is not None and target == url_for("dossiers.show", dossier_id=dossier_id):
+        return target
+    return None
 
 
 @bp.post("/supervise/escalations/<int:escalation_id>/acknowledge")

@@ -90,6 +90,13 @@ def set_partner_active(uow, *, actor_id: int, partner_id: int, active: bool) -> 
     return partner
 
 
+def may_resend(session, user_id: int, agency_id: int) -> bool:
+    """Who may send a dead letter of an agency's dossier again: an administrator, or a supervisor
+    of the agency (the dossier page shows them the button)."""
+    user = session.get(User, user_id)
+    return user is not None and (user.is_admin or has_role(session, user_id, agency_id, SUPERVISOR))
+
+
 def retry_dead_letter(uow, *, actor_id: int, outbox_id: int) -> None:
     """Send a message that gave up again, from a fresh count of attempts."""
     with uow:
@@ -97,15 +104,16 @@ def retry_dead_letter(uow, *, actor_id: int, outbox_id: int) -> None:
         row = session.get(PartnerOutbox, outbox_id)
         if row is None:
             raise NotFound("Không tìm thấy thư gửi đối tác.", "Partner message not found.")
-        user = session.get(User, actor_id)
         dossier = session.get(Dossier, row.dossier_id)
-        if user is None or not (user.is_admin or has_role(session, actor_id, dossier.agency_id, SUPERVISOR)):
+        if not may_resend(session, actor_id, dossier.agency_id):
             raise not_permitted()
         if row.dead_at is None:
             raise InvalidState("Thư này không ở trạng thái gửi thất bại.", "This message has not failed for good.")
         row.dead_at, row.attempts, row.next_attempt_at = None, 0, clock.now()
+        # The partner's name as it was then: the history says to whom it went again.
         audit.record(session, dossier, "partner_retry", actor_id=actor_id, status_before=dossier.status,
-                     message=row.message, idempotency_key=row.idempotency_key)
+                     message=row.message, idempotency_key=row.idempotency_key, partner_id=row.partner_id,
+                     partner_name=row.partner.name)
         uow.commit()
 
 

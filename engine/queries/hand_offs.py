@@ -24,6 +24,8 @@ class StuckHandOff:
     dealt_by: tuple[str, ...]
     # Had an error before a supervisor sent it again (its count of attempts starts afresh).
     resent: bool = False
+    # The outbox row: what "Gửi lại" sends again (officers' pages only).
+    outbox_id: int = 0
 
     @property
     def queued(self) -> bool:
@@ -58,7 +60,7 @@ def _hand_offs(session, dossier_id: int, *, tried_only: bool) -> list[StuckHandO
         names = tuple(u.full_name for u in supervisors(session, agency_id))
         result.append(StuckHandOff(partner_name=partner_name, since=row.created_at, attempts=row.attempts,
                                    dead=row.dead_at is not None, agency_name=agency_name, dealt_by=names,
-                                   resent=row.attempts == 0 and row.last_error is not None))
+                                   resent=row.attempts == 0 and row.last_error is not None, outbox_id=row.id))
     return result
 
 

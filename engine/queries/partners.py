@@ -112,19 +112,41 @@ def dead_letters(session, agency_id: int | None = None, limit: int = 200,
             for row in session.execute(stmt)]
 
 
-def waiting_messages(session, actor_id: int, limit: int = 200) -> list[WaitingMessage]:
-    """Messages a partner has not accepted yet and that will be sent (again), soonest first."""
-    require_admin(session, actor_id)
-    stmt = (select(PartnerOutbox.id, Dossier.id, Dossier.code, Partner.code, PartnerOutbox.message,
+def _waiting(session, stmt) -> list[WaitingMessage]:
+    return [WaitingMessage(*row[:7], row[7] or "", _label(row[8], row[4]), row[9], row[10])
+            for row in session.execute(stmt)]
+
+
+def _waiting_select():
+    """Messages still to be sent (again): ``next_attempt_at`` is set only while a row waits or is
+    being sent (indexed), NULL once delivered or dead."""
+    return (select(PartnerOutbox.id, Dossier.id, Dossier.code, Partner.code, PartnerOutbox.message,
                    PartnerOutbox.attempts, PartnerOutbox.next_attempt_at, PartnerOutbox.last_error,
                    ProcedureVersion.manifest, Partner.name, PartnerOutbox.created_at)
             .join(Dossier, Dossier.id == PartnerOutbox.dossier_id).join(Partner, Partner.id == PartnerOutbox.partner_id)
             .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
             .where(PartnerOutbox.next_attempt_at.is_not(None), PartnerOutbox.delivered_at.is_(None),
-                   PartnerOutbox.dead_at.is_(None))
-            .order_by(PartnerOutbox.next_attempt_at).limit(limit))
-    return [WaitingMessage(*row[:7], row[7] or "", _label(row[8], row[4]), row[9], row[10])
-            for row in session.execute(stmt)]
+                   PartnerOutbox.dead_at.is_(None)))
+
+
+def waiting_messages(session, actor_id: int, limit: int = 200) -> list[WaitingMessage]:
+    """Messages a partner has not accepted yet and that will be sent (again), soonest first."""
+    require_admin(session, actor_id)
+    return _waiting(session, _waiting_select().order_by(PartnerOutbox.next_attempt_at).limit(limit))
+
+
+def retrying_messages(session, agency_ids: list[int], limit: int = 200) -> list[WaitingMessage]:
+    """The supervisor's view of ``waiting_messages``: those of some agencies' dossiers that failed
+    at least once and that the scheduler still resends by itself, newest first. A row counts its
+    attempt when it is leased, so a first sending in flight (no error yet) is not one of them; nor
+    is a dead letter a supervisor sent again (its count starts afresh)."""
+    if not agency_ids:
+        return []
+    stmt = (_waiting_select()
+            .where(PartnerOutbox.attempts > 0, PartnerOutbox.last_error.is_not(None),
+                   Dossier.agency_id.in_(agency_ids))
+            .order_by(PartnerOutbox.id.desc()).limit(limit))
+    return _waiting(session, stmt)
 
 
 def recent_rejects(session, actor_id: int, limit: int = 100) -> list[Reject]:

@@ -176,7 +176,7 @@ def test_a_dead_letter_is_shown_with_its_error_and_sent_again(admin, demo, recei
     assert response.status_code == 302
     assert outbox_state(demo, outbox_id) == (False, 0, True)
     page = admin.text("/admin/partners/messages")
-    assert "Thư sẽ được gửi lại cho đối tác trong lần chạy tới." in page
+    assert "Thư sẽ được gửi lại cho đối tác trong vài phút tới." in page
     assert "Không có thư nào gửi thất bại." in page
     assert code in page  # now among the messages waiting to be sent
     # The dossier code links to the dossier's page.
