@@ -116,14 +116,16 @@ def test_a_land_transfer_goes_to_the_tax_authority_and_the_payment_wait_is_not_c
     page = task_page(branch, "motcuadatdai", branch.open_items()[0][2])
     for shown in ("Thông báo nộp nghĩa vụ tài chính", "Thuế thu nhập cá nhân (đồng)", "40.000.000", "25/12/2026",
                   "Bên chuyển nhượng", "Phan Văn Lực", "20/11/2026", "Đủ điều kiện đăng ký biến động",
-                  # The history says what went to the tax authority and what came back.
-                  "Gửi liên thông đến Cơ quan thuế: Phiếu chuyển thông tin để xác định nghĩa vụ tài chính",
-                  "Nhận liên thông từ Cơ quan thuế: Thông báo nộp nghĩa vụ tài chính"):
+                  # The history says what went to the tax authority and what came back, naming the
+                  # partner as registered, not by the diagram's pool ("Cơ quan thuế").
+                  "Gửi liên thông đến Thuế cơ sở khu vực Tân Phong: Phiếu chuyển thông tin để xác định nghĩa vụ tài chính",
+                  "Nhận liên thông từ Thuế cơ sở khu vực Tân Phong: Thông báo nộp nghĩa vụ tài chính"):
         assert shown in page, shown
-    # In English, by the catalogue's English names: the partner, the messages, the notice's title.
+    # In English, by the catalogue's English names: the messages, the notice's title (the partner
+    # keeps its registered name, as every agency does).
     page = task_page(branch, "motcuadatdai", branch.open_items()[0][2], locale="en")
-    for shown in ("Sent to Tax authority: Information slip for assessing financial obligations",
-                  "Received from Tax authority: Notice to pay financial obligations"):
+    for shown in ("Sent to Thuế cơ sở khu vực Tân Phong: Information slip for assessing financial obligations",
+                  "Received from Thuế cơ sở khu vực Tân Phong: Notice to pay financial obligations"):
         assert shown in page, shown
     # On the tax side, the answer went back to the office that asked, named as the partner it is.
     tax_history = task_page(tax, "thue", tax.read(lambda s: s.query(WorkItem).one().id))

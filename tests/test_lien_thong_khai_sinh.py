@@ -20,7 +20,8 @@ from tests.partner_instances import Instance, _partner_template, partner_databas
 from tests.web.conftest import Browser
 
 PROCEDURE = "lien_thong_khai_sinh"
-COMMITTEE, POLICE, BHXH = "UBND xã Tân Phong", "Công an xã Tân Phong", "BHXH"
+# The control slip names a partner as registered (Partner.name), not by its pool's short name.
+COMMITTEE, POLICE, BHXH = "UBND xã Tân Phong", "Công an xã Tân Phong", PARTNER_DEMOS["bhxh"].name
 BHXH_OFFICE = PARTNER_DEMOS["bhxh"].agency[1]  # its agency in its own deployment
 APPRAISAL = {
     "child_name": "Nguyễn Minh An", "child_birth_date": "2026-11-15", "child_sex": "male",

@@ -55,12 +55,15 @@ def received_messages(action: str, detail: dict | None) -> list[str]:
 
 
 def partner_name(session, dossier_id: int, route: PartnerRoute) -> str:
-    """The pool's name; for a pool standing for any partner, the partner that asked."""
+    """The partner agency as registered (people read "Bảo hiểm xã hội cơ sở Tân Phong", not the
+    diagram's short pool name "BHXH"): the partner with the pool's code, or for a pool standing
+    for any partner, the partner that asked; the pool's name when no such partner is registered."""
     if route.code != ANY_PARTNER:
-        return route.pool
-    asked = session.execute(select(Partner.name).join(PartnerInbox, PartnerInbox.partner_id == Partner.id)
-                            .where(PartnerInbox.dossier_id == dossier_id).order_by(PartnerInbox.id).limit(1)).scalar()
-    return asked or route.pool
+        found = select(Partner.name).where(Partner.code == route.code)
+    else:
+        found = (select(Partner.name).join(PartnerInbox, PartnerInbox.partner_id == Partner.id)
+                 .where(PartnerInbox.dossier_id == dossier_id).order_by(PartnerInbox.id).limit(1))
+    return session.execute(found).scalar() or route.pool
 
 
 def dossier_history(session, dossier_id: int) -> list[HistoryEntry]:

@@ -14,7 +14,7 @@ from engine.partners import signing
 from engine.scheduler.lease import record_attempt
 from engine.scheduler.partner_delivery import MAX_ATTEMPTS
 from tests.test_lien_thong_khai_sinh import (
-    CARD, PROCEDURE, REGISTER, Officer, at, through_committee,
+    BHXH as BHXH_NAME, CARD, PROCEDURE, REGISTER, Officer, at, through_committee,
 )
 from tests.web.conftest import page_text
 from tests.page_text import table_rows
@@ -68,8 +68,8 @@ def test_the_dossier_page_says_which_agency_holds_it_and_the_way_it_came(browser
 def test_while_bhxh_issues_the_card_the_dossier_page_says_bhxh_holds_it(browser, demo, frozen_clock):
     dossier = at_bhxh(demo, frozen_clock)
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
-    assert "Đang ở cơ quan: <strong>BHXH</strong>" in html
-    assert ('<span class="path">UBND xã Tân Phong → Công an xã Tân Phong → UBND xã Tân Phong → BHXH</span>'
+    assert f"Đang ở cơ quan: <strong>{BHXH_NAME}</strong>" in html
+    assert (f'<span class="path">UBND xã Tân Phong → Công an xã Tân Phong → UBND xã Tân Phong → {BHXH_NAME}</span>'
             in html)
 
 
@@ -93,14 +93,14 @@ def test_the_control_slip_lists_every_hand_over_and_judges_the_late_police(brows
          "Ghi Sổ đăng ký khai sinh, cấp Giấy khai sinh → Đăng ký thường trú cho trẻ"],
         ["5", "Công an xã Tân Phong · Chuyên viên", "UBND xã Tân Phong · Chuyên viên",
          "26/11/2026 10:00", "Vũ Đức Anh", "", "Trễ hạn", "Đăng ký thường trú cho trẻ → Chuyển BHXH cấp thẻ BHYT"],
-        ["6", "UBND xã Tân Phong · Chuyên viên", "BHXH (hệ thống đối tác)", "26/11/2026 10:00", "", "", "—",
+        ["6", "UBND xã Tân Phong · Chuyên viên", f"{BHXH_NAME} (hệ thống đối tác)", "26/11/2026 10:00", "", "", "—",
          "Gửi liên thông: Hồ sơ đề nghị cấp thẻ BHYT"],
     ]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
     assert re.search(r"Công an xã Tân Phong</td>\s*<td>1 ngày làm việc</td>\s*<td>13,5</td>\s*<td class=\"late\">Trễ hạn",
                      agencies)
     assert re.search(r"UBND xã Tân Phong</td>\s*<td>1,5 ngày làm việc</td>\s*<td>3,5</td>\s*<td>Trước hạn", agencies)
-    assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span> <span class=\"muted\">\(đang giữ hồ sơ\)"
+    assert re.search(rf"{BHXH_NAME} <span class=\"muted\">\(hệ thống đối tác\)</span> <span class=\"muted\">\(đang giữ hồ sơ\)"
                      r"</span></td>\s*<td>0,5 ngày làm việc</td>\s*<td>0,0</td>\s*<td>Đang xử lý", agencies)
 
 
@@ -112,10 +112,10 @@ def test_the_card_from_bhxh_is_a_hand_over_on_the_slip_judged_on_its_share(brows
         assert s.get(Dossier, dossier.id).status == 9  # the committee returns the result with the card
     html = browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip")
     # Half a working day from Thursday 10:00 runs to 16:00 the same day: on time.
-    assert table_rows(html, table_class="handovers")[6] == ["7", "BHXH (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
+    assert table_rows(html, table_class="handovers")[6] == ["7", f"{BHXH_NAME} (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
                               "26/11/2026 10:30", "", "", "Đúng hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
     agencies = re.search(r'<table class="agencies">.*?</table>', html, re.S).group(0)
-    assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
+    assert re.search(rf"{BHXH_NAME} <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
                      r"<td>0,5</td>\s*<td>Đúng hạn", agencies)
     page = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
     assert "Đang ở cơ quan: <strong>UBND xã Tân Phong</strong>" in page
@@ -140,6 +140,6 @@ def test_the_citizen_sees_which_agency_holds_the_dossier(browser, demo, frozen_c
 def test_the_citizen_sees_the_partner_agency_while_it_holds_the_dossier_and_the_path(browser, demo, frozen_clock):
     dossier = at_bhxh(demo, frozen_clock)
     found = page_text(browser().post("/tra-cuu", {"code": dossier.code, "second_factor": ID_NUMBER}))
-    assert "Đang ở cơ quan</dt><dd><strong>BHXH</strong>" in found
+    assert f"Đang ở cơ quan</dt><dd><strong>{BHXH_NAME}</strong>" in found
     assert ("Đường đi của hồ sơ</dt><dd class=\"path\">UBND xã Tân Phong → Công an xã Tân Phong → "
-            "UBND xã Tân Phong → BHXH</dd>") in found
+            f"UBND xã Tân Phong → {BHXH_NAME}</dd>") in found

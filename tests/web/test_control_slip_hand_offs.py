@@ -13,7 +13,7 @@ from engine.demo import DEMO_PARTNER_KEY
 from engine.partners import signing
 from tests.page_text import table_rows
 from tests.test_land_transfer import CHECK, NOTICE, PROCEDURE as LAND
-from tests.test_lien_thong_khai_sinh import REGISTER, Officer, at, open_item
+from tests.test_lien_thong_khai_sinh import BHXH as BHXH_NAME, REGISTER, Officer, at, open_item
 from tests.web.test_control_slip import at_the_police, card_from_bhxh, partner_acknowledges
 
 COMMITTEE_PATH = "UBND xã Tân Phong → Công an xã Tân Phong → UBND xã Tân Phong"
@@ -41,7 +41,7 @@ def test_until_bhxh_acknowledges_the_request_the_committee_still_holds_the_dossi
     rows = table_rows(slip, table_class="handovers")
     assert [row[2] for row in rows[4:]] == ["UBND xã Tân Phong · Chuyên viên"]  # nothing handed to BHXH yet
     agencies = agencies_table(slip)
-    assert "BHXH" not in agencies
+    assert BHXH_NAME not in agencies
     assert re.search(r"UBND xã Tân Phong <span class=\"muted\">\(đang giữ hồ sơ\)</span></td>", agencies)
 
 
@@ -50,19 +50,19 @@ def test_bhxh_gets_the_dossier_and_its_half_day_when_its_system_acknowledged(bro
     frozen_clock.current = at(26, 14)  # BHXH is back at 14:00
     partner_acknowledges(demo, dossier.id)
     page = browser("tiepnhan").text(f"/dossiers/{dossier.id}")
-    assert "Đang ở cơ quan: <strong>BHXH</strong>" in page
-    assert f'<span class="path">{COMMITTEE_PATH} → BHXH</span>' in page
+    assert f"Đang ở cơ quan: <strong>{BHXH_NAME}</strong>" in page
+    assert f'<span class="path">{COMMITTEE_PATH} → {BHXH_NAME}</span>' in page
 
     frozen_clock.current = at(26, 16, 30)
     card_from_bhxh(browser, dossier)
     rows = table_rows(browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip"), table_class="handovers")
-    assert rows[5][:4] == ["6", "UBND xã Tân Phong · Chuyên viên", "BHXH (hệ thống đối tác)", "26/11/2026 14:00"]
+    assert rows[5][:4] == ["6", "UBND xã Tân Phong · Chuyên viên", f"{BHXH_NAME} (hệ thống đối tác)", "26/11/2026 14:00"]
     # Half a working day from 14:00 runs into Friday: the card at 16:30 on Thursday is early (from
     # the queueing at 10:00 it would have been late, due at 16:00).
-    assert rows[6] == ["7", "BHXH (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
+    assert rows[6] == ["7", f"{BHXH_NAME} (hệ thống đối tác)", "UBND xã Tân Phong · Tiếp nhận và trả kết quả",
                        "26/11/2026 16:30", "", "", "Trước hạn", "Nhận liên thông: Thẻ BHYT đã cấp"]
     agencies = agencies_table(browser("tiepnhan").text(f"/dossiers/{dossier.id}/control-slip"))
-    assert re.search(r"BHXH <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
+    assert re.search(rf"{BHXH_NAME} <span class=\"muted\">\(hệ thống đối tác\)</span></td>\s*<td>0,5 ngày làm việc</td>\s*"
                      r"<td>2,5</td>\s*<td>Trước hạn", agencies)
 
 
