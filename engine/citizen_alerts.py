@@ -13,7 +13,7 @@ import unicodedata
 from engine import clock
 from engine.citizen_notices import TRACKING_HINT, mail_citizen
 from engine.models import Dossier, OutgoingSms
-from engine.scheduler.notify import local_time
+from engine.scheduler.notify import notice_time
 from engine.statuses import DossierStatus
 
 # action or new status -> (what the SMS says, the mail's subject when no other mail says it)
@@ -43,7 +43,7 @@ def on_event(session, dossier, action: str, status_before: int | None) -> None:
         return
     template, subject = _SMS[key]
     timezone = dossier.agency.timezone if dossier.agency is not None else "Asia/Ho_Chi_Minh"
-    due = local_time(dossier.due_at, timezone) if dossier.due_at else "—"
+    due = notice_time(dossier.due_at, timezone) if dossier.due_at else "—"
     what = template.format(due=due)
     dedupe = f"{key}-{dossier.id}-{dossier.revision}"
     phone = "".join(ch for ch in dossier.applicant_phone or "" if ch.isdigit() or ch == "+")

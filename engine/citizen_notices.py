@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine import clock, contact
 from engine.models import OutgoingMail
-from engine.scheduler.notify import local_time
+from engine.scheduler.notify import notice_time
 
 TRACKING_HINT = "(Tra cứu hồ sơ bằng mã hồ sơ và số định danh hoặc số điện thoại trên giấy tiếp nhận.)"
 
@@ -41,7 +41,7 @@ def supplement_mail(request, agency_name: str, procedure_name: str, code: str | 
     subject = f"[Một cửa] Yêu cầu bổ sung, hoàn thiện{about}"
     body = (
         f"Kính gửi Ông/Bà {request.applicant_name},\n\n"
-        f"Ngày {local_time(request.requested_at, timezone)}, {agency_name} đã xem xét hồ sơ "
+        f"Lúc {notice_time(request.requested_at, timezone)}, {agency_name} đã xem xét hồ sơ "
         f"«{procedure_name}»{(' (mã hồ sơ ' + code + ')') if code else ''} của Ông/Bà.\n"
         "Đề nghị Ông/Bà bổ sung, hoàn thiện các nội dung sau:\n"
         f"{_items(request.missing)}\n"
@@ -60,7 +60,7 @@ def ending_mail(dossier, *, title: str, what: str, reason: str) -> tuple[str, st
     body = (
         f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"
         f"{agency} thông báo: hồ sơ «{procedure}» (mã hồ sơ {dossier.code}) của Ông/Bà {what} "
-        f"lúc {local_time(clock.now(), dossier.agency.timezone)}.\n"
+        f"lúc {notice_time(clock.now(), dossier.agency.timezone)}.\n"
         f"Lý do: {reason}\n\n"
         "Xin trân trọng cảm ơn.\n\n"
         f"{agency}\n{TRACKING_HINT}\n")

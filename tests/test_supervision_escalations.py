@@ -193,7 +193,7 @@ def test_apology_moves_the_due_date_keeps_the_original_and_mails_the_applicant(t
     assert mail.to_address == "an@example.vn" and mail.dedupe_key == f"apology-dossier-{dossier.id}"
     assert dossier.code in mail.subject and "xin lỗi" in mail.subject.lower()
     assert "Lý do: Cần xác minh thêm với cơ quan khác." in mail.body
-    assert "09:00 26/11/2026" in mail.body and "17:00 30/11/2026" in mail.body
+    assert "09:00 ngày 26/11/2026" in mail.body and "17:00 ngày 30/11/2026" in mail.body
     # The scheduler no longer asks for an apology for this dossier.
     frozen_clock.current = at(26, 8)
     assert sweep_late_dossiers(timed.motcua.uow()).will_be_late == 0

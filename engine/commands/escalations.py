@@ -15,7 +15,7 @@ from engine.deadlines import apology_check
 from engine.errors import FormInvalid, InvalidState
 from engine.models import Apology, Escalation, Notification
 from engine.procedures.forms import FIRST_YEAR, LAST_YEAR, YEAR_OUT_OF_RANGE
-from engine.scheduler.notify import local_time
+from engine.scheduler.notify import local_time, notice_time
 from engine.statuses import TERMINAL, DossierStatus
 
 def acknowledge(uow, *, actor_id: int, escalation_id: int) -> Escalation:
@@ -127,7 +127,7 @@ def issue_apology(uow, *, actor_id: int, dossier_id: int, reason: str, new_due_a
 
 
 def _already_issued(dossier, apology) -> InvalidState:
-    when = f" ngày {local_time(apology.issued_at, dossier.agency.timezone)}" if apology else ""
+    when = f" lúc {notice_time(apology.issued_at, dossier.agency.timezone)}" if apology else ""
     return InvalidState(
         f"Hồ sơ {dossier.code} đã có phiếu xin lỗi và hẹn lại ngày trả kết quả{when}. "
         "Theo quy định, ngày trả kết quả chỉ được hẹn lại một lần.",
@@ -152,14 +152,14 @@ def apology_mail(dossier, apology) -> tuple[str, str]:
     subject = f"[Một cửa] Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {dossier.code}"
     body = (
         f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"
-        f"Ngày {local_time(dossier.received_at, tz)}, {agency} tiếp nhận giải quyết hồ sơ "
+        f"Lúc {notice_time(dossier.received_at, tz)}, {agency} tiếp nhận giải quyết hồ sơ "
         f"«{procedure}» của Ông/Bà.\n"
         f"Mã hồ sơ: {dossier.code}\n"
-        f"Thời hẹn trả kết quả giải quyết hồ sơ: {local_time(apology.original_due_at, tz)}\n\n"
+        f"Thời hẹn trả kết quả giải quyết hồ sơ: {notice_time(apology.original_due_at, tz)}\n\n"
         f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ của Ông/Bà.\n"
         f"Lý do: {apology.reason}\n\n"
         f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency} xin lỗi Ông/Bà và sẽ trả kết quả "
-        f"giải quyết hồ sơ cho Ông/Bà vào {local_time(apology.new_due_at, tz)}.\n\n"
+        f"giải quyết hồ sơ cho Ông/Bà vào lúc {notice_time(apology.new_due_at, tz)}.\n\n"
         "Xin trân trọng cảm ơn sự hợp tác của Ông/Bà.\n\n"
         f"{agency}\n"
         f"(Tra cứu hồ sơ bằng mã hồ sơ và số định danh hoặc số điện thoại trên giấy tiếp nhận.)\n")

@@ -17,7 +17,7 @@ from engine.db import insert_for
 from engine.commands._steps import SUPERVISOR
 from engine.models import Dossier, Escalation, Membership, User, WorkItem
 from engine.procedures.catalogue import english_names_for
-from engine.scheduler.notify import Notice, local_time, notify_all
+from engine.scheduler.notify import Notice, notice_time, notify_all
 from engine.statuses import TERMINAL
 
 BATCH = 500
@@ -117,19 +117,20 @@ def _recipients(session, audiences: set[Audience]) -> dict[Audience, list]:
 
 def _notify(session, recorded: list[Wanted], say) -> None:
     """One notification (and mail, if they have an address) per recipient of each new escalation.
-    ``say(wanted, code, when)`` gives the Vietnamese and English text."""
+    ``say(wanted, code, when, when_en)`` gives the Vietnamese and English text."""
     codes = _dossier_codes(session, recorded)
     recipients = _recipients(session, {w.audience for w in recorded})
     notify_all(session, [Notice(w.escalation_id, w.dossier_id, recipients[w.audience],
-                                *say(w, codes[w.dossier_id], local_time(w.due_at))) for w in recorded])
+                                *say(w, codes[w.dossier_id], notice_time(w.due_at), notice_time(w.due_at, locale="en")))
+                           for w in recorded])
 
 
-def _step_text(w: Wanted, code: str, when: str) -> tuple[str, str]:
+def _step_text(w: Wanted, code: str, when: str, when_en: str) -> tuple[str, str]:
     if w.level == "overdue":
         return (f"Quá hạn: bước «{w.step_name}» của hồ sơ {code} (hạn {when})",
-                f"Overdue: step '{w.step_name_en}' of dossier {code} (due {when})")
+                f"Overdue: step '{w.step_name_en}' of dossier {code} (due {when_en})")
     return (f"Sắp đến hạn: bước «{w.step_name}» của hồ sơ {code} (hạn {when})",
-            f"Due soon: step '{w.step_name_en}' of dossier {code} (due {when})")
+            f"Due soon: step '{w.step_name_en}' of dossier {code} (due {when_en})")
 
 
 def sweep_steps(uow) -> SweepReport:
@@ -167,9 +168,9 @@ def sweep_steps(uow) -> SweepReport:
     return report
 
 
-def _late_text(w: Wanted, code: str, when: str) -> tuple[str, str]:
+def _late_text(w: Wanted, code: str, when: str, when_en: str) -> tuple[str, str]:
     return (f"Hồ sơ {code} có nguy cơ trễ hạn (hạn {when}): cần phiếu xin lỗi và hẹn lại ngày trả",
-            f"Dossier {code} will be late (due {when}): issue the apology and a new return date")
+            f"Dossier {code} will be late (due {when_en}): issue the apology and a new return date")
 
 
 def sweep_late_dossiers(uow) -> SweepReport:

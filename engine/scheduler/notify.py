@@ -22,6 +22,14 @@ def local_time(instant, timezone="Asia/Ho_Chi_Minh") -> str:
     return instant.astimezone(ZoneInfo(timezone)).strftime("%H:%M %d/%m/%Y")
 
 
+def notice_time(instant, timezone="Asia/Ho_Chi_Minh", locale="vi") -> str:
+    """A moment as a mail, an SMS or a notification says it: "09:00 ngày 23/11/2026" (the
+    Vietnamese order: the hour, then the day), "09:00 on 23/11/2026" in English."""
+    local = instant.astimezone(ZoneInfo(timezone))
+    word = "ngày" if locale == "vi" else "on"
+    return f"{local:%H:%M} {word} {local:%d/%m/%Y}"
+
+
 class Notice(NamedTuple):
     """What one escalation tells its recipients (rows or users with ``id`` and ``email``)."""
     escalation_id: int
