@@ -145,13 +145,13 @@ def test_the_command_line_applies_the_same_checks(demo, tmp_path, monkeypatch):
     path = tmp_path / "dang_ky_ket_hon.bpmn"
     path.write_text(RENAMED, encoding="utf-8")
     refused = CliRunner().invoke(main, ["procedure", "publish", str(path), "--as", "admin"])
-    assert refused.exit_code == 1 and "refused: Not found or not permitted." in refused.output
+    assert refused.exit_code == 1 and "Refused: Not found or not permitted." in refused.output
     broken = tmp_path / "broken.bpmn"
     broken.write_text(RENAMED.replace('isExecutable="true"', 'isExecutable="false"'), encoding="utf-8")
     result = CliRunner().invoke(main, ["procedure", "publish", str(broken), "--as", "thietke"])
-    assert result.exit_code == 1 and 'isExecutable="true"' in result.output and "nothing published" in result.output
+    assert result.exit_code == 1 and 'isExecutable="true"' in result.output and "Nothing was published: correct the problems above" in result.output
     result = CliRunner().invoke(main, ["procedure", "publish", str(path), "--as", "thietke", "--note", "Tên mới"])
-    assert result.exit_code == 0 and "dang_ky_ket_hon: version 2 published" in result.output
+    assert result.exit_code == 0 and "Version 2 of dang_ky_ket_hon is published" in result.output
     result = CliRunner().invoke(main, ["procedure", "activate", "dang_ky_ket_hon", "1", "--as", "tiepnhan"])
     assert result.exit_code == 1
     result = CliRunner().invoke(main, ["procedure", "activate", "dang_ky_ket_hon", "1", "--as", "admin"])

@@ -83,10 +83,11 @@ def test_the_command_line_moves_after_a_dry_run(demo, monkeypatch):
     dossier = receive(demo, "Nguyễn Văn An")
     publish(demo, V2)
     dry = CliRunner().invoke(main, ["procedure", "move", "dang_ky_ket_hon", "1", "2", "--as", "admin"])
-    assert dry.exit_code == 0 and f"{dossier.code}: would move" in dry.output and "nothing moved" in dry.output
+    assert dry.exit_code == 0 and f"Dossier {dossier.code} would move to version 2." in dry.output
+    assert "This was a dry run: nothing was moved. Run the command again with --apply" in dry.output
     refused = CliRunner().invoke(main, ["procedure", "move", "dang_ky_ket_hon", "1", "2", "--as", "thietke", "--apply"])
     assert refused.exit_code == 1
     done = CliRunner().invoke(main, ["procedure", "move", "dang_ky_ket_hon", "1", "2", "--as", "admin", "--apply"])
-    assert done.exit_code == 0 and f"{dossier.code}: moved" in done.output
+    assert done.exit_code == 0 and f"Dossier {dossier.code} was moved to version 2." in done.output
     with demo.motcua.read_session() as s:
         assert s.get(Dossier, dossier.id).procedure_version.number == 2

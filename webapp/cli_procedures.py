@@ -19,7 +19,8 @@ def _actor(m: Motcua, username: str) -> int:
     with m.read_session() as s:
         user_id = s.execute(select(User.id).where(User.username == username)).scalar_one_or_none()
     if user_id is None:
-        raise click.ClickException(f"no user {username!r}")
+        raise click.ClickException(f"There is no user named “{username}”: give --as the username of an existing "
+                                   "account.")
     return user_id
 
 
@@ -29,12 +30,12 @@ def _run(action):
     except ProcedureInvalid as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo("nothing published", err=True)
+        click.echo("Nothing was published: correct the problems above and publish the file again.", err=True)
         sys.exit(1)
     except MotcuaError as exc:
         fields = getattr(exc, "field_errors", None)
         detail = "; ".join(m for ms in fields.values() for m in ms) if fields else exc.message("en")
-        click.echo(f"refused: {detail}", err=True)
+        click.echo(f"Refused: {detail}", err=True)
         sys.exit(1)
 
 
@@ -58,7 +59,9 @@ def publish(path, username, note, forms_dir):
                                                      forms_dir=forms_dir or m.settings.forms_dir, filename=str(path)))
     for warning in warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"{version.procedure.key}: version {version.number} published")
+    key = version.procedure.key
+    click.echo(f"Version {version.number} of {key} is published: new dossiers of {key} start it, open dossiers "
+               "finish on their own version.")
 
 
 @procedure.command()
@@ -70,7 +73,8 @@ def retire(key, username, reason):
     from engine.commands.procedures import retire as retire_command
     m = Motcua(Settings())
     _run(lambda: retire_command(m.uow(), actor_id=_actor(m, username), procedure_key=key, reason=reason))
-    click.echo(f"{key}: retired")
+    click.echo(f"{key} is retired: it takes no new dossiers, and its open dossiers finish on their version. "
+               f"To take dossiers again: motcua procedure reinstate {key} --as USER.")
 
 
 @procedure.command()
@@ -81,7 +85,7 @@ def reinstate(key, username):
     from engine.commands.procedures import reinstate as reinstate_command
     m = Motcua(Settings())
     _run(lambda: reinstate_command(m.uow(), actor_id=_actor(m, username), procedure_key=key))
-    click.echo(f"{key}: taking dossiers")
+    click.echo(f"{key} takes new dossiers again.")
 
 
 @procedure.command()
@@ -95,7 +99,7 @@ def activate(key, number, username, reason):
     m = Motcua(Settings())
     _run(lambda: activate_command(m.uow(), actor_id=_actor(m, username), procedure_key=key, number=number,
                                   reason=reason))
-    click.echo(f"{key}: new dossiers start version {number}")
+    click.echo(f"New dossiers of {key} now start version {number}; open dossiers keep their own version.")
 
 
 @procedure.command()
@@ -111,11 +115,22 @@ def move(key, source, target, username, apply_):
     plan = _run(lambda: move_dossiers(m.uow, actor_id=_actor(m, username), procedure_key=key, source=source,
                                       target=target, dry_run=not apply_))
     for code in plan.movable:
-        click.echo(f"{code}: {'moved' if code in plan.moved else 'would move'}")
-    for code, why in sorted(plan.blocked.items()):
-        click.echo(f"{code}: cannot move: {why}")
+        click.echo(f"Dossier {code} {'was moved' if code in plan.moved else 'would move'} to version {target}.")
+    for code, block in sorted(plan.reasons.items()):
+        click.echo(f"Dossier {code} cannot move to version {target}: {_why(block, target)}")
     if not apply_:
-        click.echo("dry run: nothing moved (add --apply)")
+        click.echo("This was a dry run: nothing was moved. Run the command again with --apply to move the "
+                   "dossiers listed.")
+
+
+def _why(block, target: int) -> str:
+    """Why a dossier cannot move, as a sentence that says what to do (the page's words in English)."""
+    steps = ", ".join(f"“{name}”" for name in block.steps)
+    if block.kind == "open_steps_missing":
+        return f"its open steps {steps} are not in version {target}; let it finish on its version."
+    if block.kind == "old_library":
+        return "its state was saved by an older workflow library; let it go one step further, then move it."
+    return f"it went through {steps}, which version {target} does not have; let it finish on its version."
 
 
 @click.command("test-procedure")

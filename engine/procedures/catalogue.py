@@ -38,7 +38,9 @@ from pathlib import Path
 from engine import contact
 
 ONLINE_LEVELS = ("full", "partial")
-_TEXT_KEYS = ("name", "field", "purpose", "who")
+# What each text says, to name it in a problem: (English, Vietnamese).
+_TEXT_KEYS = {"name": ("The procedure's name", "Tên thủ tục"), "field": ("The field", "Lĩnh vực"),
+              "purpose": ("The purpose", "Mục đích"), "who": ("Who may apply", "Đối tượng thực hiện")}
 _FORM_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,79}$")
 
 
@@ -46,51 +48,87 @@ def _bilingual(value) -> bool:
     return isinstance(value, dict) and all(isinstance(value.get(k), str) and value[k].strip() for k in ("vi", "en"))
 
 
-def problems(entry) -> list[str]:
+def problems(entry) -> list[tuple[str, str]]:
+    """Every way the entry is wrong, as (English, Vietnamese) sentences that say what to write:
+    the English for the command line and the tests, the Vietnamese for whoever edits the files."""
     if not isinstance(entry, dict):
-        return ["must be a JSON object"]
-    found = [f"{key}: needs a Vietnamese and an English text" for key in _TEXT_KEYS if not _bilingual(entry.get(key))]
+        return [("The catalogue entry must be a JSON object (in curly brackets {…}).",
+                 "Mục danh mục phải là một đối tượng JSON (đặt trong ngoặc nhọn {…}).")]
+    found = [(f"{en} (“{key}”) needs a text in Vietnamese and in English: write "
+              f"\"{key}\": {{\"vi\": …, \"en\": …}}, neither of them empty.",
+              f"{vi} (“{key}”) cần có nội dung bằng tiếng Việt và tiếng Anh: hãy ghi "
+              f"\"{key}\": {{\"vi\": …, \"en\": …}}, không để trống thứ tiếng nào.")
+             for key, (en, vi) in _TEXT_KEYS.items() if not _bilingual(entry.get(key))]
     fee = entry.get("fee")
     if not _bilingual(fee) or isinstance(fee.get("amount"), bool) or not isinstance(fee.get("amount"), int) \
             or fee["amount"] < 0:
-        found.append("fee: needs an amount in VND (a whole number, 0 when free) and a text in vi and en")
+        found.append(("The fee (“fee”) needs an amount in VND as a whole number (0 when the procedure is free) "
+                      "and a text in Vietnamese and in English: write {\"amount\": 50000, \"vi\": …, \"en\": …}.",
+                      "Phí, lệ phí (“fee”) phải có số tiền bằng đồng, là số nguyên (ghi 0 khi không thu phí) và lời "
+                      "giải thích bằng tiếng Việt và tiếng Anh: hãy ghi {\"amount\": 50000, \"vi\": …, \"en\": …}."))
     if entry.get("online_level") not in ONLINE_LEVELS:
-        found.append(f"online_level must be one of {', '.join(ONLINE_LEVELS)}")
+        found.append(("The online level (“online_level”) must be “full” (submitted, paid and received online) or "
+                      "“partial” (submitted online, the result collected at the counter).",
+                      "Mức độ dịch vụ công trực tuyến (“online_level”) phải là “full” (nộp, thanh toán và nhận kết "
+                      "quả trực tuyến) hoặc “partial” (nộp trực tuyến, nhận kết quả tại Bộ phận một cửa)."))
     names = entry.get("documents_en", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
-        found.append("documents_en: a map from the Vietnamese document name to its English name")
-    for key, what in (("steps_en", "step"), ("diagram_en", "element")):
+        found.append(("The English document names (“documents_en”) must map each Vietnamese document name to its "
+                      "English name: write {\"<Vietnamese name>\": \"<English name>\"}.",
+                      "Tên giấy tờ bằng tiếng Anh (“documents_en”) phải ghép mỗi tên giấy tờ tiếng Việt với tên "
+                      "tiếng Anh của nó: hãy ghi {\"<tên tiếng Việt>\": \"<tên tiếng Anh>\"}."))
+    for key, what_en, what_vi in (("steps_en", "step", "bước"), ("diagram_en", "element", "thành phần sơ đồ")):
         names = entry.get(key, {})
         if not isinstance(names, dict) or not all(
                 isinstance(v, str) and v.strip() and not contact.text_problem(v, 255) for v in names.values()):
-            found.append(f"{key}: a map from the Vietnamese {what} name to its English name (one line, at most 255 "
-                         "characters)")
+            found.append((f"The English names in “{key}” must map each Vietnamese {what_en} name to its English "
+                          "name, on one line of at most 255 characters: correct the names that are empty, "
+                          "too long or on several lines.",
+                          f"Tên tiếng Anh trong “{key}” phải ghép mỗi tên {what_vi} tiếng Việt với tên tiếng Anh "
+                          "của nó, viết trên một dòng, tối đa 255 ký tự: hãy sửa các tên để trống, quá dài "
+                          "hoặc xuống dòng."))
     forms = entry.get("forms", [])
     if not isinstance(forms, list):
-        return found + ["forms must be a list"]
+        return found + [("The blank forms (“forms”) must be a list: write [ … ], even for a single form.",
+                         "Mẫu đơn, tờ khai (“forms”) phải là một danh sách: hãy ghi [ … ], kể cả khi chỉ có một "
+                         "mẫu.")]
     seen = set()
     for number, form in enumerate(forms, start=1):
         if not isinstance(form, dict) or not _FORM_ID.match(str(form.get("id", ""))) or form["id"] in seen:
-            found.append(f"form {number}: needs a unique id of lowercase letters, digits and dashes")
+            found.append((f"Form {number} needs an identifier (“id”) of its own, made of lowercase letters, digits "
+                          "and dashes (e.g. “to-khai-ket-hon”).",
+                          f"Mẫu thứ {number} cần một mã (“id”) không trùng với mẫu khác, chỉ gồm chữ thường không "
+                          "dấu, chữ số và dấu gạch ngang (ví dụ “to-khai-ket-hon”)."))
             continue
         seen.add(form["id"])
         if not _bilingual(form.get("title")):
-            found.append(f"form {form['id']}: title needs vi and en")
+            found.append((f"The form “{form['id']}” needs a title in Vietnamese and in English: "
+                          "write \"title\": {\"vi\": …, \"en\": …}.",
+                          f"Mẫu “{form['id']}” cần tên bằng tiếng Việt và tiếng Anh: "
+                          "hãy ghi \"title\": {\"vi\": …, \"en\": …}."))
         fields = form.get("fields")
         if not isinstance(fields, list) or not fields or not all(_bilingual(f) for f in fields):
-            found.append(f"form {form['id']}: fields need a vi and an en label each")
+            found.append((f"The form “{form['id']}” needs at least one field, each labelled in Vietnamese and in "
+                          "English: write \"fields\": [{\"vi\": …, \"en\": …}].",
+                          f"Mẫu “{form['id']}” cần ít nhất một ô cần điền, mỗi ô có nhãn bằng tiếng Việt và tiếng "
+                          "Anh: hãy ghi \"fields\": [{\"vi\": …, \"en\": …}]."))
     return found
 
 
-def read_dir(directory: Path) -> dict[str, tuple[dict | None, list[str]]]:
-    """Every entry in ``directory`` by procedure key, with its problems (entry None if unreadable).
-    An entry's intake schema is read in: ``entry["intake_schema"]``."""
+def read_dir(directory: Path) -> dict[str, tuple[dict | None, list[tuple[str, str]]]]:
+    """Every entry in ``directory`` by procedure key, with its problems as (English, Vietnamese)
+    (entry None if unreadable). An entry's intake schema is read in: ``entry["intake_schema"]``."""
     result = {}
     for path in sorted(Path(directory).glob("*.json")):
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            result[path.stem] = (None, [f"not readable JSON: {exc}"])
+            where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+            result[path.stem] = (None, [(
+                f"The file {path.name} cannot be read as JSON{' (' + where + ')' if where else ''}: "
+                "correct it in a JSON editor.",
+                f"Không đọc được tệp {path.name} dưới dạng JSON"
+                f"{' (dòng ' + str(exc.lineno) + ')' if where else ''}: hãy sửa tệp bằng một trình soạn JSON.")])
             continue
         found = problems(entry)
         if isinstance(entry, dict) and "intake" in entry:
@@ -99,18 +137,31 @@ def read_dir(directory: Path) -> dict[str, tuple[dict | None, list[str]]]:
     return result
 
 
-def _read_intake(directory: Path, entry: dict) -> list[str]:
+def _read_intake(directory: Path, entry: dict) -> list[tuple[str, str]]:
     from engine.procedures.forms import check_schema
     name = entry.get("intake")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+\.json", name):
-        return ["intake: the file name of a JSON Schema in intake/ (lowercase, .json)"]
+        return [("The online form (“intake”) must be the file name of a JSON Schema in the folder intake/, in "
+                 "lowercase letters, digits and underscores, ending in .json (e.g. “dang_ky_ket_hon.json”).",
+                 "Biểu mẫu nộp trực tuyến (“intake”) phải là tên một tệp JSON Schema trong thư mục intake/, chỉ "
+                 "gồm chữ thường không dấu, chữ số và dấu gạch dưới, có đuôi .json (ví dụ "
+                 "“dang_ky_ket_hon.json”).")]
     try:
         schema = json.loads((directory / "intake" / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return [f"intake: {name} is not readable JSON: {exc}"]
+    except OSError:
+        return [(f"The online form intake/{name} is missing: add the file or correct the name in “intake”.",
+                 f"Không có tệp biểu mẫu nộp trực tuyến intake/{name}: hãy thêm tệp hoặc sửa tên trong “intake”.")]
+    except ValueError as exc:
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        where_vi = f" (dòng {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        return [(f"The online form intake/{name} cannot be read as JSON{where}: correct it in a JSON editor.",
+                 f"Không đọc được biểu mẫu nộp trực tuyến intake/{name} dưới dạng JSON{where_vi}: hãy sửa tệp "
+                 "bằng một trình soạn JSON.")]
     problem = check_schema(schema)
     if problem:
-        return [f"intake: {name}: {problem[0]}"]
+        en, vi = problem
+        return [(f"The online form intake/{name} cannot be used: {en}",
+                 f"Không dùng được biểu mẫu nộp trực tuyến intake/{name}: {vi}")]
     entry["intake_schema"] = schema
     return []
 

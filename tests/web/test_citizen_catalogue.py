@@ -149,17 +149,20 @@ def test_an_unreadable_intake_form_is_a_problem(tmp_path):
     (tmp_path / "dang_ky_ket_hon.json").write_text(json.dumps(entry), encoding="utf-8")
     (tmp_path / "intake").mkdir()
     (tmp_path / "intake" / entry["intake"]).write_text('{"type": "array"}', encoding="utf-8")
-    assert catalogue.read_dir(tmp_path)["dang_ky_ket_hon"][1] == [
-        f'intake: {entry["intake"]}: The form schema must have "type": "object" at its outermost level.']
+    assert catalogue.read_dir(tmp_path)["dang_ky_ket_hon"][1] == [(
+        f'The online form intake/{entry["intake"]} cannot be used: The form schema must have "type": "object" '
+        'at its outermost level.',
+        f'Không dùng được biểu mẫu nộp trực tuyến intake/{entry["intake"]}: Cấp ngoài cùng phải có "type": "object".')]
 
 
 def test_catalogue_problems_are_reported():
     found = catalogue.problems({"name": {"vi": "X"}, "fee": {"amount": -1, "vi": "a", "en": "b"},
                                 "online_level": "maybe", "forms": [{"id": "Bad Id"}]})
-    assert any(p.startswith("name:") for p in found)
-    assert any(p.startswith("fee:") for p in found)
-    assert any(p.startswith("online_level") for p in found)
-    assert any(p.startswith("form 1") for p in found)
+    english = [en for en, _vi in found]
+    assert any(en.startswith("The procedure's name (“name”) needs") for en in english)
+    assert any(en.startswith("The fee (“fee”) needs") for en in english)
+    assert any(en.startswith("The online level (“online_level”) must be") for en in english)
+    assert any(en.startswith("Form 1 needs an identifier") for en in english)
 
 
 def test_fold_makes_vietnamese_searchable_without_accents():
