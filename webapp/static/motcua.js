@@ -55,6 +55,18 @@
       form.removeAttribute("aria-busy");
     });
   });
+  // Statistics: the period chooser shows the fields of the kind of period chosen (a month and its
+  // year, a quarter and its year, a year, or two days), not all five at once.
+  document.querySelectorAll("form[data-period-choice]").forEach(function (form) {
+    var kind = form.querySelector("select[name=period]");
+    function follow() {
+      form.querySelectorAll("[data-periods]").forEach(function (field) {
+        field.hidden = field.dataset.periods.split(" ").indexOf(kind.value) < 0;
+      });
+    }
+    kind.addEventListener("change", follow);
+    follow();
+  });
   // Printable forms: the toolbar's print button.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
