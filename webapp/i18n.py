@@ -23,6 +23,7 @@ from flask import current_app, g, has_app_context, session
 from flask_babel import Babel, format_decimal, get_locale, get_translations
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_login import current_user
+from jinja2 import pass_context
 
 from engine.procedures.catalogue import EnglishNames, english_names
 from engine.statuses import DossierStatus
@@ -134,6 +135,17 @@ def format_size(size: int | None) -> str:
     if size < 1024 * 1024:
         return f"{format_number(max(1, round(size / 1024)))} KB"
     return f"{format_number(size / (1024 * 1024), 1)} MB"
+
+
+def _per_request(label):
+    """A filter whose words depend on the request (its language, the agency's zone). Jinja works out
+    a filter of a constant once, when it compiles the template (``5|status``), and would keep the
+    first request's language for every later one; a filter that takes the context is never worked
+    out ahead, so it is called on each render."""
+    @pass_context
+    def filter_(_context, *args, **kwargs):
+        return label(*args, **kwargs)
+    return filter_
 
 
 def status_label(code: int | None) -> str:
@@ -254,12 +266,11 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n), newstyle=True)
     from webapp.days import MAX_LENGTH as DAY_MAX_LENGTH
     from webapp.delivery_problems import plain_delivery_problem
-    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_number, share=format_share,
-                                 filesize=format_size, status=status_label, role=role_label, step=step_label,
-                                 procedure=procedure_label, field=field_label, document=document_label,
-                                 diagram=diagram_label,
-                                 action=action_label,
-                                 delivery_problem=plain_delivery_problem, day_text=day_text)
+    app.jinja_env.filters.update({name: _per_request(f) for name, f in dict(
+        datetime=format_datetime, date=format_date, number=format_number, share=format_share, filesize=format_size,
+        status=status_label, role=role_label, step=step_label, procedure=procedure_label, field=field_label,
+        document=document_label, diagram=diagram_label, action=action_label,
+        delivery_problem=plain_delivery_problem, day_text=day_text).items()})
     app.jinja_env.tests["date"] = lambda value: isinstance(value, date)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  return_path=return_path, DAY_MAX_LENGTH=DAY_MAX_LENGTH)

@@ -18,6 +18,10 @@ def test_asking_and_recording_a_supplement_through_the_pages(browser, demo, rece
     minh.post(f"/tasks/{item}/claim")
     html = minh.text(f"/tasks/{item}")
     assert "Yêu cầu bổ sung hồ sơ" in html and "Hạn yêu cầu bổ sung (3 ngày làm việc kể từ ngày tiếp nhận): 27/11/2026 09:00" in html
+    # Where the dossier goes, said by the status's name (the panel said "(trạng thái 5)").
+    assert "chờ công dân bổ sung (trạng thái “Yêu cầu bổ sung”)" in html and "trạng thái 5" not in html
+    assert "supplement (status “Waiting for supplement”)" in minh.english().text(f"/tasks/{item}")
+    minh.post("/language", {"locale": "vi"})
     response = minh.post(f"/tasks/{item}/request-supplement", {"missing": "\n", "reason": ""})
     assert response.status_code == 422
     html = page_text(response)
