@@ -27,10 +27,23 @@ def name_keys(name: str | None, *, limit: int = 12) -> list[str]:
     return list(dict.fromkeys(" ".join(words[i:]) for i in range(len(words))))[:limit]
 
 
+def code_keys(code: str | None) -> list[str]:
+    """A dossier code as officers type it: whole ("000.31.21.h56-261204-0004"), or what they read
+    off the receipt after the agency's identifier, the day and the number ("261204-0004"), or the
+    number alone ("0004"). A code of another shape (a partner's) is found whole only."""
+    folded = fold(code)
+    if not folded:
+        return []
+    _agency, day, number = (["", "", ""] + folded.rsplit("-", 2))[-3:]
+    if not (day.isdigit() and number.isdigit()):
+        return [folded]
+    return [folded, f"{day}-{number}", number]
+
+
 def search_keys(name: str | None, code: str | None = "", id_number: str | None = "") -> list[str]:
-    """What a dossier is found by from the start of a key: its name from any word on, its code and
-    the applicant's ID number (lower case, as typed)."""
-    extra = [k for k in (fold(code), fold(id_number)) if k]
+    """What a dossier is found by from the start of a key: its name from any word on, its code (and
+    its day and number), and the applicant's ID number (lower case, as typed)."""
+    extra = code_keys(code) + ([fold(id_number)] if fold(id_number) else [])
     return list(dict.fromkeys(name_keys(name) + extra))
 
 

@@ -61,3 +61,35 @@ def test_upgrade_to_0024_adds_code_and_id_keys_and_the_agencies_with_a_step(tmp_
         migrate.upgrade(engine)
     finally:
         drop_scratch(engine)
+
+
+def test_upgrade_to_0040_finds_dossiers_already_there_by_the_end_of_their_code(tmp_path):
+    """The day and number read off a receipt ("261123-0001"), and the number alone, become keys of
+    the dossiers received before; a downgrade takes them away again."""
+    engine = scratch_engine(tmp_path)
+    try:
+        migrate.upgrade(engine, "0039")
+        with engine.begin() as conn:
+            _seed(conn, "")
+            for n, code in ((1, "000.31.21.H56-261123-0001"), (2, "BHXH-A7")):  # the second: a partner's code
+                conn.execute(text(
+                    "INSERT INTO dossiers (id, code, agency_id, procedure_version_id, status, channel, applicant_name, "
+                    "applicant_id_number, applicant_address, applicant_phone, applicant_email, received_at, revision, "
+                    "search_name, supplement_count) VALUES (:n, :code, 1, 1, 4, 1, 'Lê An', '', '', '', '', :at, 0, "
+                    "'le an', 0)"), {"n": n, "code": code, "at": AT})
+                conn.execute(text("INSERT INTO dossier_search_keys (key, dossier_id, agency_id) VALUES "
+                                  "(:key, :n, 1), ('le an', :n, 1), ('an', :n, 1)"), {"key": code.lower(), "n": n})
+
+        def keys():
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(
+                    "SELECT dossier_id, key FROM dossier_search_keys ORDER BY dossier_id, key"))]
+
+        before = keys()
+        migrate.upgrade(engine, "0040")
+        assert keys() == sorted(before + [(1, "0001"), (1, "261123-0001")])
+        migrate.downgrade(engine, "0039")
+        assert keys() == before
+        migrate.upgrade(engine)
+    finally:
+        drop_scratch(engine)

@@ -53,6 +53,21 @@ def test_by_code_whole_or_its_start_and_by_id_number(browser, demo):
     assert _codes(b, "/dossiers?q=001203004006") == [second.code]
 
 
+def test_by_the_day_and_number_read_off_the_receipt(browser, demo):
+    """An officer types what follows the agency's identifier on the receipt ("261123-0002"), or the
+    number alone; the whole code was needed ("000.31.21.H56-261123-0002")."""
+    first, second = _receive(demo, "Lê Văn Cường"), _receive(demo, "Phạm Thị Dung")
+    day_and_number = second.code.split("-", 1)[1]
+    assert day_and_number.count("-") == 1 and not second.code.startswith(day_and_number)
+    b = browser("tiepnhan")
+    assert _codes(b, f"/dossiers?q={day_and_number}") == [second.code]
+    assert _codes(b, f"/dossiers?q={second.code[-4:]}") == [second.code]
+    assert _codes(b, f"/dossiers?q={day_and_number[:6]}") == [second.code, first.code]  # the day's dossiers
+    # The search field says so, in the page's language.
+    assert "phần cuối ghi trên giấy tiếp nhận (ngày và số thứ tự, ví dụ 261204-0004)" in b.text("/dossiers")
+    assert "its end as the receipt shows it (the day and the number, e.g. 261204-0004)" in b.english().text("/dossiers")
+
+
 def test_every_officer_sees_all_dossiers_of_their_agency_not_only_their_work(browser, demo, other_commune):
     dossiers = [_receive(demo, f"Người nộp {i}") for i in range(3)]
     expected = [d.code for d in reversed(dossiers)]  # newest first (same minute: the later id first)
@@ -172,7 +187,8 @@ def test_name_keys_follow_a_corrected_name(demo):
     with demo.motcua.read_session() as s:
         keys = set(s.execute(select(DossierSearchKey.key).where(DossierSearchKey.dossier_id == d.id)).scalars())
         assert s.get(Dossier, d.id).search_name == "nguyen van anh"
-    assert keys == {"nguyen van anh", "van anh", "anh", d.code.lower()}
+    day_and_number = d.code.lower().split("-", 1)[1]
+    assert keys == {"nguyen van anh", "van anh", "anh", d.code.lower(), day_and_number, day_and_number[-4:]}
 
 
 def test_the_list_is_in_the_menu_and_needs_a_login(browser, demo):

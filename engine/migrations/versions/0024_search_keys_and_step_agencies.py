@@ -48,7 +48,7 @@ def upgrade():
 
 
 def _write_keys():
-    from engine.folding import search_keys
+    from engine.folding import fold, name_keys
     conn = op.get_bind()
     last = 0
     while True:
@@ -57,7 +57,8 @@ def _write_keys():
         if not rows:
             return
         keys = [{"key": key[:255], "id": row.id, "agency": row.agency_id} for row in rows
-                for key in search_keys(row.applicant_name, row.code, row.applicant_id_number)]
+                for key in dict.fromkeys(name_keys(row.applicant_name)  # the keys as they were then (0040 adds more)
+                                         + [k for k in (fold(row.code), fold(row.applicant_id_number)) if k])]
         if keys:
             conn.execute(sa.text("INSERT INTO dossier_search_keys (key, dossier_id, agency_id) "
                                  "VALUES (:key, :id, :agency)"), keys)
