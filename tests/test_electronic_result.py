@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -76,6 +77,8 @@ def test_the_issued_result_says_what_was_decided_and_is_signed_by_the_agency(dem
                      f"https://motcua.test/xac-minh/{result.token}"):
         assert expected in text, expected
     assert "supplement_requested" not in text and "register_number" not in text  # labels, not field names
+    # When it was issued, as Vietnamese says a moment: the hour, then the day (it said "09:00 23/11/2026").
+    assert re.search(r"Thời điểm cấp kết quả: \d\d:\d\d ngày \d\d/\d\d/2026", text), text
     assert check(result.pdf, [ours.ca_pem]).genuine
     assert result.signer == "UBND xã Tân Phong"
     # Only our CA is trusted: the same document is not "genuine" for a verifier trusting only the forger's.

@@ -62,8 +62,9 @@ def render(content: ResultContent) -> bytes:
     pdf.ln(6)
 
     facts = [("Mã hồ sơ", content.dossier_code), ("Người nộp hồ sơ", content.applicant_name),
-             ("Ngày tiếp nhận", content.received_on.strftime("%d/%m/%Y")),
-             ("Ngày cấp kết quả", content.issued_at.strftime("%H:%M %d/%m/%Y"))]
+             ("Ngày tiếp nhận", plain(content.received_on)),
+             # The hour, then the day, as Vietnamese says a moment (and as the mails say it).
+             ("Thời điểm cấp kết quả", f"{content.issued_at:%H:%M} ngày {plain(content.issued_at)}")]
     for label, value in facts:
         _line(pdf, width, label, value)
     pdf.ln(3)
