@@ -22,10 +22,10 @@ class StuckHandOff:
     agency_name: str
     # The people dealing with it (officers' pages only; the public page names the agency).
     dealt_by: tuple[str, ...]
+    # The outbox row: what "Gửi lại" sends again (officers' pages only).
+    outbox_id: int
     # Had an error before a supervisor sent it again (its count of attempts starts afresh).
     resent: bool = False
-    # The outbox row: what "Gửi lại" sends again (officers' pages only).
-    outbox_id: int = 0
 
     @property
     def queued(self) -> bool:
