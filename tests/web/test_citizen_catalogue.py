@@ -60,7 +60,7 @@ def test_a_procedure_page_says_what_a_citizen_needs_before_applying(browser):
     assert "đủ tuổi kết hôn" in text  # who may apply
     assert "1.000894" in text
     assert "5 ngày làm việc" in text  # the legal time limit, from the diagram
-    assert "Miễn phí" in text
+    assert "Phí, lệ phí Miễn lệ phí đăng ký kết hôn." in text  # the catalogue's words, said once
     assert "Một phần: nộp hồ sơ trực tuyến" in text
     assert "UBND xã Tân Phong" in text and "Công an xã" not in text  # receiving agency only
     # Required documents from the diagram, with kind, count and the optional one marked.
@@ -71,8 +71,8 @@ def test_a_procedure_page_says_what_a_citizen_needs_before_applying(browser):
 
 
 def test_fee_and_full_online_level(browser):
-    text = browser().text("/thu-tuc/dang_ky_ho_kinh_doanh")
-    assert "100.000 đồng" in text
+    text = words(browser().text("/thu-tuc/dang_ky_ho_kinh_doanh"))
+    assert "Phí, lệ phí 100.000 đồng. Lệ phí 100.000 đồng (mức do" in text
     assert "3 ngày làm việc" in text
     assert "Toàn trình" in text
 
@@ -84,14 +84,26 @@ def test_the_land_procedure_is_received_by_the_land_office_only(browser):
     assert "10 ngày làm việc" in text
 
 
+def test_a_procedure_whose_fees_come_later_is_not_called_free(browser):
+    """Nothing is charged at submission, but the certificate fee and taxes are due later: the page
+    says so in the catalogue's words and never "Miễn phí" beside them."""
+    b = browser()
+    text = words(b.text("/thu-tuc/dang_ky_bien_dong_dat"))
+    assert "Phí, lệ phí Lệ phí cấp Giấy chứng nhận, lệ phí trước bạ" in text
+    assert "Miễn phí" not in text
+    b.post("/language", {"locale": "en", "next": "/"})
+    text = words(b.text("/thu-tuc/dang_ky_bien_dong_dat"))
+    assert "Certificate fee, registration tax and personal income tax" in text and "Free" not in text
+
+
 def test_the_catalogue_in_english(browser):
     b = browser()
     b.post("/language", {"locale": "en", "next": "/thu-tuc/dang_ky_ket_hon"})
-    text = b.text("/thu-tuc/dang_ky_ket_hon")
+    text = words(b.text("/thu-tuc/dang_ky_ket_hon"))
     assert "Marriage registration" in text
     assert "Legal time limit" in text and "5 working days" in text
     assert "Copies of both partners' identity cards" in text
-    assert "Free" in text and "Required documents" in text
+    assert "Fees No fee." in text and "Required documents" in text
     home = b.text("/")
     assert "Online public services" in home and "Officers' sign-in" in home
 

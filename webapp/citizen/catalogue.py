@@ -30,11 +30,16 @@ def time_limit_text(limit) -> str:
 
 
 def fee_text(procedure) -> str:
+    """What the citizen pays, as the procedure page says it. The catalogue's note is the legal
+    wording: with nothing charged at submission it is said alone, since "Free" beside a note
+    listing the fees due later (land registration) would mislead."""
     english = current_language() == "en"
     amount = procedure.fee_amount
-    head = ("Free" if english else "Miễn phí") if amount == 0 else \
-        (f"VND {format_number(amount)}" if english else f"{format_number(amount)} đồng")
-    return head
+    note = procedure.entry["fee"].get("en" if english else "vi", "").strip()
+    if amount == 0:
+        return note or ("Free." if english else "Miễn phí.")
+    head = f"VND {format_number(amount)}." if english else f"{format_number(amount)} đồng."
+    return f"{head} {note}" if note else head
 
 
 def kind_label(kind: str) -> str:
