@@ -29,10 +29,15 @@ def identity_provider():
     return current_app.extensions.get("citizen_identity")
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _citizen():
+    """On every page, not only the citizens' own: the public look-up, statistics and error pages
+    keep the citizen's header (who is signed in, signing out) for anyone who is not an officer."""
+    from flask_login import current_user
     provider = identity_provider()
-    return {"citizen": current_citizen(), "identity_provider_name": provider.name if provider else ""}
+    officer = current_user.is_authenticated and request.blueprint != "citizen"
+    return {"citizen": current_citizen(), "identity_provider_name": provider.name if provider else "",
+            "visitor_layout": "base.html" if officer else "citizen/_layout.html"}
 
 
 def _after_sign_in(citizen_id: int):
