@@ -26,18 +26,39 @@ class MyApplication:
     status: int | None
     agency_name: str | None
     due_at: datetime | None
+    # What the dossier waits for from the citizen now: "supplement" (papers asked for and not yet
+    # sent), "fee" (a fee to pay online), else None.
+    needs: str | None = None
 
 
-def my_applications(session, citizen_id: int) -> list[MyApplication]:
+def my_applications(session, citizen_id: int, catalogue_dir) -> list[MyApplication]:
+    """The citizen's drafts and dossiers, newest first, each saying what it waits for from them."""
+    from engine.models import AuditEvent, SupplementRequest
+    from engine.queries.payments import dossier_payments
+    sent_since = exists().where(AuditEvent.dossier_id == SupplementRequest.dossier_id,
+                                AuditEvent.action == "supplement_sent_online",
+                                AuditEvent.at >= SupplementRequest.requested_at)
+    awaits_supplement = exists().where(SupplementRequest.dossier_id == Dossier.id,
+                                       SupplementRequest.fulfilled_at.is_(None), ~sent_since)
     rows = session.execute(
         select(OnlineApplication.id, Procedure.key, Procedure.name, OnlineApplication.updated_at,
-               OnlineApplication.submitted_at, Dossier.id, Dossier.code, Dossier.status, Agency.name, Dossier.due_at)
+               OnlineApplication.submitted_at, Dossier.id, Dossier.code, Dossier.status, Agency.name, Dossier.due_at,
+               awaits_supplement)
         .join(Procedure, Procedure.id == OnlineApplication.procedure_id)
         .outerjoin(Dossier, Dossier.id == OnlineApplication.dossier_id)
         .outerjoin(Agency, Agency.id == Dossier.agency_id)
         .where(OnlineApplication.citizen_id == citizen_id)
         .order_by(OnlineApplication.updated_at.desc(), OnlineApplication.id.desc())).all()
-    return [MyApplication(*row) for row in rows]
+    applications = []
+    for *fields, supplement in rows:
+        needs = "supplement" if supplement else None
+        dossier_id, status = fields[5], fields[7]
+        if needs is None and status == DossierStatus.WAITING_FOR_FINANCIAL_OBLIGATION:
+            # Rare (one step of a few procedures): the fee rules live in the catalogue, read per dossier.
+            due = dossier_payments(session, dossier_id, catalogue_dir).due
+            needs = "fee" if due is not None and not due.pending else None
+        applications.append(MyApplication(*fields, needs=needs))
+    return applications
 
 
 def draft_for(session, citizen_id: int, procedure_key: str) -> OnlineApplication | None:

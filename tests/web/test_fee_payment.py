@@ -318,3 +318,14 @@ def test_notices_arriving_together_record_the_payment_once(waiting, demo, gatewa
     assert (state["status"], state["payments"]) == (4, [("paid", FEE)])
     with demo.motcua.read_session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "fee_paid_online")) == 1
+
+
+def test_the_citizens_page_says_a_fee_is_waiting_and_leads_to_it_until_it_is_paid(waiting, demo, gateway, frozen_clock):
+    b, dossier_id = waiting
+    needs = lxml.html.document_fromstring(b.text("/cong-dan")).xpath("//a[@class='needs-you']")
+    assert [(" ".join(a.text_content().split()), a.get("href")) for a in needs] == \
+        [("Cần nộp phí, lệ phí: thanh toán", f"/cong-dan/ho-so/{dossier_id}#fee-h")]
+    b.post("/language", {"locale": "en", "next": "/"})
+    assert "Fee to pay: pay now" in b.text("/cong-dan")
+    ipn(b, gateway.notice(open_gateway_page(b, dossier_id, gateway), paid=True))
+    assert "needs-you" not in b.text("/cong-dan")

@@ -122,7 +122,7 @@ def sign_out_view():
 @citizen_required
 def my_page():
     with motcua().read_session() as s:
-        applications = my_applications(s, current_citizen().id)
+        applications = my_applications(s, current_citizen().id, motcua().settings.catalogue_dir)
     return render_template("citizen/my_page.html", applications=applications)
 
 

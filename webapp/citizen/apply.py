@@ -113,7 +113,7 @@ def apply(key: str):
         return redirect(url_for("citizen.my_page"))
     flash(_("Đã nộp hồ sơ, mã hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và thông báo cho bạn.", code=dossier.code),
           "success")
-    return redirect(url_for("citizen.my_page"))
+    return redirect(url_for("citizen.my_dossier_page", dossier_id=dossier.id))  # where it goes on from here
 
 
 @bp.get("/cong-dan/tep/<int:file_id>")
