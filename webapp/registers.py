@@ -84,7 +84,7 @@ def tracking_csv():
         writer.writerow([line.number, line.code, line.procedure_name, line.applicant_name, line.applicant_address,
                          line.lead_agency, format_datetime(line.received_at), format_datetime(line.appointed_at),
                          format_datetime(line.transferred_at), format_datetime(line.result_at),
-                         format_datetime(line.returned_at), f"{line.status} · {status_label(line.status)}",
+                         format_datetime(line.returned_at), status_label(line.status),
                          "; ".join(notes(line))])
     name = f"so-theo-doi-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.csv"
     # The byte-order mark lets spreadsheet programs read the Vietnamese letters as UTF-8.

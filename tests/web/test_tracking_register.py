@@ -35,7 +35,7 @@ def test_the_register_lists_the_agencys_dossiers_of_the_period_with_their_moment
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["STT", "Mã hồ sơ", "Thủ tục"] and len(rows) == 3
     assert rows[1][1] == "000.31.21.H56-261123-0001" and rows[1][10] == "25/11/2026 12:00"
-    assert rows[2][11] == "3 · Không được tiếp nhận"
+    assert rows[2][11] == "Không được tiếp nhận"  # the status in words, as the page says it
     assert "000.31.21.H56" not in b.text("/registers/tracking?from=2026-12-01&to=2026-12-31").split("<tbody>")[1]
 
 
