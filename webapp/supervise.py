@@ -6,7 +6,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from engine import clock
@@ -117,13 +117,14 @@ def print_apology(dossier_id: int):
 
 @bp.app_template_filter("working_time")
 def working_time_label(delta) -> str:
-    """A span of office time as people say it: 1 ngày 2 giờ 30 phút (a working day is 8 hours)."""
+    """A span of office time as people say it: 1 ngày làm việc 2 giờ 30 phút (a working day is 8
+    hours: "ngày" alone would read as calendar days)."""
     minutes = int(abs(delta).total_seconds() // 60)
     days, minutes = divmod(minutes, HOURS_PER_WORKING_DAY * 60)
     hours, minutes = divmod(minutes, 60)
     parts = []
     if days:
-        parts.append(_("%(n)d ngày", n=days))
+        parts.append(ngettext("%(num)d ngày làm việc", "%(num)d ngày làm việc", days))
     if hours:
         parts.append(_("%(n)d giờ", n=hours))
     if minutes or not parts:

@@ -246,3 +246,16 @@ def test_an_apology_reason_with_a_control_character_is_refused_beside_it(browser
     assert f'<p class="error" id="reason-error">{says}</p>' in page_text(response)
     with timed.motcua.read_session() as s:
         assert s.get(Dossier, late.id).apology_issued_at is None
+
+
+@pytest.mark.parametrize("locale, late_by, said", [
+    ("vi", timedelta(hours=16, minutes=30), "2 ngày làm việc 30 phút"),
+    ("en", timedelta(hours=16, minutes=30), "2 working days 30 min"),
+    ("en", timedelta(hours=9), "1 working day 1 h"),
+])
+def test_a_lateness_counts_working_days_of_eight_hours_and_says_so(app, locale, late_by, said):
+    """"trễ 2 ngày" read as two calendar days; English said "late by 2 d"."""
+    from flask_babel import force_locale
+    from webapp.supervise import working_time_label
+    with app.test_request_context(), force_locale(locale):
+        assert working_time_label(late_by) == said
