@@ -179,3 +179,17 @@ def test_a_role_clash_names_the_unit_as_the_pages_language_names_it(browser, dem
         "The role «Supervisor» already belongs to the unit «Văn phòng UBND xã» of this agency; "
         "each role belongs to one unit only."]
     assert units_of(demo, demo.commune) == before
+
+
+def test_removing_a_unit_takes_a_second_click_that_says_what_it_means(browser, demo):
+    """One click removed a unit with its officers' seats (found by a browser audit): the first click
+    now only opens what removing means, and the button that removes it names the unit."""
+    admin = browser("admin")
+    root = lxml.html.document_fromstring(admin.text(f"/admin/agencies/{demo.commune}/units"))
+    removals = root.xpath("//details[@class='confirm-removal']")
+    assert removals and not root.xpath("//form[contains(@action, '/remove')][not(ancestor::details)]")
+    first = removals[0]
+    assert " ".join(first.xpath("summary")[0].text_content().split()).startswith("Xóa bộ phận")
+    said = " ".join(first.text_content().split())
+    assert re.search(r"Bộ phận này có \d+ cán bộ\. Sau khi xóa, vai trò của bộ phận không thuộc bộ phận nào", said)
+    assert first.xpath(".//form//button")[0].text_content().startswith("Xóa hẳn bộ phận ")
