@@ -81,6 +81,7 @@ def test_guidance_prints_form_02_and_the_citizen_comes_back_from_the_lookup(brow
     rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", html)
     assert rows == [("1", ID_COPIES), ("2", "Ảnh chân dung 4x6")]
     assert _count(demo, Dossier) == 0
+    assert '<a href="/reception/new">Tiếp nhận hồ sơ khác</a>' in html  # on to the next citizen
 
     found = b.text("/reception/lookup?id_number=001085000777")
     assert f"{slip_id:04d}/PYCBS" in found and ID_COPIES in found

@@ -33,6 +33,7 @@ def test_asking_and_recording_a_supplement_through_the_pages(browser, demo, rece
     assert response.status_code == 302 and "/supplement-requests/" in response.headers["Location"]
     form = minh.text(response.headers["Location"])
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in form and code in form and "Thẩm định hồ sơ" in form
+    assert '<a href="/inbox">Về hộp việc</a>' in form  # the slip printed, on to the next step
 
     with demo.motcua.read_session() as s:
         dossier_id = s.execute(select(Dossier.id).where(Dossier.code == code)).scalar_one()
