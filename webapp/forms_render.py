@@ -7,25 +7,38 @@ validates everything again; nothing here decides whether data is acceptable.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from engine.procedures.form_language import english_errors, in_language
+from engine.procedures.forms import INTEGER_EXPECTED
 from webapp import days
-from webapp.i18n import current_language
+from webapp.i18n import current_language, format_number
 
 # A string longer than this is text to write, not a value to type: a textarea.
 TEXTAREA_FROM = 255
 CHECKED = frozenset({"on", "true", "1", "yes"})
+# A whole number from this size on is shown grouped by threes (100.000.000), as an amount of money
+# is read; a smaller one (a year, a parcel or register number, a count) stays plain digits.
+GROUP_FROM = 10_000
+# A whole number as people type it: plain digits, or grouped by threes with one separator
+# throughout — a dot (Vietnamese), a comma (English) or a space: 100.000.000, 100,000,000,
+# 100 000 000. A comma or dot not between groups of three (100.5, 12,5, 1.00.0) is not a thousands
+# separator but a decimal or a typo: such a text is not read, and the form says how to write it.
+_WHOLE = re.compile(r"(?P<sign>[+-]?)(?:(?P<plain>[0-9]+)"
+                    r"|(?P<grouped>[0-9]{1,3}(?P<sep>[., ])[0-9]{3}(?:(?P=sep)[0-9]{3})*))")
+# Every space a keyboard or a copied figure may bring (no-break, narrow no-break, figure, thin): one space.
+_SPACES = re.compile("[\u00a0\u202f\u2007\u2009]")
 
 
 @dataclass
 class Field:
     name: str
     label: str
-    widget: str  # text · textarea · number · checkbox · select · date · email · json
+    widget: str  # text · textarea · integer · number · checkbox · select · date · email · json
     required: bool = False
     value: object = ""
     errors: list[str] = field(default_factory=list)
@@ -70,7 +83,11 @@ def _widget(prop: Mapping, kind: str, options) -> str:
         return "select"
     if kind == "boolean":
         return "checkbox"
-    if kind in ("integer", "number"):
+    if kind == "integer":
+        # Typed as text: a browser's number field reads "100.000.000" as a decimal (100.000000)
+        # and lets no one write the dots Vietnamese group thousands with.
+        return "integer"
+    if kind == "number":
         return "number"
     if kind in ("object", "array"):
         return "json"
@@ -90,7 +107,7 @@ def _attrs(prop: Mapping, kind: str, widget: str) -> dict[str, object]:
             if key in prop:
                 attrs[attr] = prop[key]
     if widget == "number":
-        attrs["step"] = "1" if kind == "integer" else "any"
+        attrs["step"] = "any"
         for key, attr in (("minimum", "min"), ("maximum", "max")):
             if key in prop:
                 attrs[attr] = prop[key]
@@ -121,21 +138,48 @@ def fields(schema: Mapping | None, values: Mapping | None = None,
         if values is not None:
             value = values.get(name, "")
         elif starting and name in starting:
-            value = starting[name] if widget == "checkbox" else _text(starting[name])
+            value = starting[name] if widget in ("checkbox", "integer") else _text(starting[name])
         elif "default" in prop:
-            value = prop["default"] if widget == "checkbox" else _text(prop["default"])
+            value = prop["default"] if widget in ("checkbox", "integer") else _text(prop["default"])
         else:
             value = ""
+        field_errors = list(errors.get(name, []))
         if widget == "date":
             value = days.day_text(value)  # dd/mm/yyyy whatever the browser's language
+        elif widget == "integer":
+            value = integer_text(value)
+            field_errors = _how_to_write_integers(field_errors, prop)
         result.append(Field(
             name=name, label=prop.get("title") or name, widget=widget,
             # A checkbox left unticked is a valid "no": never mark it required in the browser.
             required=name in required and widget != "checkbox",
-            value=value, errors=list(errors.get(name, [])), options=options,
+            value=value, errors=field_errors, options=options,
             attrs=_attrs(prop, kind, widget),
             description=" ".join(filter(None, (prop.get("description", ""), required_when.get(name, ""))))))
     return result
+
+
+def integer_text(value) -> str:
+    """A whole number in its field: grouped by threes as the page's language writes figures
+    (100.000.000, 100,000,000 in English) from GROUP_FROM on, which ``parse`` reads back; what the
+    person typed (a text) stays exactly as typed."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value) if abs(value) >= GROUP_FROM else str(value)
+    return _text(value)
+
+
+def _how_to_write_integers(messages: list[str], prop: Mapping) -> list[str]:
+    """The engine's "must be a whole number" (in the page's language already) said as how to type
+    one: a whole-number field receives only what ``parse`` could not read as one (100.5, 12a). The
+    engine keeps its own words for a partner's data, which nobody types. The example is an amount
+    written as the page groups thousands, or the field's own maximum when that is smaller (a
+    number of copies: 20)."""
+    engine_said = {INTEGER_EXPECTED, _(INTEGER_EXPECTED)}
+    example, most = 100_000_000, prop.get("maximum")
+    if isinstance(most, int) and not isinstance(most, bool) and 0 <= most < example:
+        example = most
+    return [_("Nhập số nguyên, ví dụ %(example)s.", example=format_number(example))
+            if message in engine_said else message for message in messages]
 
 
 def _required_when(schema: Mapping) -> dict[str, str]:
@@ -190,10 +234,25 @@ def parse(schema: Mapping | None, form: Mapping) -> dict:
     return data
 
 
+def whole_number(raw: str) -> int | None:
+    """The whole number a person typed (``_WHOLE``: 100000000, 100.000.000, 100,000,000,
+    100 000 000, -5), or None when the text is not one. Officers' step forms and citizens' online
+    applications both read their whole-number fields here (``parse``)."""
+    match = _WHOLE.fullmatch(_SPACES.sub(" ", raw.strip().replace("\u2212", "-")))  # U+2212: a typeset minus
+    if match is None:
+        return None
+    digits = match["plain"] or match["grouped"].replace(match["sep"], "")
+    try:
+        return int(match["sign"] + digits)
+    except ValueError:  # more digits than Python converts (over 4300): no form's figure
+        return None
+
+
 def _convert(raw: str, kind: str):
     try:
         if kind == "integer":
-            return int(raw)
+            number = whole_number(raw)
+            return raw if number is None else number
         if kind == "number":
             number = float(raw.replace(",", "."))  # "1,5" is how Vietnamese write 1.5
             return int(number) if number.is_integer() and "." not in raw and "," not in raw else number

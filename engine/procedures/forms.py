@@ -38,6 +38,9 @@ DATE_INVALID = "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy, ví dụ 02
 # date, but one typed by mistake, and it would pass any "not after today" rule.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 YEAR_OUT_OF_RANGE = f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}."
+# What a whole-number field holding anything else is told. A form on the web reads what people type
+# (100.000.000) before this, and says instead how to write a whole number (webapp/forms_render.py).
+INTEGER_EXPECTED = "Giá trị phải là số nguyên."
 
 _FORMAT_CHECKER = FormatChecker()
 
@@ -295,6 +298,8 @@ def _message_vi(error) -> str:
         names = {"string": "chuỗi ký tự", "integer": "số nguyên", "number": "số", "boolean": "có/không",
                  "object": "đối tượng", "array": "danh sách"}
         wanted = value if isinstance(value, str) else value[0]
+        if wanted == "integer":
+            return INTEGER_EXPECTED
         return f"Giá trị phải là {names.get(wanted, wanted)}."
     if v in ("enum", "oneOf", "const"):
         return "Giá trị không nằm trong danh sách cho phép."

@@ -50,7 +50,7 @@ def test_bad_dates_and_numbers_read_english_with_their_bounds_as_figures(citizen
     text = page_text(post_to(b, BUSINESS, data, "submit"))
     assert "Must not be more than 100,000,000,000." in text and "Must be 0 or more." in text
     text = page_text(post_to(b, BUSINESS, dict(data, capital="12,5"), "submit"))
-    assert "Must be a whole number." in text and "Giá trị" not in text
+    assert "Enter a whole number, for example 100,000,000." in text and "Giá trị" not in text
 
 
 def test_a_bound_reads_with_thousands_separators_in_vietnamese(citizen):

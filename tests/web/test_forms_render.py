@@ -25,20 +25,20 @@ SCHEMA = {
 def test_widgets_follow_the_types():
     by_name = {f.name: f for f in fields(SCHEMA)}
     assert {n: f.widget for n, f in by_name.items()} == {
-        "name": "text", "note": "textarea", "count": "number", "fee": "number", "ok": "checkbox",
+        "name": "text", "note": "textarea", "count": "integer", "fee": "number", "ok": "checkbox",
         "kind": "select", "level": "select", "on": "date"}
     assert by_name["kind"].options == [("a", "Loại A"), ("b", "Loại B")]
     assert by_name["level"].options == [("1", "1"), ("2", "2"), ("3", "3")]
-    assert by_name["count"].attrs == {"step": "1", "min": 1} and by_name["fee"].attrs == {"step": "any"}
+    assert by_name["count"].attrs == {} and by_name["fee"].attrs == {"step": "any"}
     assert by_name["name"].required and not by_name["note"].required
     assert not by_name["ok"].required and by_name["ok"].checked  # default true, and "no" is an answer
 
 
 def test_values_and_errors_are_placed_on_their_fields():
     shown = {f.name: f for f in fields(SCHEMA, MultiDict({"name": "An", "count": "x"}),
-                                       {"count": ["Giá trị phải là số nguyên."], "": ["Sai."]})}
+                                       {"count": ["Giá trị phải từ 1 trở lên."], "": ["Sai."]})}
     assert shown["name"].value == "An" and shown["count"].value == "x"
-    assert shown["count"].errors == ["Giá trị phải là số nguyên."] and shown["name"].errors == []
+    assert shown["count"].errors == ["Giá trị phải từ 1 trở lên."] and shown["name"].errors == []
     assert not shown["ok"].checked  # a re-rendered unticked box stays unticked
     assert form_errors(SCHEMA, {"": ["Sai."], "count": ["x"]}) == ["Sai."]
 

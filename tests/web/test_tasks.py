@@ -132,14 +132,14 @@ def test_typed_fields_are_parsed_and_checked(browser, receive_dossier, demo):
     record = open_item(demo, dossier_id)
     minh.post(f"/tasks/{record}/claim")
     page = minh.text(f"/tasks/{record}")
-    assert 'type="number"' in field_block(page, "register_number") and 'step="1"' in field_block(page, "register_number")
+    assert 'type="text"' in field_block(page, "register_number") and 'inputmode="numeric"' in field_block(page, "register_number")
     assert 'type="text"' in field_block(page, "registered_on")
     assert 'placeholder="dd/mm/yyyy"' in field_block(page, "registered_on")
     refused = minh.post(f"/tasks/{record}/complete",
                         {"register_book": "01/2026", "register_number": "mười", "registered_on": "30/02/2026"})
     page = page_text(refused)
     assert refused.status_code == 422
-    assert "Giá trị phải là số nguyên." in field_block(page, "register_number")
+    assert "Nhập số nguyên, ví dụ 100.000.000." in field_block(page, "register_number")
     assert 'value="mười"' in field_block(page, "register_number")
     assert "Ngày không hợp lệ. Ghi theo dạng dd/mm/yyyy" in field_block(page, "registered_on")
     assert 'value="30/02/2026"' in field_block(page, "registered_on")
