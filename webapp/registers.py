@@ -15,7 +15,7 @@ from engine import clock
 from engine.queries.registers import MAX_DAYS, register_agencies, tracking_register
 from webapp import labels, motcua
 from webapp.days import DAY_INVALID, FIRST_YEAR, LAST_YEAR, read_day, year_out_of_range
-from webapp.i18n import format_datetime, status_label
+from webapp.i18n import format_datetime, procedure_label, status_label
 from webapp.params import id_value
 
 bp = Blueprint("registers", __name__)
@@ -81,7 +81,7 @@ def tracking_csv():
                      _("Ngày, giờ nhận hồ sơ"), _("Ngày, giờ hẹn trả kết quả"), _("Ngày, giờ chuyển hồ sơ"),
                      _("Ngày, giờ nhận kết quả"), _("Ngày, giờ trả kết quả"), labels.label("status"), _("Ghi chú")])
     for line in register.lines:
-        writer.writerow([line.number, line.code, line.procedure_name, line.applicant_name, line.applicant_address,
+        writer.writerow([line.number, line.code, procedure_label(line.procedure_name), line.applicant_name, line.applicant_address,
                          line.lead_agency, format_datetime(line.received_at), format_datetime(line.appointed_at),
                          format_datetime(line.transferred_at), format_datetime(line.result_at),
                          format_datetime(line.returned_at), status_label(line.status),
