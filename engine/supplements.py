@@ -43,6 +43,30 @@ def window_ends(session, dossier) -> datetime:
     return calendar.add(dossier.received_at, timedelta(seconds=WINDOW_WORKING_DAYS * calendar.day_length))
 
 
+def documents_and_notes(request) -> tuple[list[str], list[str]]:
+    """What a request asks, split: (the papers the citizen must bring or upload, the lines that only
+    tell them something).
+
+    A reception slip lists the procedure's required documents not handed in, each with its kind
+    and count, and then the lines the officer typed under "Nội dung khác cần bổ sung", stored
+    without a kind. Beside listed documents such a line is an instruction about them ("the copy is
+    blurred, take it again"), not a paper of its own: asking a file for it made the citizen attach
+    one to a sentence. A request of typed lines only (every processing step's request, a slip on a
+    dossier whose required documents were all handed in) has nothing else to name what is asked:
+    its lines stay what the citizen sends.
+    """
+    items = request.missing or []
+    documents = [item["name"] for item in items if item.get("kind")]
+    if not documents:
+        return [item["name"] for item in items], []
+    return documents, [item["name"] for item in items if not item.get("kind")]
+
+
+def listed(names: list[str]) -> str:
+    """Names in one sentence, "a; b; c.": a name that ends its own sentence gets no second period."""
+    return "; ".join(names).rstrip(".") + "."
+
+
 def open_request(session, dossier_id: int) -> SupplementRequest | None:
     """The supplement the dossier waits for (processing stage, not yet fulfilled)."""
     return session.execute(
@@ -50,3 +74,11 @@ def open_request(session, dossier_id: int) -> SupplementRequest | None:
                                         SupplementRequest.stage == "processing",
                                         SupplementRequest.fulfilled_at.is_(None))
         .order_by(SupplementRequest.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def awaited_online(session, dossier_id: int) -> SupplementRequest | None:
+    """The request an online applicant answers on their dossier page: the latest not fulfilled, a
+    reception slip (the dossier is still newly registered) or a processing step's request."""
+    return session.scalars(select(SupplementRequest).where(
+        SupplementRequest.dossier_id == dossier_id, SupplementRequest.fulfilled_at.is_(None))
+        .order_by(SupplementRequest.requested_at.desc(), SupplementRequest.id.desc()).limit(1)).first()

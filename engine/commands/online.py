@@ -21,6 +21,7 @@ from engine.procedures.metadata import may_receive, required_documents
 from engine.procedures.registry import active_version
 from engine.runtime.host import new_workflow, save_workflow
 from engine.statuses import Channel, DossierStatus
+from engine.supplements import awaited_online, documents_and_notes, listed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 20
@@ -216,10 +217,10 @@ def add_supplement_file(uow, store, *, citizen_id: int, dossier_id: int, item_na
     with uow:
         session = uow.session
         dossier, application = _own_dossier(uow, citizen_id, dossier_id)
-        request = _open_request(session, dossier.id)
+        request = awaited_online(session, dossier.id)
         if request is None:
             raise InvalidState("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", "No supplement is being asked for.")
-        if item_name not in [m["name"] for m in request.missing]:
+        if item_name not in documents_and_notes(request)[0]:  # a note asks for no file
             problems.append("Nội dung không có trong phiếu yêu cầu bổ sung.")
         count = session.scalar(select(func.count()).select_from(ApplicationFile)
                                .where(ApplicationFile.application_id == application.id))
@@ -232,34 +233,28 @@ def add_supplement_file(uow, store, *, citizen_id: int, dossier_id: int, item_na
         return file.id
 
 
-def _open_request(session, dossier_id: int):
-    from engine.models import SupplementRequest
-    return session.scalars(select(SupplementRequest).where(
-        SupplementRequest.dossier_id == dossier_id, SupplementRequest.fulfilled_at.is_(None))
-        .order_by(SupplementRequest.requested_at.desc(), SupplementRequest.id.desc()).limit(1)).first()
-
-
 def send_supplement(uow, *, citizen_id: int, dossier_id: int) -> None:
     """The citizen says the supplement is complete: every item asked has a scan uploaded since the
     request. The counter is told; it checks the scans and records the supplement as usual."""
     with uow:
         session = uow.session
         dossier, application = _own_dossier(uow, citizen_id, dossier_id)
-        request = _open_request(session, dossier.id)
+        request = awaited_online(session, dossier.id)
         if request is None:
             raise InvalidState("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", "No supplement is being asked for.")
         since_request = [f for f in application.files if f.created_at >= request.requested_at]
         given = {f.document_name for f in since_request}
-        missing = [m["name"] for m in request.missing if m["name"] not in given]
+        documents, _notes = documents_and_notes(request)
+        missing = [name for name in documents if name not in given]
         if missing:
-            raise FormInvalid({"files": ["Chưa tải lên: " + "; ".join(missing) + "."]})
+            raise FormInvalid({"files": ["Chưa tải lên: " + listed(missing)]})
         file_ids = sorted(f.id for f in since_request)
         if set(file_ids) <= _files_sent_before(session, dossier.id, request):
             # A second click, or a reload: the counter was told already and has nothing new to see.
             raise FormInvalid({"files": [SENT_ALREADY]})
         dossier.revision += 1
         audit.record(session, dossier, "supplement_sent_online", status_before=dossier.status, request_id=request.id,
-                     items=[m["name"] for m in request.missing], file_ids=file_ids)
+                     items=documents, file_ids=file_ids)
         _tell_the_counter(session, dossier, f"Công dân đã gửi bổ sung trực tuyến cho hồ sơ {dossier.code}.",
                           f"The citizen sent the supplement online for dossier {dossier.code}.")
         uow.commit()

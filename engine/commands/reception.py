@@ -27,7 +27,7 @@ from enum import StrEnum
 from sqlalchemy import update
 
 from engine import audit, clock, contact
-from engine.citizen_notices import ending_mail, mail_citizen, supplement_mail
+from engine.citizen_notices import ending_mail, mail_citizen, submitted_online, supplement_mail
 from engine.commands._steps import RECEPTION, advance, mark_end_of_processing, require_role
 from engine.deadlines import set_dossier_due
 from engine.documents import ReceivedDocument
@@ -337,7 +337,8 @@ def _guide(session, actor_id, agency, version, applicant, dossier, missing, note
         audit.record(session, dossier, "guidance_issued", actor_id=actor_id, status_before=dossier.status,
                      request_id=slip.id, missing=[m["name"] for m in missing], note=note)
     subject, body = supplement_mail(slip, agency.name, version.procedure.name,
-                                    dossier.code if dossier is not None else None, agency.timezone)
+                                    dossier.code if dossier is not None else None, agency.timezone,
+                                    online=submitted_online(session, dossier))
     mail_citizen(session, key=f"supplement-request-{slip.id}", to=slip.applicant_email, subject=subject, body=body)
     return ReceptionResult(Outcome.GUIDE, dossier=dossier, slip=slip, missing=missing)
 

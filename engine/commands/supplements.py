@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from engine import contact
-from engine.citizen_notices import mail_citizen, supplement_mail
+from engine.citizen_notices import mail_citizen, submitted_online, supplement_mail
 from engine.commands.work import finish_step
 from engine.documents import ReceivedDocument
 from engine.errors import FormInvalid, InvalidState
@@ -73,7 +73,8 @@ def request_supplement(uow, *, actor_id: int, work_item_id: int, missing: Sequen
                 "The procedure does not make the dossier wait for the supplement: check its status-5 step.")
         request = made[0]
         subject, body = supplement_mail(request, dossier.agency.name, dossier.procedure_version.procedure.name,
-                                        dossier.code, dossier.agency.timezone)
+                                        dossier.code, dossier.agency.timezone,
+                                        online=submitted_online(session, dossier))
         mail_citizen(session, key=f"supplement-request-{request.id}", to=dossier.applicant_email,
                      subject=subject, body=body)
 

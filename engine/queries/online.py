@@ -154,10 +154,11 @@ class CitizenEvent:
 @dataclass(frozen=True)
 class OpenSupplement:
     requested_at: datetime
-    missing: list[str]
+    missing: list[str]  # the papers that take a file (the page numbers its upload fields by them)
     note: str
     uploaded: dict  # item name -> files uploaded for it since the request
     sent_at: datetime | None  # when the citizen said it was complete
+    notes: list[str]  # the officer's lines beside the papers (engine.supplements.documents_and_notes)
 
 
 @dataclass(frozen=True)
@@ -179,8 +180,9 @@ CITIZEN_ACTIONS = ("registered_online", "received", "refused", "guidance_issued"
 
 
 def my_dossier(session, citizen_id: int, dossier_id: int) -> MyDossier | None:
-    from engine.models import AuditEvent, SupplementRequest
+    from engine.models import AuditEvent
     from engine.queries.public import dossier_for_reader
+    from engine.supplements import awaited_online, documents_and_notes
     application = session.scalars(select(OnlineApplication).where(
         OnlineApplication.dossier_id == dossier_id, OnlineApplication.citizen_id == citizen_id)).first()
     if application is None:
@@ -196,16 +198,15 @@ def my_dossier(session, citizen_id: int, dossier_id: int) -> MyDossier | None:
         if event.action != "completed" or event.status_after != last:
             shown.append(event)
         last = event.status_after
-    request = session.scalars(select(SupplementRequest).where(
-        SupplementRequest.dossier_id == dossier_id, SupplementRequest.fulfilled_at.is_(None))
-        .order_by(SupplementRequest.requested_at.desc(), SupplementRequest.id.desc()).limit(1)).first()
+    request = awaited_online(session, dossier_id)
     supplement = None
     if request is not None:
-        names = [m["name"] for m in request.missing]
+        names, notes = documents_and_notes(request)
         uploaded = {name: [f for f in files if f.document_name == name and f.created_at >= request.requested_at]
                     for name in names}
         sent = [e.at for e in events if e.action == "supplement_sent_online" and e.at >= request.requested_at]
-        supplement = OpenSupplement(request.requested_at, names, request.note, uploaded, sent[-1] if sent else None)
+        supplement = OpenSupplement(request.requested_at, names, request.note, uploaded, sent[-1] if sent else None,
+                                    notes)
     asked = [e.at for e in events if e.action == "withdrawal_requested"]
     from engine.queries.ratings import rating_of
     from engine.queries.results import result_of
