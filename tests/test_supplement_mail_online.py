@@ -66,3 +66,9 @@ def test_the_online_mail_lists_the_documents_to_upload_and_the_counters_note_apa
     assert ("  1. Bản sao Căn cước của hai bên nam, nữ\n"
             "Lưu ý: Bản sao giấy tờ pháp lý bị mờ, đề nghị chụp lại rõ nét.\n") in body
     assert "  2." not in body
+
+
+def test_a_list_of_asked_items_ends_with_one_period_whatever_the_items_end_with():
+    from engine.supplements import listed
+    assert listed(["Ảnh chân dung", "Bản sao bị mờ, đề nghị chụp lại."]) == "Ảnh chân dung; Bản sao bị mờ, đề nghị chụp lại."
+    assert listed(["Ảnh chân dung"]) == "Ảnh chân dung."

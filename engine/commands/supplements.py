@@ -24,7 +24,7 @@ from engine.documents import ReceivedDocument
 from engine.errors import FormInvalid, InvalidState
 from engine.models import DossierDocument, SupplementRequest, WorkItem
 from engine.statuses import DossierStatus
-from engine.supplements import may_ask, open_request, waits_for_supplement, window_ends
+from engine.supplements import listed, may_ask, open_request, waits_for_supplement, window_ends
 
 MAX_ITEMS = 60
 
@@ -104,8 +104,8 @@ def record_supplement(uow, *, actor_id: int, work_item_id: int, received: Collec
         if ticked - {_norm(name) for name in asked}:
             problems["received"] = ["Giấy tờ được đánh dấu không có trong phiếu yêu cầu bổ sung."]
         elif missing := [name for name in asked if _norm(name) not in ticked]:
-            problems["received"] = ["Chưa đủ nội dung đã yêu cầu bổ sung: " + "; ".join(missing)
-                                    + ". Chỉ ghi nhận khi công dân bổ sung đầy đủ."]
+            problems["received"] = ["Chưa đủ nội dung đã yêu cầu bổ sung: " + listed(missing)
+                                    + " Chỉ ghi nhận khi công dân bổ sung đầy đủ."]
         for index, document in enumerate(documents):
             problems.update(document.problems(f"documents.{index}"))
         if problems:
