@@ -44,9 +44,9 @@ INDEX_WORDS = {
     "3.3": (_l("Tỷ lệ hồ sơ nộp trực tuyến"),
             _l("Hồ sơ nộp trực tuyến ÷ hồ sơ mới tiếp nhận của các thủ tục có dịch vụ công trực tuyến (toàn trình hoặc một phần)")),
     "3.6": (_l("Tỷ lệ hồ sơ thanh toán trực tuyến"),
-            _l("Hồ sơ có phí, lệ phí được thanh toán trực tuyến ÷ hồ sơ có phí, lệ phí; hệ thống chưa ghi nhận thanh toán")),
+            _l("Hồ sơ nộp phí, lệ phí trực tuyến (cổng thanh toán xác nhận) ÷ hồ sơ có bước thu phí, lệ phí; trên hồ sơ đã giải quyết trong kỳ")),
     "4.1": (_l("Tỷ lệ hồ sơ cấp kết quả điện tử"),
-            _l("Hồ sơ có kết quả điện tử ÷ hồ sơ đã giải quyết; hệ thống chưa ghi nhận kết quả điện tử")),
+            _l("Hồ sơ có kết quả điện tử (văn bản kết quả đã ký số) ÷ hồ sơ đã giải quyết trong kỳ")),
     "4.2": (_l("Tỷ lệ số hóa hồ sơ"),
             _l("Hồ sơ được số hóa thành phần ÷ hồ sơ tiếp nhận; hệ thống chưa ghi nhận việc số hóa")),
     "5.4": (_l("Mức độ hài lòng"),
@@ -244,9 +244,23 @@ def download_heading(title: str, agency_names: list[str], period: str, zone: str
     """The lines above a downloaded table, in the reader's language: what it is, whose, which
     period (``days_between``, ``months_between``), and when it was made (the agency's time)."""
     whose = "; ".join(agency_names) if len(agency_names) <= 5 else _("%(num)d cơ quan", num=len(agency_names))
-    made = clock.now().astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+    made = clock.now().astimezone(ZoneInfo(zone))
     return (title, _("Cơ quan: %(names)s", names=whose), period,
-            _("Lập lúc: %(when)s (giờ %(zone)s)", when=made, zone=zone))
+            _("Lập lúc: %(when)s (%(zone)s)", when=made.strftime("%d/%m/%Y %H:%M"), zone=zone_words(made)))
+
+
+VIETNAM = {"Asia/Ho_Chi_Minh", "Asia/Saigon"}
+
+
+def zone_words(moment) -> str:
+    """Whose clock ``moment`` (aware, in its zone) reads, for a person: "giờ Việt Nam, UTC+07:00";
+    another zone by its offset at that moment (summer time included), never its database id."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    utc = f"UTC{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    if str(moment.tzinfo) in VIETNAM:
+        return _("giờ Việt Nam, %(offset)s", offset=utc)
+    return _("giờ %(offset)s", offset=utc)
 
 
 def days_between(first: date, last: date) -> str:

@@ -2,6 +2,7 @@
 scope of each reader, bad input, and the public page without personal data."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import re
 
@@ -152,7 +153,9 @@ def test_the_service_indices_page_shows_numbers_formula_and_points(browser, nove
     assert cells(page, "2.1")[2:] == ["10 / 16", "62,5 %", "100,0 %", "12,50 / 20"]
     assert "(trước hạn + đúng hạn + đang xử lý chưa quá hạn)" in page
     assert cells(page, "3.3")[2:5] == ["3 / 16", "18,8 %", "50,0 %"]
-    assert cells(page, "3.6")[2] == "Chưa có dữ liệu"
+    assert cells(page, "3.6")[2:4] == ["0 / 0", "—"]  # no dossier had a fee to pay
+    assert cells(page, "4.1")[2:5] == ["0 / 10", "0,0 %", "80,0 %"]
+    assert cells(page, "4.2")[2] == "Chưa có dữ liệu"
     times = page[page.index('id="handling-times"'):]
     household = re.search(r'<th scope="row">([^<]*hộ kinh doanh[^<]*)</th>', times).group(1)
     assert cells(times, household) == ["3", "5,2"]  # 5.25 working days (tests/test_statistics_indices.py)
@@ -262,10 +265,10 @@ def test_a_long_list_behind_a_figure_counts_in_the_pages_language(browser, novem
 
 @pytest.mark.parametrize("language, words", [
     ("vi", ("Kết quả giải quyết theo cơ quan", "Cơ quan: UBND xã Tân Phong",
-            "Kỳ báo cáo: từ ngày 01/11/2026 đến ngày 30/11/2026", "Lập lúc: 05/12/2026 09:00 (giờ Asia/Ho_Chi_Minh)",
+            "Kỳ báo cáo: từ ngày 01/11/2026 đến ngày 30/11/2026", "Lập lúc: 05/12/2026 09:00 (giờ Việt Nam, UTC+07:00)",
             "Kết quả giải quyết theo tháng", "Kỳ báo cáo: từ tháng 12/2025 đến tháng 11/2026")),
     ("en", ("Results by agency", "Agency: UBND xã Tân Phong", "Period: from 01/11/2026 to 30/11/2026",
-            "Produced: 05/12/2026 09:00 (Asia/Ho_Chi_Minh time)", "Results by month",
+            "Produced: 05/12/2026 09:00 (Vietnam time, UTC+07:00)", "Results by month",
             "Period: from 12/2025 to 11/2026")),
 ])
 def test_a_download_says_inside_what_it_covers_in_the_readers_language(browser, november_cases, language, words):
@@ -277,10 +280,11 @@ def test_a_download_says_inside_what_it_covers_in_the_readers_language(browser, 
     title, agency, period, made, monthly_title, months = words
     leader = browser("lanhdao")
     leader.post("/language", {"locale": language})
+    # A heading line with a comma ("giờ Việt Nam, UTC+07:00") is quoted: read it as a spreadsheet does.
     heading, _table = csv_parts(leader.get("/statistics/export.csv?period=month&year=2026&month=11"))
-    assert heading == [title, agency, period, made]
+    assert [cells[0] for cells in csv.reader(heading)] == [title, agency, period, made]
     heading, _table = csv_parts(leader.get("/statistics/export.csv?period=month&year=2026&month=11&table=trend"))
-    assert heading == [monthly_title, agency, months, made]
+    assert [cells[0] for cells in csv.reader(heading)] == [monthly_title, agency, months, made]
     workbook = load_workbook(BytesIO(leader.get("/statistics/export.xlsx?period=month&year=2026&month=11").data))
     first, second = workbook.worksheets
     assert [first.cell(row=n, column=1).value for n in range(1, 5)] == [title, agency, period, made]
