@@ -83,8 +83,8 @@ def test_the_tax_officer_reads_the_transfer_slip_and_the_estimate_titled_and_sta
     # Once they take the step, the notice's form starts with the estimate, for them to check.
     commands.claim(tax.motcua.uow(), actor_id=tax.users["thue"], work_item_id=work_item_id)
     html = task_page(tax, "thue", work_item_id)
-    assert re.search(r'<input[^>]*name="personal_income_tax"[^>]*value="40000000"', html)
-    assert re.search(r'<input[^>]*name="registration_fee"[^>]*value="10000000"', html)
+    assert re.search(r'<input[^>]*name="personal_income_tax"[^>]*value="40.000.000"', html)
+    assert re.search(r'<input[^>]*name="registration_fee"[^>]*value="10.000.000"', html)
     # The notice's own number and dates are the officer's to give.
     assert re.search(r'<input[^>]*name="notice_number"[^>]*value=""', html)
 
