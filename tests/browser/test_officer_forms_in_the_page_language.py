@@ -31,10 +31,12 @@ def test_a_step_form_sent_empty_says_what_is_missing_in_the_pages_language(offic
     page.get_by_role("button", name="Nhận xử lý").first.click()
     page.get_by_role("button", name="Hoàn thành").click()
     expect(page).to_have_url(re.compile(r"/complete$"))
-    expect(page.get_by_text("Trường này là bắt buộc.")).to_be_visible()
+    # Beside the field (and in the list of what is wrong at the top of the forms).
+    expect(page.locator("#f-appraisal_opinion-error")).to_have_text("Trường này là bắt buộc.")
+    page.get_by_text("Yêu cầu bổ sung hồ sơ", exact=True).click()  # the request waits folded
     page.get_by_role("button", name="Gửi yêu cầu bổ sung").click()
     expect(page).to_have_url(re.compile(r"/request-supplement$"))
-    expect(page.get_by_text("Cần ghi rõ lý do yêu cầu bổ sung.")).to_be_visible()
+    expect(page.locator("#supplement-reason-error")).to_have_text("Cần ghi rõ lý do yêu cầu bổ sung.")
 
 
 def test_a_withdrawal_sent_without_its_reason_says_so_in_the_pages_language(officer, demo):
