@@ -43,9 +43,9 @@ def _with(prop: str, value: str | None) -> str:
 
 @pytest.mark.parametrize("prop, value, words, vi", [
     ("timeLimit", None, "no legal time limit",
-     "Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng “15 working days”"),
+     "Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết theo dạng “15 ngày làm việc”"),
     ("timeLimit", "năm ngày", "The time limit (timeLimit) “năm ngày” is not a time limit",
-     "Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết “15 working days” (15 ngày làm việc)"),
+     "Thời hạn giải quyết «năm ngày» không đúng dạng: hãy viết “15 ngày làm việc”"),
     ("receivedBy", None, "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận: hãy điền Nơi tiếp nhận (receivedBy)"),
     ("receivedBy", " , ", "names no receiving agency", "Thủ tục chưa có nơi tiếp nhận"),
     ("receivedBy", "ubnd xã", "The receiving agency (receivedBy) “ubnd xã” is not an agency kind or code",

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from engine.statuses import DossierStatus
+from webapp.i18n import ROLE_LABELS, current_language, role_label, status_label
+
 # The panel's title names what is selected: BPMN's element type (without "bpmn:") → its name.
 ELEMENT_KINDS = {
     "Process": _l("Quy trình"),
@@ -55,6 +58,35 @@ ELEMENT_KINDS = {
 }
 # What the panel calls an element of a kind not listed above.
 ANY_ELEMENT = _l("Phần tử")
+
+# The units of a time limit (timeLimit, allotment, warnBefore) as the panel shows a stored value:
+# the file keeps the English ("1.5 working days", engine/calendar/working_time.py), a Vietnamese
+# page shows "1,5 ngày làm việc", and the parser takes back either. "ngày theo lịch", not the
+# dossier pages' bare "ngày": the parser refuses a bare "ngày" (working or calendar days?).
+TIME_UNITS = {
+    "working days": _l("ngày làm việc"),
+    "working hours": _l("giờ làm việc"),
+    "calendar days": _l("ngày theo lịch"),
+}
+
+
+def time_units() -> dict:
+    """The units in the page's language, and its decimal mark (Vietnamese writes 1,5)."""
+    return {"units": {english: str(text) for english, text in TIME_UNITS.items()},
+            "decimal_mark": "," if current_language() == "vi" else "."}
+
+
+def statuses() -> list[list[str]]:
+    """The dossier statuses a step may set (dossierStatus), each as "4 · Đang xử lý": the code is
+    what the file keeps and what the national portal counts, the name what the officers read on
+    the dossier's page (engine/statuses.py)."""
+    return [[str(int(s)), f"{int(s)} · {status_label(int(s))}"] for s in DossierStatus]
+
+
+def roles(codes) -> list[list[str]]:
+    """A lane's role choices, each code with its name as the other pages show it ("Chuyên viên");
+    a code with no name (a role only an agency's memberships use) stays itself."""
+    return [[code, role_label(code) if code in ROLE_LABELS else code] for code in codes]
 
 BPMN_JS = {
     # The palette.

@@ -4,12 +4,15 @@ validates (the same checks as ``motcua validate``), renders form previews with t
 own field macro, and publishes. Routes of the procedures blueprint (webapp/procedures.py)."""
 from __future__ import annotations
 
+import html
 import json
+import re
 
-from flask import abort, jsonify, render_template, request, url_for
+from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engine.calendar import parse_time_limit
 from engine.commands import procedures as lifecycle
 from engine.errors import FormInvalid, InvalidState, NotFound, ProcedureInvalid
 from engine.procedures.forms import check_schema
@@ -25,6 +28,13 @@ from webapp.vendor import installed
 def _modellers_only():
     if not officer_is_modeller():
         abort(404)
+
+
+def _in_order(**data) -> Response:
+    """JSON with its keys in the order they were read: a form's fields are listed in its file's
+    order, which is the order the task page shows them in. Flask's ``jsonify`` sorts keys, so the
+    editor showed (and, on saving, wrote back) every form's fields alphabetically."""
+    return Response(json.dumps(data, ensure_ascii=False, sort_keys=False), mimetype="application/json")
 
 
 def _folder_forms() -> dict:
@@ -81,8 +91,33 @@ def editor_source(key: str):
                 origin = "version"
     # A draft is opened with what its last check found, as saving it said: a draft is kept broken.
     problems = _draft_problems(xml, draft_forms) if draft_forms is not None else []
-    return jsonify(xml=xml, forms=forms, origin=origin, roles=choices.roles, agency_kinds=choices.agency_kinds,
-                   partner_codes=choices.partner_codes, problems=problems)
+    # The lane's role is chosen by its name, a step's status by its code and name, and a time limit
+    # is shown in the page's words (editor_texts.py): the page's language, not codes.
+    return _in_order(xml=xml, forms=forms, origin=origin, roles=choices.roles, agency_kinds=choices.agency_kinds,
+                     partner_codes=choices.partner_codes, problems=problems,
+                     role_names=editor_texts.roles(choices.roles), statuses=editor_texts.statuses(),
+                     time=editor_texts.time_units())
+
+
+# A time-limit property as bpmn-js writes it (name, then value). A value typed in Vietnamese is
+# kept in the file in its English form ("1,5 ngày làm việc" → "1.5 working days"), the form every
+# version before had: whatever reads the file's text (version comparison, exports) sees no change.
+_TIME_PROPERTY = re.compile(r'(<(?:[\w.-]+:)?property\s+name="(?:timeLimit|allotment|warnBefore)"\s+value=")([^"<]*)(")')
+
+
+def _time_in_english(match: re.Match) -> str:
+    text = html.unescape(match.group(2))
+    if text.isascii() and "," not in text:
+        return match.group(0)  # English already, as written (a file's "1 working day" stays so)
+    try:
+        limit = parse_time_limit(text)
+    except ValueError:
+        return match.group(0)  # "25%" (warnBefore), or a mistake the check names
+    return f"{match.group(1)}{limit}{match.group(3)}"
+
+
+def _english_time_limits(xml: str) -> str:
+    return _TIME_PROPERTY.sub(_time_in_english, xml)
 
 
 def _posted() -> tuple[str, dict]:
@@ -90,7 +125,7 @@ def _posted() -> tuple[str, dict]:
     if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
         raise FormInvalid({"bpmn": [_("Không nhận được sơ đồ.")]})
     forms = body.get("forms") or {}
-    return body["xml"], forms
+    return _english_time_limits(body["xml"]), forms
 
 
 def _draft_problems(xml: str, forms: dict) -> list[dict]:

@@ -7,6 +7,7 @@ off, or it is a Saturday/Sunday not listed as a working day (the Saturdays the g
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -66,16 +67,30 @@ class TimeLimit:
         return f"{self.amount.normalize():f} {self.unit.replace('_', ' ')}"
 
 
-_LIMIT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(working days?|working hours?|calendar days?)\s*$", re.IGNORECASE)
+# The amount with a decimal point or, as Vietnamese writes it, a decimal comma ("1,5").
+_LIMIT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(\D.*?)\s*$")
+# Each unit as a modeller may write it: English, or the Vietnamese of the legal texts ("5 ngày làm
+# việc", "4 giờ làm việc", "15 ngày theo lịch"). Bare "ngày" is not taken: a law's "15 ngày" may
+# mean either, and the modeller must say which.
+_UNITS = {
+    "working day": "working_days", "working days": "working_days",
+    "working hour": "working_hours", "working hours": "working_hours",
+    "calendar day": "calendar_days", "calendar days": "calendar_days",
+    "ngày làm việc": "working_days", "giờ làm việc": "working_hours",
+    "ngày theo lịch": "calendar_days", "ngày lịch": "calendar_days",
+}
 
 
 def parse_time_limit(text: str) -> TimeLimit:
-    match = _LIMIT.match(text or "")
-    if not match:
+    """A time limit in English ("1.5 working days") or Vietnamese ("1,5 ngày làm việc"); its
+    ``str`` is always the English form, which is what the engine stores and shows elsewhere."""
+    # NFC: a keyboard may send "ệ" as "e" and two combining marks, which no unit above matches.
+    match = _LIMIT.match(unicodedata.normalize("NFC", text or ""))
+    unit = _UNITS.get(" ".join(match.group(2).lower().split())) if match else None
+    if unit is None:
         raise ValueError(f"not a time limit: {text!r} (write e.g. '3 working days', '4 working hours', "
                          "'15 calendar days', '0.5 working days')")
-    unit = match.group(2).lower().rstrip("s").replace(" ", "_") + "s"
-    return TimeLimit(Decimal(match.group(1)), unit)
+    return TimeLimit(Decimal(match.group(1).replace(",", ".")), unit)
 
 
 class WorkingCalendar:

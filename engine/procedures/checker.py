@@ -198,10 +198,13 @@ def _check_allotment(text, filename, element, problems):
     try:
         parse_time_limit(text)
     except ValueError:
+        # The Vietnamese is read on the editor's page, beside the step's name: the property by the
+        # panel's label ("Thời gian được phân bổ"), not its name in the file, and the example in
+        # the Vietnamese form the parser takes (engine/calendar/working_time.py).
         problems.append(Problem(filename, element, f"The time allotted to the step (allotment) “{text}” is not a time limit: write e.g. "
                                 "“1.5 working days” or “4 working hours”.", "error",
-                                f"Thời gian được phân bổ (allotment) «{text}» không đúng dạng: hãy viết "
-                                "“1.5 working days” (một ngày rưỡi làm việc) hoặc “4 working hours” (4 giờ làm việc)."))
+                                f"Thời gian được phân bổ «{text}» không đúng dạng: hãy viết theo mẫu "
+                                "“1,5 ngày làm việc” hoặc “4 giờ làm việc”."))
 
 
 def _check_structure(tree, manifest, filename, problems):
@@ -228,7 +231,7 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
         status = props.get("dossierStatus")
         if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
             problems.append(Problem(filename, step_id, f"The dossier status (dossierStatus) must be a code from 1 to 10, not “{status}”.",
-                                    "error", f"Trạng thái hồ sơ (dossierStatus) phải là một mã từ 1 đến 10, không phải «{status}»."))
+                                    "error", f"Trạng thái hồ sơ khi bước mở phải là một mã từ 1 đến 10, không phải «{status}»."))
         if "allotment" in props:
             _check_allotment(props["allotment"], filename, step_id, problems)
         if "payment" in props and (props["payment"] not in _payment_kinds() or status != "6"):
@@ -237,7 +240,7 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
                                     "dossier status (dossierStatus) 6, where the dossier waits for the payment: correct the "
                                     "value, or put the property on the step that waits for the payment.", "error",
                                     f"Thanh toán (payment) chỉ nhận giá trị “{kinds}” (phí, lệ phí của thủ tục) và chỉ "
-                                    "đặt trên bước có Trạng thái hồ sơ (dossierStatus) 6, nơi hồ sơ chờ nộp tiền: hãy "
+                                    "đặt trên bước có Trạng thái hồ sơ khi bước mở là 6 (Chờ thực hiện nghĩa vụ tài chính), nơi hồ sơ chờ nộp tiền: hãy "
                                     "sửa giá trị, hoặc đặt thuộc tính này trên bước chờ nộp tiền."))
         if "sendBackData" in props:
             try:
@@ -245,13 +248,13 @@ def _check_steps(manifest, forms_dir: Path, filename, problems, extra_forms=None
                     raise ValueError
             except ValueError:
                 problems.append(Problem(filename, step_id, "The sendBackData property must be a JSON object, e.g. {\"decision\": \"send_back\"}.", "error",
-                                        "sendBackData phải là một đối tượng JSON, ví dụ {\"decision\": \"send_back\"}."))
+                                        "Dữ liệu khi trả lại phải là một đối tượng JSON, ví dụ {\"decision\": \"send_back\"}."))
         if step["kind"] != "userTask":
             continue
         form = step["form"]
         if not form:
             problems.append(Problem(filename, step_id, "The officer's step (user task) has no form (property formJsonSchemaFilename): choose the step's form.", "error",
-                                    "Bước của cán bộ (user task) chưa có biểu mẫu: hãy chọn biểu mẫu của bước."))
+                                    "Bước của cán bộ chưa có biểu mẫu: hãy chọn biểu mẫu của bước."))
             continue
         if form not in forms:
             schema = _read_form(forms_dir, form, filename, step_id, problems, extra_forms)
@@ -282,13 +285,13 @@ def _check_supplement_pattern(manifest, filename, problems):
             continue
         if value not in ("true", "false"):
             problems.append(Problem(filename, step_id, f"The supplementRequest property must be true or false, not “{value}”.", "error",
-                                    f"supplementRequest phải là true hoặc false, không phải «{value}»."))
+                                    f"Thuộc tính yêu cầu bổ sung hồ sơ của bước phải là true hoặc false, không phải «{value}»."))
         elif value == "true" and step["process_id"] not in waiting:
             problems.append(Problem(filename, step_id, "This step may ask for a supplement (supplementRequest), but its pool has "
                                                        "no step where the dossier waits for the supplement "
                                                        "(dossierStatus 5): draw that step.",
-                                    "error", "Bước này có thể yêu cầu bổ sung (supplementRequest) nhưng pool của nó không "
-                                    "có bước chờ bổ sung (dossierStatus 5): hãy vẽ bước đó."))
+                                    "error", "Bước này có thể yêu cầu bổ sung hồ sơ nhưng pool của nó không có bước chờ bổ sung "
+                                    "(Trạng thái hồ sơ khi bước mở là 5, Yêu cầu bổ sung): hãy vẽ bước đó."))
 
 
 def _read_form(forms_dir: Path, name: str, filename, step_id, problems, extra_forms=None):

@@ -66,12 +66,12 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
     the English for ``validate``, the Vietnamese for the editor's page."""
     found = []
     limit = (props.get("timeLimit") or "").strip()
-    examples_vi = ("“15 working days” (15 ngày làm việc), “4 working hours” (4 giờ làm việc), "
-                   "“15 calendar days” (15 ngày theo lịch)")
+    # In the words a modeller writes on the Vietnamese page (engine/calendar/working_time.py reads them).
+    examples_vi = "“15 ngày làm việc”, “4 giờ làm việc”, “15 ngày theo lịch”"
     if not limit:
         found.append(("The procedure has no legal time limit: set the property timeLimit "
                       f"(e.g. “5 working days”), or “{NO_TIME_LIMIT}” where the law sets none.",
-                      f"Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết (timeLimit) theo dạng "
+                      f"Thủ tục chưa có thời hạn giải quyết: hãy điền Thời hạn giải quyết theo dạng "
                       f"{examples_vi}, hoặc “{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     elif limit != NO_TIME_LIMIT:
         try:
@@ -80,7 +80,7 @@ def problems(props: dict[str, str]) -> list[tuple[str, str]]:
             found.append((f"The time limit (timeLimit) “{limit}” is not a time limit: write e.g. “3 working days”, "
                           f"“4 working hours”, “15 calendar days”, “0.5 working days”, or “{NO_TIME_LIMIT}” "
                           "where the law sets none.",
-                          f"Thời hạn giải quyết (timeLimit) «{limit}» không đúng dạng: hãy viết {examples_vi}, "
+                          f"Thời hạn giải quyết «{limit}» không đúng dạng: hãy viết {examples_vi}, "
                           f"hoặc “{NO_TIME_LIMIT}” khi pháp luật không quy định thời hạn."))
     raw = props.get("receivedBy")
     if raw is None or not receivers(raw):

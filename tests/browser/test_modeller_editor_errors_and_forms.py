@@ -31,7 +31,7 @@ def test_a_refused_save_takes_the_keyboard_to_its_first_error_by_the_steps_name(
     page.get_by_role("button", name="Lưu nháp và kiểm tra").click()
     expect(page.locator("#editor")).to_have_attribute("data-state", "problems")
     first = page.locator("#editor-problems li").first
-    expect(first).to_contain_text("Lỗi · Thẩm định hồ sơ (appraise): Thời gian được phân bổ (allotment) «2 ngay»")
+    expect(first).to_contain_text("Lỗi · Thẩm định hồ sơ: Thời gian được phân bổ «2 ngay»")
     button = first.get_by_role("button", name="Thẩm định hồ sơ")
     expect(button).to_be_focused()
     select_element(page, "Lane_leader")  # elsewhere, then back by the keyboard
@@ -137,4 +137,4 @@ def test_every_element_can_be_chosen_and_edited_by_keyboard(officer, live_server
     page.keyboard.press("Tab")
     expect(pick.locator("option:checked")).to_have_text("Phê duyệt của lãnh đạo · Bước xử lý của người")
     pick.select_option(label="Đăng ký kết hôn · Quy trình")
-    expect(page.locator("#panel-fields input[name=timeLimit]")).to_have_value("5 working days")
+    expect(page.locator("#panel-fields input[name=timeLimit]")).to_have_value("5 ngày làm việc")

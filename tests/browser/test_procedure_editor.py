@@ -36,7 +36,7 @@ def test_edit_check_and_publish_in_the_browser(officer, live_server, demo):
     expect(page.get_by_text("Phiên bản áp dụng: 1")).to_be_visible()
     open_editor(page)
     # The procedure's own properties on the process.
-    expect(page.locator("#panel-fields input[name=timeLimit]")).to_have_value("5 working days")
+    expect(page.locator("#panel-fields input[name=timeLimit]")).to_have_value("5 ngày làm việc")
     # A step: its form, status and allotment.
     select_element(page, "appraise")
     expect(page.locator("#panel-fields select[name=formJsonSchemaFilename]")).to_have_value("ket_hon_tham_dinh.json")
@@ -48,20 +48,17 @@ def test_edit_check_and_publish_in_the_browser(officer, live_server, demo):
     schema = page.locator("#form-schema").input_value()
     page.locator("#form-schema").fill(schema.replace('"Đã xác minh tình trạng hôn nhân"', '"Đã xác minh tình trạng hôn nhân của hai bên"', 1))
     expect(page.locator("#form-preview")).to_contain_text("Đã xác minh tình trạng hôn nhân của hai bên")
-    # A lane name longer than a role code may be: refused on save, drawn on the lane.
+    # A lane without a role (its steps in no named lane): refused on save, drawn on the steps.
     select_element(page, "Lane_specialist")
-    page.locator("#panel-fields input[name=role]").fill("specialist_" + "x" * 60)
-    page.locator("#panel-fields input[name=role]").press("Tab")
+    page.locator("#panel-fields select[name=role]").select_option(label="(không)")
     page.get_by_role("button", name="Lưu nháp và kiểm tra").click()
     expect(page.locator("#editor")).to_have_attribute("data-state", "problems")
-    expect(page.locator("#editor-problems li").first).to_contain_text("Lane_specialist")
-    expect(page.locator('#editor-canvas [data-element-id="Lane_specialist"].has-problem')).to_have_count(1)
-    expect(page.locator("#editor-canvas .problem-note").first).to_contain_text("tối đa 60")
-    # Fixed (the problem in the list leads to its element), it publishes as version 2.
-    page.locator("#editor-problems li").first.click()
+    expect(page.locator("#editor-problems li").first).to_contain_text("chưa nằm trong lane có tên")
+    expect(page.locator("#editor-canvas .has-problem").first).to_be_visible()
+    # Fixed (the lane, picked in the list of elements, given its role by name again), it publishes as version 2.
+    page.get_by_label("Phần tử đang sửa").select_option(value="Lane_specialist")
     expect(page.locator("#panel-fields input[name=id]")).to_have_value("Lane_specialist")
-    page.locator("#panel-fields input[name=role]").fill("specialist")
-    page.locator("#panel-fields input[name=role]").press("Tab")
+    page.locator("#panel-fields select[name=role]").select_option(label="Chuyên viên")
     page.locator("#editor-note").fill("Thêm thời hạn cho bước thẩm định")
     page.get_by_role("button", name="Xuất bản").click()
     expect(page.locator("#editor")).to_have_attribute("data-state", "published")

@@ -31,7 +31,7 @@ def test_the_trial_runs_problems_name_their_step(browser, demo):
     modeller = browser("thietke")
     assert modeller.post_json("/procedures/drafts", {"xml": BAD_ALLOTMENT}).status_code == 200
     answer = modeller.post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True)
-    assert "Thẩm định hồ sơ : Thời gian được phân bổ (allotment) «2 ngay»" in visible(answer)
+    assert "Thẩm định hồ sơ : Thời gian được phân bổ «2 ngay»" in visible(answer)
     assert "appraise" not in visible(answer)
     answer = modeller.english().post("/procedures/dang_ky_ket_hon/try", {"source": "draft"}).get_data(as_text=True)
     assert "Appraise the dossier : The time allotted to the step (allotment) “2 ngay” is not a time limit" in visible(answer)

@@ -250,7 +250,7 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
     forms = {"ket_hon_tham_dinh.json": {"type": "object", "properties": {"so_cccd": {"type": "strin"}}}}
     modeller = browser("thietke")
     expected = {
-        "dang_ky_ket_hon": ("Thời hạn giải quyết (timeLimit) «năm ngày» không đúng dạng: hãy viết “15 working days”",
+        "dang_ky_ket_hon": ("Thời hạn giải quyết «năm ngày» không đúng dạng: hãy viết “15 ngày làm việc”",
                             "The time limit (timeLimit) “năm ngày” is not a time limit"),
         "appraise": ("Biểu mẫu «ket_hon_tham_dinh.json»: không phải JSON Schema hợp lệ ở trường «so_cccd», khóa type",
                      "The form “ket_hon_tham_dinh.json”: not a valid JSON Schema at the field “so_cccd”, keyword type"),
@@ -259,7 +259,7 @@ def test_property_form_and_condition_mistakes_are_said_in_the_pages_language(bro
                           "«decision == = \"approve\"».",
                           "does not compile in the sandbox: line 1: invalid Python syntax in “decision == = \"approve\"”."),
     }
-    allotment = ("Thời gian được phân bổ (allotment) «2 ngày» không đúng dạng: hãy viết “1.5 working days”",
+    allotment = ("Thời gian được phân bổ «2 ngày» không đúng dạng: hãy viết theo mẫu “1,5 ngày làm việc”",
                  "The time allotted to the step (allotment) “2 ngày” is not a time limit")
     for locale in ("vi", "en"):
         if locale == "en":
@@ -290,3 +290,13 @@ def test_the_editor_has_a_singular_text_for_one_problem_in_english(browser, demo
     page = modeller.text("/procedures/dang_ky_ket_hon/edit")
     assert 'data-text-problem="{n} problem to fix before publishing."' in page
     assert 'data-text-problems="{n} problems to fix before publishing."' in page
+
+
+def test_the_editors_time_hints_give_examples_in_the_pages_language(browser):
+    """The fields show "2 ngày làm việc" and take it: their hints said to write "1.5 working days"."""
+    modeller = browser("thietke")
+    page = modeller.text("/procedures/dang_ky_ket_hon/edit")
+    assert "Viết theo mẫu: <code translate=\"no\">1,5 ngày làm việc</code> hoặc <code translate=\"no\">4 giờ làm việc</code>." in page
+    assert "working days" not in page
+    english = modeller.english().text("/procedures/dang_ky_ket_hon/edit")
+    assert "Write it as: <code translate=\"no\">1.5 working days</code> or <code translate=\"no\">4 working hours</code>." in english

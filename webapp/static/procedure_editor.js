@@ -44,7 +44,9 @@
                                      additionalModules: [{ translate: ["value", translate] }] });
   var moddle = modeler.get("moddle"), modeling = modeler.get("modeling"), canvas = modeler.get("canvas");
   var registry = modeler.get("elementRegistry"), overlays = modeler.get("overlays");
-  var forms = {}, edited = {}, choices = { roles: [], agency_kinds: [], partner_codes: [] }, current = null;
+  var forms = {}, edited = {}, current = null;
+  var choices = { roles: [], role_names: [], statuses: [], agency_kinds: [], partner_codes: [],
+                  time: { units: {}, decimal_mark: "." } };
 
   // ---- spiffworkflow:properties on a business object -------------------------------------
   function propsOf(bo, create) {
@@ -142,6 +144,17 @@
   function propField(bo, key, list) {
     return textInput(key, getProp(bo, key), function (v) { setProp(bo, key, v); }, list);
   }
+  // A time limit is kept in the file in English ("1.5 working days"); the field shows it in the
+  // page's words ("1,5 ngày làm việc", from the server's texts), and what is typed, in either
+  // language, is stored as typed: the server keeps it in English on saving (procedure_editor.py).
+  function shownTime(value) {
+    var m = /^(\d+(?:\.\d+)?) (working days|working hours|calendar days)$/.exec(value || "");
+    var unit = m && choices.time.units[m[2]];
+    return unit ? m[1].replace(".", choices.time.decimal_mark) + " " + unit : (value || "");
+  }
+  function timeField(bo, key) {
+    return textInput(key, shownTime(getProp(bo, key)), function (v) { setProp(bo, key, v); });
+  }
   function rename(element) {
     return function (v) { modeling.updateProperties(element, { name: v || undefined }); };
   }
@@ -150,7 +163,7 @@
   }
   function procedureFields(bo) {
     propField(bo, "nationalCode");
-    propField(bo, "timeLimit");
+    timeField(bo, "timeLimit");
     propField(bo, "receivedBy", datalist("dl-kinds", choices.agency_kinds));
     select("supplementClock", getProp(bo, "supplementClock"),
            [["", labels.none], ["restart", labels.restart], ["pause", labels.pause]],
@@ -162,12 +175,19 @@
     checkbox("isExecutable", process.isExecutable, function (v) { process.isExecutable = v; });
     if (inCollaboration) {
       propField(process, "agencyKind", datalist("dl-kinds2", choices.agency_kinds));
-      propField(process, "allotment");
+      timeField(process, "allotment");
     }
   }
+  // Each status by its code and its name in the page's language ("4 · Đang xử lý", from the
+  // server: engine/statuses.py through editor_texts.py).
   function statusOptions() {
-    var o = [["", labels.none]];
-    for (var i = 1; i <= 10; i += 1) { o.push([String(i), String(i)]); }
+    return [["", labels.none]].concat(choices.statuses);
+  }
+  // A lane's role by its name as the other pages say it ("Chuyên viên"); a role the lane names
+  // that the list lacks (a code no one holds yet) stays selectable as written.
+  function roleOptions(value) {
+    var o = [["", labels.none]].concat(choices.role_names);
+    if (value && !o.some(function (r) { return r[0] === value; })) { o.push([value, value, true]); }
     return o;
   }
   function show(element) {
@@ -197,10 +217,10 @@
         processFields(bo.processRef, true);
       } else {
         propField(bo, "partnerCode", datalist("dl-partners", choices.partner_codes));
-        propField(bo, "allotment");
+        timeField(bo, "allotment");
       }
     } else if (type === "bpmn:Lane") {
-      textInput("role", bo.name, rename(element), datalist("dl-roles", choices.roles), "name");
+      select("role", bo.name, roleOptions(bo.name), rename(element));
     } else if (type === "bpmn:UserTask" || type === "bpmn:ManualTask") {
       nameField(element);
       if (type === "bpmn:UserTask") {
@@ -215,8 +235,8 @@
         panel.appendChild(edit);
       }
       select("dossierStatus", getProp(bo, "dossierStatus"), statusOptions(), function (v) { setProp(bo, "dossierStatus", v); });
-      propField(bo, "allotment");
-      propField(bo, "warnBefore");
+      timeField(bo, "allotment");
+      timeField(bo, "warnBefore");
       checkbox("supplementRequest", getProp(bo, "supplementRequest") === "true",
                function (v) { setProp(bo, "supplementRequest", v ? "true" : ""); });
       textArea("sendBackData", getProp(bo, "sendBackData"), function (v) { setProp(bo, "sendBackData", v); });
@@ -384,13 +404,19 @@
     var out = {}; Object.keys(edited).forEach(function (n) { out[n] = forms[n]; }); return out;
   }
   // A problem names its element as the modeller knows it: by its name on the drawing (one without
-  // by what it joins or where it is), its id (e.g. Activity_0abc, the panel's "element id") after
-  // it, small, or alone when it is not drawn; one on the drawing is a button that selects it (and a
-  // click on its line does the same).
+  // by what it joins or where it is), or by its id (e.g. Activity_0abc, the panel's "element id")
+  // when it is not drawn; one on the drawing is a button that selects it (and a click on its line
+  // does the same). The id of a named element is no word of the modeller's page ("Phê duyệt
+  // (approve)" read as code): it is the button's tooltip, and said only where two share a name.
   function elementName(id) {
     var shape = registry.get(id), bo = shape && shape.businessObject;
     if (!bo) { return ""; }
     return bo.name ? (bo.name !== id ? bo.name : "") : described(shape, canvas.getRootElement());
+  }
+  function sharedName(name) {
+    return registry.filter(function (el) {
+      return el.type !== "label" && el.businessObject && el.type.indexOf("bpmn:") === 0 && elementName(el.id) === name;
+    }).length > 1;
   }
   function goTo(id) {
     modeler.get("selection").select(registry.get(id));
@@ -413,7 +439,8 @@
           li.addEventListener("click", function () { goTo(p.element); });
         }
         li.appendChild(where);
-        if (name) {
+        if (name) { where.title = label("id") + ": " + p.element; }
+        if (name && sharedName(name)) {
           var id = document.createElement("span"); id.className = "element-id"; id.setAttribute("translate", "no");
           id.textContent = " (" + p.element + ")"; li.appendChild(id);
         }
