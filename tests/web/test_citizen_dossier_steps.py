@@ -26,3 +26,14 @@ def test_the_citizen_sees_the_named_steps_in_their_language(citizen, demo):
     page = b.text(f"/cong-dan/ho-so/{dossier.id}")
     assert step_rows(page) == ["Dossier received", "Appraise the dossier"]
     assert "In progress" in page  # the step not yet finished
+
+
+def test_before_reception_the_appointment_is_said_to_come_and_nowhere_is_not_a_place(citizen, demo):
+    b = citizen()
+    submit_complete(b)
+    dossier = dossier_of(demo)
+    root = lxml.html.document_fromstring(b.text(f"/cong-dan/ho-so/{dossier.id}"))
+    facts = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split())
+             for dt in root.xpath("//dl[@class='facts']/dt")}
+    assert facts["Hẹn trả kết quả"] == "Có khi hồ sơ được tiếp nhận"
+    assert "Đang ở" not in facts  # no officer holds it yet: no "—" to puzzle over
