@@ -100,11 +100,13 @@ def test_the_whole_life_of_a_dossier_at_the_counter(officer, frozen_clock, artif
     # 3. The specialist asks for a supplement during appraisal: form 02 again, status 5.
     specialist = officer("chuyenvien")
     claim(specialist, code, "Thẩm định hồ sơ")
+    specialist.get_by_text("Yêu cầu bổ sung hồ sơ", exact=True).click()  # the request waits folded
     specialist.get_by_label("Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)").fill(
         "Giấy xác nhận tình trạng hôn nhân của bên nữ")
     specialist.get_by_label("Lý do").fill("Bên nữ thường trú ở tỉnh khác.")
     task_url = specialist.url
     narrow(specialist, task_url)
+    specialist.get_by_text("Yêu cầu bổ sung hồ sơ", exact=True).click()
     specialist.get_by_label("Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)").fill(
         "Giấy xác nhận tình trạng hôn nhân của bên nữ")
     specialist.get_by_label("Lý do").fill("Bên nữ thường trú ở tỉnh khác.")
