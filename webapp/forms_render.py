@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 
@@ -32,6 +33,14 @@ _WHOLE = re.compile(r"(?P<sign>[+-]?)(?:(?P<plain>[0-9]+)"
                     r"|(?P<grouped>[0-9]{1,3}(?P<sep>[., ])[0-9]{3}(?:(?P=sep)[0-9]{3})*))")
 # Every space a keyboard or a copied figure may bring (no-break, narrow no-break, figure, thin): one space.
 _SPACES = re.compile("[\u00a0\u202f\u2007\u2009]")
+
+
+class ErrorLink(NamedTuple):
+    """One line of a refused form's summary (templates/_error_summary.html): the refused field's id
+    on the page (None for an error of the whole form), its label as the page shows it, what is wrong."""
+    target: str | None
+    label: str
+    message: str
 
 
 @dataclass
@@ -157,6 +166,11 @@ def fields(schema: Mapping | None, values: Mapping | None = None,
             attrs=_attrs(prop, kind, widget),
             description=" ".join(filter(None, (prop.get("description", ""), required_when.get(name, ""))))))
     return result
+
+
+def error_links(fields: list[Field]) -> list[ErrorLink]:
+    """The refused fields of a form as its summary's lines, each linked to its field (``f-<name>``)."""
+    return [ErrorLink(f"f-{f.name}", f.label, message) for f in fields for message in f.errors]
 
 
 def integer_text(value) -> str:

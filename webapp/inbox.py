@@ -2,8 +2,6 @@
 record one."""
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -46,14 +44,6 @@ def index():
     return render_template("inbox/inbox.html", listing=listing, counts=counts, now=now, marks=marks)
 
 
-class ErrorLink(NamedTuple):
-    """One line of the task page's error summary: the refused field's id on the page (None for an
-    error of the whole form), its label as the page shows it, and what is wrong."""
-    target: str | None
-    label: str
-    message: str
-
-
 def _other_fields() -> dict[str, dict[str, tuple[str, str]]]:
     """The fields of the task page's own forms (send back, ask for or record a supplement), by the
     name the engine refuses them under: their id and label in inbox/task.html and its includes."""
@@ -68,19 +58,19 @@ def _other_fields() -> dict[str, dict[str, tuple[str, str]]]:
     }
 
 
-def error_summary(fields, form_errors, reason_errors, supplement_errors) -> list[ErrorLink]:
+def error_summary(fields, form_errors, reason_errors, supplement_errors) -> list[forms_render.ErrorLink]:
     """What a refused form on the task page got wrong, each linked to its field. The page comes back
     at its top, and on a phone the field marked in red is screens below the step's facts (audit:
     ~2,300 px at 390 px), so the page focuses this list instead (autofocus, as the reception form)."""
     known = _other_fields()
-    links = [ErrorLink(f"f-{f.name}", f.label, m) for f in fields for m in f.errors]
-    links += [ErrorLink(None, "", m) for m in form_errors]
+    links = forms_render.error_links(fields)
+    links += [forms_render.ErrorLink(None, "", m) for m in form_errors]
     for name, messages in (reason_errors or {}).items():
         target, label = known["send_back"].get(name, (None, ""))
-        links += [ErrorLink(target, label, m) for m in messages]
+        links += [forms_render.ErrorLink(target, label, m) for m in messages]
     for name, messages in (supplement_errors or {}).items():
         target, label = known["supplement"].get(name, (None, ""))
-        links += [ErrorLink(target, label, m) for m in messages]
+        links += [forms_render.ErrorLink(target, label, m) for m in messages]
     return links
 
 

@@ -82,7 +82,7 @@ def test_a_refused_scan_on_save_says_the_draft_was_saved_and_names_the_files_lef
     text = page_text(response)
     assert "The draft was saved, but some files were not added." in text and NOT_SUBMITTED not in text
     assert "Files not added: anh21.png, anh22.png." in text
-    assert text.count("At most 20 files a dossier.") == 1
+    assert text.count("At most 20 files a dossier.") == 2  # once beside the files, once in the summary at the top
     with demo.motcua.read_session() as s:
         assert s.scalar(select(func.count()).select_from(ApplicationFile)) == 20
 

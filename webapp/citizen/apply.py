@@ -15,7 +15,7 @@ from webapp import motcua
 from webapp.citizen import bp
 from webapp.citizen.session import citizen_required, current_citizen
 from webapp.field_messages import translated
-from webapp.forms_render import fields, form_errors, parse
+from webapp.forms_render import ErrorLink, error_links, fields, form_errors, parse
 from webapp.i18n import error_message
 
 
@@ -51,11 +51,21 @@ def _render(procedure, *, values, agency_code, errors=None, status=200, submitti
         for f in files:
             s.expunge(f)
     errors = translated(errors or {})
-    return render_template("citizen/apply.html", procedure=procedure, fields=fields(schema, values, errors),
-                           other_errors=form_errors(schema, {k: v for k, v in errors.items()
-                                                             if k not in ("agency_id", "files", "profile")}),
-                           errors=errors, files=files, agency_code=agency_code, draft=draft,
-                           submitting=submitting), status
+    shown = fields(schema, values, errors)
+    return render_template("citizen/apply.html", procedure=procedure, fields=shown,
+                           summary=_summary(shown, schema, errors), errors=errors, files=files,
+                           agency_code=agency_code, draft=draft, submitting=submitting), status
+
+
+def _summary(shown, schema, errors) -> list[ErrorLink]:
+    """Every refusal of the form, each linked to where it is corrected: the agency, the declaration's
+    fields, the attached papers (the first file field), then the form's own rules."""
+    links = [ErrorLink("agency_code", _("Nộp tại"), m) for m in errors.get("agency_id", [])]
+    links += error_links(shown)
+    links += [ErrorLink("doc-0", _("Giấy tờ kèm theo"), m) for m in errors.get("files", [])]
+    links += [ErrorLink(None, "", m) for m in form_errors(schema, {k: v for k, v in errors.items()
+                                                                   if k not in ("agency_id", "files", "profile")})]
+    return links
 
 
 @bp.get("/thu-tuc/<key>/nop")
